@@ -1,0 +1,158 @@
+"""The library's front door: posts in, cards and a manifest out.
+
+post → CardSpec → picture → PNG file, one post at a time; a bad post is recorded and the
+run goes on with the next.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from . import export, fetch, photo
+from .layout import Layout, LayoutError, find_layout, load_layout
+from .plan import plan_card
+from .platforms import Platform, get_platform
+from .post import Post, PostError, read_post
+from .render import render
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    out_dir: Path
+    platforms: tuple[str, ...] = ("og",)
+    layout: str = "photo"
+    layout_dirs: tuple[Path, ...] = ()
+    fetch: fetch.FetchOptions = field(default_factory=fetch.FetchOptions)
+
+
+@dataclass
+class CardRecord:
+    """One card as manifest.json records it. Later work adds keys; these keep their meaning."""
+
+    post: str
+    slug: str
+    platform: str
+    layout: str
+    path: str  # relative to the output folder, with forward slashes
+    width: int
+    height: int
+    bytes: int
+    font_size: int
+    lines: list[str]
+    warnings: list[str]
+    attribution_lines: list[str]
+    image: str  # "photo" or "fallback"
+    contrast: float | None
+    encode: str
+    missing_glyphs: list[str]
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class ErrorRecord:
+    post: str
+    error: str
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class RunResult:
+    cards: list[CardRecord] = field(default_factory=list)
+    errors: list[ErrorRecord] = field(default_factory=list)
+
+
+def render_posts(paths: list[Path], options: RenderOptions) -> RunResult:
+    """Render every post for every platform; write the PNGs and DIR/manifest.json."""
+    layout = load_layout(find_layout(options.layout, options.layout_dirs))
+    platforms = [get_platform(name) for name in options.platforms]
+    result = RunResult()
+    used_slugs: set[str] = set()
+    with requests.Session() as session:
+        for path in paths:
+            try:
+                post = read_post(path)
+                slug, note = _unique(post.slug, used_slugs)
+                cards = render_post(post, layout, platforms, options, session, slug)
+                if note:
+                    for card in cards:
+                        card.warnings.insert(0, note)
+                result.cards.extend(cards)
+            except PostError as exc:
+                result.errors.append(ErrorRecord(str(path), str(exc)))
+            except (export.ExportError, LayoutError, OSError) as exc:
+                result.errors.append(ErrorRecord(str(path), f"{path}: {exc}"))
+            except Exception as exc:  # a bug on one post must not cost the rest of the run
+                result.errors.append(ErrorRecord(str(path), f"{path}: internal error: {exc.__class__.__name__}: {exc}"))
+    export.write_manifest(options.out_dir, [c.to_json() for c in result.cards], [e.to_json() for e in result.errors])
+    return result
+
+
+def render_post(post: Post, layout: Layout, platforms: list[Platform], options: RenderOptions,
+                session: requests.Session | None = None, slug: str | None = None) -> list[CardRecord]:
+    """All cards of one post. The image is fetched once and shared by every platform."""
+    picture, image_warning = _picture(post, options, session, platforms)
+    records = []
+    for platform in platforms:
+        spec = plan_card(post, layout, platform, slug)
+        card = render(spec, picture)
+        encoded = export.encode_png(card.image, platform.max_bytes)
+        relative = f"{platform.name}/{spec.slug}.png"
+        export.write_atomic(options.out_dir / relative, encoded.data)
+        warnings = [*post.notes, *([image_warning] if image_warning else []), *card.warnings]
+        quote = card.blocks.get("quote")
+        attribution = card.blocks.get("attribution")
+        records.append(CardRecord(
+            post=str(post.source),
+            slug=spec.slug,
+            platform=platform.name,
+            layout=layout.name,
+            path=relative,
+            width=card.image.width,
+            height=card.image.height,
+            bytes=len(encoded.data),
+            font_size=quote.size if quote else 0,
+            lines=quote.lines_as_set if quote else [],
+            warnings=warnings,
+            attribution_lines=attribution.lines_as_set if attribution else [],
+            image=card.background,
+            contrast=card.contrast,
+            encode=encoded.encode,
+            missing_glyphs=card.missing_glyphs,
+        ))
+    return records
+
+
+def _picture(post: Post, options: RenderOptions, session, platforms: list[Platform]):
+    if not post.image:
+        return None, "no featured image: used the layout's fallback background"
+    largest = (max(p.width for p in platforms), max(p.height for p in platforms))
+    try:
+        data = fetch.fetch_image(post.image, post.source.parent, options.fetch, session)
+        return photo.decode(data, target=largest), None
+    except (fetch.FetchError, photo.ImageError) as exc:
+        return None, f"featured image unavailable: {_reason(post.image, exc)}: used the fallback background"
+
+
+def _reason(ref: str, exc: Exception) -> str:
+    text = str(exc)
+    return text if text.startswith(ref) else f"{ref}: {text}"
+
+
+def _unique(slug: str, used: set[str]) -> tuple[str, str | None]:
+    """Two posts with one slug would overwrite each other's card: number the later one."""
+    if slug not in used:
+        used.add(slug)
+        return slug, None
+    n = 2
+    while f"{slug}-{n}" in used:
+        n += 1
+    used.add(f"{slug}-{n}")
+    return f"{slug}-{n}", f"slug {slug!r} already used in this run: wrote {slug}-{n}"

@@ -1,0 +1,81 @@
+"""PNG encoding within a byte limit, atomic writes, and the run's manifest.json."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PIL import Image
+
+
+class ExportError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Encoded:
+    data: bytes
+    encode: str  # what was done, for the manifest: "png level 1", "png palette 256", …
+
+
+def encode_png(image: Image.Image, max_bytes: int) -> Encoded:
+    """Fast lossless first; more compression, then fewer colours, only as far as the limit needs."""
+    # zlib level 1 is several times faster than Pillow's default 6 for a few % more bytes.
+    for level in (1, 9):
+        data = _png(image, compress_level=level)
+        if len(data) <= max_bytes:
+            return Encoded(data, f"png level {level}")
+    for colors in (256, 128, 64):
+        data = _png(image.quantize(colors, method=Image.Quantize.FASTOCTREE), compress_level=9)
+        if len(data) <= max_bytes:
+            return Encoded(data, f"png palette {colors}")
+    raise ExportError(f"cannot encode under {max_bytes} bytes (smallest was {len(data)})")
+
+
+def _png(image: Image.Image, **options: Any) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", **options)
+    return buffer.getvalue()
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write via a temporary file in the same folder and rename: never a half-written file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def write_manifest(out_dir: Path, cards: list[dict[str, Any]], errors: list[dict[str, Any]]) -> Path:
+    """Write DIR/manifest.json, keeping earlier runs' records of cards this run did not touch."""
+    path = out_dir / "manifest.json"
+    touched_posts = {c["post"] for c in cards} | {e["post"] for e in errors}
+    touched_paths = {c["path"] for c in cards}
+    old = _read_manifest(path)
+    kept_cards = [c for c in old.get("cards", []) if isinstance(c, dict) and c.get("post") not in touched_posts
+                  and c.get("path") not in touched_paths and (out_dir / str(c.get("path"))).is_file()]
+    kept_errors = [e for e in old.get("errors", []) if isinstance(e, dict) and e.get("post") not in touched_posts]
+    manifest = {"cards": kept_cards + cards, "errors": kept_errors + errors}
+    write_atomic(path, (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+    return path
+
+
+def _read_manifest(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}

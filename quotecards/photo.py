@@ -1,0 +1,77 @@
+"""Image bytes → an RGB picture; cover cropping; the designed fallback background."""
+
+from __future__ import annotations
+
+import io
+import warnings
+
+from PIL import Image, ImageOps
+
+from .layout import Color
+
+
+class ImageError(Exception):
+    """The bytes are not a picture we can use; one line, fit for a card's warning."""
+
+
+def decode(data: bytes, target: tuple[int, int] | None = None) -> Image.Image:
+    """Decode by content, never by name or Content-Type; EXIF orientation applied."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+            if target:  # JPEG draft mode decodes at a reduced scale: far faster for big photos
+                image.draft("RGB", target)
+            image.load()
+            image = ImageOps.exif_transpose(image)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ImageError("image is too large to decode safely") from None
+    except Image.UnidentifiedImageError:
+        raise ImageError(f"not an image ({_sniff(data)})") from None
+    except (OSError, ValueError, SyntaxError) as exc:
+        raise ImageError(f"broken image ({exc})") from None
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        # Transparent areas become black, not whatever colour the encoder left behind them.
+        rgba = image.convert("RGBA")
+        flat = Image.new("RGB", rgba.size, (0, 0, 0))
+        flat.paste(rgba, mask=rgba.getchannel("A"))
+        return flat
+    return image.convert("RGB")
+
+
+def _sniff(data: bytes) -> str:
+    head = data[:512].lstrip().lower()
+    if head.startswith((b"<!doctype html", b"<html")) or b"<html" in head:
+        return "looks like an HTML page"
+    if not data:
+        return "empty response"
+    return f"{len(data)} bytes of unknown content"
+
+
+def cover(image: Image.Image, size: tuple[int, int], focus: tuple[float, float] = (0.5, 0.5)) -> Image.Image:
+    """Scale to cover `size` and crop the overflow, keeping `focus` (fractions) in view."""
+    width, height = size
+    scale = max(width / image.width, height / image.height)
+    crop_w, crop_h = width / scale, height / scale
+    left = min(max(0.0, focus[0] * image.width - crop_w / 2), image.width - crop_w)
+    top = min(max(0.0, focus[1] * image.height - crop_h / 2), image.height - crop_h)
+    # reducing_gap: a fast integer reduce first, then Lanczos on what is left.
+    return image.resize(size, Image.Resampling.LANCZOS, box=(left, top, left + crop_w, top + crop_h), reducing_gap=3.0)
+
+
+def fallback_background(size: tuple[int, int], colors: tuple[Color, Color]) -> Image.Image:
+    """A diagonal gradient between the layout's two colours with a soft light at the top left."""
+    width, height = size
+    # A small ramp scaled up: smooth, and far cheaper than computing every pixel.
+    small = (64, max(2, round(64 * height / width)))
+    ramp = Image.new("L", small)
+    ramp.putdata([round(255 * (0.65 * x / (small[0] - 1) + 0.35 * y / (small[1] - 1)))
+                  for y in range(small[1]) for x in range(small[0])])
+    ramp = ramp.resize(size, Image.Resampling.BICUBIC)
+    canvas = Image.composite(Image.new("RGB", size, colors[1][:3]), Image.new("RGB", size, colors[0][:3]), ramp)
+    side = int(max(width, height) * 1.6)
+    glow = Image.radial_gradient("L").resize((side, side), Image.Resampling.BICUBIC)
+    # radial_gradient reaches 128 at the square's sides: fade to nothing by then, or its edge shows.
+    mask = glow.point(lambda v: int(max(0, 128 - v) / 128 * 255 * 0.14))
+    canvas.paste(Image.new("RGB", (side, side), (255, 255, 255)), (-side // 2, -side // 2), mask)
+    return canvas

@@ -1,0 +1,244 @@
+"""Read one Markdown post (Hugo / WordPress-export front matter) into a `Post`.
+
+Real archive posts are messy, so every field is checked for its type, empty values count as
+missing, and each fallback taken is recorded in `Post.notes` so the card can say what it did.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import yaml
+from frontmatter.default_handlers import BaseHandler, JSONHandler, YAMLHandler
+
+
+class PostError(ValueError):
+    """A post that cannot become a card; `str()` is one line naming the file and the field."""
+
+    def __init__(self, path: Path | str, field: str, message: str):
+        super().__init__(f"{path}: {field}: {message}")
+        self.path = str(path)
+        self.field = field
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Post:
+    source: Path
+    slug: str
+    quote: str
+    attribution: str
+    citation: str
+    image: str | None  # URL or path exactly as the post gives it
+    image_alt: str
+    title: str
+    description: str
+    date: str | None  # ISO 8601 when it could be read
+    section: str
+    notes: tuple[str, ...] = ()  # fallbacks taken, said on the card's record
+
+
+class _TOMLHandler(BaseHandler):
+    """TOML front matter through the standard library (python-frontmatter wants `toml`)."""
+
+    FM_BOUNDARY = re.compile(r"^\+{3,}\s*$", re.MULTILINE)
+    START_DELIMITER = END_DELIMITER = "+++"
+
+    def load(self, fm: str, **kwargs: object) -> Any:
+        return tomllib.loads(fm)
+
+
+class _JSONObjectHandler(JSONHandler):
+    """Hugo's JSON front matter: one JSON object at the top, however it is formatted."""
+
+    def split(self, text: str) -> tuple[str, str]:
+        _obj, end = json.JSONDecoder().raw_decode(text)
+        return text[:end], text[end:]
+
+
+def read_post(path: Path | str) -> Post:
+    """Read `path` into a Post, or raise PostError naming the file and the field."""
+    path = Path(path)
+    meta = _front_matter(path, _read_text(path))
+    return _post_from(path, meta)
+
+
+def _read_text(path: Path) -> str:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise PostError(path, "file", f"cannot read it ({exc.strerror or exc})") from None
+    try:
+        text = raw.decode("utf-8-sig")  # a BOM is dropped
+    except UnicodeDecodeError as exc:
+        raise PostError(path, "file", f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})") from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _front_matter(path: Path, text: str) -> dict[str, Any]:
+    stripped = text.lstrip()
+    if stripped.startswith("---"):
+        handler, kind = YAMLHandler(), "YAML"
+    elif stripped.startswith("+++"):
+        handler, kind = _TOMLHandler(), "TOML"
+    elif stripped.startswith("{"):
+        handler, kind = _JSONObjectHandler(), "JSON"
+    else:
+        raise PostError(path, "front matter", "none found (the file must start with ---, +++ or {)")
+    # The handlers are called directly: frontmatter.parse() would swallow a missing closing
+    # delimiter and non-mapping front matter, and we owe the user a reason.
+    try:
+        fm, _content = handler.split(stripped)
+    except json.JSONDecodeError as exc:
+        raise PostError(path, "front matter", f"unreadable JSON: {exc}") from None
+    except ValueError:
+        raise PostError(path, "front matter", f"unreadable {kind}: no closing delimiter") from None
+    try:
+        meta = handler.load(fm)
+    except yaml.YAMLError as exc:
+        raise PostError(path, "front matter", f"unreadable YAML: {_yaml_problem(exc)}") from None
+    except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
+        raise PostError(path, "front matter", f"unreadable {kind}: {exc}") from None
+    if not isinstance(meta, dict):
+        raise PostError(path, "front matter", f"expected key: value pairs, got {_kind(meta)}")
+    return meta
+
+
+def _yaml_problem(exc: yaml.YAMLError) -> str:
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    # The YAML text starts on the opening --- line, and marks count from zero.
+    return f"{problem} (line {mark.line + 1})" if mark is not None else problem
+
+
+def _kind(value: object) -> str:
+    return {dict: "a mapping", list: "a list", bool: "true/false"}.get(type(value), type(value).__name__)
+
+
+def _text(path: Path, field: str, value: object) -> str:
+    """A text field: missing/None → "", numbers are text, anything else is an error."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return " ".join(value.split())
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    raise PostError(path, field, f"expected text, got {_kind(value)}")
+
+
+def _mapping(path: Path, field: str, value: object) -> dict[str, Any]:
+    if value is None or value == "":
+        return {}
+    if isinstance(value, dict):
+        return value
+    raise PostError(path, field, f"expected a mapping, got {_kind(value)}")
+
+
+def _post_from(path: Path, meta: dict[str, Any]) -> Post:
+    notes: list[str] = []
+    fq = _mapping(path, "featured_quote", meta.get("featured_quote"))
+    quote = _text(path, "featured_quote.quote", fq.get("quote"))
+    summary = _text(path, "featured_quote.summary", fq.get("summary"))
+    citation = _text(path, "featured_quote.citation", fq.get("citation"))
+    title = _text(path, "title", meta.get("title"))
+    description = _text(path, "description", meta.get("description"))
+    section = _text(path, "section", meta.get("section"))
+
+    if not quote:
+        if not description:
+            raise PostError(path, "featured_quote.quote", "no quote text (featured_quote.quote and description are empty)")
+        quote = description
+        notes.append("featured_quote.quote is empty: quoted the description instead")
+
+    attribution = summary
+    if not attribution and title:
+        attribution = _sentence_case(title)
+        notes.append("featured_quote.summary is empty: attributed with the title instead")
+
+    image, alt = _featured_image(path, meta.get("featured_image"))
+    return Post(
+        source=path,
+        slug=_slug(path, meta.get("aliases")),
+        quote=quote,
+        attribution=attribution,
+        citation=citation,
+        image=image,
+        image_alt=alt,
+        title=title,
+        description=description,
+        date=_date(path, meta.get("date"), notes),
+        section=section,
+        notes=tuple(notes),
+    )
+
+
+def _sentence_case(text: str) -> str:
+    # WordPress exports carry lower-cased titles; a capital first letter is the least we owe.
+    return text[:1].upper() + text[1:] if text[:1].islower() else text
+
+
+def _featured_image(path: Path, value: object) -> tuple[str | None, str]:
+    if isinstance(value, str) or value is None:
+        return (value.strip() or None) if value else None, ""
+    fi = _mapping(path, "featured_image", value)
+    image = _text(path, "featured_image.image", fi.get("image"))
+    alt = _text(path, "featured_image.alt", fi.get("alt"))
+    return image or None, alt
+
+
+_DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y/%m/%d", "%d/%m/%Y", "%B %d, %Y", "%b %d, %Y", "%d %B %Y")
+
+
+def _date(path: Path, value: object, notes: list[str]) -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    text = _text(path, "date", value)
+    try:
+        return dt.datetime.fromisoformat(text).isoformat()
+    except ValueError:
+        pass
+    for fmt in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt).isoformat()
+        except ValueError:
+            continue
+    notes.append(f"date {text!r} is not a date this tool can read: left out")
+    return None
+
+
+def _slug(path: Path, aliases: object) -> str:
+    if isinstance(aliases, str):
+        aliases = [aliases]
+    if aliases is not None and not isinstance(aliases, list):
+        raise PostError(path, "aliases", f"expected a list of paths, got {_kind(aliases)}")
+    for alias in aliases or []:
+        if not isinstance(alias, str):
+            raise PostError(path, "aliases", f"expected a list of paths, got an entry that is {_kind(alias)}")
+        segments = [s for s in unquote(urlsplit(alias.strip()).path).split("/") if s]
+        if segments:
+            name = re.sub(r"\.(html?|php)$", "", segments[-1], flags=re.IGNORECASE)
+            slug = safe_slug(name)
+            if slug:
+                return slug
+    return safe_slug(path.stem) or "post"
+
+
+def safe_slug(text: str, max_length: int = 120) -> str:
+    """A file name that cannot leave its folder: letters, digits, '-' and '_' only.
+
+    Letters of any script are kept (NFC), so an Azerbaijani or Greek slug stays readable.
+    """
+    text = unicodedata.normalize("NFC", text).casefold()
+    text = re.sub(r"[^\w-]+", "-", text)  # drops '/', '\\', '.', spaces, controls
+    text = re.sub(r"-{2,}", "-", text).strip("-_")
+    return text[:max_length].rstrip("-_")
