@@ -238,7 +238,10 @@ def safe_slug(text: str, max_length: int = 120) -> str:
 
     Letters of any script are kept (NFC), so an Azerbaijani or Greek slug stays readable.
     """
-    text = unicodedata.normalize("NFC", text).casefold()
-    text = re.sub(r"[^\w-]+", "-", text)  # drops '/', '\\', '.', spaces, controls
+    # İ lower-cases to i + a combining dot everywhere but in Turkish and Azerbaijani, the
+    # languages that use it, where it is plain i.
+    text = unicodedata.normalize("NFC", text.replace("\u0130", "i")).casefold()
+    text = "".join(ch if ch.isalnum() or ch in "-_" or unicodedata.category(ch).startswith("M") else "-"
+                   for ch in text)  # drops '/', '\\', '.', spaces, controls
     text = re.sub(r"-{2,}", "-", text).strip("-_")
     return text[:max_length].rstrip("-_")

@@ -21,6 +21,7 @@ class Rendered:
     boxes: dict[str, PixelBox]  # layer source → its box on the canvas incl. any hanging mark, px
     contrast: float | None  # the worst text layer's contrast against the pixels under it
     background: str  # "photo" or "fallback"
+    backdrop: Image.Image  # the canvas just before the text went on: what the text is read against
     warnings: list[str] = field(default_factory=list)
     missing_glyphs: list[str] = field(default_factory=list)
 
@@ -60,9 +61,11 @@ def render(spec: CardSpec, picture: Image.Image | None) -> Rendered:
             draw.rectangle(_inclusive(layer.box.to_pixels(width, height)), fill=layer.color)
     for layer, block, box, top in placed:
         _draw_block(draw, layer, block, box[0], top)
+    backdrop = canvas
     canvas = Image.alpha_composite(canvas.convert("RGBA"), overlay).convert("RGB")
     return Rendered(
         image=canvas,
+        backdrop=backdrop,
         blocks={layer.source: block for layer, block, _b, _t in placed},
         boxes={layer.source: box for layer, _bl, box, _t in placed},
         contrast=worst,

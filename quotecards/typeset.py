@@ -47,6 +47,7 @@ def clean(text: str) -> str:
     text = text.replace(" - ", " \u2013 ")  # spaced hyphen: spaced en dash
     text = re.sub(r'(^|[\s(\[{\u2014\u2013])"', "\\1\u201c", text)
     text = text.replace('"', "\u201d")
+    text = re.sub(r"'(?=\d\ds?\b)", "\u2019", text)  # elided year: the '90s is an apostrophe
     text = re.sub(r"(^|[\s(\[{\u2014\u2013\u201c])'", "\\1\u2018", text)
     return text.replace("'", "\u2019")
 

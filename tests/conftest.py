@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples" / "posts"
+IMAGES = ROOT / "samples" / "images"
+
+
+def _seed() -> Path:
+    # The seed post is kept in samples/; shared/ holds the original beside the checkout.
+    return SAMPLES / "seed-post.md"
+
+
+@pytest.fixture
+def seed_post() -> Path:
+    return _seed()
+
+
+@pytest.fixture
+def write_post(tmp_path: Path):
+    """Write a post file into tmp_path: text (str, encoded UTF-8) or raw bytes."""
+
+    def write(name: str, content: str | bytes) -> Path:
+        path = tmp_path / name
+        path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+        return path
+
+    return write
+
+
+@pytest.fixture
+def photo_file(tmp_path: Path) -> Path:
+    target = tmp_path / "photo.jpg"
+    shutil.copy(IMAGES / "rocket.jpg", target)
+    return target

@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from PIL import Image
+
+from quotecards import export
+from quotecards.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = sorted((ROOT / "samples" / "posts").glob("*.md"))
+MANIFEST_CARD_KEYS = {"post", "slug", "platform", "layout", "path", "width", "height", "bytes", "font_size",
+                      "lines", "warnings"}
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_render_writes_card_manifest_and_one_line_per_card(tmp_path, seed_post):
+    out = tmp_path / "out"
+    result = run("render", str(seed_post), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    slug = "azerbaijani-president-ilham-aliyev-on-a-fight-over-disputed-territories-that-armenia-also-claims"
+    png = out / "og" / f"{slug}.png"
+    assert Image.open(png).size == (1200, 630)
+    line = result.stdout.strip()
+    assert line.count("\n") == 0
+    assert line.startswith(f"{png}  {png.stat().st_size} bytes  warnings: featured image unavailable")
+    manifest = json.loads((out / "manifest.json").read_text())
+    card = manifest["cards"][0]
+    assert MANIFEST_CARD_KEYS <= card.keys()
+    assert card["path"] == f"og/{slug}.png" and card["bytes"] == png.stat().st_size
+    assert card["lines"][0].startswith("\u201cWe are winning") and manifest["errors"] == []
+
+
+def test_bad_post_fails_alone_with_one_line(tmp_path, seed_post):
+    bad = tmp_path / "bad.md"
+    bad.write_text("---\nfeatured_quote:\n  quote: [not, text]\n---\n")
+    out = tmp_path / "out"
+    result = run("render", str(bad), str(seed_post), "--out", str(out))
+    assert result.exit_code == 1
+    errors = [l for l in result.stderr.splitlines() if l.startswith("error:")]
+    assert errors == [f"error: {bad}: featured_quote.quote: expected text, got a list"]
+    assert "Traceback" not in result.output
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert [c["post"] for c in manifest["cards"]] == [str(seed_post)]
+    assert manifest["errors"] == [{"post": str(bad), "error": f"{bad}: featured_quote.quote: expected text, got a list"}]
+
+
+def test_missing_file_is_an_error_line(tmp_path):
+    result = run("render", str(tmp_path / "nope.md"), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 1 and f"{tmp_path / 'nope.md'}: file: cannot read it" in result.stderr
+
+
+def test_manifest_keeps_cards_from_earlier_runs(tmp_path):
+    out = tmp_path / "out"
+    run("render", str(SAMPLES[0]), "--out", str(out))
+    run("render", str(SAMPLES[1]), "--out", str(out))
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert {c["post"] for c in manifest["cards"]} == {str(SAMPLES[0]), str(SAMPLES[1])}
+
+
+def test_same_slug_twice_does_not_overwrite(tmp_path):
+    for name in ("a.md", "b.md"):
+        (tmp_path / name).write_text("---\ndescription: D\naliases: [article/same/]\n---\n")
+    result = run("render", str(tmp_path / "a.md"), str(tmp_path / "b.md"), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 0
+    assert (tmp_path / "out/og/same.png").is_file() and (tmp_path / "out/og/same-2.png").is_file()
+    assert "already used" in result.stdout
+
+
+def test_no_temp_files_left_after_a_run(tmp_path):
+    out = tmp_path / "out"
+    run("render", *map(str, SAMPLES[:3]), "--out", str(out))
+    leftovers = [p for p in out.rglob("*") if p.name.startswith(".") or p.suffix == ".tmp"]
+    assert leftovers == []
+
+
+def test_crash_while_writing_leaves_neither_temp_nor_partial_file(tmp_path, monkeypatch):
+    target = tmp_path / "og" / "card.png"
+
+    def crash(src, dst):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", crash)
+    with pytest.raises(OSError):
+        export.write_atomic(target, b"\x89PNG" + b"0" * 1000)
+    assert list(target.parent.iterdir()) == []
+
+
+def test_every_sample_renders_cleanly(tmp_path):
+    out = tmp_path / "out"
+    result = run("render", *map(str, SAMPLES), "--out", str(out))
+    assert result.exit_code == 0, result.stderr
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert len(manifest["cards"]) == len(SAMPLES) >= 11
+    for card in manifest["cards"]:
+        assert (card["width"], card["height"]) == (1200, 630)
+        assert Image.open(out / card["path"]).size == (1200, 630)
+        assert card["missing_glyphs"] == [], card
+        assert card["contrast"] >= 4.5, card
+        assert card["lines"] and card["font_size"] >= 28
+    images = {Path(c["post"]).name: c["image"] for c in manifest["cards"]}
+    assert images["seed-post.md"] == "fallback" and images["launch-day.md"] == "photo"

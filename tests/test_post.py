@@ -1,0 +1,137 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from quotecards.post import PostError, read_post, safe_slug
+
+YAML_POST = """---
+title: a title
+description: The description.
+aliases:
+  - article/some-post/
+featured_image:
+  image: https://example.com/a.jpg
+  alt: An alt text
+featured_quote:
+  quote: The quote.
+  summary: The summary.
+  citation: The citation.
+---
+Body.
+"""
+
+
+def test_seed_post_every_field(seed_post: Path):
+    post = read_post(seed_post)
+    assert post.slug == "azerbaijani-president-ilham-aliyev-on-a-fight-over-disputed-territories-that-armenia-also-claims"
+    assert post.quote == ("We are winning and will get our territory back and ensure our territorial "
+                          "integrity. Let them abandon our territory in peace.")
+    assert post.attribution == ("Azerbaijani president, Ilham Aliyev, on a fight over disputed territories "
+                                "that Armenia also claims.")
+    assert post.citation == ""
+    assert post.image == "https://smarthernews.com/wp-content/uploads/2018/10/kyle-glenn-598701-unsplash-min-scaled.jpg"
+    assert post.image_alt == ""
+    assert post.title.startswith("azerbaijani president, ilham aliyev")
+    assert post.description.startswith("We are winning and will get our territory back")
+    assert post.date == "2020-10-12T15:51:30+00:00"
+    assert post.section == "quickquotes"
+    assert post.notes == ()
+
+
+def test_yaml_fields(write_post):
+    post = read_post(write_post("p.md", YAML_POST))
+    assert (post.quote, post.attribution, post.citation) == ("The quote.", "The summary.", "The citation.")
+    assert (post.image, post.image_alt, post.slug) == ("https://example.com/a.jpg", "An alt text", "some-post")
+
+
+def test_crlf_and_bom_read_like_plain_yaml(write_post):
+    plain = read_post(write_post("plain.md", YAML_POST))
+    crlf = read_post(write_post("crlf.md", b"\xef\xbb\xbf" + YAML_POST.replace("\n", "\r\n").encode()))
+    assert (crlf.quote, crlf.attribution, crlf.image, crlf.slug) == (plain.quote, plain.attribution, plain.image, plain.slug)
+
+
+def test_toml_front_matter(write_post):
+    post = read_post(write_post("t.md", '+++\ntitle = "T"\ndate = 2023-04-22T09:00:00Z\n'
+                                        '[featured_quote]\nquote = "Q from TOML"\nsummary = "S"\n+++\nBody\n'))
+    assert (post.quote, post.attribution, post.date) == ("Q from TOML", "S", "2023-04-22T09:00:00+00:00")
+
+
+def test_json_front_matter(write_post):
+    post = read_post(write_post("j.md", '{"title": "T", "featured_quote": {"quote": "Q from JSON"},\n'
+                                        ' "featured_image": "../x.jpg"}\nBody {not json}\n'))
+    assert (post.quote, post.attribution, post.image) == ("Q from JSON", "T", "../x.jpg")
+
+
+def test_featured_image_as_plain_string(write_post):
+    post = read_post(write_post("p.md", "---\nfeatured_image: https://e.com/x.png\ndescription: D\n---\n"))
+    assert post.image == "https://e.com/x.png"
+
+
+def test_no_quote_falls_back_to_description_and_says_so(write_post):
+    post = read_post(write_post("p.md", "---\ntitle: t\ndescription: Said in the description.\nfeatured_quote: ''\n---\n"))
+    assert post.quote == "Said in the description."
+    assert any("description" in n for n in post.notes)
+
+
+def test_no_summary_falls_back_to_sentence_cased_title(write_post):
+    post = read_post(write_post("p.md", "---\ntitle: council passes a budget\nfeatured_quote:\n  quote: Q\n  summary: ''\n---\n"))
+    assert post.attribution == "Council passes a budget"
+    assert any("title" in n for n in post.notes)
+
+
+def test_slug_from_file_name_without_aliases(write_post):
+    assert read_post(write_post("My Post.md", "---\ndescription: D\n---\n")).slug == "my-post"
+
+
+@pytest.mark.parametrize("alias", ["../../../etc/passwd", "/..", "..\\..\\windows", "a/b/..%2F..%2Fescape"])
+def test_slug_cannot_escape_the_output_folder(write_post, alias):
+    slug = read_post(write_post("x.md", f"---\ndescription: D\naliases: ['{alias}']\n---\n")).slug
+    assert slug and "/" not in slug and "\\" not in slug and not slug.startswith(".")
+
+
+def test_safe_slug_keeps_letters_of_any_script():
+    assert safe_slug("Ləman Hüseynova: İçərişəhər") == "ləman-hüseynova-içərişəhər"
+    assert safe_slug("../..") == ""
+
+
+def test_odd_date_is_left_out_with_a_note(write_post):
+    post = read_post(write_post("p.md", "---\ndescription: D\ndate: 'sometime in 2020'\n---\n"))
+    assert post.date is None and any("date" in n for n in post.notes)
+    assert read_post(write_post("q.md", "---\ndescription: D\ndate: 'October 12, 2020'\n---\n")).date == "2020-10-12T00:00:00"
+
+
+@pytest.mark.parametrize("content, field, words", [
+    ("---\ntitle: t\n---\n", "featured_quote.quote", "no quote text"),
+    ("---\ntitle: [unclosed\n---\n", "front matter", "unreadable YAML"),
+    ("---\ntitle: t\n", "front matter", "no closing delimiter"),
+    ("+++\ntitle = \n+++\n", "front matter", "unreadable TOML"),
+    ("{\"title\": \n", "front matter", "unreadable JSON"),
+    ("just text\n", "front matter", "none found"),
+    ("---\nfeatured_quote:\n  quote: [a, b]\n---\n", "featured_quote.quote", "expected text, got a list"),
+    ("---\nfeatured_quote: [a]\ndescription: D\n---\n", "featured_quote", "expected a mapping"),
+    ("---\ntitle: {a: 1}\ndescription: D\n---\n", "title", "expected text, got a mapping"),
+    ("---\ndescription: D\naliases: 7\n---\n", "aliases", "expected a list"),
+    ("---\n- a\n- b\n---\n", "front matter", "expected key: value pairs"),
+])
+def test_bad_input_is_one_line_naming_file_and_field(write_post, content, field, words):
+    path = write_post("bad.md", content)
+    with pytest.raises(PostError) as caught:
+        read_post(path)
+    message = str(caught.value)
+    assert "\n" not in message
+    assert message.startswith(f"{path}: {field}: ")
+    assert words in message
+
+
+def test_not_utf8(write_post):
+    path = write_post("latin1.md", "---\ndescription: caf\u00e9\n---\n".encode("latin-1"))
+    with pytest.raises(PostError, match=r"latin1\.md: file: not UTF-8 text \(byte 0xe9"):
+        read_post(path)
+
+
+def test_yaml_error_names_the_file_line(write_post):
+    path = write_post("bad.md", "---\ntitle: ok\ndescription: [unclosed\nother: x\n---\n")
+    with pytest.raises(PostError, match=r"\(line \d+\)"):
+        read_post(path)

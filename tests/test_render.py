@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from helpers import ink_inside, ink_outside
+from quotecards import contrast, photo
+from quotecards.layout import RectLayer, find_layout, load_layout
+from quotecards.plan import plan_card
+from quotecards.platforms import get_platform
+from quotecards.post import read_post
+from quotecards.render import render
+
+ROOT = Path(__file__).resolve().parent.parent
+LAYOUT = load_layout(find_layout("photo"))
+OG = get_platform("og")
+
+
+def spec_for(post_path: Path):
+    return plan_card(read_post(post_path), LAYOUT, OG)
+
+
+def blank(spec):
+    """The same card with no text: what the background looks like under the text."""
+    return replace(spec, texts={k: "" for k in spec.texts})
+
+
+@pytest.mark.parametrize("picture", [None, "rocket.jpg"])
+def test_text_is_drawn_inside_its_boxes_and_not_clipped(seed_post, picture):
+    spec = spec_for(seed_post)
+    image = photo.decode((ROOT / "samples/images" / picture).read_bytes()) if picture else None
+    card = render(spec, image)
+    background = render(blank(spec), image).image
+    assert card.image.size == (1200, 630)
+
+    rects = [layer.box.to_pixels(1200, 630) for layer in LAYOUT.layers if isinstance(layer, RectLayer)]
+    text_boxes = list(card.boxes.values())
+    assert ink_outside(card.image, background, text_boxes + rects) is None, "ink outside the text boxes"
+    for name, box in card.boxes.items():
+        assert ink_inside(card.image, background, box), f"nothing drawn in the {name} box"
+        assert box[0] >= 0 and box[1] >= 0 and box[2] <= 1200 and box[3] <= 630
+
+    quote = card.blocks["quote"]
+    assert " ".join(quote.lines_as_set) == "\u201c" + spec.texts["quote"] + "\u201d"  # every word set
+    assert not quote.shortened
+    # The ink reaches the last line: the quote is not cut off at the bottom of its box.
+    last_baseline_band = (card.boxes["quote"][0], card.boxes["quote"][3] - quote.line_height,
+                          card.boxes["quote"][2], card.boxes["quote"][3])
+    assert ink_inside(card.image, background, last_baseline_band)
+
+
+def test_contrast_reaches_aa_on_a_white_photo(seed_post):
+    white = Image.new("RGB", (1600, 900), (255, 255, 255))
+    card = render(spec_for(seed_post), white)
+    assert card.contrast is not None and card.contrast >= 4.5
+    # Measured independently, on the pixels the quote is read against.
+    region = card.backdrop.crop(card.boxes["quote"])
+    lum = sorted(contrast.luminance(p) for p in region.get_flattened_data())
+    assert contrast.ratio(1.0, lum[int(0.9 * (len(lum) - 1))]) >= 4.5
+
+
+def test_dark_photo_is_not_darkened_more_than_needed(seed_post):
+    black = Image.new("RGB", (1200, 630), (20, 20, 20))
+    spec = spec_for(seed_post)
+    card = render(spec, black)
+    background = render(blank(spec), black).image
+    # The scrim was not strengthened: the corner far from any text is as the plain scrim left it.
+    assert card.image.getpixel((1199, 0)) == background.getpixel((1199, 0))
+
+
+def test_missing_glyph_is_reported_not_silent(seed_post):
+    spec = spec_for(seed_post)
+    spec = replace(spec, texts={**spec.texts, "quote": "Peace \u4e2d\u6587 now"})
+    card = render(spec, None)
+    assert "\u4e2d" in card.missing_glyphs and "\u6587" in card.missing_glyphs
+    assert any("U+4E2D" in w for w in card.warnings)
+
+
+def test_fallback_background_is_designed_not_flat():
+    bg = photo.fallback_background((1200, 630), LAYOUT.background.fallback)
+    corners = [bg.getpixel(p) for p in [(0, 0), (1199, 0), (0, 629), (1199, 629)]]
+    assert len(set(corners)) == 4
+
+
+def test_cover_crop_fills_the_canvas_from_any_aspect():
+    for size in [(300, 1000), (1000, 300), (64, 64)]:
+        out = photo.cover(Image.new("RGB", size, (200, 10, 10)), (1200, 630))
+        assert out.size == (1200, 630) and out.getpixel((0, 0)) == (200, 10, 10) == out.getpixel((1199, 629))
