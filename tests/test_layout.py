@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from quotecards.layout import LayoutError, TextLayer, find_layout, load_layout
+
+GOOD = (Path(__file__).resolve().parent.parent / "layouts" / "photo.toml").read_text()
+
+
+def test_bundled_layout_loads_with_resolved_fonts():
+    layout = load_layout(find_layout("photo"))
+    texts = [l for l in layout.layers if isinstance(l, TextLayer)]
+    assert [t.source for t in texts] == ["quote", "attribution"]
+    assert texts[0].face.family == "Noto Serif Display" and texts[0].face.weight == 600
+    assert texts[1].face.family == "Inter" and texts[1].face.path.is_file()
+
+
+@pytest.mark.parametrize("old, new, key, expected", [
+    ('color = "#ffffff"', 'color = "white"', "layer[0].color", "a colour as #rgb"),
+    ('size = [0.045, 0.125]', 'size = [0.2, 0.1]', "layer[0].size", "[min, max] with 0 < min <= max"),
+    ('font = "Inter"', 'font = "Comic Sans"', "layer[2].font", "no font family 'Comic Sans'"),
+    ('valign = "bottom"', 'valign = "middle"', "layer[0].valign", '"top", "center" or "bottom"'),
+    ('box = [0.075, 0.08, 0.925, 0.72]', 'box = [0.9, 0.08, 0.1, 0.72]', "layer[0].box", "left < right"),
+    ('text = "quote"', 'text = "body"', "layer[0].text", "one of quote, attribution"),
+    ('min_contrast = 4.5', 'min_contrast = 4.5\nscrim_colour = "#000"', "background.scrim_colour", "unknown key"),
+])
+def test_each_mistake_is_one_line_naming_file_key_and_expectation(tmp_path, old, new, key, expected):
+    assert old in GOOD
+    path = tmp_path / "broken.toml"
+    path.write_text(GOOD.replace(old, new, 1))
+    with pytest.raises(LayoutError) as caught:
+        load_layout(path)
+    message = str(caught.value)
+    assert message.startswith(f"{path}: {key}: ") and expected in message and "\n" not in message
+
+
+def test_user_layout_folder_comes_first(tmp_path):
+    (tmp_path / "photo.toml").write_text(GOOD.replace('name = "photo"', 'name = "mine"'))
+    assert load_layout(find_layout("photo", (tmp_path,))).name == "mine"
+
+
+def test_unknown_layout_name():
+    with pytest.raises(LayoutError, match="no layout named 'nope'"):
+        find_layout("nope")
