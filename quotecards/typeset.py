@@ -91,8 +91,16 @@ def set_text(
             hi = mid - 1
     if best is None:
         words = _shorten(words, face, min_size, box_width, box_height, line_height, hang, max_lines)
-        return _layout(words, face, min_size, box_width, line_height, hang, shortened=True)
-    return _layout(words, face, best, box_width, line_height, hang, shortened=False)
+        best, shortened = min_size, True
+    else:
+        shortened = False
+    # Kerning can make a measured line a hair wider than its summed words; rarely that costs
+    # a size step.
+    for size in range(best, min_size - 1, -1):
+        block = _layout(words, face, size, box_width, box_height, line_height, hang, shortened)
+        if block is not None:
+            return block
+    raise ValueError(f"cannot set {text[:40]!r} in a {box_width}px box")
 
 
 def _metrics(face: Path, size: int, line_height: float, hang: str) -> tuple[int, int, int, int]:
@@ -176,14 +184,15 @@ def _balanced_breaks(widths: list[float], space: float, max_width: float, count:
     return sorted(breaks)
 
 
-def _layout(words, face, size, box_width, line_height, hang, shortened) -> Block:
+def _layout(words, face, size, box_width, box_height, line_height, hang, shortened) -> Block | None:
     ascent, descent, lh, hang_width = _metrics(face, size, line_height, hang)
     font = fonts.load(face, size)
     widths, space = _widths(words, face, size)
     max_width = box_width
     while True:
         count = _greedy_count(widths, space, max_width)
-        assert count is not None, "set_text only lays out text that fits"
+        if count is None or ascent + descent + (count - 1) * lh > box_height:
+            return None
         breaks = _balanced_breaks(widths, space, max_width, count)
         lines, start = [], 0
         for end in breaks:

@@ -94,3 +94,19 @@ def test_clean(raw, clean):
 def test_strip_quote_marks():
     assert typeset.strip_quote_marks("\u201cWe win.\u201d") == "We win."
     assert typeset.strip_quote_marks("\u201cA\u201d and \u201cB\u201d") == "\u201cA\u201d and \u201cB\u201d"
+
+
+def test_whatever_the_text_and_box_the_block_fits():
+    import random
+
+    rng = random.Random(7)
+    vocabulary = (QUOTE + " Ləman Hüseynova İçərişəhər Nguyễn Phú Trọng Παπαδοπούλου Петренко WAVE AVA "
+                  "Tyrannosaurus intercontinental, (“quoted”) — 2027").split()
+    for _ in range(60):
+        text = " ".join(rng.choice(vocabulary) for _ in range(rng.randint(1, 90)))
+        box_w, box_h = rng.randint(250, 1100), rng.randint(120, 600)
+        block = typeset.set_text(text, SERIF, box_w, box_h, 18, rng.randint(30, 110), hang="\u201c")
+        assert block.height <= box_h, (text, box_w, box_h)
+        assert max(widths(block)) <= box_w, (text, box_w, box_h)
+        if not block.shortened:
+            assert " ".join(block.lines) == text
