@@ -64,9 +64,15 @@ def scrim_needed(region: Image.Image, text: Color, scrim: Color, target: float) 
     if reached >= target:
         return 0.0, reached
     veil = Image.new("RGB", region.size, scrim[:3])
-    for step in range(1, 20):
-        opacity = step * 0.05
-        reached = worst_contrast(Image.blend(region, veil, opacity), text)
+    # More veil only ever brings the pixels nearer the scrim colour, so contrast grows with
+    # the step: a binary search finds the least step in ~5 measurements instead of up to 19.
+    lo, hi = 1, 19
+    best: tuple[float, float] | None = None
+    while lo <= hi:
+        step = (lo + hi) // 2
+        reached = worst_contrast(Image.blend(region, veil, step * 0.05), text)
         if reached >= target:
-            return opacity, reached
-    return 0.95, worst_contrast(Image.blend(region, veil, 0.95), text)
+            best, hi = (step * 0.05, reached), step - 1
+        else:
+            lo = step + 1
+    return best or (0.95, worst_contrast(Image.blend(region, veil, 0.95), text))
