@@ -1,17 +1,35 @@
-"""The font stack: find a bundled face by family and weight, load it, check glyph coverage."""
+"""The font stack: faces by family and weight, fallbacks per script, glyph coverage, loading.
+
+Bundled faces live in fonts/; faces too large to ship (CJK) are discovered in the system's font
+folders. A text layer's face never decides alone: `stack_for` lists the faces to try, and
+`textruns` gives each character to the first one whose cmap has it.
+"""
 
 from __future__ import annotations
 
 import functools
+import os
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from fontTools.ttLib import TTFont
+from fontTools.ttLib import TTCollection, TTFont
 from PIL import ImageFont, features
 
 from .resources import data_dir
 
-FONT_SUFFIXES = (".ttf", ".otf")
+FONT_SUFFIXES = (".ttf", ".otf", ".ttc")
+SYSTEM_FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/fonts", "~/.fonts",
+                    "/Library/Fonts", "/System/Library/Fonts", "C:/Windows/Fonts")
+# What to install when a discovered family is missing; README says the same.
+INSTALL_HINT = {"CJK": "Debian/Ubuntu: apt install fonts-noto-cjk"}
+
+# One or more characters that a face must have to count as covering a script (`quotecards fonts`).
+SCRIPT_SAMPLES = {
+    "Latin": "AzÀßŁő", "Azerbaijani/Turkish": "əğışİ", "Vietnamese": "ạếữỹđơư", "Greek": "ΑΩαω",
+    "Cyrillic": "ЖжЯяЁё", "Armenian": "ԱաՖֆ", "Georgian": "აბჰ", "Hebrew": "אבש", "Arabic": "ابجیۀ",
+    "Devanagari": "कषज्ञ", "Thai": "กขฮ", "Han": "中国字", "Kana": "あア", "Hangul": "한글", "Emoji": "😀🇦",
+}
 
 
 @dataclass(frozen=True)
@@ -20,58 +38,173 @@ class Face:
     weight: int
     italic: bool
     path: Path
+    index: int = 0  # face number inside a .ttc collection
+    source: str = "bundled"  # "bundled" or "system"
+    bitmap_size: int | None = None  # colour bitmap fonts (CBDT emoji) draw only at this pixel size
+
+    @property
+    def label(self) -> str:
+        return f"{self.family} {self.weight}{' italic' if self.italic else ''}"
 
 
 class FontError(LookupError):
     pass
 
 
-def _describe(path: Path) -> Face:
-    font = TTFont(path, lazy=True)
+def _describe(font: TTFont, path: Path, index: int, source: str) -> Face:
     names = font["name"]
     # Typographic family (ID 16) groups all weights; legacy family (ID 1) splits them.
     family = names.getDebugName(16) or names.getDebugName(1) or path.stem
     os2 = font["OS/2"]
-    italic = bool(os2.fsSelection & 0x01)
-    return Face(family=family, weight=int(os2.usWeightClass), italic=italic, path=path)
+    bitmap = None
+    if "CBLC" in font:
+        bitmap = max(s.bitmapSizeTable.ppemY for s in font["CBLC"].strikes)
+    return Face(family=family, weight=int(os2.usWeightClass), italic=bool(os2.fsSelection & 0x01),
+                path=path, index=index, source=source, bitmap_size=bitmap)
+
+
+def _describe_file(path: Path, source: str) -> list[Face]:
+    try:
+        if path.suffix.lower() == ".ttc":
+            collection = TTCollection(path, lazy=True)
+            return [_describe(f, path, i, source) for i, f in enumerate(collection.fonts)]
+        return [_describe(TTFont(path, lazy=True), path, 0, source)]
+    except Exception:  # a broken system font is skipped, never fatal
+        return []
 
 
 @functools.lru_cache(maxsize=8)
 def faces(folder: Path | None = None) -> tuple[Face, ...]:
     """Every face in `folder` (default: the bundled fonts/), described from its own name table."""
     folder = folder or data_dir("fonts")
-    found = [_describe(p) for p in sorted(folder.iterdir()) if p.suffix.lower() in FONT_SUFFIXES]
+    found: list[Face] = []
+    for p in sorted(folder.iterdir()):
+        if p.suffix.lower() in FONT_SUFFIXES:
+            found.extend(_describe_file(p, "bundled"))
     return tuple(found)
 
 
-def find_face(family: str, weight: int = 400, italic: bool = False, folder: Path | None = None) -> Face:
+def _compact(name: str) -> str:
+    return "".join(name.split()).casefold()
+
+
+@functools.lru_cache(maxsize=64)
+def system_faces(family: str) -> tuple[Face, ...]:
+    """Faces of `family` found in the usual system font folders.
+
+    Only files whose name starts like the family are opened (NotoSerifCJK-Regular.ttc for
+    "Noto Serif CJK SC"), so a look-up costs a directory walk, not parsing every font.
+    """
+    wanted = _compact(family)
+    found: list[Face] = []
+    for root in SYSTEM_FONT_DIRS:
+        base = Path(root).expanduser()
+        if not base.is_dir():
+            continue
+        for dirpath, _dirs, files in os.walk(base):
+            for name in sorted(files):
+                stem = _compact(name.rsplit(".", 1)[0].split("-")[0])
+                if name.lower().endswith(FONT_SUFFIXES) and len(stem) >= 6 and wanted.startswith(stem):
+                    found.extend(f for f in _describe_file(Path(dirpath) / name, "system")
+                                 if _compact(f.family) == wanted)
+    return tuple(found)
+
+
+def find_face(family: str, weight: int = 400, italic: bool = False, folder: Path | None = None,
+              system: bool = False) -> Face:
     """The face of `family` closest to `weight` (exact style first), like CSS font matching."""
     candidates = [f for f in faces(folder) if f.family.casefold() == family.casefold()]
+    if not candidates and system:
+        candidates = list(system_faces(family))
     if not candidates:
         known = sorted({f.family for f in faces(folder)})
         raise FontError(f"no font family {family!r} (have: {', '.join(known)})")
     return min(candidates, key=lambda f: (f.italic != italic, abs(f.weight - weight)))
 
 
-@functools.lru_cache(maxsize=256)
-def load(path: Path, size: int) -> ImageFont.FreeTypeFont:
-    """A sized font; raqm when Pillow has it, so kerning and shaping match what is drawn."""
-    engine = ImageFont.Layout.RAQM if features.check("raqm") else ImageFont.Layout.BASIC
-    return ImageFont.truetype(str(path), size=size, layout_engine=engine)
+@functools.lru_cache(maxsize=4)
+def _stacks(folder: Path | None) -> dict[str, list[str]]:
+    with open((folder or data_dir("fonts")) / "stacks.toml", "rb") as fh:
+        return tomllib.load(fh)
+
+
+def stack_kind(face: Face) -> str:
+    return "serif" if "serif" in face.family.casefold() else "sans"
+
+
+def cjk_variant(text: str, lang: str = "") -> str:
+    """Which regional CJK face suits `text`: the same code point is drawn differently in each."""
+    lang = lang.casefold()
+    if lang.startswith("ja") or any("\u3040" <= ch <= "\u30ff" for ch in text):
+        return "JP"
+    if lang.startswith("ko") or any("\uac00" <= ch <= "\ud7af" or "\u1100" <= ch <= "\u11ff" for ch in text):
+        return "KR"
+    if lang in ("zh-hk", "zh-mo"):
+        return "HK"
+    if lang.startswith(("zh-tw", "zh-hant")):
+        return "TC"
+    return "SC"
 
 
 @functools.lru_cache(maxsize=64)
-def _codepoints(path: Path) -> frozenset[int]:
-    return frozenset(TTFont(path, lazy=True).getBestCmap())
+def stack_for(face: Face, cjk: str = "SC", folder: Path | None = None) -> tuple[Face, ...]:
+    """The layer's face, then the fallbacks of its kind (serif or sans), then the other kind's.
 
-
-def missing_glyphs(text: str, path: Path) -> list[str]:
-    """Characters of `text` the face cannot draw (whitespace and controls excepted)."""
-    have = _codepoints(path)
-    missing: list[str] = []
-    for ch in text:
-        if ch.isspace() or ord(ch) < 0x20 or ch in missing:
+    Fallbacks take the weight nearest the layer's, so a semibold quote stays semibold in
+    Arabic. Families the machine lacks are left out; `quotecards fonts` shows which.
+    """
+    stacks = _stacks(folder)
+    kind = stack_kind(face)
+    families = stacks[kind] + [f for f in stacks["serif" if kind == "sans" else "sans"] if f not in stacks[kind]]
+    found = [face]
+    for family in families:
+        family = family.replace("{cjk}", cjk)
+        try:
+            fallback = find_face(family, face.weight, face.italic, folder, system=True)
+        except FontError:
             continue
-        if ord(ch) not in have:
-            missing.append(ch)
+        if fallback not in found:
+            found.append(fallback)
+    return tuple(found)
+
+
+def missing_families(folder: Path | None = None) -> list[str]:
+    """Families named in stacks.toml that neither fonts/ nor the system has."""
+    missing = []
+    for family in dict.fromkeys(_stacks(folder)["serif"] + _stacks(folder)["sans"]):
+        family = family.replace("{cjk}", "SC")
+        try:
+            find_face(family, folder=folder, system=True)
+        except FontError:
+            missing.append(family)
     return missing
+
+
+def has_complex_shaping() -> bool:
+    """Pillow's raqm layout with fribidi: without it RTL comes out backwards and unjoined."""
+    return bool(features.check("raqm") and features.check("fribidi"))
+
+
+@functools.lru_cache(maxsize=512)
+def load(face: Face, size: int) -> ImageFont.FreeTypeFont:
+    """A sized font; raqm when Pillow has it, so kerning and shaping match what is drawn.
+
+    Colour bitmap faces load at their only strike size; callers scale what they draw.
+    """
+    engine = ImageFont.Layout.RAQM if features.check("raqm") else ImageFont.Layout.BASIC
+    size = face.bitmap_size or size
+    return ImageFont.truetype(str(face.path), size=size, index=face.index, layout_engine=engine)
+
+
+@functools.lru_cache(maxsize=128)
+def coverage(face: Face) -> frozenset[int]:
+    if face.path.suffix.lower() == ".ttc":
+        font = TTCollection(face.path, lazy=True).fonts[face.index]
+    else:
+        font = TTFont(face.path, lazy=True)
+    return frozenset(font.getBestCmap())
+
+
+def scripts_covered(face: Face) -> list[str]:
+    have = coverage(face)
+    return [name for name, sample in SCRIPT_SAMPLES.items() if all(ord(ch) in have for ch in sample)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import typeset
+from .cleanup import clean, strip_quote_marks
 from .layout import Layout
 from .platforms import Platform
 from .post import Post
@@ -16,6 +16,7 @@ class CardSpec:
     texts: dict[str, str]  # layer source (quote, attribution, …) → text ready to set
     layout: Layout
     platform: Platform
+    lang: str = ""  # the post's language: CJK face variant, line-break and spacing rules
 
     @property
     def size(self) -> tuple[int, int]:
@@ -23,11 +24,12 @@ class CardSpec:
 
 
 def plan_card(post: Post, layout: Layout, platform: Platform, slug: str | None = None) -> CardSpec:
+    lang = post.lang
     texts = {
-        "quote": typeset.strip_quote_marks(typeset.clean(post.quote)),
-        "attribution": typeset.clean(post.attribution),
-        "title": typeset.clean(post.title),
-        "citation": typeset.clean(post.citation),
-        "section": typeset.clean(post.section),
+        "quote": strip_quote_marks(clean(post.quote, lang)),
+        "attribution": clean(post.attribution, lang),
+        "title": clean(post.title, lang),
+        "citation": clean(post.citation, lang),
+        "section": clean(post.section, lang),
     }
-    return CardSpec(slug=slug or post.slug, texts=texts, layout=layout, platform=platform)
+    return CardSpec(slug=slug or post.slug, texts=texts, layout=layout, platform=platform, lang=lang)

@@ -43,6 +43,7 @@ class Post:
     description: str
     date: str | None  # ISO 8601 when it could be read
     section: str
+    lang: str = ""  # BCP 47 tag when the post gives one (lang, language, languageCode, locale)
     notes: tuple[str, ...] = ()  # fallbacks taken, said on the card's record
 
 
@@ -151,6 +152,8 @@ def _post_from(path: Path, meta: dict[str, Any]) -> Post:
     title = _text(path, "title", meta.get("title"))
     description = _text(path, "description", meta.get("description"))
     section = _text(path, "section", meta.get("section"))
+    lang_key = next((k for k in ("lang", "language", "languageCode", "locale") if meta.get(k)), "lang")
+    lang = _text(path, lang_key, meta.get(lang_key)).replace("_", "-")
 
     if not quote:
         if not description:
@@ -160,7 +163,7 @@ def _post_from(path: Path, meta: dict[str, Any]) -> Post:
 
     attribution = summary
     if not attribution and title:
-        attribution = _sentence_case(title)
+        attribution = _sentence_case(title, lang)
         notes.append("featured_quote.summary is empty: attributed with the title instead")
 
     image, alt = _featured_image(path, meta.get("featured_image"))
@@ -176,13 +179,18 @@ def _post_from(path: Path, meta: dict[str, Any]) -> Post:
         description=description,
         date=_date(path, meta.get("date"), notes),
         section=section,
+        lang=lang,
         notes=tuple(notes),
     )
 
 
-def _sentence_case(text: str) -> str:
+def _sentence_case(text: str, lang: str = "") -> str:
     # WordPress exports carry lower-cased titles; a capital first letter is the least we owe.
-    return text[:1].upper() + text[1:] if text[:1].islower() else text
+    if not text[:1].islower():
+        return text
+    if text[0] == "i" and lang.split("-")[0].casefold() in ("tr", "az"):
+        return "\u0130" + text[1:]  # Turkish and Azerbaijani dotted capital: istanbul → İstanbul
+    return text[:1].upper() + text[1:]
 
 
 def _featured_image(path: Path, value: object) -> tuple[str | None, str]:

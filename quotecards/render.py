@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from PIL import Image, ImageDraw
 
-from . import contrast, fonts, photo, typeset
+from . import contrast, fonts, photo, textruns, typeset
 from .layout import Layout, RectLayer, TextLayer
 from .plan import CardSpec
 
@@ -19,6 +20,7 @@ class Rendered:
     image: Image.Image
     blocks: dict[str, typeset.Block]  # layer source → the block as set
     boxes: dict[str, PixelBox]  # layer source → its box on the canvas incl. any hanging mark, px
+    text_boxes: dict[str, PixelBox]  # layer source → where its lines were set (left, top, right, bottom)
     contrast: float | None  # the worst text layer's contrast against the pixels under it
     background: str  # "photo" or "fallback"
     backdrop: Image.Image  # the canvas just before the text went on: what the text is read against
@@ -36,38 +38,41 @@ def render(spec: CardSpec, picture: Image.Image | None) -> Rendered:
     else:
         canvas, background = photo.fallback_background(spec.size, layout.background.fallback), "fallback"
 
+    # A right-to-left quote mirrors the whole design, so the text starts where the reader does.
+    mirror = bool(spec.texts.get("quote")) and textruns.bidi_levels(spec.texts["quote"])[1]
     warnings: list[str] = []
     missing: list[str] = []
     placed: list[tuple[TextLayer, typeset.Block, PixelBox, int]] = []
     for layer in layout.layers:
         if isinstance(layer, TextLayer) and spec.texts.get(layer.source):
             text = spec.texts[layer.source]
-            box = layer.box.to_pixels(width, height)
-            block = _set(layer, text, box, min(width, height))
+            box = _place(layer.box.to_pixels(width, height), width, mirror)
+            block = _set(layer, text, box, min(width, height), spec.lang)
             top = _valign(layer.valign, box, block.height)
-            box = (box[0] - block.hang_width, *box[1:])  # the hanging mark sits in the margin
             placed.append((layer, block, box, top))
             if block.shortened:
                 warnings.append(f"{layer.source} shortened to fit its box at the smallest size")
-            for ch in fonts.missing_glyphs(text, layer.face.path):
-                missing.append(ch)
-                warnings.append(f"{layer.source}: no glyph for {ch!r} (U+{ord(ch):04X}) in {layer.face.family}")
+            for ch in block.missing:
+                if ch not in missing:
+                    missing.append(ch)
+                warnings.append(f"{layer.source}: no font has a glyph for {ch!r} (U+{ord(ch):04X})")
 
     canvas, worst = _ensure_contrast(canvas, layout, placed)
     overlay = Image.new("RGBA", canvas.size, (0, 0, 0, 0))
     draw = ImageDraw.Draw(overlay)
     for layer in layout.layers:
         if isinstance(layer, RectLayer):
-            draw.rectangle(_inclusive(layer.box.to_pixels(width, height)), fill=layer.color)
+            draw.rectangle(_inclusive(_place(layer.box.to_pixels(width, height), width, mirror)), fill=layer.color)
     for layer, block, box, top in placed:
-        _draw_block(draw, layer, block, box[0], top)
+        _draw_block(overlay, draw, layer, block, box, top, spec.lang)
     backdrop = canvas
     canvas = Image.alpha_composite(canvas.convert("RGBA"), overlay).convert("RGB")
     return Rendered(
         image=canvas,
         backdrop=backdrop,
         blocks={layer.source: block for layer, block, _b, _t in placed},
-        boxes={layer.source: box for layer, _bl, box, _t in placed},
+        boxes={layer.source: _with_hang(box, block) for layer, block, box, _t in placed},
+        text_boxes={layer.source: _ink_area(box, block, top) for layer, block, box, top in placed},
         contrast=worst,
         background=background,
         warnings=warnings,
@@ -75,13 +80,17 @@ def render(spec: CardSpec, picture: Image.Image | None) -> Rendered:
     )
 
 
-def _set(layer: TextLayer, text: str, box: PixelBox, short_side: int) -> typeset.Block:
+def _set(layer: TextLayer, text: str, box: PixelBox, short_side: int, lang: str) -> typeset.Block:
+    stack = fonts.stack_for(layer.face, fonts.cjk_variant(text, lang))
     hang = ""
     if layer.hang_quotes:
-        hang, text = OPEN_QUOTE, text + CLOSE_QUOTE
+        rtl = textruns.bidi_levels(text)[1]
+        # Arabic and Persian quote with guillemets; in a right-to-left line they mirror.
+        opening, closing = ("\u00ab", "\u00bb") if rtl else (OPEN_QUOTE, CLOSE_QUOTE)
+        hang, text = opening, text + closing
     return typeset.set_text(
         text,
-        layer.face.path,
+        stack,
         box_width=box[2] - box[0],
         box_height=box[3] - box[1],
         min_size=max(8, round(layer.size[0] * short_side)),
@@ -89,7 +98,12 @@ def _set(layer: TextLayer, text: str, box: PixelBox, short_side: int) -> typeset
         line_height=layer.line_height,
         hang=hang,
         max_lines=layer.max_lines,
+        lang=lang,
     )
+
+
+def _place(box: PixelBox, width: int, mirror: bool) -> PixelBox:
+    return (width - box[2], box[1], width - box[0], box[3]) if mirror else box
 
 
 def _valign(valign: str, box: PixelBox, block_height: int) -> int:
@@ -124,18 +138,53 @@ def _ensure_contrast(canvas: Image.Image, layout: Layout, placed) -> tuple[Image
     return canvas, round(worst, 2)
 
 
+def _with_hang(box: PixelBox, block: typeset.Block) -> PixelBox:
+    if block.rtl:
+        return (box[0], box[1], box[2] + block.hang_width, box[3])
+    return (box[0] - block.hang_width, *box[1:])
+
+
 def _ink_area(box: PixelBox, block: typeset.Block, top: int) -> PixelBox:
-    return (box[0], top, min(box[2], box[0] + block.hang_width + block.width), top + block.height)
+    """Where the block's text is drawn, hanging mark included: lines align to the reading start."""
+    if block.rtl:
+        return (max(0, box[2] - block.width), top, box[2] + block.hang_width, top + block.height)
+    return (box[0] - block.hang_width, top, min(box[2], box[0] + block.width), top + block.height)
 
 
-def _draw_block(draw: ImageDraw.ImageDraw, layer: TextLayer, block: typeset.Block, left: int, top: int) -> None:
-    font = fonts.load(layer.face.path, block.size)
-    x = left + block.hang_width  # `left` is the box edge moved out by the hang
-    for i, line in enumerate(block.lines):
+def _draw_block(overlay: Image.Image, draw: ImageDraw.ImageDraw, layer: TextLayer, block: typeset.Block,
+                box: PixelBox, top: int, lang: str) -> None:
+    for i, row in enumerate(block.rows):
         baseline = top + block.ascent + i * block.line_height
+        left = box[2] - row.width if block.rtl else box[0]
         if i == 0 and block.hang:
-            draw.text((left, baseline), block.hang, font=font, fill=layer.color, anchor="ls")
-        draw.text((x, baseline), line, font=font, fill=layer.color, anchor="ls")
+            hang_x = box[2] if block.rtl else box[0] - block.hang_width
+            _draw_piece(overlay, draw, block.hang, block.hang_face, block.rtl, hang_x, baseline, block.size,
+                        layer.color, lang)
+        for piece in row.pieces:
+            _draw_piece(overlay, draw, piece.text, piece.face, piece.rtl, left + piece.x, baseline, block.size,
+                        layer.color, lang)
+
+
+def _draw_piece(overlay: Image.Image, draw: ImageDraw.ImageDraw, text: str, face: fonts.Face, rtl: bool,
+                x: float, baseline: int, size: int, color, lang: str) -> None:
+    font = fonts.load(face, size)
+    options = {}
+    if fonts.has_complex_shaping():
+        options = {"direction": "rtl" if rtl else "ltr"}
+        if lang:
+            options["language"] = lang
+    if not face.bitmap_size:
+        draw.text((x, baseline), text, font=font, fill=color, anchor="ls", **options)
+        return
+    # Colour bitmap emoji exist at one pixel size only: draw there, then scale to the text size.
+    ascent, descent = font.getmetrics()
+    width = max(1, math.ceil(font.getlength(text, **options)))
+    glyphs = Image.new("RGBA", (width, ascent + descent), (0, 0, 0, 0))
+    ImageDraw.Draw(glyphs).text((0, ascent), text, font=font, anchor="ls", embedded_color=True, **options)
+    scale = size / face.bitmap_size
+    glyphs = glyphs.resize((max(1, round(width * scale)), max(1, round((ascent + descent) * scale))),
+                           Image.Resampling.LANCZOS)
+    overlay.alpha_composite(glyphs, (max(0, round(x)), max(0, round(baseline - ascent * scale))))
 
 
 def _inclusive(box: PixelBox) -> PixelBox:

@@ -1,21 +1,43 @@
-"""Text → lines: typographic clean-up, balanced line breaking, and the largest size that fits.
+"""Text → lines: balanced line breaking, and the largest size that fits, with real metrics.
 
-Everything is measured with the face's real metrics (Pillow, raqm layout when available);
-nothing is estimated from character counts.
+Everything is measured with the faces' own metrics through Pillow's raqm layout; nothing is
+estimated from character counts. A paragraph may use several faces (per-character fallback) and
+both directions; it is measured run by run, the way it will be drawn.
 """
 
 from __future__ import annotations
 
-import html
-import re
+import functools
 from dataclasses import dataclass
-from pathlib import Path
 
-from . import fonts
+from . import fonts, linebreak, textruns
+from .cleanup import ELLIPSIS
+from .fonts import Face
 
-ELLIPSIS = "\u2026"
-OPENING_QUOTES = "\u201c\u2018\u201e\u00ab\u300c\""
-CLOSING_QUOTES = "\u201d\u2019\u201c\u00bb\u300d\""
+
+ZWSP = "\u200b"
+
+
+class ShapingUnavailable(RuntimeError):
+    """Complex or right-to-left text, and Pillow lacks raqm/fribidi to shape it."""
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One draw call: a run of one face and one direction, placed on its line."""
+
+    text: str
+    face: Face
+    rtl: bool
+    x: float  # from the line's left edge, px
+    width: float
+
+
+@dataclass(frozen=True)
+class Line:
+    text: str  # in logical (reading) order
+    pieces: tuple[Piece, ...]  # in visual order, left to right
+    width: float
 
 
 @dataclass(frozen=True)
@@ -23,47 +45,103 @@ class Block:
     """A paragraph set at one size: what to draw and how much room it takes."""
 
     size: int
-    lines: tuple[str, ...]
+    rows: tuple[Line, ...]
     line_height: int  # baseline to baseline, px
     ascent: int
     descent: int
-    hang: str  # drawn in the margin left of the first line (a hanging opening quote mark)
+    hang: str  # drawn in the margin before the first line (a hanging opening quote mark)
+    hang_face: Face | None
     hang_width: int
     width: int  # widest line, px (the hang not included: it sits outside the box)
     height: int  # top of the first line's ascent to the bottom of the last line's descent
     shortened: bool  # words were dropped (and an ellipsis added) because even min size overflowed
+    rtl: bool  # the paragraph reads right to left: lines align right, the hang sits on the right
+    missing: tuple[str, ...]
+    faces_used: tuple[Face, ...]
+
+    @property
+    def lines(self) -> tuple[str, ...]:
+        return tuple(row.text for row in self.rows)
 
     @property
     def lines_as_set(self) -> list[str]:
-        return [self.hang + self.lines[0], *self.lines[1:]] if self.lines else []
+        lines = list(self.lines)
+        return [self.hang + lines[0], *lines[1:]] if lines else []
 
 
-def clean(text: str) -> str:
-    """Plain text with the typography a copy editor would insist on."""
-    text = html.unescape(text)
-    text = " ".join(text.split())
-    text = text.replace("...", ELLIPSIS)
-    text = re.sub(r"\s*--\s*", "\u2014", text)  # double hyphen: em dash, closed up
-    text = text.replace(" - ", " \u2013 ")  # spaced hyphen: spaced en dash
-    text = re.sub(r'(^|[\s(\[{\u2014\u2013])"', "\\1\u201c", text)
-    text = text.replace('"', "\u201d")
-    text = re.sub(r"'(?=\d\ds?\b)", "\u2019", text)  # elided year: the '90s is an apostrophe
-    text = re.sub(r"(^|[\s(\[{\u2014\u2013\u201c])'", "\\1\u2018", text)
-    return text.replace("'", "\u2019")
+@functools.lru_cache(maxsize=65536)
+def measure(text: str, face: Face, size: int, rtl: bool = False) -> float:
+    """Advance width of `text` in `face` at `size`, px; colour bitmap faces are scaled."""
+    font = fonts.load(face, size)
+    kwargs = {"direction": "rtl" if rtl else "ltr"} if fonts.has_complex_shaping() else {}
+    width = font.getlength(text, **kwargs)
+    return width * size / face.bitmap_size if face.bitmap_size else width
 
 
-def strip_quote_marks(text: str) -> str:
-    """Drop quote marks around the whole text: the card sets its own."""
-    if len(text) > 2 and text[0] in OPENING_QUOTES and text[-1] in CLOSING_QUOTES:
-        inner = text[1:-1].strip()
-        if not any(q in inner for q in "\u201c\u201d\""):  # "a" and "b" is not one quotation
-            return inner
-    return text
+def vertical_metrics(face: Face, size: int) -> tuple[int, int]:
+    ascent, descent = fonts.load(face, size).getmetrics()
+    if face.bitmap_size:
+        scale = size / face.bitmap_size
+        return round(ascent * scale), round(descent * scale)
+    return ascent, descent
+
+
+class _Paragraph:
+    """One text, analysed once (faces, bidi, break opportunities), measurable at any size."""
+
+    def __init__(self, text: str, stack: tuple[Face, ...], lang: str):
+        self.text = text
+        self.para = textruns.analyse(text, stack)
+        self.bounds = [0]
+        self.ends = []  # each segment's end without its trailing spaces
+        for seg in linebreak.segments(text, linebreak.locale_for(text, lang)):
+            start = self.bounds[-1]
+            self.bounds.append(start + len(seg))
+            self.ends.append(start + len(seg.rstrip()))
+        self.penalised = self._name_breaks()
+
+    @property
+    def count(self) -> int:
+        return len(self.ends)
+
+    def width(self, start: int, end: int, size: int) -> float:
+        return sum(measure(self.text[r.start:r.end], r.face, size, r.rtl) for r in self.para.runs_in(start, end)) \
+            if start < end else 0.0
+
+    def segment_widths(self, size: int) -> tuple[list[float], list[float]]:
+        """Each segment's width with its trailing spaces, and without (as a line's last)."""
+        full, bare = [], []
+        for i in range(self.count):
+            full.append(self.width(self.bounds[i], self.bounds[i + 1], size))
+            bare.append(self.width(self.bounds[i], self.ends[i], size))
+        return full, bare
+
+    def line(self, first: int, last: int, size: int) -> Line:
+        """Segments first..last-1 as one line, its pieces placed in visual order."""
+        start, end = self.bounds[first], self.ends[last - 1]
+        pieces, x = [], 0.0
+        for run in self.para.line(start, end):
+            text = self.text[run.start:run.end]
+            w = measure(text, run.face, size, run.rtl)
+            pieces.append(Piece(text=text, face=run.face, rtl=run.rtl, x=x, width=w))
+            x += w
+        return Line(text=self.text[start:end], pieces=tuple(pieces), width=x)
+
+    def _name_breaks(self) -> set[int]:
+        """Breaks (after segment k) that would split a name such as "Ilham Aliyev"."""
+        out = set()
+        for k in range(1, self.count):
+            before = self.text[self.bounds[k - 1]:self.ends[k - 1]]
+            after = self.text[self.bounds[k]:self.ends[k]]
+            if (before[:1].isupper() and after[:1].isupper() and before[-1:].isalpha()
+                    and (k == 1 or self.text[self.bounds[k - 2]:self.ends[k - 2]][-1:] not in ".!?:")):
+                out.add(k)
+        return out
 
 
 def set_text(
     text: str,
-    face: Path,
+    stack: tuple[Face, ...],
     box_width: int,
     box_height: int,
     min_size: int,
@@ -71,108 +149,156 @@ def set_text(
     line_height: float = 1.15,
     hang: str = "",
     max_lines: int | None = None,
+    lang: str = "",
 ) -> Block:
-    """Set `text` in `face` at the largest size in [min_size, max_size] that fits the box.
+    """Set `text` at the largest size in [min_size, max_size] that fits the box.
 
-    Lines are balanced (similar lengths) rather than greedily filled. If the text does not
-    fit even at min_size it is shortened at a word boundary with an ellipsis. `hang` is set
-    in the margin, left of the box, so the text's left edge stays flush with what is below.
+    `stack` is the layer's face followed by its fallbacks. Lines are balanced (similar lengths)
+    rather than greedily filled. If the text does not fit even at min_size it is shortened at a
+    break opportunity with an ellipsis. `hang` is set in the margin, outside the box, so the
+    text's edge stays flush with what is below.
     """
-    words = text.split()
-    if not words:
+    if not text.strip():
         raise ValueError("nothing to set")
-    lo, hi = min_size, max_size
-    best: int | None = None
-    while lo <= hi:  # binary search: the line count only grows as the size grows
-        mid = (lo + hi) // 2
-        if _line_count(words, face, mid, box_width, box_height, line_height, hang, max_lines) is not None:
-            best, lo = mid, mid + 1
-        else:
-            hi = mid - 1
-    if best is None:
-        words = _shorten(words, face, min_size, box_width, box_height, line_height, hang, max_lines)
-        best, shortened = min_size, True
-    else:
-        shortened = False
-    # Kerning can make a measured line a hair wider than its summed words; rarely that costs
+    if not fonts.has_complex_shaping() and textruns.needs_shaping(text + hang):
+        raise ShapingUnavailable(
+            "right-to-left or complex script needs Pillow's raqm layout with libfribidi "
+            "(Debian: apt install libfribidi0); refusing to draw it wrong")
+    para = _Paragraph(text, stack, lang)
+    fit = _Fit(stack, box_width, box_height, line_height, hang, max_lines)
+    best = fit.largest(para, min_size, max_size)
+    shortened = best is None
+    if shortened:
+        para = _shorten(text, stack, lang, fit, min_size)
+        best = min_size
+    # Kerning can make a measured line a hair wider than its summed segments; rarely that costs
     # a size step.
     for size in range(best, min_size - 1, -1):
-        block = _layout(words, face, size, box_width, box_height, line_height, hang, shortened)
+        block = fit.layout(para, size, shortened)
         if block is not None:
             return block
     raise ValueError(f"cannot set {text[:40]!r} in a {box_width}px box")
 
 
-def _metrics(face: Path, size: int, line_height: float, hang: str) -> tuple[int, int, int, int]:
-    font = fonts.load(face, size)
-    ascent, descent = font.getmetrics()
-    hang_width = round(font.getlength(hang)) if hang else 0
-    return ascent, descent, round(size * line_height), hang_width
+@dataclass(frozen=True)
+class _Fit:
+    stack: tuple[Face, ...]
+    box_width: int
+    box_height: int
+    line_height: float
+    hang: str
+    max_lines: int | None
+
+    def metrics(self, para: _Paragraph, size: int) -> tuple[int, int, int, int]:
+        used = {r.face for r in para.para.runs} | {self.stack[0]}
+        pairs = [vertical_metrics(face, size) for face in used]
+        ascent, descent = max(a for a, _ in pairs), max(d for _, d in pairs)
+        hang_width = round(measure(self.hang, self.stack[0], size, para.para.rtl)) if self.hang else 0
+        return ascent, descent, round(size * self.line_height), hang_width
+
+    def fits(self, para: _Paragraph, size: int) -> bool:
+        ascent, descent, lh, _ = self.metrics(para, size)
+        full, bare = para.segment_widths(size)
+        count = _greedy_count(full, bare, self.box_width)
+        if count is None or (self.max_lines is not None and count > self.max_lines):
+            return False
+        return ascent + descent + (count - 1) * lh <= self.box_height
+
+    def largest(self, para: _Paragraph, lo: int, hi: int) -> int | None:
+        best = None
+        while lo <= hi:  # binary search: the line count only grows as the size grows
+            mid = (lo + hi) // 2
+            if self.fits(para, mid):
+                best, lo = mid, mid + 1
+            else:
+                hi = mid - 1
+        return best
+
+    def layout(self, para: _Paragraph, size: int, shortened: bool) -> Block | None:
+        ascent, descent, lh, hang_width = self.metrics(para, size)
+        full, bare = para.segment_widths(size)
+        max_width = float(self.box_width)
+        while True:
+            count = _greedy_count(full, bare, max_width)
+            if count is None or ascent + descent + (count - 1) * lh > self.box_height:
+                return None
+            breaks = balanced_breaks(full, bare, max_width, count, para.penalised)
+            rows, first = [], 0
+            for last in breaks:
+                rows.append(para.line(first, last, size))
+                first = last
+            # Segment widths summed can differ from a line measured run by run (kerning across
+            # a boundary); the measured line is what gets drawn, so it has the last word.
+            overflow = max(row.width for row in rows) - self.box_width
+            if overflow <= 0:
+                break
+            max_width -= overflow + 1
+        return Block(
+            size=size, rows=tuple(rows), line_height=lh, ascent=ascent, descent=descent,
+            hang=self.hang, hang_face=self.stack[0] if self.hang else None, hang_width=hang_width,
+            width=round(max(row.width for row in rows)), height=ascent + descent + (len(rows) - 1) * lh,
+            shortened=shortened, rtl=para.para.rtl, missing=para.para.missing,
+            faces_used=tuple(dict.fromkeys(p.face for row in rows for p in row.pieces)),
+        )
 
 
-def _widths(words: list[str], face: Path, size: int) -> tuple[list[float], float]:
-    font = fonts.load(face, size)
-    cache: dict[str, float] = {}
-    for word in words:
-        if word not in cache:
-            cache[word] = font.getlength(word)
-    return [cache[w] for w in words], font.getlength(" ")
-
-
-def _line_count(words, face, size, box_width, box_height, line_height, hang, max_lines) -> int | None:
-    """Lines needed at `size`, or None when the text cannot fit the box at that size."""
-    ascent, descent, lh, hang_width = _metrics(face, size, line_height, hang)
-    widths, space = _widths(words, face, size)
-    count = _greedy_count(widths, space, box_width)
-    if count is None or (max_lines is not None and count > max_lines):
-        return None
-    if ascent + descent + (count - 1) * lh > box_height:
-        return None
-    return count
-
-
-def _greedy_count(widths: list[float], space: float, max_width: float) -> int | None:
+def _greedy_count(full: list[float], bare: list[float], max_width: float) -> int | None:
     """The fewest lines any breaking can use (greedy filling is optimal for that)."""
-    count, current = 1, -space
-    for w in widths:
-        if w > max_width:
+    count, current = 1, 0.0  # current: the line so far, with its trailing spaces
+    for w_full, w_bare in zip(full, bare):
+        if w_bare > max_width:
             return None
-        if current + space + w <= max_width:
-            current += space + w
+        if current + w_bare <= max_width:
+            current += w_full
         else:
-            count, current = count + 1, w
+            count, current = count + 1, w_full
     return count
 
 
-def _balanced_breaks(widths: list[float], space: float, max_width: float, count: int) -> list[int]:
+def greedy_breaks(full: list[float], bare: list[float], max_width: float) -> list[int]:
+    """First-fit breaking, for comparison: fill each line as far as it goes."""
+    breaks, current = [], 0.0
+    for i, (w_full, w_bare) in enumerate(zip(full, bare)):
+        if current and current + w_bare > max_width:
+            breaks.append(i)
+            current = 0.0
+        current += w_full
+    return [*breaks, len(full)]
+
+
+def balanced_breaks(full: list[float], bare: list[float], max_width: float, count: int,
+                    penalised: set[int] = frozenset()) -> list[int]:
     """Break points for exactly `count` lines of near-equal width (dynamic programming).
 
     Cost is the squared distance of each line from the average line width, so every line,
-    the last included, is pulled towards the same length; a lone last word is penalised.
+    the last included, is pulled towards the same length. A lone last word and a break inside
+    a name cost extra, so they happen only when the alternative is clearly worse.
     """
-    n = len(widths)
+    n = len(full)
     prefix = [0.0]
-    for w in widths:
+    for w in full:
         prefix.append(prefix[-1] + w)
 
     def width(i: int, j: int) -> float:
-        return prefix[j] - prefix[i] + space * (j - i - 1)
+        return prefix[j - 1] - prefix[i] + bare[j - 1]
 
     target = width(0, n) / count
     orphan_penalty = target * target
+    name_penalty = (0.3 * target) ** 2
     inf = float("inf")
     cost = [[inf] * (n + 1) for _ in range(count + 1)]
     back = [[0] * (n + 1) for _ in range(count + 1)]
     cost[0][0] = 0.0
     for lines in range(1, count + 1):
         for j in range(lines, n + 1):
+            extra = name_penalty if j in penalised else 0.0
             for i in range(j - 1, lines - 2, -1):
                 w = width(i, j)
                 if w > max_width:
                     break
                 if cost[lines - 1][i] == inf:
                     continue
-                c = cost[lines - 1][i] + (target - w) ** 2
+                c = cost[lines - 1][i] + (target - w) ** 2 + extra
                 if j == n and j - i == 1 and n > count:
                     c += orphan_penalty
                 if c < cost[lines][j]:
@@ -184,68 +310,39 @@ def _balanced_breaks(widths: list[float], space: float, max_width: float, count:
     return sorted(breaks)
 
 
-def _layout(words, face, size, box_width, box_height, line_height, hang, shortened) -> Block | None:
-    ascent, descent, lh, hang_width = _metrics(face, size, line_height, hang)
-    font = fonts.load(face, size)
-    widths, space = _widths(words, face, size)
-    max_width = box_width
-    while True:
-        count = _greedy_count(widths, space, max_width)
-        if count is None or ascent + descent + (count - 1) * lh > box_height:
-            return None
-        breaks = _balanced_breaks(widths, space, max_width, count)
-        lines, start = [], 0
-        for end in breaks:
-            lines.append(" ".join(words[start:end]))
-            start = end
-        # Word widths summed can differ from a measured line by kerning across spaces;
-        # the measured line is what gets drawn, so it has the last word.
-        real = [font.getlength(line) for line in lines]
-        overflow = max(real) - box_width
-        if overflow <= 0:
-            break
-        max_width -= overflow + 1
-    return Block(
-        size=size,
-        lines=tuple(lines),
-        line_height=lh,
-        ascent=ascent,
-        descent=descent,
-        hang=hang,
-        hang_width=hang_width,
-        width=round(max(real)),
-        height=ascent + descent + (len(lines) - 1) * lh,
-        shortened=shortened,
-    )
-
-
-def _shorten(words, face, size, box_width, box_height, line_height, hang, max_lines) -> list[str]:
-    """The longest prefix of `words` that fits at `size`, ending in an ellipsis."""
-    font = fonts.load(face, size)
+def _shorten(text: str, stack: tuple[Face, ...], lang: str, fit: _Fit, size: int) -> _Paragraph:
+    """The longest prefix of `text` that fits at `size`, ending in an ellipsis."""
     pieces: list[str] = []
-    for word in words:  # a word wider than the box (a URL, say) is cut into pieces that fit
-        pieces.extend(_split_word(word, font, box_width))
-    lo, hi = 1, len(pieces)
-    keep = 1
+    for seg in linebreak.segments(text, linebreak.locale_for(text, lang)):
+        # A segment wider than the box (a URL, say) is cut between characters.
+        pieces.extend(_split_wide(seg, stack, size, fit.box_width, lang))
+
+    def trial(keep: int) -> _Paragraph:
+        head = "".join(pieces[:keep]).rstrip().rstrip(",;:.\u2013\u2014")
+        return _Paragraph(head + ELLIPSIS, stack, lang)
+
+    lo, hi, keep = 1, len(pieces), 1
     while lo <= hi:
         mid = (lo + hi) // 2
-        trial = pieces[:mid - 1] + [pieces[mid - 1].rstrip(",;:.\u2013\u2014") + ELLIPSIS]
-        if _line_count(trial, face, size, box_width, box_height, line_height, hang, max_lines) is not None:
+        if fit.fits(trial(mid), size):
             keep, lo = mid, mid + 1
         else:
             hi = mid - 1
-    return pieces[:keep - 1] + [pieces[keep - 1].rstrip(",;:.\u2013\u2014") + ELLIPSIS]
+    return trial(keep)
 
 
-def _split_word(word: str, font, max_width: float) -> list[str]:
-    room = max_width - font.getlength(ELLIPSIS)
-    if font.getlength(word) <= room:
-        return [word]
+def _split_wide(segment: str, stack: tuple[Face, ...], size: int, box_width: int, lang: str) -> list[str]:
+    room = box_width - measure(ELLIPSIS, stack[0], size)
+    para = _Paragraph(segment, stack, lang)
+    if para.width(0, len(segment.rstrip()), size) <= room:
+        return [segment]
     pieces, current = [], ""
-    for ch in word:
-        if current and font.getlength(current + ch) > room:
-            pieces.append(current)
-            current = ch
+    for cluster in linebreak.graphemes(segment):
+        candidate = current + cluster
+        if current and _Paragraph(candidate, stack, lang).width(0, len(candidate), size) > room:
+            pieces.append(current + ZWSP)  # a break opportunity, so the re-read text can wrap here
+            current = cluster
         else:
-            current += ch
-    return pieces + [current]
+            current = candidate
+    return [*pieces, current]
+

@@ -1,0 +1,74 @@
+"""Text as authored in a CMS → plain text with the typography a copy editor would insist on."""
+
+from __future__ import annotations
+
+import html
+import re
+
+ELLIPSIS = "\u2026"
+NBSP, NNBSP = "\u00a0", "\u202f"
+OPENING_QUOTES = "\u201c\u2018\u201e\u00ab\u300c\u300e\""
+CLOSING_QUOTES = "\u201d\u2019\u201c\u00bb\u300d\u300f\""
+
+# Languages whose orthography keeps a one-letter word off the end of a line (Czech, Slovak and
+# Polish typesetting rules); the letters are the prepositions and conjunctions concerned.
+SHORT_WORDS = {
+    "cs": "kKsSvVzZoOuUaAiI", "sk": "kKsSvVzZoOuUaAiI", "pl": "wWzZoOuUaAiI",
+}
+
+_TAG = re.compile(r"<[^<>]{1,200}>")
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\((?:[^()\s]|\([^()]*\))*(?:\s+\"[^\"]*\")?\)")
+_MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1")
+_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!\"'<>~|])")
+
+
+def clean(text: str, lang: str = "") -> str:
+    """Plain text: no markup, entities decoded, curly quotes, proper dashes, language spacing."""
+    text = plain(text)
+    text = text.replace("...", ELLIPSIS)
+    text = re.sub(r"\s*--\s*", "\u2014", text)  # double hyphen: em dash, closed up
+    text = text.replace(" - ", " \u2013 ")  # spaced hyphen: spaced en dash
+    text = re.sub(r'(^|[\s(\[{\u2014\u2013])"', "\\1\u201c", text)
+    text = text.replace('"', "\u201d")
+    text = re.sub(r"'(?=\d\ds?\b)", "\u2019", text)  # elided year: the '90s is an apostrophe
+    text = re.sub(r"(^|[\s(\[{\u2014\u2013\u201c])'", "\\1\u2018", text)
+    text = text.replace("'", "\u2019")
+    return space_punctuation(text, lang)
+
+
+def plain(text: str) -> str:
+    """Markup gone: HTML tags and entities, Markdown links and emphasis, backslash escapes."""
+    text = html.unescape(_TAG.sub("", text))
+    text = _MD_LINK.sub(r"\1", text)
+    text = _MD_EMPHASIS.sub(r"\2", text)
+    text = _ESCAPE.sub(r"\1", text)
+    return " ".join(text.split())
+
+
+def space_punctuation(text: str, lang: str = "") -> str:
+    """Spaces around punctuation as the language wants them.
+
+    French sets a narrow no-break space before ; : ! ? and inside « »; every other language
+    here sets none, so a stray space typed before them goes. One-letter words in Czech, Slovak
+    and Polish are tied to the next word.
+    """
+    base = lang.split("-")[0].casefold()
+    if base == "fr":
+        text = re.sub(r"[ \u00a0\u202f]*([;:!?\u00bb])", NNBSP + r"\1", text)
+        text = re.sub(r"\u00ab[ \u00a0\u202f]*", "\u00ab" + NNBSP, text)
+        text = re.sub(r"(://)\u202f", r"\1", text.replace(NNBSP + "://", "://"))  # not in URLs
+    else:
+        text = re.sub(r"(?<=\w) +([;:!?])(?=\s|$)", r"\1", text)
+    if base in SHORT_WORDS:
+        letters = SHORT_WORDS[base]
+        text = re.sub(rf"(?<![\w])([{letters}]) (?=\w)", r"\1" + NBSP, text)
+    return text
+
+
+def strip_quote_marks(text: str) -> str:
+    """Drop quote marks around the whole text: the card sets its own."""
+    if len(text) > 2 and text[0] in OPENING_QUOTES and text[-1] in CLOSING_QUOTES:
+        inner = text[1:-1].strip()
+        if not any(q in inner for q in "\u201c\u201d\""):  # "a" and "b" is not one quotation
+            return inner
+    return text
