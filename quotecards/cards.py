@@ -18,6 +18,11 @@ from .plan import plan_card
 from .platforms import Platform, get_platform
 from .post import Post, PostError, read_post
 from .render import render
+from .typeset import ShapingUnavailable
+
+# Layer sources → the front-matter field their text came from, for error messages.
+FIELDS = {"quote": "featured_quote.quote", "attribution": "featured_quote.summary",
+          "citation": "featured_quote.citation"}
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,9 @@ class CardRecord:
     contrast: float | None
     encode: str
     missing_glyphs: list[str]
+    fonts_used: list[str]  # every face that drew text on the card, "Family weight"
+    text_box: list[int] | None  # the quote as drawn: x, y, w, h in px, hanging mark included
+    overflow: bool  # some text was shortened with an ellipsis to fit its box
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -102,7 +110,10 @@ def render_post(post: Post, layout: Layout, platforms: list[Platform], options: 
     records = []
     for platform in platforms:
         spec = plan_card(post, layout, platform, slug)
-        card = render(spec, picture)
+        try:
+            card = render(spec, picture)
+        except ShapingUnavailable as exc:
+            raise PostError(post.source, FIELDS.get(exc.source, exc.source), str(exc)) from None
         encoded = export.encode_png(card.image, platform.max_bytes)
         relative = f"{platform.name}/{spec.slug}.png"
         export.write_atomic(options.out_dir / relative, encoded.data)
@@ -126,8 +137,15 @@ def render_post(post: Post, layout: Layout, platforms: list[Platform], options: 
             contrast=card.contrast,
             encode=encoded.encode,
             missing_glyphs=card.missing_glyphs,
+            fonts_used=list(dict.fromkeys(f.label for b in card.blocks.values() for f in b.faces_used)),
+            text_box=_xywh(card.text_boxes["quote"]) if "quote" in card.text_boxes else None,
+            overflow=any(b.shortened for b in card.blocks.values()),
         ))
     return records
+
+
+def _xywh(box: tuple[int, int, int, int]) -> list[int]:
+    return [box[0], box[1], box[2] - box[0], box[3] - box[1]]
 
 
 def _picture(post: Post, options: RenderOptions, session, platforms: list[Platform]):

@@ -47,3 +47,19 @@ def render_command(posts: tuple[Path, ...], out_dir: Path, platforms: tuple[str,
     click.echo(f"{len(result.cards)} cards written, {len(result.errors)} posts failed; manifest: "
                f"{out_dir / 'manifest.json'}", err=True)
     sys.exit(1 if result.errors else 0)
+
+
+@main.command("fonts")
+def fonts_command() -> None:
+    """List the font stacks: each face, where it came from, and the scripts it covers."""
+    from . import fonts
+
+    for entry in fonts.describe_stacks():
+        if entry.face is None:
+            click.echo(f"{entry.kind:5}  {entry.family:24}  MISSING  {entry.hint}")
+            continue
+        where = f"{entry.face.source}: {entry.face.path}" + (f" #{entry.face.index}" if entry.face.index else "")
+        click.echo(f"{entry.kind:5}  {entry.family:24}  {', '.join(entry.scripts) or '-':56}  {where}")
+    shaping = "raqm with fribidi" if fonts.has_complex_shaping() else \
+        "BASIC (no raqm/fribidi: right-to-left and complex scripts are refused; apt install libfribidi0)"
+    click.echo(f"text layout: {shaping}")

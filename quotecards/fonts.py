@@ -180,6 +180,31 @@ def missing_families(folder: Path | None = None) -> list[str]:
     return missing
 
 
+@dataclass(frozen=True)
+class StackEntry:
+    kind: str  # "serif" or "sans"
+    family: str
+    face: Face | None  # None: not bundled and not found on this machine
+    scripts: tuple[str, ...]
+    hint: str  # what to install when the face is missing
+
+
+def describe_stacks(folder: Path | None = None) -> list[StackEntry]:
+    """Both fallback stacks as `quotecards fonts` shows them (regular weight, CJK as SC)."""
+    entries = []
+    for kind in ("serif", "sans"):
+        for family in _stacks(folder)[kind]:
+            family = family.replace("{cjk}", "SC")
+            try:
+                face = find_face(family, folder=folder, system=True)
+            except FontError:
+                hint = next((h for key, h in INSTALL_HINT.items() if key in family), "")
+                entries.append(StackEntry(kind, family, None, (), hint))
+                continue
+            entries.append(StackEntry(kind, family, face, tuple(scripts_covered(face)), ""))
+    return entries
+
+
 def has_complex_shaping() -> bool:
     """Pillow's raqm layout with fribidi: without it RTL comes out backwards and unjoined."""
     return bool(features.check("raqm") and features.check("fribidi"))

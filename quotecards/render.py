@@ -47,7 +47,11 @@ def render(spec: CardSpec, picture: Image.Image | None) -> Rendered:
         if isinstance(layer, TextLayer) and spec.texts.get(layer.source):
             text = spec.texts[layer.source]
             box = _place(layer.box.to_pixels(width, height), width, mirror)
-            block = _set(layer, text, box, min(width, height), spec.lang)
+            try:
+                block = _set(layer, text, box, min(width, height), spec.lang)
+            except typeset.ShapingUnavailable as exc:
+                exc.source = layer.source
+                raise
             top = _valign(layer.valign, box, block.height)
             placed.append((layer, block, box, top))
             if block.shortened:

@@ -1,16 +1,20 @@
 from __future__ import annotations
 
-import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from quotecards import fonts, typeset
+from quotecards.cleanup import ELLIPSIS
 
-SERIF = fonts.find_face("Noto Serif Display", 600).path
+FACE = fonts.find_face("Noto Serif Display", 600)
+SERIF = fonts.stack_for(FACE)
 QUOTE = ("We are winning and will get our territory back and ensure our territorial integrity. "
          "Let them abandon our territory in peace.")
 
 
 def widths(block: typeset.Block) -> list[float]:
-    font = fonts.load(SERIF, block.size)
+    """Each line measured afresh as one string (one face here), not as the setter summed it."""
+    font = fonts.load(FACE, block.size)
     return [font.getlength(line) for line in block.lines]
 
 
@@ -36,7 +40,7 @@ def test_max_size_caps_short_quotes():
 def test_lines_are_balanced_not_greedy():
     text = "It was the best of times, it was the worst of times, it was the age of wisdom, it was"
     block = typeset.set_text(text, SERIF, 800, 1000, 48, 48)
-    font = fonts.load(SERIF, 48)
+    font = fonts.load(FACE, 48)
     # Greedy filling, for comparison.
     greedy, line = [], ""
     for word in text.split():
@@ -64,7 +68,7 @@ def test_too_long_text_is_shortened_with_an_ellipsis_and_fits():
     text = " ".join([QUOTE] * 10)
     block = typeset.set_text(text, SERIF, 600, 200, 24, 40)
     assert block.shortened and block.size == 24
-    assert block.lines[-1].endswith(typeset.ELLIPSIS)
+    assert block.lines[-1].endswith(ELLIPSIS)
     assert block.height <= 200 and max(widths(block)) <= 600
 
 
@@ -78,22 +82,6 @@ def test_hanging_mark_is_measured_and_kept():
     block = typeset.set_text(QUOTE + "\u201d", SERIF, 900, 400, 20, 120, hang="\u201c")
     assert block.hang_width > 0
     assert block.lines_as_set[0].startswith("\u201cWe") and block.lines_as_set[-1].endswith("\u201d")
-
-
-@pytest.mark.parametrize("raw, clean", [
-    ('He said "yes" -- then left...', "He said \u201cyes\u201d\u2014then left\u2026"),
-    ("It's the '90s - really", "It\u2019s the \u201990s \u2013 really"),
-    ("Caf&eacute; &amp; bar&#8217;s", "Caf\u00e9 & bar\u2019s"),
-    ("  spaced \n  out  ", "spaced out"),
-    ("She said 'no' twice", "She said \u2018no\u2019 twice"),
-])
-def test_clean(raw, clean):
-    assert typeset.clean(raw) == clean
-
-
-def test_strip_quote_marks():
-    assert typeset.strip_quote_marks("\u201cWe win.\u201d") == "We win."
-    assert typeset.strip_quote_marks("\u201cA\u201d and \u201cB\u201d") == "\u201cA\u201d and \u201cB\u201d"
 
 
 def test_whatever_the_text_and_box_the_block_fits():
@@ -110,3 +98,63 @@ def test_whatever_the_text_and_box_the_block_fits():
         assert max(widths(block)) <= box_w, (text, box_w, box_h)
         if not block.shortened:
             assert " ".join(block.lines) == text
+
+
+def test_a_name_is_kept_whole_when_that_is_cheap(monkeypatch):
+    text = "On Tuesday the people of the city were addressed by Ilham Aliyev about water and the new pipes"
+
+    def splits() -> list[int]:
+        return [w for w in range(300, 1100, 13)
+                if any(line.endswith("Ilham") for line in typeset.set_text(text, SERIF, w, 2000, 40, 40).lines)]
+
+    with_names = splits()
+    monkeypatch.setattr(typeset._Paragraph, "_name_breaks", lambda self: {})
+    without = splits()
+    assert len(with_names) < len(without) and set(with_names) <= set(without)
+
+
+def test_a_title_may_leave_the_name_but_a_sentence_start_is_no_name():
+    p = typeset._Paragraph("Then Armenia left, said President Ilham Aliyev.", SERIF, "")
+    # Breaks before "Ilham" (title | name) cost a quarter, before "Aliyev." the full penalty;
+    # "Then Armenia" starts a sentence and is not a name.
+    assert p.penalised == {5: 0.25, 6: 1.0}
+
+
+def _variance(values: list[float]) -> float:
+    mean = sum(values) / len(values)
+    return sum((v - mean) ** 2 for v in values) / len(values)
+
+
+@settings(max_examples=300, deadline=None)
+@given(words=st.lists(st.integers(min_value=10, max_value=300), min_size=2, max_size=60),
+       max_width=st.integers(min_value=300, max_value=1200))
+def test_balanced_breaking_is_never_worse_than_greedy(words, max_width):
+    space = 12.0
+    bare = [float(w) for w in words]
+    full = [w + space for w in bare]
+    greedy = typeset.greedy_breaks(full, bare, max_width)
+    balanced = typeset.balanced_breaks(full, bare, max_width, len(greedy))
+
+    def lines(breaks):
+        out, start = [], 0
+        for end in breaks:
+            out.append(sum(full[start:end - 1]) + bare[end - 1])
+            start = end
+        return out
+
+    assert balanced[-1] == len(words) and len(balanced) == len(greedy)
+    assert max(lines(balanced)) <= max_width
+    # A lone last word costs the balanced setter extra on purpose; elsewhere it must match or beat
+    # greedy filling on evenness.
+    if greedy[-1] - (greedy[-2] if len(greedy) > 1 else 0) > 1:
+        assert _variance(lines(balanced)) <= _variance(lines(greedy)) + 1e-6
+
+
+@settings(max_examples=40, deadline=None)
+@given(text=st.lists(st.sampled_from(QUOTE.split() + ["Ləman", "İçərişəhər", "Nguyễn", "Петренко", "WAVE"]),
+                     min_size=1, max_size=50).map(" ".join),
+       box_w=st.integers(min_value=250, max_value=1100), box_h=st.integers(min_value=120, max_value=600))
+def test_set_text_never_leaves_its_box(text, box_w, box_h):
+    block = typeset.set_text(text, SERIF, box_w, box_h, 18, 90)
+    assert block.height <= box_h and max(widths(block)) <= box_w
+    assert max(row.width for row in block.rows) <= box_w
