@@ -172,11 +172,7 @@ def _draw_block(overlay: Image.Image, draw: ImageDraw.ImageDraw, layer: TextLaye
 def _draw_piece(overlay: Image.Image, draw: ImageDraw.ImageDraw, text: str, face: fonts.Face, rtl: bool,
                 x: float, baseline: int, size: int, color, lang: str) -> None:
     font = fonts.load(face, size)
-    options = {}
-    if fonts.has_complex_shaping():
-        options = {"direction": "rtl" if rtl else "ltr"}
-        if lang:
-            options["language"] = lang
+    options = typeset.shaping_options(rtl, lang)
     if not face.bitmap_size:
         draw.text((x, baseline), text, font=font, fill=color, anchor="ls", **options)
         return

@@ -73,13 +73,36 @@ class Block:
         return [self.hang + lines[0], *lines[1:]] if lines else []
 
 
+def shaping_options(rtl: bool, lang: str) -> dict[str, str]:
+    """Direction and language for raqm, the same when measuring and drawing.
+
+    The language matters: CJK fonts swap in localised punctuation for Korean or Japanese, and
+    Serbian or Bulgarian Cyrillic take their own letterforms.
+    """
+    if not fonts.has_complex_shaping():
+        return {}
+    options = {"direction": "rtl" if rtl else "ltr"}
+    tag = lang.split("@")[0]
+    if tag:
+        options["language"] = tag
+    return options
+
+
 @functools.lru_cache(maxsize=65536)
-def measure(text: str, face: Face, size: int, rtl: bool = False) -> float:
+def measure(text: str, face: Face, size: int, rtl: bool = False, lang: str = "") -> float:
     """Advance width of `text` in `face` at `size`, px; colour bitmap faces are scaled."""
     font = fonts.load(face, size)
-    kwargs = {"direction": "rtl" if rtl else "ltr"} if fonts.has_complex_shaping() else {}
-    width = font.getlength(text, **kwargs)
+    width = font.getlength(text, **shaping_options(rtl, lang))
     return width * size / face.bitmap_size if face.bitmap_size else width
+
+
+@functools.lru_cache(maxsize=4096)
+def ink_extent(text: str, face: Face, size: int, rtl: bool = False, lang: str = "") -> tuple[float, float]:
+    """Left and right edge of the ink of `text` drawn from x = 0, px."""
+    font = fonts.load(face, size)
+    x0, _y0, x1, _y1 = font.getbbox(text, anchor="ls", **shaping_options(rtl, lang))
+    scale = size / face.bitmap_size if face.bitmap_size else 1.0
+    return x0 * scale, x1 * scale
 
 
 def vertical_metrics(face: Face, size: int) -> tuple[int, int]:
@@ -95,6 +118,7 @@ class _Paragraph:
 
     def __init__(self, text: str, stack: tuple[Face, ...], lang: str):
         self.text = text
+        self.lang = lang
         self.para = textruns.analyse(text, stack)
         self.bounds = [0]
         self.ends = []  # each segment's end without its trailing spaces
@@ -109,7 +133,8 @@ class _Paragraph:
         return len(self.ends)
 
     def width(self, start: int, end: int, size: int) -> float:
-        return sum(measure(self.text[r.start:r.end], r.face, size, r.rtl) for r in self.para.runs_in(start, end)) \
+        return sum(measure(self.text[r.start:r.end], r.face, size, r.rtl, self.lang)
+                   for r in self.para.runs_in(start, end)) \
             if start < end else 0.0
 
     def segment_widths(self, size: int) -> tuple[list[float], list[float]]:
@@ -123,13 +148,19 @@ class _Paragraph:
     def line(self, first: int, last: int, size: int) -> Line:
         """Segments first..last-1 as one line, its pieces placed in visual order."""
         start, end = self.bounds[first], self.ends[last - 1]
-        pieces, x = [], 0.0
-        for run in self.para.line(start, end):
-            text = self.text[run.start:run.end]
-            w = measure(text, run.face, size, run.rtl)
+        runs = self.para.line(start, end)
+        texts = [self.text[r.start:r.end] for r in runs]
+        advances = [measure(t, r.face, size, r.rtl, self.lang) for t, r in zip(texts, runs)]
+        # Ink can stick out past the advance (a swash, a big closing quote mark): the line's
+        # width is its ink and advance together, and the first glyph's overhang is moved inside.
+        left = min(0.0, ink_extent(texts[0], runs[0].face, size, runs[0].rtl, self.lang)[0])
+        right_ink = sum(advances[:-1]) + ink_extent(texts[-1], runs[-1].face, size, runs[-1].rtl, self.lang)[1]
+        pieces, x = [], -left
+        for text, run, w in zip(texts, runs, advances):
             pieces.append(Piece(text=text, face=run.face, rtl=run.rtl, x=x, width=w))
             x += w
-        return Line(text=self.text[start:end], pieces=tuple(pieces), width=x)
+        width = max(x, right_ink - left)
+        return Line(text=self.text[start:end].replace(ZWSP, ""), pieces=tuple(pieces), width=width)
 
     def _name_breaks(self) -> dict[int, float]:
         """Breaks (after segment k) that would split a name such as "Ilham Aliyev", weighted.
@@ -181,10 +212,15 @@ def set_text(
     para = _Paragraph(text, stack, lang)
     fit = _Fit(stack, box_width, box_height, line_height, hang, max_lines)
     best = fit.largest(para, min_size, max_size)
-    shortened = best is None
-    if shortened:
-        para = _shorten(text, stack, lang, fit, min_size)
-        best = min_size
+    shortened = False
+    if best is None:
+        # A word wider than the box (a URL, a long Japanese phrase) may be broken inside;
+        # if the text still does not fit, it is shortened.
+        para = _Paragraph(_break_wide(text, stack, lang, min_size, box_width), stack, lang)
+        if fit.fits(para, min_size):
+            best = min_size
+        else:
+            para, shortened, best = _shorten(para.text, stack, lang, fit, min_size), True, min_size
     # Kerning can make a measured line a hair wider than its summed segments; rarely that costs
     # a size step.
     for size in range(best, min_size - 1, -1):
@@ -207,7 +243,7 @@ class _Fit:
         used = {r.face for r in para.para.runs} | {self.stack[0]}
         pairs = [vertical_metrics(face, size) for face in used]
         ascent, descent = max(a for a, _ in pairs), max(d for _, d in pairs)
-        hang_width = round(measure(self.hang, self.stack[0], size, para.para.rtl)) if self.hang else 0
+        hang_width = round(measure(self.hang, self.stack[0], size, para.para.rtl, para.lang)) if self.hang else 0
         return ascent, descent, round(size * self.line_height), hang_width
 
     def fits(self, para: _Paragraph, size: int) -> bool:
@@ -325,14 +361,11 @@ def balanced_breaks(full: list[float], bare: list[float], max_width: float, coun
 
 
 def _shorten(text: str, stack: tuple[Face, ...], lang: str, fit: _Fit, size: int) -> _Paragraph:
-    """The longest prefix of `text` that fits at `size`, ending in an ellipsis."""
-    pieces: list[str] = []
-    for seg in linebreak.segments(text, linebreak.locale_for(text, lang)):
-        # A segment wider than the box (a URL, say) is cut between characters.
-        pieces.extend(_split_wide(seg, stack, size, fit.box_width, lang))
+    """The longest prefix of `text` (cut at a break opportunity) that fits at `size`, with an ellipsis."""
+    pieces = linebreak.segments(text, linebreak.locale_for(text, lang))
 
     def trial(keep: int) -> _Paragraph:
-        head = "".join(pieces[:keep]).rstrip().rstrip(",;:.\u2013\u2014")
+        head = "".join(pieces[:keep]).rstrip().rstrip(ZWSP).rstrip(",;:.\u2013\u2014\u3001")
         return _Paragraph(head + ELLIPSIS, stack, lang)
 
     lo, hi, keep = 1, len(pieces), 1
@@ -345,18 +378,36 @@ def _shorten(text: str, stack: tuple[Face, ...], lang: str, fit: _Fit, size: int
     return trial(keep)
 
 
-def _split_wide(segment: str, stack: tuple[Face, ...], size: int, box_width: int, lang: str) -> list[str]:
+def _break_wide(text: str, stack: tuple[Face, ...], lang: str, size: int, box_width: int) -> str:
+    """`text` with break opportunities (zero-width spaces) inside segments wider than the box.
+
+    A wide segment is cut first where the language's plain rules allow (Japanese between
+    characters, but never before 。), and only then between any two characters.
+    """
     room = box_width - measure(ELLIPSIS, stack[0], size)
-    para = _Paragraph(segment, stack, lang)
-    if para.width(0, len(segment.rstrip()), size) <= room:
-        return [segment]
-    pieces, current = [], ""
-    for cluster in linebreak.graphemes(segment):
-        candidate = current + cluster
-        if current and _Paragraph(candidate, stack, lang).width(0, len(candidate), size) > room:
-            pieces.append(current + ZWSP)  # a break opportunity, so the re-read text can wrap here
+    plain_lang = lang.split("@")[0]
+
+    def too_wide(piece: str) -> bool:
+        return _Paragraph(piece, stack, lang).width(0, len(piece.rstrip()), size) > room
+
+    out = []
+    for seg in linebreak.segments(text, linebreak.locale_for(text, lang)):
+        if not too_wide(seg):
+            out.append(seg)
+            continue
+        parts = []
+        for sub in linebreak.segments(seg, plain_lang):
+            parts.extend(_cut(sub, too_wide) if too_wide(sub) else [sub])
+        out.append(ZWSP.join(p for p in parts))
+    return "".join(out)
+
+
+def _cut(piece: str, too_wide) -> list[str]:
+    parts, current = [], ""
+    for cluster in linebreak.graphemes(piece):
+        if current and too_wide(current + cluster):
+            parts.append(current)
             current = cluster
         else:
-            current = candidate
-    return [*pieces, current]
-
+            current += cluster
+    return [*parts, current]
