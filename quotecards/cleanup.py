@@ -16,6 +16,27 @@ SHORT_WORDS = {
     "cs": "kKsSvVzZoOuUaAiI", "sk": "kKsSvVzZoOuUaAiI", "pl": "wWzZoOuUaAiI",
 }
 
+# The marks a language quotes with, opening and closing; English marks otherwise.
+QUOTE_MARKS = {
+    "fr": ("\u00ab\u202f", "\u202f\u00bb"), "ru": ("\u00ab", "\u00bb"), "uk": ("\u00ab", "\u00bb"),
+    "be": ("\u00ab", "\u00bb"), "de": ("\u201e", "\u201c"), "cs": ("\u201e", "\u201c"),
+    "sk": ("\u201e", "\u201c"), "pl": ("\u201e", "\u201d"), "ja": ("\u300c", "\u300d"),
+    "zh-tw": ("\u300c", "\u300d"), "zh-hk": ("\u300c", "\u300d"),
+    # Arabic, Persian and Urdu quote with guillemets; in a right-to-left line they mirror.
+    "ar": ("\u00ab", "\u00bb"), "fa": ("\u00ab", "\u00bb"), "ur": ("\u00ab", "\u00bb"),
+}
+
+
+def quote_marks(lang: str, rtl: bool = False) -> tuple[str, str]:
+    """Opening and closing quotation marks for `lang` (a right-to-left text without a language
+    takes guillemets, which read correctly either way)."""
+    lang = lang.casefold()
+    marks = QUOTE_MARKS.get(lang) or QUOTE_MARKS.get(lang.split("-")[0])
+    if marks:
+        return marks
+    return ("\u00ab", "\u00bb") if rtl else ("\u201c", "\u201d")
+
+
 _TAG = re.compile(r"<[^<>]{1,200}>")
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\((?:[^()\s]|\([^()]*\))*(?:\s+\"[^\"]*\")?\)")
 _MD_EMPHASIS = re.compile(r"(?<![\\\w])(\*\*|__|\*|_)(?=\S)(.+?)(?<=[^\s\\])\1(?!\w)")

@@ -205,6 +205,7 @@ def describe_stacks(folder: Path | None = None) -> list[StackEntry]:
     return entries
 
 
+@functools.lru_cache(maxsize=1)
 def has_complex_shaping() -> bool:
     """Pillow's raqm layout with fribidi: without it RTL comes out backwards and unjoined."""
     return bool(features.check("raqm") and features.check("fribidi"))

@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from PIL import Image, ImageDraw
 
 from . import contrast, fonts, photo, textruns, typeset
+from .cleanup import quote_marks
 from .layout import Layout, RectLayer, TextLayer
 from .plan import CardSpec
 
 PixelBox = tuple[int, int, int, int]
-OPEN_QUOTE, CLOSE_QUOTE = "\u201c", "\u201d"
 
 
 @dataclass
@@ -88,10 +88,8 @@ def _set(layer: TextLayer, text: str, box: PixelBox, short_side: int, lang: str)
     stack = fonts.stack_for(layer.face, fonts.cjk_variant(text, lang))
     hang = ""
     if layer.hang_quotes:
-        rtl = textruns.bidi_levels(text)[1]
-        # Arabic and Persian quote with guillemets; in a right-to-left line they mirror.
-        opening, closing = ("\u00ab", "\u00bb") if rtl else (OPEN_QUOTE, CLOSE_QUOTE)
-        hang, text = opening, text + closing
+        hang, closing = quote_marks(lang, textruns.bidi_levels(text)[1])
+        text += closing
     return typeset.set_text(
         text,
         stack,

@@ -141,8 +141,14 @@ class _Paragraph:
         """Each segment's width with its trailing spaces, and without (as a line's last)."""
         full, bare = [], []
         for i in range(self.count):
-            full.append(self.width(self.bounds[i], self.bounds[i + 1], size))
-            bare.append(self.width(self.bounds[i], self.ends[i], size))
+            start, end, stop = self.bounds[i], self.ends[i], self.bounds[i + 1]
+            w = self.width(start, end, size)
+            bare.append(w)
+            if stop == end:
+                full.append(w)
+            else:  # the trailing spaces, measured alone: kerning across a space is nil in practice,
+                # and each whole line is measured again before it is drawn
+                full.append(w + self.width(end, stop, size))
         return full, bare
 
     def line(self, first: int, last: int, size: int) -> Line:
@@ -243,8 +249,15 @@ class _Fit:
         used = {r.face for r in para.para.runs} | {self.stack[0]}
         pairs = [vertical_metrics(face, size) for face in used]
         ascent, descent = max(a for a, _ in pairs), max(d for _, d in pairs)
-        hang_width = round(measure(self.hang, self.stack[0], size, para.para.rtl, para.lang)) if self.hang else 0
+        hang_width = round(measure(self.hang, self.hang_face(para), size, para.para.rtl, para.lang)) if self.hang else 0
         return ascent, descent, round(size * self.line_height), hang_width
+
+    def hang_face(self, para: _Paragraph) -> Face:
+        """The face of the text's first letters when it has the mark (a CJK 「 is full width)."""
+        first = para.para.runs[0].face
+        if not first.bitmap_size and all(ord(ch) in fonts.coverage(first) for ch in self.hang):
+            return first
+        return next((f for f in self.stack if all(ord(ch) in fonts.coverage(f) for ch in self.hang)), self.stack[0])
 
     def fits(self, para: _Paragraph, size: int) -> bool:
         ascent, descent, lh, _ = self.metrics(para, size)
@@ -285,7 +298,7 @@ class _Fit:
             max_width -= overflow + 1
         return Block(
             size=size, rows=tuple(rows), line_height=lh, ascent=ascent, descent=descent,
-            hang=self.hang, hang_face=self.stack[0] if self.hang else None, hang_width=hang_width,
+            hang=self.hang, hang_face=self.hang_face(para) if self.hang else None, hang_width=hang_width,
             width=round(max(row.width for row in rows)), height=ascent + descent + (len(rows) - 1) * lh,
             shortened=shortened, rtl=para.para.rtl, missing=para.para.missing,
             faces_used=tuple(dict.fromkeys(p.face for row in rows for p in row.pieces)),
