@@ -86,10 +86,9 @@ def render(spec: CardSpec, picture: Image.Image | None) -> Rendered:
 
 def _set(layer: TextLayer, text: str, box: PixelBox, short_side: int, lang: str) -> typeset.Block:
     stack = fonts.stack_for(layer.face, fonts.cjk_variant(text, lang))
-    hang = ""
+    hang = closing = ""
     if layer.hang_quotes:
         hang, closing = quote_marks(lang, textruns.bidi_levels(text)[1])
-        text += closing
     return typeset.set_text(
         text,
         stack,
@@ -101,6 +100,7 @@ def _set(layer: TextLayer, text: str, box: PixelBox, short_side: int, lang: str)
         hang=hang,
         max_lines=layer.max_lines,
         lang=lang,
+        tail=closing,
     )
 
 

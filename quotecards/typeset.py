@@ -201,13 +201,15 @@ def set_text(
     hang: str = "",
     max_lines: int | None = None,
     lang: str = "",
+    tail: str = "",
 ) -> Block:
     """Set `text` at the largest size in [min_size, max_size] that fits the box.
 
     `stack` is the layer's face followed by its fallbacks. Lines are balanced (similar lengths)
     rather than greedily filled. If the text does not fit even at min_size it is shortened at a
     break opportunity with an ellipsis. `hang` is set in the margin, outside the box, so the
-    text's edge stays flush with what is below.
+    text's edge stays flush with what is below. `tail` (a closing quote mark) always ends the
+    text, after the ellipsis too when the text is shortened.
     """
     if not text.strip():
         raise ValueError("nothing to set")
@@ -215,18 +217,19 @@ def set_text(
         raise ShapingUnavailable(
             "right-to-left or complex script needs Pillow's raqm layout with libfribidi "
             "(Debian: apt install libfribidi0); refusing to draw it wrong")
-    para = _Paragraph(text, stack, lang)
+    para = _Paragraph(text + tail, stack, lang)
     fit = _Fit(stack, box_width, box_height, line_height, hang, max_lines)
     best = fit.largest(para, min_size, max_size)
     shortened = False
     if best is None:
         # A word wider than the box (a URL, a long Japanese phrase) may be broken inside;
         # if the text still does not fit, it is shortened.
-        para = _Paragraph(_break_wide(text, stack, lang, min_size, box_width), stack, lang)
+        broken = _break_wide(text, stack, lang, min_size, box_width)
+        para = _Paragraph(broken + tail, stack, lang)
         if fit.fits(para, min_size):
             best = min_size
         else:
-            para, shortened, best = _shorten(para.text, stack, lang, fit, min_size), True, min_size
+            para, shortened, best = _shorten(broken, tail, stack, lang, fit, min_size), True, min_size
     # Kerning can make a measured line a hair wider than its summed segments; rarely that costs
     # a size step.
     for size in range(best, min_size - 1, -1):
@@ -373,13 +376,13 @@ def balanced_breaks(full: list[float], bare: list[float], max_width: float, coun
     return sorted(breaks)
 
 
-def _shorten(text: str, stack: tuple[Face, ...], lang: str, fit: _Fit, size: int) -> _Paragraph:
+def _shorten(text: str, tail: str, stack: tuple[Face, ...], lang: str, fit: _Fit, size: int) -> _Paragraph:
     """The longest prefix of `text` (cut at a break opportunity) that fits at `size`, with an ellipsis."""
     pieces = linebreak.segments(text, linebreak.locale_for(text, lang))
 
     def trial(keep: int) -> _Paragraph:
         head = "".join(pieces[:keep]).rstrip().rstrip(ZWSP).rstrip(",;:.\u2013\u2014\u3001")
-        return _Paragraph(head + ELLIPSIS, stack, lang)
+        return _Paragraph(head + ELLIPSIS + tail, stack, lang)
 
     lo, hi, keep = 1, len(pieces), 1
     while lo <= hi:

@@ -107,3 +107,37 @@ def test_every_sample_renders_cleanly(tmp_path):
         assert card["lines"] and card["font_size"] >= 28
     images = {Path(c["post"]).name: c["image"] for c in manifest["cards"]}
     assert images["seed-post.md"] == "fallback" and images["launch-day.md"] == "photo"
+
+
+def test_manifest_records_fonts_text_box_and_overflow(tmp_path):
+    out = tmp_path / "out"
+    posts = [ROOT / "samples/posts/world-cairo-water.md", ROOT / "samples/posts/deep-field.md"]
+    assert run("render", *map(str, posts), "--out", str(out)).exit_code == 0
+    cards = {Path(c["post"]).name: c for c in json.loads((out / "manifest.json").read_text())["cards"]}
+    arabic = cards["world-cairo-water.md"]
+    assert {"Noto Naskh Arabic 600", "Noto Serif Display 600", "Noto Sans Arabic 600"} <= set(arabic["fonts_used"])
+    x, y, w, h = arabic["text_box"]
+    assert 0 <= x and x + w <= 1200 and 0 <= y and y + h <= 630 and w > 600
+    # Right to left: the quote is set against the right margin.
+    assert x + w > 1100 and arabic["overflow"] is False and arabic["missing_glyphs"] == []
+    assert cards["deep-field.md"]["overflow"] is False
+
+
+def test_overflow_is_recorded_when_the_quote_is_shortened(tmp_path, write_post):
+    post = write_post("long.md", "---\ntitle: t\nfeatured_quote:\n  quote: " + "words that go on " * 120 + "\n---\n")
+    out = tmp_path / "out"
+    assert run("render", str(post), "--out", str(out)).exit_code == 0
+    card = json.loads((out / "manifest.json").read_text())["cards"][0]
+    assert card["overflow"] is True and card["lines"][-1].endswith("\u2026\u201d")
+    assert any("shortened" in w for w in card["warnings"])
+
+
+def test_fonts_lists_each_face_its_origin_and_scripts():
+    result = run("fonts")
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    naskh = next(line for line in lines if "Noto Naskh Arabic" in line)
+    assert "Arabic" in naskh and "bundled:" in naskh and naskh.endswith("NotoNaskhArabic-Regular.ttf")
+    cjk = next(line for line in lines if "Noto Serif CJK SC" in line)
+    assert "system:" in cjk and "Han" in cjk and "Kana" in cjk
+    assert lines[-1] == "text layout: raqm with fribidi"
