@@ -155,6 +155,8 @@ class _Paragraph:
         """Segments first..last-1 as one line, its pieces placed in visual order."""
         start, end = self.bounds[first], self.ends[last - 1]
         runs = self.para.line(start, end)
+        if not runs:  # a line of nothing but spaces
+            return Line(text="", pieces=(), width=0.0)
         texts = [self.text[r.start:r.end] for r in runs]
         advances = [measure(t, r.face, size, r.rtl, self.lang) for t, r in zip(texts, runs)]
         # Ink can stick out past the advance (a swash, a big closing quote mark): the line's
@@ -211,7 +213,8 @@ def set_text(
     text's edge stays flush with what is below. `tail` (a closing quote mark) always ends the
     text, after the ellipsis too when the text is shortened.
     """
-    if not text.strip():
+    text = text.strip()
+    if not text:
         raise ValueError("nothing to set")
     if not fonts.has_complex_shaping() and textruns.needs_shaping(text + hang):
         raise ShapingUnavailable(
