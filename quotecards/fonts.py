@@ -206,6 +206,15 @@ def describe_stacks(folder: Path | None = None) -> list[StackEntry]:
 
 
 @functools.lru_cache(maxsize=1)
+def install_hint(ch: str) -> str:
+    """What to install for a character no face has, when a discoverable family would have it."""
+    cp = ord(ch)
+    cjk = (0x2E80 <= cp <= 0x9FFF or 0xAC00 <= cp <= 0xD7AF or 0xF900 <= cp <= 0xFAFF
+           or 0xFF00 <= cp <= 0xFFEF or 0x20000 <= cp <= 0x3FFFF)
+    return INSTALL_HINT["CJK"] if cjk else ""
+
+
+@functools.lru_cache(maxsize=1)
 def has_complex_shaping() -> bool:
     """Pillow's raqm layout with fribidi: without it RTL comes out backwards and unjoined."""
     return bool(features.check("raqm") and features.check("fribidi"))

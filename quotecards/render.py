@@ -59,7 +59,9 @@ def render(spec: CardSpec, picture: Image.Image | None) -> Rendered:
             for ch in block.missing:
                 if ch not in missing:
                     missing.append(ch)
-                warnings.append(f"{layer.source}: no font has a glyph for {ch!r} (U+{ord(ch):04X})")
+                hint = fonts.install_hint(ch)
+                warnings.append(f"{layer.source}: no font has a glyph for {ch!r} (U+{ord(ch):04X})"
+                                + (f"; {hint}" if hint else ""))
 
     canvas, worst = _ensure_contrast(canvas, layout, placed)
     overlay = Image.new("RGBA", canvas.size, (0, 0, 0, 0))

@@ -96,6 +96,20 @@ def test_latin_name_in_arabic_sits_where_the_reader_expects_it():
     assert [p.rtl for p in pieces if p.text.strip()] == [True, False, True]
 
 
+def test_hebrew_attribution_with_a_latin_institution_reads_right_to_left():
+    text = CORPUS["hebrew"]["attribution"]  # "Noa Levi, Tel Aviv Public Library"
+    block = typeset.set_text(text, fonts.stack_for(fonts.find_face("Inter", 600)), 1100, 200, 30, 30)
+    assert block.rtl
+    visual = [p.text for p in block.rows[0].pieces]
+    # Reading from the right: the name, its comma, then the institution to its left.
+    assert visual[0] == "Tel Aviv Public Library" and visual[-1].startswith("נועה לוי")
+
+
+def test_a_missing_cjk_face_says_what_to_install():
+    assert fonts.install_hint("中") == "Debian/Ubuntu: apt install fonts-noto-cjk"
+    assert fonts.install_hint("\U00010000") == ""
+
+
 def test_mixed_direction_card_draws_each_run_where_its_piece_says():
     sample = CORPUS["arabic"]
     card = render(plan_card(post_of(sample), LAYOUT, get_platform("og")), None)
