@@ -32,6 +32,8 @@ class RenderOptions:
     layout: str = "photo"
     layout_dirs: tuple[Path, ...] = ()
     fetch: fetch.FetchOptions = field(default_factory=fetch.FetchOptions)
+    strict: bool = False  # an image that cannot be had fails the post instead of falling back
+    max_pixels: int = photo.MAX_PIXELS
 
 
 @dataclass
@@ -57,6 +59,8 @@ class CardRecord:
     fonts_used: list[str]  # every face that drew text on the card, "Family weight"
     text_box: list[int] | None  # the quote as drawn: x, y, w, h in px, hanging mark included
     overflow: bool  # some text was shortened with an ellipsis to fit its box
+    focus: list[float] | None  # the point of the photo the crop is centred on, 0–1 across and down
+    focus_source: str  # "post" (featured_image.focal_point), "auto" (the most detail) or "" (no photo)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -83,7 +87,7 @@ def render_posts(paths: list[Path], options: RenderOptions) -> RunResult:
     platforms = [get_platform(name) for name in options.platforms]
     result = RunResult()
     used_slugs: set[str] = set()
-    with requests.Session() as session:
+    with fetch.open_session(options.fetch) as session:
         for path in paths:
             try:
                 post = read_post(path)
@@ -140,6 +144,8 @@ def render_post(post: Post, layout: Layout, platforms: list[Platform], options: 
             fonts_used=list(dict.fromkeys(f.label for b in card.blocks.values() for f in b.faces_used)),
             text_box=_xywh(card.text_boxes["quote"]) if "quote" in card.text_boxes else None,
             overflow=any(b.shortened for b in card.blocks.values()),
+            focus=[round(v, 3) for v in card.focus] if card.focus else None,
+            focus_source=card.focus_source,
         ))
     return records
 
@@ -148,14 +154,25 @@ def _xywh(box: tuple[int, int, int, int]) -> list[int]:
     return [box[0], box[1], box[2] - box[0], box[3] - box[1]]
 
 
-def _picture(post: Post, options: RenderOptions, session, platforms: list[Platform]):
+def _picture(post: Post, options: RenderOptions, session: requests.Session, platforms: list[Platform]):
+    """The decoded photo and a warning, or None and why; with --strict a failure is the post's error."""
     if not post.image:
         return None, "no featured image: used the layout's fallback background"
     largest = (max(p.width for p in platforms), max(p.height for p in platforms))
     try:
-        data = fetch.fetch_image(post.image, post.source.parent, options.fetch, session)
-        return photo.decode(data, target=largest), None
+        try:
+            fetched = fetch.fetch_image(post.image, post.source.parent, options.fetch, session)
+            return photo.decode(fetched.data, target=largest, max_pixels=options.max_pixels), None
+        except photo.ImageError:
+            if fetched.origin != "cache" or options.fetch.offline:
+                raise
+            # A cached copy that does not decode is dropped and fetched afresh, once.
+            fetch.forget(post.image, session)
+            fetched = fetch.fetch_image(post.image, post.source.parent, options.fetch, session)
+            return photo.decode(fetched.data, target=largest, max_pixels=options.max_pixels), None
     except (fetch.FetchError, photo.ImageError) as exc:
+        if options.strict:
+            raise PostError(post.source, "featured_image.image", _reason(post.image, exc)) from None
         return None, f"featured image unavailable: {_reason(post.image, exc)}: used the fallback background"
 
 

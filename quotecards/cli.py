@@ -8,9 +8,48 @@ from pathlib import Path
 import click
 
 from . import __version__
+from . import photo
 from .cards import RenderOptions, render_posts
+from .fetch import FetchOptions, default_cache_dir
 from .layout import LayoutError
 from .platforms import PLATFORMS
+
+
+def _image_base(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> tuple[tuple[str, Path], ...]:
+    pairs = []
+    for value in values:
+        url, sep, folder = value.partition("=")
+        if not sep or not url.startswith(("http://", "https://")) or not folder:
+            raise click.BadParameter(f"expected URL=DIR, e.g. https://example.com/wp-content/uploads/=static/uploads/, got {value!r}")
+        pairs.append((url, Path(folder)))
+    return tuple(pairs)
+
+
+def image_options(command):  # type: ignore[no-untyped-def]
+    """The options about fetching featured images, shared by the commands that render."""
+    options = [
+        click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False),
+                     help="Where downloaded images are kept between runs [default: $XDG_CACHE_HOME/quotecards]."),
+        click.option("--no-cache", is_flag=True, help="Download every image afresh and keep nothing."),
+        click.option("--offline", is_flag=True, help="Use only images already in the cache; no network."),
+        click.option("--image-base", "image_bases", multiple=True, callback=_image_base, metavar="URL=DIR",
+                     help="Read images under URL from the local folder DIR instead (repeatable)."),
+        click.option("--site-root", type=click.Path(path_type=Path, file_okay=False), default=Path("."),
+                     show_default=True, help="Local image paths must lie inside this folder (or the post's)."),
+        click.option("--strict", is_flag=True, help="A featured image that cannot be had fails its post."),
+        click.option("--max-pixels", type=click.IntRange(min=1), default=photo.MAX_PIXELS, show_default=True,
+                     help="Refuse images with more pixels than this (decompression bombs)."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _image_settings(cache_dir: Path | None, no_cache: bool, offline: bool, image_bases, site_root: Path,
+                    strict: bool, max_pixels: int) -> dict[str, object]:
+    fetch_options = FetchOptions(cache_dir=None if no_cache else (cache_dir or default_cache_dir()),
+                                 offline=offline, image_bases=image_bases, roots=(site_root,))
+    return {"fetch": fetch_options, "strict": strict, "max_pixels": max_pixels}
 
 
 @click.group()
@@ -28,10 +67,12 @@ def main() -> None:
 @click.option("--layout", default="photo", show_default=True, help="Layout name (a file in layouts/).")
 @click.option("--layout-dir", "layout_dirs", multiple=True, type=click.Path(path_type=Path, file_okay=False),
               help="Extra folder of layout files, searched before the bundled ones.")
+@image_options
 def render_command(posts: tuple[Path, ...], out_dir: Path, platforms: tuple[str, ...], layout: str,
-                   layout_dirs: tuple[Path, ...]) -> None:
+                   layout_dirs: tuple[Path, ...], **image: object) -> None:
     """Render cards for POSTS (Markdown files with front matter)."""
-    options = RenderOptions(out_dir=out_dir, platforms=platforms, layout=layout, layout_dirs=layout_dirs)
+    options = RenderOptions(out_dir=out_dir, platforms=platforms, layout=layout, layout_dirs=layout_dirs,
+                            **_image_settings(**image))
     try:
         result = render_posts(list(posts), options)
     except (LayoutError, KeyError) as exc:

@@ -1,12 +1,27 @@
-"""Get the featured image's bytes: an http(s) URL or a local file. Decoding is not done here."""
+"""Get the featured image's bytes: a URL on a server we do not control, or a file of the site's.
+
+Downloads go through one requests Session: connect/read timeouts and a deadline for the whole
+body, a bounded number of redirects, retries with backoff on connection errors, 5xx and 429
+(Retry-After honoured up to a cap), a size cap while streaming, and an on-disk HTTP cache
+(CacheControl) that revalidates with ETag / Last-Modified, so a re-run over an archive only
+asks "changed?". Decoding is not done here.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+import socket
+import threading
+from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import requests
+from cachecontrol import CacheControlAdapter
+from cachecontrol.caches import FileCache
+from cachecontrol.controller import CacheController
+from urllib3.exceptions import MaxRetryError, NameResolutionError
+from urllib3.util.retry import Retry
 
 from . import __version__
 
@@ -17,42 +32,169 @@ class FetchError(Exception):
     """Why the image could not be had; one line, fit for a card's warning."""
 
 
+def default_cache_dir() -> Path:
+    """$XDG_CACHE_HOME/quotecards, i.e. ~/.cache/quotecards by default."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "quotecards"
+
+
 @dataclass(frozen=True)
 class FetchOptions:
-    timeout: tuple[float, float] = (5.0, 15.0)  # connect, read (seconds)
+    timeout: tuple[float, float] = (5.0, 15.0)  # connect, and each read (seconds)
+    deadline: float = 60.0  # the whole body, seconds: a server dripping a byte a second never trips a read timeout
     max_bytes: int = 25 * 1024 * 1024
+    max_redirects: int = 5
+    retries: int = 3
+    backoff: float = 0.5  # seconds before the first retry, doubling after
+    max_retry_after: float = 30.0  # a server asking us to wait longer is waited for this long
+    cache_dir: Path | None = None  # None: no cache
+    offline: bool = False  # only the cache; no network at all
+    image_bases: tuple[tuple[str, Path], ...] = ()  # URL prefix → local folder mirroring it
+    roots: tuple[Path, ...] = field(default_factory=lambda: (Path.cwd(),))  # where local images may live
 
 
-def fetch_image(ref: str, post_dir: Path, options: FetchOptions = FetchOptions(),
-                session: requests.Session | None = None) -> bytes:
-    """The bytes behind `ref`: a URL, an absolute path, or a path relative to the post."""
+@dataclass(frozen=True)
+class Fetched:
+    data: bytes
+    origin: str  # "network", "cache" (fresh or revalidated), "file" or "mirror"
+
+
+class _CappedRetry(Retry):
+    """Retry whose Retry-After wait is capped (urllib3 would wait as long as the server says)."""
+
+    cap: float = 30.0
+
+    def get_retry_after(self, response):  # type: ignore[no-untyped-def]
+        value = super().get_retry_after(response)
+        return None if value is None else min(value, self.cap)
+
+    def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None):  # type: ignore[no-untyped-def]
+        # A host name that does not resolve will not resolve in a second either: an archive
+        # full of dead domains must not wait out the backoff for each.
+        if isinstance(error, NameResolutionError):
+            raise MaxRetryError(_pool, url, error)
+        return super().increment(method, url, response, error, _pool, _stacktrace)
+
+
+class _TolerantController(CacheController):
+    """A cache entry that cannot be read (truncated, from another version) is dropped, not fatal."""
+
+    def _load_from_cache(self, request):  # type: ignore[no-untyped-def]
+        try:
+            return super()._load_from_cache(request)
+        except Exception:
+            self.cache.delete(request.url)
+            return None
+
+
+class _OfflineAdapter(CacheControlAdapter):
+    """Answers from the cache only, fresh or stale; anything else fails without touching the network."""
+
+    def send(self, request, **kwargs):  # type: ignore[no-untyped-def]
+        cached = self.controller._load_from_cache(request)
+        if cached is None:
+            raise requests.ConnectionError("offline, and not in the cache")
+        return self.build_response(request, cached, from_cache=True)
+
+
+def open_session(options: FetchOptions) -> requests.Session:
+    """The one Session a run shares: its connection pool, retries and cache."""
+    session = requests.Session()
+    session.headers["User-Agent"] = USER_AGENT
+    session.max_redirects = options.max_redirects
+    retry = type("Retry", (_CappedRetry,), {"cap": options.max_retry_after})(
+        total=options.retries, connect=options.retries, read=options.retries, status=options.retries,
+        backoff_factor=options.backoff, status_forcelist=(429, 500, 502, 503, 504),
+        allowed_methods=("GET",), raise_on_status=False, respect_retry_after_header=True)
+    if options.cache_dir is None and not options.offline:
+        adapter: requests.adapters.HTTPAdapter = requests.adapters.HTTPAdapter(max_retries=retry)
+    else:
+        cache = FileCache(str(options.cache_dir or default_cache_dir()))
+        kind = _OfflineAdapter if options.offline else CacheControlAdapter
+        adapter = kind(cache=cache, controller_class=_TolerantController, max_retries=retry)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
+
+
+def fetch_image(ref: str, post_dir: Path, options: FetchOptions, session: requests.Session) -> Fetched:
+    """The bytes behind `ref`: a URL (or its local mirror), or a path inside the site."""
+    for prefix, folder in options.image_bases:
+        if ref.startswith(prefix):
+            relative = unquote(urlsplit(ref[len(prefix):]).path).lstrip("/")
+            return Fetched(_read_local(ref, folder / relative, (folder,), options), "mirror")
     scheme = urlsplit(ref).scheme.lower()
     if scheme in ("http", "https"):
-        return _download(ref, options, session or requests.Session())
+        return _download(ref, options, session)
     if scheme and len(scheme) > 1:  # one letter is a Windows drive, not a scheme
         raise FetchError(f"{ref}: unsupported URL scheme {scheme!r} (only http and https)")
-    return _read_local(ref, post_dir, options)
+    path = Path(ref).expanduser()
+    return Fetched(_read_local(ref, path if path.is_absolute() else post_dir / path,
+                               (post_dir, *options.roots), options), "file")
 
 
-def _download(url: str, options: FetchOptions, session: requests.Session) -> bytes:
+def forget(url: str, session: requests.Session) -> None:
+    """Drop `url` from the cache (its bytes turned out not to be a usable image)."""
+    adapter = session.get_adapter(url) if urlsplit(url).scheme in ("http", "https") else None
+    if isinstance(adapter, CacheControlAdapter):
+        adapter.cache.delete(adapter.controller.cache_url(url))
+
+
+def _download(url: str, options: FetchOptions, session: requests.Session) -> Fetched:
+    cut = threading.Event()
     try:
-        with session.get(url, timeout=options.timeout, stream=True, headers={"User-Agent": USER_AGENT}) as response:
+        with session.get(url, timeout=options.timeout, stream=True) as response:
             if response.status_code != 200:
                 raise FetchError(f"{url}: HTTP {response.status_code} {response.reason or ''}".rstrip())
-            # Stream with a cap: a hostile or broken server must not fill our memory.
-            chunks, total = [], 0
-            for chunk in response.iter_content(64 * 1024):
-                total += len(chunk)
-                if total > options.max_bytes:
-                    raise FetchError(f"{url}: larger than {options.max_bytes // (1024 * 1024)} MB")
-                chunks.append(chunk)
-            return b"".join(chunks)
-    except requests.Timeout:
-        raise FetchError(f"{url}: timed out") from None
-    except requests.ConnectionError as exc:
-        raise FetchError(f"{url}: cannot connect ({_root_cause(exc)})") from None
+            length = response.headers.get("Content-Length", "")
+            if length.isdigit() and int(length) > options.max_bytes:
+                raise FetchError(f"{url}: larger than {options.max_bytes // (1024 * 1024)} MB")
+            # A server dripping a byte at a time never trips the per-read timeout, and a blocked
+            # read cannot watch the clock: a watchdog shuts the socket when the deadline passes.
+            watchdog = threading.Timer(options.deadline, _cut_off, (response, cut))
+            watchdog.daemon = True
+            watchdog.start()
+            try:
+                # Stream with a cap: a hostile or broken server must not fill our memory.
+                chunks, total = [], 0
+                for chunk in response.iter_content(64 * 1024):
+                    total += len(chunk)
+                    if total > options.max_bytes:
+                        raise FetchError(f"{url}: larger than {options.max_bytes // (1024 * 1024)} MB")
+                    chunks.append(chunk)
+            finally:
+                watchdog.cancel()
+            if cut.is_set():
+                raise FetchError(f"{url}: too slow (no complete image in {options.deadline:g} s)")
+            origin = "cache" if getattr(response, "from_cache", False) else "network"
+            return Fetched(b"".join(chunks), origin)
+    except requests.TooManyRedirects:
+        raise FetchError(f"{url}: too many redirects (more than {options.max_redirects})") from None
     except requests.RequestException as exc:
+        if cut.is_set():
+            raise FetchError(f"{url}: too slow (no complete image in {options.deadline:g} s)") from None
+        if isinstance(exc, requests.Timeout):
+            raise FetchError(f"{url}: timed out") from None
+        if isinstance(exc, requests.ConnectionError):
+            if options.offline:
+                raise FetchError(f"{url}: offline, and not in the cache") from None
+            raise FetchError(f"{url}: cannot connect ({_root_cause(exc)})") from None
         raise FetchError(f"{url}: {exc.__class__.__name__}") from None
+
+
+def _cut_off(response: requests.Response, cut: threading.Event) -> None:
+    cut.set()
+    # Shutting the socket down wakes the blocked read; closing it from here would not.
+    raw = response.raw
+    sock = getattr(getattr(raw, "connection", None), "sock", None)
+    if sock is None:  # HTTP/1.0 or Connection: close hands the socket to the response itself
+        reader = getattr(getattr(raw, "_fp", None), "fp", None)
+        sock = getattr(getattr(reader, "raw", None), "_sock", None)
+    try:
+        if sock is not None:
+            sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
 
 
 def _root_cause(exc: BaseException) -> str:
@@ -64,13 +206,15 @@ def _root_cause(exc: BaseException) -> str:
     return text.split(":")[-1].strip() or exc.__class__.__name__
 
 
-def _read_local(ref: str, post_dir: Path, options: FetchOptions) -> bytes:
-    path = Path(ref).expanduser()
-    if not path.is_absolute():
-        path = post_dir / path
+def _read_local(ref: str, path: Path, roots: tuple[Path, ...], options: FetchOptions) -> bytes:
+    # A post written years ago must not read /etc/passwd or ~/.ssh through "../../..".
+    resolved = path.resolve()
+    if not any(resolved.is_relative_to(root.resolve()) for root in roots):
+        raise FetchError(f"{ref}: outside the site and post folders (allowed: "
+                         f"{', '.join(str(r) for r in roots)})")
     try:
-        if path.stat().st_size > options.max_bytes:
+        if resolved.stat().st_size > options.max_bytes:
             raise FetchError(f"{ref}: larger than {options.max_bytes // (1024 * 1024)} MB")
-        return path.read_bytes()
+        return resolved.read_bytes()
     except OSError as exc:
         raise FetchError(f"{ref}: {exc.strerror or exc}") from None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import warnings
 
-from PIL import Image, ImageOps
+from PIL import Image, ImageCms, ImageOps
 
 from .layout import Color
 
@@ -14,23 +14,54 @@ class ImageError(Exception):
     """The bytes are not a picture we can use; one line, fit for a card's warning."""
 
 
-def decode(data: bytes, target: tuple[int, int] | None = None) -> Image.Image:
-    """Decode by content, never by name or Content-Type; EXIF orientation applied."""
+MAX_PIXELS = 40_000_000  # well under Pillow's own 89 Mpx bomb limit; no news photo needs more
+
+
+def decode(data: bytes, target: tuple[int, int] | None = None, max_pixels: int = MAX_PIXELS) -> Image.Image:
+    """Bytes → an sRGB picture, decided by content, never by name or Content-Type.
+
+    EXIF orientation is applied; CMYK, palette, 16-bit, alpha and animated images (first frame)
+    are handled; an embedded ICC profile is converted to sRGB. A picture with more than
+    `max_pixels` is refused before its pixels are decoded (a decompression bomb is a few KB).
+    """
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))
+            if image.width * image.height > max_pixels:
+                raise ImageError(f"image is {image.width}\u00d7{image.height} px, over the "
+                                 f"{max_pixels / 1e6:g} Mpx limit (a decompression bomb?)")
             if target:  # JPEG draft mode decodes at a reduced scale: far faster for big photos
-                image.draft("RGB", target)
+                image.draft(image.mode if image.mode in ("RGB", "L", "CMYK") else None, target)
+            image.seek(0)  # an animation is shown by its first frame
             image.load()
             image = ImageOps.exif_transpose(image)
+            return _to_srgb(image)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ImageError("image is too large to decode safely") from None
+        # Pillow's own guard fired while reading the header, before we saw the size.
+        raise ImageError(f"image is over the {max_pixels / 1e6:g} Mpx limit (a decompression bomb?)") from None
     except Image.UnidentifiedImageError:
         raise ImageError(f"not an image ({_sniff(data)})") from None
-    except (OSError, ValueError, SyntaxError) as exc:
+    except (OSError, ValueError, SyntaxError, EOFError) as exc:
         raise ImageError(f"broken image ({exc})") from None
-    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+
+
+_SRGB = ImageCms.createProfile("sRGB")
+
+
+def _to_srgb(image: Image.Image) -> Image.Image:
+    if image.mode in ("I;16", "I;16B", "I;16L", "I"):
+        # 16-bit grey: convert("L") would clip everything above 255 to white; scale instead.
+        image = image.convert("I").point(lambda v: v * (1 / 256)).convert("L")
+    icc = image.info.get("icc_profile")
+    if icc and image.mode in ("RGB", "CMYK", "L", "RGBA"):
+        try:
+            mode = "RGBA" if image.mode == "RGBA" else "RGB"
+            image = ImageCms.profileToProfile(image, ImageCms.ImageCmsProfile(io.BytesIO(icc)), _SRGB,
+                                              outputMode=mode)
+        except (ImageCms.PyCMSError, OSError, ValueError):
+            pass  # a broken profile: the pixels as they are beat no picture
+    if image.mode in ("RGBA", "LA", "PA", "RGBa", "La") or (image.mode == "P" and "transparency" in image.info):
         # Transparent areas become black, not whatever colour the encoder left behind them.
         rgba = image.convert("RGBA")
         flat = Image.new("RGB", rgba.size, (0, 0, 0))
@@ -52,9 +83,10 @@ def cover(image: Image.Image, size: tuple[int, int], focus: tuple[float, float] 
     """Scale to cover `size` and crop the overflow, keeping `focus` (fractions) in view."""
     width, height = size
     scale = max(width / image.width, height / image.height)
-    crop_w, crop_h = width / scale, height / scale
-    left = min(max(0.0, focus[0] * image.width - crop_w / 2), image.width - crop_w)
-    top = min(max(0.0, focus[1] * image.height - crop_h / 2), image.height - crop_h)
+    # min(): the scale's rounding can leave the crop a hair larger than the photo.
+    crop_w, crop_h = min(width / scale, image.width), min(height / scale, image.height)
+    left = max(0.0, min(focus[0] * image.width - crop_w / 2, image.width - crop_w))
+    top = max(0.0, min(focus[1] * image.height - crop_h / 2, image.height - crop_h))
     # reducing_gap: a fast integer reduce first, then Lanczos on what is left.
     return image.resize(size, Image.Resampling.LANCZOS, box=(left, top, left + crop_w, top + crop_h), reducing_gap=3.0)
 

@@ -17,6 +17,7 @@ class CardSpec:
     layout: Layout
     platform: Platform
     lang: str = ""  # the post's language: CJK face variant, line-break and spacing rules
+    focal_point: tuple[float, float] | None = None  # from the post; None: found in the photo
 
     @property
     def size(self) -> tuple[int, int]:
@@ -32,4 +33,5 @@ def plan_card(post: Post, layout: Layout, platform: Platform, slug: str | None =
         "citation": clean(post.citation, lang),
         "section": clean(post.section, lang),
     }
-    return CardSpec(slug=slug or post.slug, texts=texts, layout=layout, platform=platform, lang=lang)
+    return CardSpec(slug=slug or post.slug, texts=texts, layout=layout, platform=platform, lang=lang,
+                    focal_point=post.focal_point)

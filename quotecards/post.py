@@ -43,6 +43,7 @@ class Post:
     description: str
     date: str | None  # ISO 8601 when it could be read
     section: str
+    focal_point: tuple[float, float] | None = None  # where the photo's subject is, 0–1 across and down
     lang: str = ""  # BCP 47 tag when the post gives one (lang, language, languageCode, locale)
     notes: tuple[str, ...] = ()  # fallbacks taken, said on the card's record
 
@@ -167,6 +168,8 @@ def _post_from(path: Path, meta: dict[str, Any]) -> Post:
         notes.append("featured_quote.summary is empty: attributed with the title instead")
 
     image, alt = _featured_image(path, meta.get("featured_image"))
+    fi = meta.get("featured_image")
+    focal = _focal_point(path, "featured_image.focal_point", fi.get("focal_point") if isinstance(fi, dict) else None)
     return Post(
         source=path,
         slug=_slug(path, meta.get("aliases")),
@@ -175,6 +178,7 @@ def _post_from(path: Path, meta: dict[str, Any]) -> Post:
         citation=citation,
         image=image,
         image_alt=alt,
+        focal_point=focal,
         title=title,
         description=description,
         date=_date(path, meta.get("date"), notes),
@@ -191,6 +195,15 @@ def _sentence_case(text: str, lang: str = "") -> str:
     if text[0] == "i" and lang.split("-")[0].casefold() in ("tr", "az"):
         return "\u0130" + text[1:]  # Turkish and Azerbaijani dotted capital: istanbul → İstanbul
     return text[:1].upper() + text[1:]
+
+
+def _focal_point(path: Path, field: str, value: object) -> tuple[float, float] | None:
+    if value is None or value == "":
+        return None
+    if (isinstance(value, (list, tuple)) and len(value) == 2
+            and all(isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v <= 1 for v in value)):
+        return (float(value[0]), float(value[1]))
+    raise PostError(path, field, f"expected [x, y] with both between 0 and 1, got {value!r}")
 
 
 def _featured_image(path: Path, value: object) -> tuple[str | None, str]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from PIL import Image, ImageDraw
 
-from . import contrast, fonts, photo, textruns, typeset
+from . import contrast, focus, fonts, photo, textruns, typeset
 from .cleanup import quote_marks
 from .layout import Layout, RectLayer, TextLayer
 from .plan import CardSpec
@@ -24,6 +24,8 @@ class Rendered:
     contrast: float | None  # the worst text layer's contrast against the pixels under it
     background: str  # "photo" or "fallback"
     backdrop: Image.Image  # the canvas just before the text went on: what the text is read against
+    focus: tuple[float, float] | None = None  # where the photo was cropped around (fractions)
+    focus_source: str = ""  # "post" (featured_image.focal_point) or "auto" (the most detail)
     warnings: list[str] = field(default_factory=list)
     missing_glyphs: list[str] = field(default_factory=list)
 
@@ -32,9 +34,12 @@ def render(spec: CardSpec, picture: Image.Image | None) -> Rendered:
     """Draw the card. `picture` is the decoded featured image, or None for the fallback."""
     width, height = spec.size
     layout = spec.layout
+    focus_point, focus_source = None, ""
     if picture is not None:
+        focus_point, focus_source = (spec.focal_point, "post") if spec.focal_point else \
+            (focus.auto_focus(picture, spec.size), "auto")
         # The scrim is for photos; the fallback's own colours are chosen to carry text.
-        canvas, background = _scrim(photo.cover(picture, spec.size), layout), "photo"
+        canvas, background = _scrim(photo.cover(picture, spec.size, focus_point), layout), "photo"
     else:
         canvas, background = photo.fallback_background(spec.size, layout.background.fallback), "fallback"
 
@@ -81,6 +86,8 @@ def render(spec: CardSpec, picture: Image.Image | None) -> Rendered:
         text_boxes={layer.source: _ink_area(box, block, top) for layer, block, box, top in placed},
         contrast=worst,
         background=background,
+        focus=focus_point,
+        focus_source=focus_source,
         warnings=warnings,
         missing_glyphs=missing,
     )
@@ -128,18 +135,36 @@ def _scrim(canvas: Image.Image, layout: Layout) -> Image.Image:
 
 
 def _ensure_contrast(canvas: Image.Image, layout: Layout, placed) -> tuple[Image.Image, float | None]:
-    """Strengthen the scrim uniformly until every text block reaches the layout's minimum."""
+    """Strengthen the scrim uniformly until every line of text reaches the layout's minimum.
+
+    Measured line by line, not over a whole block: a bright cup under two words of one line
+    must not hide in the dark around the others.
+    """
     if not placed:
         return canvas, None
     target = layout.background.min_contrast
     scrim = layout.background.scrim
-    regions = [(contrast.sample(canvas, _ink_area(box, block, top)), layer.color) for layer, block, box, top in placed]
-    extra = max(contrast.scrim_needed(region, color, scrim, target)[0] for region, color in regions)
+    areas = [(area, layer.color) for layer, block, box, top in placed for area in _line_areas(box, block, top)]
+    extra = max(contrast.scrim_needed(contrast.sample(canvas, area), color, scrim, target)[0] for area, color in areas)
     if extra > 0:
         canvas = Image.blend(canvas, Image.new("RGB", canvas.size, scrim[:3]), extra)
-    worst = min(contrast.worst_contrast(contrast.sample(canvas, _ink_area(box, block, top)), layer.color)
-                for layer, block, box, top in placed)
+    worst = min(contrast.worst_contrast(contrast.sample(canvas, area), color) for area, color in areas)
     return canvas, round(worst, 2)
+
+
+def _line_areas(box: PixelBox, block: typeset.Block, top: int) -> list[PixelBox]:
+    """Where each line's letters sit: its own width, from ascent to descent."""
+    areas = []
+    for i, row in enumerate(block.rows):
+        baseline = top + block.ascent + i * block.line_height
+        width = round(row.width) + (block.hang_width if i == 0 else 0)
+        if block.rtl:
+            left, right = box[2] - round(row.width), box[2] + (block.hang_width if i == 0 else 0)
+        else:
+            left, right = box[0] - (block.hang_width if i == 0 else 0), box[0] + round(row.width)
+        if width > 0:
+            areas.append((max(0, left), baseline - block.ascent, right, baseline + block.descent))
+    return areas
 
 
 def _with_hang(box: PixelBox, block: typeset.Block) -> PixelBox:

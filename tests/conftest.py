@@ -15,6 +15,12 @@ def _seed() -> Path:
     return SAMPLES / "seed-post.md"
 
 
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path_factory, monkeypatch):
+    """The CLI caches downloads under $XDG_CACHE_HOME: never the real one in tests."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
+
+
 @pytest.fixture
 def seed_post() -> Path:
     return _seed()
