@@ -141,3 +141,40 @@ def test_fonts_lists_each_face_its_origin_and_scripts():
     cjk = next(line for line in lines if "Noto Serif CJK SC" in line)
     assert "system:" in cjk and "Han" in cjk and "Kana" in cjk
     assert lines[-1] == "text layout: raqm with fribidi"
+
+
+def test_image_base_maps_a_dead_domain_onto_local_files(tmp_path, write_post, photo_file):
+    uploads = tmp_path / "static" / "uploads" / "2019"
+    uploads.mkdir(parents=True)
+    (uploads / "pic.jpg").write_bytes(photo_file.read_bytes())
+    post = write_post("p.md", "---\ntitle: T\nfeatured_image:\n  image: https://old.example.invalid/wp-content/"
+                      "uploads/2019/pic.jpg\nfeatured_quote:\n  quote: Q.\n---\n")
+    out = tmp_path / "out"
+    result = run("render", str(post), "--out", str(out), "--site-root", str(tmp_path),
+                 "--image-base", f"https://old.example.invalid/wp-content/uploads/={tmp_path / 'static' / 'uploads'}")
+    assert result.exit_code == 0, result.output
+    card = json.loads((out / "manifest.json").read_text())["cards"][0]
+    assert card["image"] == "photo" and not any("image" in w for w in card["warnings"])
+
+
+def test_bad_image_base_is_a_usage_error(tmp_path, seed_post):
+    result = CliRunner().invoke(main, ["render", str(seed_post), "--out", str(tmp_path), "--image-base", "nope"])
+    assert result.exit_code == 2 and "expected URL=DIR" in result.output
+
+
+def test_strict_fails_the_post_whose_image_is_missing(tmp_path, write_post):
+    post = write_post("p.md", "---\ntitle: T\nfeatured_image:\n  image: gone.jpg\nfeatured_quote:\n  quote: Q.\n---\n")
+    result = CliRunner().invoke(main, ["render", str(post), "--out", str(tmp_path / "out"), "--strict",
+                                       "--site-root", str(tmp_path)])
+    assert result.exit_code == 1
+    assert f"error: {post}: featured_image.image: gone.jpg: No such file or directory" in result.stderr
+
+
+def test_local_image_outside_the_site_root_falls_back_with_a_warning(tmp_path, write_post, photo_file):
+    site = tmp_path / "site"
+    site.mkdir()
+    post = site / "p.md"
+    post.write_text(f"---\ntitle: T\nfeatured_image:\n  image: {photo_file}\nfeatured_quote:\n  quote: Q.\n---\n")
+    result = run("render", str(post), "--out", str(tmp_path / "out"), "--site-root", str(site))
+    assert result.exit_code == 0
+    assert "outside the site and post folders" in result.stdout
