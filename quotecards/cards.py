@@ -13,9 +13,10 @@ from typing import Any
 import requests
 
 from . import export, fetch, photo
+from .config import Brand, SiteConfig
 from .layout import Layout, LayoutError, find_layout, load_layout
 from .plan import plan_card
-from .platforms import Platform, get_platform
+from .platforms import Platform, expand
 from .post import Post, PostError, read_post
 from .render import render
 from .typeset import ShapingUnavailable
@@ -28,9 +29,10 @@ FIELDS = {"quote": "featured_quote.quote", "attribution": "featured_quote.summar
 @dataclass(frozen=True)
 class RenderOptions:
     out_dir: Path
-    platforms: tuple[str, ...] = ("og",)
-    layout: str = "photo"
+    platforms: tuple[str, ...] = ("og",)  # preset names, or "all"
+    layout: str | None = None  # the default layout; None: the site config's, else "photo"
     layout_dirs: tuple[Path, ...] = ()
+    config: SiteConfig = field(default_factory=SiteConfig)
     fetch: fetch.FetchOptions = field(default_factory=fetch.FetchOptions)
     strict: bool = False  # an image that cannot be had fails the post instead of falling back
     max_pixels: int = photo.MAX_PIXELS
@@ -61,6 +63,7 @@ class CardRecord:
     overflow: bool  # some text was shortened with an ellipsis to fit its box
     focus: list[float] | None  # the point of the photo the crop is centred on, 0–1 across and down
     focus_source: str  # "post" (featured_image.focal_point), "auto" (the most detail) or "" (no photo)
+    layout_source: str  # why this layout: "post" (quotecard.layout), "section", "site" or "no image"
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -81,10 +84,26 @@ class RunResult:
     errors: list[ErrorRecord] = field(default_factory=list)
 
 
+class Layouts:
+    """Layouts by name, each read and checked once per run, coloured by the site's branding."""
+
+    def __init__(self, options: RenderOptions):
+        self.folders = (*options.layout_dirs, *options.config.layout_dirs)
+        self.colors = options.config.colors
+        self.loaded: dict[str, Layout] = {}
+
+    def get(self, name: str) -> Layout:
+        if name not in self.loaded:
+            self.loaded[name] = load_layout(find_layout(name, self.folders), self.colors)
+        return self.loaded[name]
+
+
 def render_posts(paths: list[Path], options: RenderOptions) -> RunResult:
     """Render every post for every platform; write the PNGs and DIR/manifest.json."""
-    layout = load_layout(find_layout(options.layout, options.layout_dirs))
-    platforms = [get_platform(name) for name in options.platforms]
+    layouts = Layouts(options)
+    layouts.get(options.layout or options.config.layout)  # a bad default fails the run at once
+    platforms = expand(options.platforms)
+    brand = options.config.brand()
     result = RunResult()
     used_slugs: set[str] = set()
     with fetch.open_session(options.fetch) as session:
@@ -92,14 +111,16 @@ def render_posts(paths: list[Path], options: RenderOptions) -> RunResult:
             try:
                 post = read_post(path)
                 slug, note = _unique(post.slug, used_slugs)
-                cards = render_post(post, layout, platforms, options, session, slug)
+                cards = render_post(post, layouts, platforms, options, session, slug, brand)
                 if note:
                     for card in cards:
                         card.warnings.insert(0, note)
                 result.cards.extend(cards)
             except PostError as exc:
                 result.errors.append(ErrorRecord(str(path), str(exc)))
-            except (export.ExportError, LayoutError, OSError) as exc:
+            except LayoutError as exc:
+                result.errors.append(ErrorRecord(str(path), f"{path}: layout: {exc}"))
+            except (export.ExportError, OSError) as exc:
                 result.errors.append(ErrorRecord(str(path), f"{path}: {exc}"))
             except Exception as exc:  # a bug on one post must not cost the rest of the run
                 result.errors.append(ErrorRecord(str(path), f"{path}: internal error: {exc.__class__.__name__}: {exc}"))
@@ -107,13 +128,21 @@ def render_posts(paths: list[Path], options: RenderOptions) -> RunResult:
     return result
 
 
-def render_post(post: Post, layout: Layout, platforms: list[Platform], options: RenderOptions,
-                session: requests.Session | None = None, slug: str | None = None) -> list[CardRecord]:
+def render_post(post: Post, layouts: Layouts, platforms: list[Platform], options: RenderOptions,
+                session: requests.Session, slug: str | None = None, brand: Brand = Brand()) -> list[CardRecord]:
     """All cards of one post. The image is fetched once and shared by every platform."""
-    picture, image_warning = _picture(post, options, session, platforms)
+    name, why = options.config.layout_for(post, options.layout)
+    layout = layouts.get(name)
+    picture, image_warning = (None, None)
+    if layout.uses_photo:
+        picture, image_warning = _picture(post, options, session, platforms)
+        if picture is None and options.config.no_image_layout != name:
+            # Without its photo a photo design is half empty: the brand card is made for this.
+            layout, why = layouts.get(options.config.no_image_layout), "no image"
+            image_warning = f"{image_warning}; layout {layout.name!r}"
     records = []
     for platform in platforms:
-        spec = plan_card(post, layout, platform, slug)
+        spec = plan_card(post, layout, platform, slug, brand)
         try:
             card = render(spec, picture)
         except ShapingUnavailable as exc:
@@ -146,6 +175,7 @@ def render_post(post: Post, layout: Layout, platforms: list[Platform], options: 
             overflow=any(b.shortened for b in card.blocks.values()),
             focus=[round(v, 3) for v in card.focus] if card.focus else None,
             focus_source=card.focus_source,
+            layout_source=why,
         ))
     return records
 

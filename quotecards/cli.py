@@ -11,7 +11,8 @@ from . import __version__
 from . import photo
 from .cards import RenderOptions, render_posts
 from .fetch import FetchOptions, default_cache_dir
-from .layout import LayoutError
+from .config import ConfigError, find_config
+from .layout import LayoutError, available, load_layout
 from .platforms import PLATFORMS
 
 
@@ -63,19 +64,23 @@ def main() -> None:
 @click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path, file_okay=False),
               help="Folder for the cards: DIR/<platform>/<slug>.png and DIR/manifest.json.")
 @click.option("--platform", "platforms", multiple=True, default=("og",), show_default=True,
-              type=click.Choice(sorted(PLATFORMS)), help="Platform preset (canvas size and byte limit).")
-@click.option("--layout", default="photo", show_default=True, help="Layout name (a file in layouts/).")
+              type=click.Choice([*PLATFORMS, "all"]),
+              help="Platform preset (canvas, byte limit, safe area); repeatable; 'all' for every one.")
+@click.option("--layout", default=None,
+              help="Default layout name [default: the site config's, else photo]; a post's own "
+                   "quotecard.layout and its section's layout still win.")
 @click.option("--layout-dir", "layout_dirs", multiple=True, type=click.Path(path_type=Path, file_okay=False),
               help="Extra folder of layout files, searched before the bundled ones.")
 @image_options
 def render_command(posts: tuple[Path, ...], out_dir: Path, platforms: tuple[str, ...], layout: str,
                    layout_dirs: tuple[Path, ...], **image: object) -> None:
     """Render cards for POSTS (Markdown files with front matter)."""
-    options = RenderOptions(out_dir=out_dir, platforms=platforms, layout=layout, layout_dirs=layout_dirs,
-                            **_image_settings(**image))
     try:
+        config = find_config(image["site_root"])  # type: ignore[arg-type]
+        options = RenderOptions(out_dir=out_dir, platforms=platforms, layout=layout, layout_dirs=layout_dirs,
+                                config=config, **_image_settings(**image))
         result = render_posts(list(posts), options)
-    except (LayoutError, KeyError) as exc:
+    except (LayoutError, ConfigError, KeyError) as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
     for card in result.cards:
@@ -104,3 +109,33 @@ def fonts_command() -> None:
     shaping = "raqm with fribidi" if fonts.has_complex_shaping() else \
         "BASIC (no raqm/fribidi: right-to-left and complex scripts are refused; apt install libfribidi0)"
     click.echo(f"text layout: {shaping}")
+
+
+@main.command("platforms")
+def platforms_command() -> None:
+    """List the platform presets: canvas size, byte limit and safe area."""
+    for p in PLATFORMS.values():
+        top, right, bottom, left = p.safe
+        safe = "whole canvas" if not any(p.safe) else f"keep clear: top {top}, right {right}, bottom {bottom}, left {left} px"
+        click.echo(f"{p.name:19} {p.width:>4}\u00d7{p.height:<5} {_size(p.max_bytes):>8}  {p.description}; {safe}")
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024 / 1024:g} MB" if n % (1024 * 1024) == 0 else f"{n:,} B"
+
+
+@main.command("layouts")
+@click.option("--layout-dir", "layout_dirs", multiple=True, type=click.Path(path_type=Path, file_okay=False),
+              help="Extra folder of layout files, searched before the bundled ones.")
+@click.option("--site-root", type=click.Path(path_type=Path, file_okay=False), default=Path("."), show_default=True,
+              help="Where quotecards.toml (or pyproject.toml) is, for the site's own layout folders.")
+def layouts_command(layout_dirs: tuple[Path, ...], site_root: Path) -> None:
+    """List the layouts that can be used, and where each comes from."""
+    try:
+        config = find_config(site_root)
+        for name, path in sorted(available((*layout_dirs, *config.layout_dirs)).items()):
+            layout = load_layout(path, config.colors)
+            click.echo(f"{name:8} {path}  {layout.description}")
+    except (LayoutError, ConfigError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)

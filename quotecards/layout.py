@@ -1,8 +1,11 @@
 """Layout files (layouts/*.toml) → validated, typed `Layout` data for the renderer.
 
 A layout is a background plus an ordered list of layers, each placed by a box given in
-fractions of the canvas, so one file serves every canvas size. Every mistake in a file is
-reported as one line naming the file, the key and what was expected.
+fractions of the canvas's safe area (or of the whole canvas, for layers that bleed), so one
+file serves every canvas size; a design that must change on portrait or square canvases gives
+those their own layer list. Colours may be named (`accent`), so a site's branding can recolour
+every layout. Every mistake in a file is reported as one line naming the file, the key and
+what was expected.
 """
 
 from __future__ import annotations
@@ -17,7 +20,8 @@ from . import fonts
 from .resources import data_dir
 
 Color = tuple[int, int, int, int]
-TEXT_SOURCES = ("quote", "attribution", "title", "citation", "section")
+TEXT_SOURCES = ("quote", "attribution", "title", "citation", "section", "site")
+ORIENTATIONS = ("landscape", "portrait", "square")
 
 
 class LayoutError(ValueError):
@@ -36,10 +40,17 @@ class Box:
     def to_pixels(self, width: int, height: int) -> tuple[int, int, int, int]:
         return (round(self.left * width), round(self.top * height), round(self.right * width), round(self.bottom * height))
 
+    def within(self, area: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+        """The box in px inside `area` (left, top, right, bottom px)."""
+        x0, y0, x1, y1 = area
+        w, h = x1 - x0, y1 - y0
+        return (x0 + round(self.left * w), y0 + round(self.top * h), x0 + round(self.right * w), y0 + round(self.bottom * h))
+
 
 @dataclass(frozen=True)
 class Background:
-    fallback: tuple[Color, Color]  # gradient drawn when the post has no usable photo
+    photo: bool  # the featured photo fills the canvas (False: the fallback gradient always)
+    fallback: tuple[Color, Color]  # gradient drawn when there is no photo
     scrim: Color
     scrim_opacity: tuple[float, float]  # at the top and at the bottom of the canvas
     min_contrast: float
@@ -56,15 +67,38 @@ class TextLayer:
     valign: str
     hang_quotes: bool
     max_lines: int | None
+    align: str = "start"  # "start" (left, or right in a right-to-left text) or "center"
+    literal: str = ""  # fixed text (a large decorative quote mark) instead of the post's
+    bleed: bool = False  # placed on the whole canvas, not the platform's safe area
 
 
 @dataclass(frozen=True)
 class RectLayer:
     box: Box
     color: Color
+    bleed: bool = False
 
 
-Layer = TextLayer | RectLayer
+@dataclass(frozen=True)
+class PhotoLayer:
+    """The featured photo, cover-cropped into its own box (a split card's photo half)."""
+
+    box: Box
+    bleed: bool = False
+
+
+@dataclass(frozen=True)
+class BrandLayer:
+    """The site's logo, fitted into the box; without a logo, the site's name in `face`."""
+
+    box: Box
+    face: fonts.Face
+    color: Color
+    align: str = "start"
+    bleed: bool = False
+
+
+Layer = TextLayer | RectLayer | PhotoLayer | BrandLayer
 
 
 @dataclass(frozen=True)
@@ -74,6 +108,19 @@ class Layout:
     description: str
     background: Background
     layers: tuple[Layer, ...]
+    variants: tuple[tuple[str, tuple[Layer, ...]], ...] = ()  # orientation → its own layers
+
+    def layers_for(self, width: int, height: int) -> tuple[Layer, ...]:
+        """The layers for a canvas (or safe area) of this size: its orientation's, or the default."""
+        ratio = width / height
+        orientation = "landscape" if ratio > 1.15 else "portrait" if ratio < 0.87 else "square"
+        return dict(self.variants).get(orientation, self.layers)
+
+    @property
+    def uses_photo(self) -> bool:
+        return self.background.photo or any(isinstance(layer, PhotoLayer)
+                                            for layers in (self.layers, *dict(self.variants).values())
+                                            for layer in layers)
 
 
 def find_layout(name: str, folders: tuple[Path, ...] = ()) -> Path:
@@ -82,81 +129,125 @@ def find_layout(name: str, folders: tuple[Path, ...] = ()) -> Path:
         candidate = folder / f"{name}.toml"
         if candidate.is_file():
             return candidate
-    raise LayoutError(f"no layout named {name!r}")
+    raise LayoutError(f"no layout named {name!r} (have: {', '.join(sorted(available(folders)))})")
 
 
-def load_layout(path: Path) -> Layout:
+def available(folders: tuple[Path, ...] = ()) -> dict[str, Path]:
+    """Every layout name → the file that wins for it (user folders before the bundled ones)."""
+    found: dict[str, Path] = {}
+    for folder in (*folders, data_dir("layouts")):
+        if folder.is_dir():
+            for path in sorted(folder.glob("*.toml")):
+                found.setdefault(path.stem, path)
+    return found
+
+
+def load_layout(path: Path, colors: dict[str, str] | None = None) -> Layout:
+    """Read and check a layout; `colors` (a site's branding) overrides the file's named colours."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise LayoutError(f"{path}: cannot read layout: {exc}") from None
     check = _Checker(path)
-    check.keys(data, "", {"name", "description", "background", "layer"})
+    check.keys(data, "", {"name", "description", "colors", "background", "layer", *ORIENTATIONS})
+    named = data.get("colors", {})
+    if not isinstance(named, dict):
+        check.fail("colors", "a table of name = colour", named)
+    for key, value in named.items():
+        check.color(value, f"colors.{key}")
+    check.named = {**named, **(colors or {})}
     bg = check.table(data, "background")
-    check.keys(bg, "background.", {"fallback", "scrim", "scrim_opacity", "min_contrast"})
+    check.keys(bg, "background.", {"photo", "fallback", "scrim", "scrim_opacity", "min_contrast"})
     fallback = check.list_of(bg, "background.fallback", 2, check.color)
     background = Background(
+        photo=check.boolean(bg.get("photo", True), "background.photo"),
         fallback=(fallback[0], fallback[1]),
         scrim=check.color(bg.get("scrim", "#000000"), "background.scrim"),
         scrim_opacity=tuple(check.list_of(bg, "background.scrim_opacity", 2, check.fraction)),  # type: ignore[arg-type]
         min_contrast=check.number(bg.get("min_contrast", 4.5), "background.min_contrast", 1.0, 21.0),
     )
-    raw_layers = data.get("layer", [])
-    if not isinstance(raw_layers, list) or not raw_layers:
-        check.fail("layer", "at least one [[layer]] table", raw_layers)
-    layers = tuple(_layer(check, raw, f"layer[{i}]") for i, raw in enumerate(raw_layers))
+    variants = []
+    for orientation in ORIENTATIONS:
+        if orientation in data:
+            table = check.table(data, orientation)
+            check.keys(table, f"{orientation}.", {"layer"})
+            variants.append((orientation, _layers(check, table.get("layer"), f"{orientation}.layer")))
     return Layout(
         name=check.string(data.get("name", path.stem), "name"),
         path=path,
         description=check.string(data.get("description", ""), "description"),
         background=background,
-        layers=layers,
+        layers=_layers(check, data.get("layer"), "layer"),
+        variants=tuple(variants),
     )
+
+
+def _layers(check: _Checker, raw_layers: Any, key: str) -> tuple[Layer, ...]:
+    if not isinstance(raw_layers, list) or not raw_layers:
+        check.fail(key, "at least one [[layer]] table", raw_layers)
+    return tuple(_layer(check, raw, f"{key}[{i}]") for i, raw in enumerate(raw_layers))
+
+
+def _face(check: _Checker, raw: dict, key: str) -> fonts.Face:
+    family = check.string(raw.get("font"), f"{key}.font")
+    weight = int(check.number(raw.get("weight", 400), f"{key}.weight", 100, 1000))
+    italic = check.boolean(raw.get("italic", False), f"{key}.italic")
+    try:
+        return fonts.find_face(family, weight, italic=italic)
+    except fonts.FontError as exc:
+        raise LayoutError(f"{check.path}: {key}.font: {exc}") from None
 
 
 def _layer(check: _Checker, raw: Any, key: str) -> Layer:
     if not isinstance(raw, dict):
         check.fail(key, "a table", raw)
     kind = raw.get("kind")
+    bleed = check.boolean(raw.get("bleed", False), f"{key}.bleed")
     if kind == "rect":
-        check.keys(raw, f"{key}.", {"kind", "box", "color"})
-        return RectLayer(box=check.box(raw.get("box"), f"{key}.box"), color=check.color(raw.get("color"), f"{key}.color"))
+        check.keys(raw, f"{key}.", {"kind", "box", "color", "bleed"})
+        return RectLayer(box=check.box(raw.get("box"), f"{key}.box"),
+                         color=check.color(raw.get("color"), f"{key}.color"), bleed=bleed)
+    if kind == "photo":
+        check.keys(raw, f"{key}.", {"kind", "box", "bleed"})
+        return PhotoLayer(box=check.box(raw.get("box"), f"{key}.box"), bleed=bleed)
+    if kind == "brand":
+        check.keys(raw, f"{key}.", {"kind", "box", "font", "weight", "italic", "color", "align", "bleed"})
+        return BrandLayer(box=check.box(raw.get("box"), f"{key}.box"), face=_face(check, raw, key),
+                          color=check.color(raw.get("color", "#ffffff"), f"{key}.color"),
+                          align=check.choice(raw.get("align", "start"), f"{key}.align", ("start", "center")),
+                          bleed=bleed)
     if kind != "text":
-        check.fail(f"{key}.kind", '"text" or "rect"', kind)
-    check.keys(raw, f"{key}.", {"kind", "text", "box", "font", "weight", "italic", "size", "line_height",
-                                "color", "valign", "hang_quotes", "max_lines"})
-    source = raw.get("text")
-    if source not in TEXT_SOURCES:
-        check.fail(f"{key}.text", "one of " + ", ".join(TEXT_SOURCES), source)
-    family = check.string(raw.get("font"), f"{key}.font")
-    weight = int(check.number(raw.get("weight", 400), f"{key}.weight", 100, 1000))
-    italic = raw.get("italic", False)
-    try:
-        face = fonts.find_face(family, weight, italic=bool(italic))
-    except fonts.FontError as exc:
-        raise LayoutError(f"{check.path}: {key}.font: {exc}") from None
+        check.fail(f"{key}.kind", '"text", "rect", "photo" or "brand"', kind)
+    check.keys(raw, f"{key}.", {"kind", "text", "literal", "box", "font", "weight", "italic", "size", "line_height",
+                                "color", "valign", "align", "hang_quotes", "max_lines", "bleed"})
+    literal = raw.get("literal", "")
+    if literal:
+        check.string(literal, f"{key}.literal")
+        source = f"literal:{literal}"
+    else:
+        source = raw.get("text")
+        if source not in TEXT_SOURCES:
+            check.fail(f"{key}.text", "one of " + ", ".join(TEXT_SOURCES) + " (or a literal)", source)
+    face = _face(check, raw, key)
     size = check.list_of(raw, f"{key}.size", 2, check.fraction)
     if size[0] > size[1] or size[0] <= 0:
         check.fail(f"{key}.size", "[min, max] with 0 < min <= max", size)
-    valign = raw.get("valign", "top")
-    if valign not in ("top", "center", "bottom"):
-        check.fail(f"{key}.valign", '"top", "center" or "bottom"', valign)
     max_lines = raw.get("max_lines")
     if max_lines is not None and (not isinstance(max_lines, int) or isinstance(max_lines, bool) or max_lines < 1):
         check.fail(f"{key}.max_lines", "a whole number of at least 1", max_lines)
-    hang = raw.get("hang_quotes", False)
-    if not isinstance(hang, bool):
-        check.fail(f"{key}.hang_quotes", "true or false", hang)
     return TextLayer(
         source=source,
         box=check.box(raw.get("box"), f"{key}.box"),
         face=face,
         size=(size[0], size[1]),
-        line_height=check.number(raw.get("line_height", 1.2), f"{key}.line_height", 0.8, 3.0),
+        line_height=check.number(raw.get("line_height", 1.2), f"{key}.line_height", 0.6, 3.0),
         color=check.color(raw.get("color", "#ffffff"), f"{key}.color"),
-        valign=valign,
-        hang_quotes=hang,
+        valign=check.choice(raw.get("valign", "top"), f"{key}.valign", ("top", "center", "bottom")),
+        hang_quotes=check.boolean(raw.get("hang_quotes", False), f"{key}.hang_quotes"),
         max_lines=max_lines,
+        align=check.choice(raw.get("align", "start"), f"{key}.align", ("start", "center")),
+        literal=literal,
+        bleed=bleed,
     )
 
 
@@ -165,6 +256,7 @@ class _Checker:
 
     def __init__(self, path: Path):
         self.path = path
+        self.named: dict[str, str] = {}  # colour names the layout (and the site) define
 
     def fail(self, key: str, expected: str, got: object) -> None:
         raise LayoutError(f"{self.path}: {key}: expected {expected}, got {got!r}")
@@ -193,9 +285,23 @@ class _Checker:
     def fraction(self, value: object, key: str) -> float:
         return self.number(value, key, 0.0, 1.0)
 
+    def boolean(self, value: object, key: str) -> bool:
+        if not isinstance(value, bool):
+            self.fail(key, "true or false", value)
+        return bool(value)
+
+    def choice(self, value: object, key: str, options: tuple[str, ...]) -> str:
+        if value not in options:
+            quoted = [f'"{o}"' for o in options]
+            self.fail(key, ", ".join(quoted[:-1]) + " or " + quoted[-1], value)
+        return str(value)
+
     def color(self, value: object, key: str) -> Color:
+        if isinstance(value, str) and value in self.named:
+            value = self.named[value]
         if not isinstance(value, str) or not re.fullmatch(r"#([0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})", value):
-            self.fail(key, "a colour as #rgb, #rrggbb or #rrggbbaa", value)
+            names = f" or one of {', '.join(sorted(self.named))}" if self.named else ""
+            self.fail(key, f"a colour as #rgb, #rrggbb or #rrggbbaa{names}", value)
         digits = value[1:]
         if len(digits) == 3:
             digits = "".join(c * 2 for c in digits)

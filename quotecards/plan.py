@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .cleanup import clean, strip_quote_marks
+from .config import Brand
 from .layout import Layout
 from .platforms import Platform
 from .post import Post
@@ -18,13 +19,15 @@ class CardSpec:
     platform: Platform
     lang: str = ""  # the post's language: CJK face variant, line-break and spacing rules
     focal_point: tuple[float, float] | None = None  # from the post; None: found in the photo
+    brand: Brand = Brand()
 
     @property
     def size(self) -> tuple[int, int]:
         return (self.platform.width, self.platform.height)
 
 
-def plan_card(post: Post, layout: Layout, platform: Platform, slug: str | None = None) -> CardSpec:
+def plan_card(post: Post, layout: Layout, platform: Platform, slug: str | None = None,
+              brand: Brand = Brand()) -> CardSpec:
     lang = post.lang
     texts = {
         "quote": strip_quote_marks(clean(post.quote, lang)),
@@ -32,6 +35,7 @@ def plan_card(post: Post, layout: Layout, platform: Platform, slug: str | None =
         "title": clean(post.title, lang),
         "citation": clean(post.citation, lang),
         "section": clean(post.section, lang),
+        "site": brand.site_name,
     }
     return CardSpec(slug=slug or post.slug, texts=texts, layout=layout, platform=platform, lang=lang,
-                    focal_point=post.focal_point)
+                    focal_point=post.focal_point, brand=brand)

@@ -44,6 +44,7 @@ class Post:
     date: str | None  # ISO 8601 when it could be read
     section: str
     focal_point: tuple[float, float] | None = None  # where the photo's subject is, 0–1 across and down
+    layout: str = ""  # quotecard.layout: this post's own choice of layout
     lang: str = ""  # BCP 47 tag when the post gives one (lang, language, languageCode, locale)
     notes: tuple[str, ...] = ()  # fallbacks taken, said on the card's record
 
@@ -170,6 +171,9 @@ def _post_from(path: Path, meta: dict[str, Any]) -> Post:
     image, alt = _featured_image(path, meta.get("featured_image"))
     fi = meta.get("featured_image")
     focal = _focal_point(path, "featured_image.focal_point", fi.get("focal_point") if isinstance(fi, dict) else None)
+    card = _mapping(path, "quotecard", meta.get("quotecard"))
+    focal = _focal_point(path, "quotecard.focal_point", card.get("focal_point")) or focal
+    layout = _text(path, "quotecard.layout", card.get("layout"))
     return Post(
         source=path,
         slug=_slug(path, meta.get("aliases")),
@@ -179,6 +183,7 @@ def _post_from(path: Path, meta: dict[str, Any]) -> Post:
         image=image,
         image_alt=alt,
         focal_point=focal,
+        layout=layout,
         title=title,
         description=description,
         date=_date(path, meta.get("date"), notes),

@@ -9,7 +9,7 @@ from PIL import Image, ImageDraw
 
 from . import contrast, focus, fonts, photo, textruns, typeset
 from .cleanup import quote_marks
-from .layout import Layout, RectLayer, TextLayer
+from .layout import BrandLayer, Layout, PhotoLayer, RectLayer, TextLayer
 from .plan import CardSpec
 
 PixelBox = tuple[int, int, int, int]
@@ -34,46 +34,72 @@ def render(spec: CardSpec, picture: Image.Image | None) -> Rendered:
     """Draw the card. `picture` is the decoded featured image, or None for the fallback."""
     width, height = spec.size
     layout = spec.layout
-    focus_point, focus_source = None, ""
-    if picture is not None:
-        focus_point, focus_source = (spec.focal_point, "post") if spec.focal_point else \
-            (focus.auto_focus(picture, spec.size), "auto")
-        # The scrim is for photos; the fallback's own colours are chosen to carry text.
-        canvas, background = _scrim(photo.cover(picture, spec.size, focus_point), layout), "photo"
-    else:
-        canvas, background = photo.fallback_background(spec.size, layout.background.fallback), "fallback"
-
+    safe = spec.platform.safe_box
+    layers = layout.layers_for(safe[2] - safe[0], safe[3] - safe[1])
     # A right-to-left quote mirrors the whole design, so the text starts where the reader does.
     mirror = bool(spec.texts.get("quote")) and textruns.bidi_levels(spec.texts["quote"])[1]
+
+    def area(layer) -> PixelBox:  # type: ignore[no-untyped-def]
+        return _place(layer.box.within((0, 0, width, height) if layer.bleed else safe), width, mirror)
+
+    focus_point, focus_source = None, ""
+    if picture is not None and layout.uses_photo:
+        focus_point, focus_source = (spec.focal_point, "post") if spec.focal_point else \
+            (focus.auto_focus(picture, spec.size), "auto")
+    if picture is not None and layout.background.photo:
+        # The scrim is for photos; the fallback's own colours are chosen to carry text.
+        base, background = _scrim(photo.cover(picture, spec.size, focus_point), layout), "photo"
+    else:
+        base = photo.fallback_background(spec.size, layout.background.fallback)
+        background = "photo" if picture is not None and layout.uses_photo else "fallback"
+
     warnings: list[str] = []
     missing: list[str] = []
     placed: list[tuple[TextLayer, typeset.Block, PixelBox, int]] = []
-    for layer in layout.layers:
-        if isinstance(layer, TextLayer) and spec.texts.get(layer.source):
-            text = spec.texts[layer.source]
-            box = _place(layer.box.to_pixels(width, height), width, mirror)
-            try:
-                block = _set(layer, text, box, min(width, height), spec.lang)
-            except typeset.ShapingUnavailable as exc:
-                exc.source = layer.source
-                raise
-            top = _valign(layer.valign, box, block.height)
-            placed.append((layer, block, box, top))
-            if block.shortened:
-                warnings.append(f"{layer.source} shortened to fit its box at the smallest size")
-            for ch in block.missing:
-                if ch not in missing:
-                    missing.append(ch)
-                hint = fonts.install_hint(ch)
-                warnings.append(f"{layer.source}: no font has a glyph for {ch!r} (U+{ord(ch):04X})"
-                                + (f"; {hint}" if hint else ""))
+    for layer in layers:
+        text = _text_of(layer, spec, mirror)
+        if not text:
+            continue
+        box = area(layer)
+        try:
+            block = _set(layer, text, box, min(safe[2] - safe[0], safe[3] - safe[1]), spec.lang)
+        except typeset.ShapingUnavailable as exc:
+            exc.source = layer.source
+            raise
+        placed.append((layer, block, box, _valign(layer.valign, box, block.height)))
+        if block.shortened:
+            warnings.append(f"{layer.source} shortened to fit its box at the smallest size")
+        for ch in block.missing:
+            if ch not in missing:
+                missing.append(ch)
+            hint = fonts.install_hint(ch)
+            warnings.append(f"{layer.source}: no font has a glyph for {ch!r} (U+{ord(ch):04X})"
+                            + (f"; {hint}" if hint else ""))
 
-    canvas, worst = _ensure_contrast(canvas, layout, placed)
+    def compose(under: Image.Image) -> Image.Image:
+        """The backdrop: the background with every layer that is not text painted on it."""
+        canvas = under.copy()
+        for layer in layers:
+            if isinstance(layer, RectLayer):
+                ImageDraw.Draw(canvas, "RGBA").rectangle(_inclusive(area(layer)), fill=layer.color)
+            elif isinstance(layer, PhotoLayer) and picture is not None:
+                box = area(layer)
+                size = (box[2] - box[0], box[3] - box[1])
+                point = spec.focal_point or focus.auto_focus(picture, size)
+                canvas.paste(photo.cover(picture, size, point), box[:2])
+            elif isinstance(layer, BrandLayer):
+                _draw_brand(canvas, layer, area(layer), spec)
+        return canvas
+
+    canvas = compose(base)
+    extra = _extra_scrim(canvas, layout, placed)
+    if extra > 0:  # veil the background only: colour fields and logos keep their colours
+        canvas = compose(Image.blend(base, Image.new("RGB", base.size, layout.background.scrim[:3]), extra))
+    worst = _worst_contrast(canvas, placed)
+    if worst is not None and worst < layout.background.min_contrast:
+        warnings.append(f"low contrast: text reaches {worst:.2f}:1, under {layout.background.min_contrast:g}:1")
     overlay = Image.new("RGBA", canvas.size, (0, 0, 0, 0))
     draw = ImageDraw.Draw(overlay)
-    for layer in layout.layers:
-        if isinstance(layer, RectLayer):
-            draw.rectangle(_inclusive(_place(layer.box.to_pixels(width, height), width, mirror)), fill=layer.color)
     for layer, block, box, top in placed:
         _draw_block(overlay, draw, layer, block, box, top, spec.lang)
     backdrop = canvas
@@ -83,7 +109,7 @@ def render(spec: CardSpec, picture: Image.Image | None) -> Rendered:
         backdrop=backdrop,
         blocks={layer.source: block for layer, block, _b, _t in placed},
         boxes={layer.source: _with_hang(box, block) for layer, block, box, _t in placed},
-        text_boxes={layer.source: _ink_area(box, block, top) for layer, block, box, top in placed},
+        text_boxes={layer.source: _ink_area(box, block, top, layer.align) for layer, block, box, top in placed},
         contrast=worst,
         background=background,
         focus=focus_point,
@@ -91,6 +117,37 @@ def render(spec: CardSpec, picture: Image.Image | None) -> Rendered:
         warnings=warnings,
         missing_glyphs=missing,
     )
+
+
+def _text_of(layer, spec: CardSpec, rtl: bool) -> str:  # type: ignore[no-untyped-def]
+    if not isinstance(layer, TextLayer):
+        return ""
+    if layer.literal:
+        # A decorative mark follows the language's quotation marks (« in French, 「 in Japanese);
+        # on a right-to-left card a right-to-left mark makes it mirror as the quote's own does.
+        mark = quote_marks(spec.lang, rtl)[0].strip() if layer.literal == "\u201c" else layer.literal
+        return "\u200f" + mark if rtl else mark
+    return spec.texts.get(layer.source, "")
+
+
+def _draw_brand(canvas: Image.Image, layer: BrandLayer, box: PixelBox, spec: CardSpec) -> None:
+    """The logo, fitted into the box and aligned; else the site's name set in the layer's face."""
+    width, height = box[2] - box[0], box[3] - box[1]
+    if spec.brand.logo is not None:
+        logo = spec.brand.logo.copy()
+        logo.thumbnail((width, height), Image.Resampling.LANCZOS)
+        x = box[0] + ((width - logo.width) // 2 if layer.align == "center" else 0)
+        canvas.paste(logo, (x, box[1] + (height - logo.height) // 2), logo if logo.mode == "RGBA" else None)
+    elif spec.brand.site_name:
+        block = typeset.set_text(spec.brand.site_name, fonts.stack_for(layer.face), width, height,
+                                 max(8, height // 3), max(8, height), line_height=1.0, max_lines=1)
+        row = block.rows[0]
+        left = box[0] + ((width - row.width) / 2 if layer.align == "center" else 0)
+        baseline = box[1] + (height - block.height) // 2 + block.ascent
+        draw = ImageDraw.Draw(canvas)
+        for piece in row.pieces:
+            draw.text((left + piece.x, baseline), piece.text, font=fonts.load(piece.face, block.size),
+                      fill=layer.color, anchor="ls", **typeset.shaping_options(piece.rtl, spec.lang))
 
 
 def _set(layer: TextLayer, text: str, box: PixelBox, short_side: int, lang: str) -> typeset.Block:
@@ -134,36 +191,43 @@ def _scrim(canvas: Image.Image, layout: Layout) -> Image.Image:
     return Image.composite(veil, canvas, mask)
 
 
-def _ensure_contrast(canvas: Image.Image, layout: Layout, placed) -> tuple[Image.Image, float | None]:
-    """Strengthen the scrim uniformly until every line of text reaches the layout's minimum.
+def _extra_scrim(canvas: Image.Image, layout: Layout, placed) -> float:
+    """The least extra veil over the background that brings every line of text to the minimum.
 
     Measured line by line, not over a whole block: a bright cup under two words of one line
-    must not hide in the dark around the others.
+    must not hide in the dark around the others. None is added where none is needed, so bright
+    photos are not darkened more than readability asks.
     """
-    if not placed:
-        return canvas, None
-    target = layout.background.min_contrast
-    scrim = layout.background.scrim
-    areas = [(area, layer.color) for layer, block, box, top in placed for area in _line_areas(box, block, top)]
-    extra = max(contrast.scrim_needed(contrast.sample(canvas, area), color, scrim, target)[0] for area, color in areas)
-    if extra > 0:
-        canvas = Image.blend(canvas, Image.new("RGB", canvas.size, scrim[:3]), extra)
-    worst = min(contrast.worst_contrast(contrast.sample(canvas, area), color) for area, color in areas)
-    return canvas, round(worst, 2)
+    scrim, target = layout.background.scrim, layout.background.min_contrast
+    return max((contrast.scrim_needed(contrast.sample(canvas, area), layer.color, scrim, target)[0]
+                for layer, block, box, top in placed for area in _line_areas(box, block, top, layer.align)),
+               default=0.0)
 
 
-def _line_areas(box: PixelBox, block: typeset.Block, top: int) -> list[PixelBox]:
-    """Where each line's letters sit: its own width, from ascent to descent."""
+def _worst_contrast(canvas: Image.Image, placed) -> float | None:
+    values = [contrast.worst_contrast(contrast.sample(canvas, area), layer.color)
+              for layer, block, box, top in placed for area in _line_areas(box, block, top, layer.align)]
+    return round(min(values), 2) if values else None
+
+
+def _row_left(box: PixelBox, block: typeset.Block, row: typeset.Line, align: str) -> float:
+    if align == "center":
+        return box[0] + (box[2] - box[0] - row.width) / 2
+    return box[2] - row.width if block.rtl else box[0]
+
+
+def _line_areas(box: PixelBox, block: typeset.Block, top: int, align: str = "start") -> list[PixelBox]:
+    """Where each line's letters sit: its own width (the hang included), from ascent to descent."""
     areas = []
     for i, row in enumerate(block.rows):
+        if row.width <= 0:
+            continue
         baseline = top + block.ascent + i * block.line_height
-        width = round(row.width) + (block.hang_width if i == 0 else 0)
-        if block.rtl:
-            left, right = box[2] - round(row.width), box[2] + (block.hang_width if i == 0 else 0)
-        else:
-            left, right = box[0] - (block.hang_width if i == 0 else 0), box[0] + round(row.width)
-        if width > 0:
-            areas.append((max(0, left), baseline - block.ascent, right, baseline + block.descent))
+        left = _row_left(box, block, row, align)
+        right = left + row.width
+        if i == 0 and block.hang:
+            left, right = (left, right + block.hang_width) if block.rtl else (left - block.hang_width, right)
+        areas.append((max(0, math.floor(left)), baseline - block.ascent, math.ceil(right), baseline + block.descent))
     return areas
 
 
@@ -173,20 +237,21 @@ def _with_hang(box: PixelBox, block: typeset.Block) -> PixelBox:
     return (box[0] - block.hang_width, *box[1:])
 
 
-def _ink_area(box: PixelBox, block: typeset.Block, top: int) -> PixelBox:
-    """Where the block's text is drawn, hanging mark included: lines align to the reading start."""
-    if block.rtl:
-        return (max(0, box[2] - block.width), top, box[2] + block.hang_width, top + block.height)
-    return (box[0] - block.hang_width, top, min(box[2], box[0] + block.width), top + block.height)
+def _ink_area(box: PixelBox, block: typeset.Block, top: int, align: str = "start") -> PixelBox:
+    """Where the block's text is set, hanging mark included."""
+    areas = _line_areas(box, block, top, align)
+    if not areas:
+        return (box[0], top, box[0], top)
+    return (min(a[0] for a in areas), top, max(a[2] for a in areas), top + block.height)
 
 
 def _draw_block(overlay: Image.Image, draw: ImageDraw.ImageDraw, layer: TextLayer, block: typeset.Block,
                 box: PixelBox, top: int, lang: str) -> None:
     for i, row in enumerate(block.rows):
         baseline = top + block.ascent + i * block.line_height
-        left = box[2] - row.width if block.rtl else box[0]
+        left = _row_left(box, block, row, layer.align)
         if i == 0 and block.hang:
-            hang_x = box[2] if block.rtl else box[0] - block.hang_width
+            hang_x = left + row.width if block.rtl else left - block.hang_width
             _draw_piece(overlay, draw, block.hang, block.hang_face, block.rtl, hang_x, baseline, block.size,
                         layer.color, lang)
         for piece in row.pieces:

@@ -132,6 +132,8 @@ def needs_shaping(text: str) -> bool:
     """Text that the basic layout would draw wrong: right-to-left, or shaped (Indic, Thai, emoji ZWJ)."""
     for ch in text:
         cp = ord(ch)
+        if unicodedata.category(ch) == "Cf" and cp != _ZWJ:
+            continue  # a direction mark alone draws nothing that could come out wrong
         if unicodedata.bidirectional(ch) in ("R", "AL") or 0x0900 <= cp <= 0x0DFF or 0x0E00 <= cp <= 0x0EFF \
                 or 0x1000 <= cp <= 0x109F or 0x1780 <= cp <= 0x17FF or cp == _ZWJ:
             return True

@@ -35,7 +35,9 @@ def test_render_writes_card_manifest_and_one_line_per_card(tmp_path, seed_post):
     card = manifest["cards"][0]
     assert MANIFEST_CARD_KEYS <= card.keys()
     assert card["path"] == f"og/{slug}.png" and card["bytes"] == png.stat().st_size
-    assert card["lines"][0].startswith("\u201cWe are winning") and manifest["errors"] == []
+    # No photo to be had: the brand card (a large decorative quote mark, the quote unquoted).
+    assert card["layout"] == "brand" and card["layout_source"] == "no image"
+    assert card["lines"][0].startswith("We are winning") and manifest["errors"] == []
 
 
 def test_bad_post_fails_alone_with_one_line(tmp_path, seed_post):
@@ -128,7 +130,7 @@ def test_overflow_is_recorded_when_the_quote_is_shortened(tmp_path, write_post):
     out = tmp_path / "out"
     assert run("render", str(post), "--out", str(out)).exit_code == 0
     card = json.loads((out / "manifest.json").read_text())["cards"][0]
-    assert card["overflow"] is True and card["lines"][-1].endswith("\u2026\u201d")
+    assert card["overflow"] is True and card["lines"][-1].endswith("\u2026")
     assert any("shortened" in w for w in card["warnings"])
 
 

@@ -18,12 +18,17 @@ def test_bundled_layout_loads_with_resolved_fonts():
 
 
 @pytest.mark.parametrize("old, new, key, expected", [
-    ('color = "#ffffff"', 'color = "white"', "layer[0].color", "a colour as #rgb"),
-    ('size = [0.045, 0.125]', 'size = [0.2, 0.1]', "layer[0].size", "[min, max] with 0 < min <= max"),
-    ('font = "Inter"', 'font = "Comic Sans"', "layer[2].font", "no font family 'Comic Sans'"),
-    ('valign = "bottom"', 'valign = "middle"', "layer[0].valign", '"top", "center" or "bottom"'),
-    ('box = [0.075, 0.08, 0.925, 0.72]', 'box = [0.9, 0.08, 0.1, 0.72]', "layer[0].box", "left < right"),
-    ('text = "quote"', 'text = "body"', "layer[0].text", "one of quote, attribution"),
+    ('color = "ink"', 'color = "white"', "layer[1].color", "a colour as #rgb, #rrggbb or #rrggbbaa or one of accent"),
+    ('size = [0.045, 0.125]', 'size = [0.2, 0.1]', "layer[1].size", "[min, max] with 0 < min <= max"),
+    ('font = "Inter"', 'font = "Comic Sans"', "layer[0].font", "no font family 'Comic Sans'"),
+    ('valign = "bottom"', 'valign = "middle"', "layer[1].valign", '"top", "center" or "bottom"'),
+    ('box = [0.075, 0.16, 0.925, 0.72]', 'box = [0.9, 0.16, 0.1, 0.72]', "layer[1].box", "left < right"),
+    ('text = "quote"', 'text = "body"', "layer[1].text", "one of quote, attribution"),
+    ('kind = "brand"', 'kind = "logo"', "layer[0].kind", '"text", "rect", "photo" or "brand"'),
+    ('photo = true', 'photo = "yes"', "background.photo", "true or false"),
+    ('accent = "#f4b942"', 'accent = "gold"', "colors.accent", "a colour as #rgb"),
+    ('max_lines = 3', 'max_lines = 0', "portrait.layer[3].max_lines", "a whole number of at least 1"),
+    ('[[portrait.layer]]\nkind = "brand"', '[[portrait.layer]]\nkind = "brand"\nbleeds = true', "portrait.layer[0].bleeds", "unknown key"),
     ('min_contrast = 4.5', 'min_contrast = 4.5\nscrim_colour = "#000"', "background.scrim_colour", "unknown key"),
 ])
 def test_each_mistake_is_one_line_naming_file_key_and_expectation(tmp_path, old, new, key, expected):

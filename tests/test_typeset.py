@@ -72,6 +72,11 @@ def test_too_long_text_is_shortened_with_an_ellipsis_and_fits():
     assert block.height <= 200 and max(widths(block)) <= 600
 
 
+def test_the_closing_mark_survives_shortening():
+    block = typeset.set_text(" ".join([QUOTE] * 10), SERIF, 600, 200, 24, 40, hang="\u201c", tail="\u201d")
+    assert block.shortened and block.lines[-1].endswith("\u2026\u201d")
+
+
 def test_a_word_wider_than_the_box_is_cut_to_fit():
     url = "https://example.com/" + "a" * 120
     block = typeset.set_text(url, SERIF, 300, 300, 20, 30)

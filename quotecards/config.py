@@ -1,0 +1,134 @@
+"""A site's branding and layout choices: quotecards.toml, or [tool.quotecards] in pyproject.toml.
+
+    site_name = "The Daily Example"
+    logo = "static/logo.png"           # PNG, relative to the config file
+    layout = "photo"                   # the site's default layout
+    no_image_layout = "brand"          # for posts whose photo cannot be had
+    layout_dirs = ["design/layouts"]   # the site's own layouts, searched first
+    [colors]                           # recolours every layout's named colours
+    accent = "#e63946"
+    [sections]                         # a layout per front-matter `section`
+    opinion = "brand"
+
+Which layout a post gets: its own `quotecard.layout`, else its section's, else the site's
+default (which `--layout` replaces), else "photo".
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from PIL import Image
+
+from .post import Post
+
+CONFIG_FILE = "quotecards.toml"
+DEFAULT_LAYOUT = "photo"
+DEFAULT_NO_IMAGE_LAYOUT = "brand"
+
+
+class ConfigError(ValueError):
+    """One line: the file, the key, what was expected."""
+
+
+@dataclass(frozen=True)
+class Brand:
+    site_name: str = ""
+    logo: Image.Image | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    path: Path | None = None  # the file it came from; None: no config, the defaults
+    site_name: str = ""
+    logo: Path | None = None
+    layout: str = DEFAULT_LAYOUT
+    no_image_layout: str = DEFAULT_NO_IMAGE_LAYOUT
+    layout_dirs: tuple[Path, ...] = ()
+    colors: dict[str, str] = field(default_factory=dict)
+    sections: dict[str, str] = field(default_factory=dict)
+
+    def layout_for(self, post: Post, default: str | None = None) -> tuple[str, str]:
+        """The layout name for `post`, and why: "post", "section" or "site"."""
+        if post.layout:
+            return post.layout, "post"
+        if post.section and post.section.casefold() in self.sections:
+            return self.sections[post.section.casefold()], "section"
+        return default or self.layout, "site"
+
+    def brand(self) -> Brand:
+        logo = None
+        if self.logo is not None:
+            try:
+                with Image.open(self.logo) as image:
+                    logo = image.convert("RGBA")
+            except (OSError, ValueError) as exc:
+                raise ConfigError(f"{self.path}: logo: cannot read {self.logo} as an image ({exc})") from None
+        return Brand(site_name=self.site_name, logo=logo)
+
+
+def find_config(site_root: Path) -> SiteConfig:
+    """quotecards.toml in `site_root`, else [tool.quotecards] in its pyproject.toml, else defaults."""
+    path = site_root / CONFIG_FILE
+    if path.is_file():
+        return load_config(path, _read(path))
+    pyproject = site_root / "pyproject.toml"
+    if pyproject.is_file():
+        table = _read(pyproject).get("tool", {}).get("quotecards")
+        if isinstance(table, dict):
+            return load_config(pyproject, table, prefix="tool.quotecards.")
+    return SiteConfig()
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from None
+
+
+def load_config(path: Path, data: dict[str, Any], prefix: str = "") -> SiteConfig:
+    def fail(key: str, expected: str, got: object) -> None:
+        raise ConfigError(f"{path}: {prefix}{key}: expected {expected}, got {got!r}")
+
+    allowed = {"site_name", "logo", "layout", "no_image_layout", "layout_dirs", "colors", "sections"}
+    for key in data:
+        if key not in allowed:
+            raise ConfigError(f"{path}: {prefix}{key}: unknown key (expected one of {', '.join(sorted(allowed))})")
+
+    def text(key: str, default: str) -> str:
+        value = data.get(key, default)
+        if not isinstance(value, str):
+            fail(key, "a string", value)
+        return value
+
+    def mapping(key: str) -> dict[str, str]:
+        value = data.get(key, {})
+        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+            fail(key, "a table of name = string", value)
+        return dict(value)
+
+    colors = mapping("colors")
+    for name, value in colors.items():
+        if not re.fullmatch(r"#([0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})", value):
+            fail(f"colors.{name}", "a colour as #rgb, #rrggbb or #rrggbbaa", value)
+    dirs = data.get("layout_dirs", [])
+    if not isinstance(dirs, list) or not all(isinstance(d, str) for d in dirs):
+        fail("layout_dirs", "a list of folders", dirs)
+    logo = text("logo", "")
+    if logo and not (path.parent / logo).is_file():
+        fail("logo", "a PNG file, relative to the config file", logo)
+    return SiteConfig(
+        path=path,
+        site_name=text("site_name", ""),
+        logo=(path.parent / logo) if logo else None,
+        layout=text("layout", DEFAULT_LAYOUT),
+        no_image_layout=text("no_image_layout", DEFAULT_NO_IMAGE_LAYOUT),
+        layout_dirs=tuple(path.parent / d for d in dirs),
+        colors=colors,
+        sections={k.casefold(): v for k, v in mapping("sections").items()},
+    )
