@@ -92,10 +92,11 @@ def render(spec: CardSpec, picture: Image.Image | None) -> Rendered:
         return canvas
 
     canvas = compose(base)
-    extra = _extra_scrim(canvas, layout, placed)
+    read = [p for p in placed if not p[0].literal]  # a decorative mark is seen, not read: no contrast rule
+    extra = _extra_scrim(canvas, layout, read)
     if extra > 0:  # veil the background only: colour fields and logos keep their colours
         canvas = compose(Image.blend(base, Image.new("RGB", base.size, layout.background.scrim[:3]), extra))
-    worst = _worst_contrast(canvas, placed)
+    worst = _worst_contrast(canvas, read)
     if worst is not None and worst < layout.background.min_contrast:
         warnings.append(f"low contrast: text reaches {worst:.2f}:1, under {layout.background.min_contrast:g}:1")
     overlay = Image.new("RGBA", canvas.size, (0, 0, 0, 0))

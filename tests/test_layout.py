@@ -19,7 +19,7 @@ def test_bundled_layout_loads_with_resolved_fonts():
 
 @pytest.mark.parametrize("old, new, key, expected", [
     ('color = "ink"', 'color = "white"', "layer[1].color", "a colour as #rgb, #rrggbb or #rrggbbaa or one of accent"),
-    ('size = [0.045, 0.125]', 'size = [0.2, 0.1]', "layer[1].size", "[min, max] with 0 < min <= max"),
+    ('size = [0.03, 0.125]', 'size = [0.2, 0.1]', "layer[1].size", "[min, max] with 0 < min <= max"),
     ('font = "Inter"', 'font = "Comic Sans"', "layer[0].font", "no font family 'Comic Sans'"),
     ('valign = "bottom"', 'valign = "middle"', "layer[1].valign", '"top", "center" or "bottom"'),
     ('box = [0.075, 0.16, 0.925, 0.72]', 'box = [0.9, 0.16, 0.1, 0.72]', "layer[1].box", "left < right"),
