@@ -66,7 +66,17 @@ def render(spec: CardSpec, picture: Image.Image | None) -> Rendered:
         except typeset.ShapingUnavailable as exc:
             exc.source = layer.source
             raise
-        placed.append((layer, block, box, _valign(layer.valign, box, block.height)))
+        except ValueError:
+            if not layer.literal:
+                raise
+            warnings.append(f"decorative {layer.literal!r} left out: its box is too small on this canvas")
+            continue
+        top = _valign(layer.valign, box, block.height)
+        if layer.literal:
+            # A decorative mark is placed by its ink, not its line: a guillemet sits mid-line and a
+            # comma-shaped “ at the top, and either should start where the box does.
+            top -= block.ascent + round(_ink_bounds(block, spec.lang)[1])
+        placed.append((layer, block, box, top))
         if block.shortened:
             warnings.append(f"{layer.source} shortened to fit its box at the smallest size")
         for ch in block.missing:
@@ -110,7 +120,8 @@ def render(spec: CardSpec, picture: Image.Image | None) -> Rendered:
         backdrop=backdrop,
         blocks={layer.source: block for layer, block, _b, _t in placed},
         boxes={layer.source: _with_hang(box, block) for layer, block, box, _t in placed},
-        text_boxes={layer.source: _ink_area(box, block, top, layer.align) for layer, block, box, top in placed},
+        text_boxes={layer.source: _literal_ink(box, block, top, layer.align, spec.lang) if layer.literal
+                    else _ink_area(box, block, top, layer.align) for layer, block, box, top in placed},
         contrast=worst,
         background=background,
         focus=focus_point,
@@ -209,6 +220,22 @@ def _worst_contrast(canvas: Image.Image, placed) -> float | None:
     values = [contrast.worst_contrast(contrast.sample(canvas, area), layer.color)
               for layer, block, box, top in placed for area in _line_areas(box, block, top, layer.align)]
     return round(min(values), 2) if values else None
+
+
+def _ink_bounds(block: typeset.Block, lang: str) -> tuple[float, float, float, float]:
+    """The ink of a one-line block, relative to its first piece's origin on the baseline."""
+    piece = block.rows[0].pieces[-1]
+    font = fonts.load(piece.face, block.size)
+    return font.getbbox(piece.text, anchor="ls", **typeset.shaping_options(piece.rtl, lang))
+
+
+def _literal_ink(box: PixelBox, block: typeset.Block, top: int, align: str, lang: str) -> PixelBox:
+    row = block.rows[0]
+    piece = row.pieces[-1]
+    x0, y0, x1, y1 = _ink_bounds(block, lang)
+    left = _row_left(box, block, row, align) + piece.x
+    baseline = top + block.ascent
+    return (math.floor(left + x0), math.floor(baseline + y0), math.ceil(left + x1), math.ceil(baseline + y1))
 
 
 def _row_left(box: PixelBox, block: typeset.Block, row: typeset.Line, align: str) -> float:

@@ -17,7 +17,7 @@ from PIL import Image, ImageDraw
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from quotecards import fetch, photo  # noqa: E402
+from quotecards import fetch, fonts, photo  # noqa: E402
 from quotecards.layout import available, load_layout  # noqa: E402
 from quotecards.plan import plan_card  # noqa: E402
 from quotecards.platforms import PLATFORMS  # noqa: E402
@@ -30,7 +30,8 @@ SHEET_POSTS = ("launch-day.md", "world-cairo-water.md")
 
 def layouts_sheet(post_path: Path) -> Path:
     post = read_post(post_path)
-    picture = None
+    # A post without a photo borrows one, so the photo designs show what they do.
+    picture = photo.decode((HERE / "images" / "rocket.jpg").read_bytes())
     if post.image:
         options = fetch.FetchOptions(roots=(HERE.parent,))
         with fetch.open_session(options) as session:
@@ -42,13 +43,14 @@ def layouts_sheet(post_path: Path) -> Path:
     sheet = Image.new("RGB", (sum(widths) + GAP * (len(widths) + 1),
                               LABEL + (ROW_HEIGHT + GAP + LABEL) * len(layouts)), "white")
     draw = ImageDraw.Draw(sheet)
+    label = fonts.load(fonts.find_face("Inter", 600), 16)
     x = GAP
     for platform, width in zip(platforms, widths):
-        draw.text((x, 8), f"{platform.name} {platform.width}\u00d7{platform.height}", fill="black")
+        draw.text((x, 6), f"{platform.name} {platform.width}\u00d7{platform.height}", fill="black", font=label)
         x += width + GAP
     for row, (layout, cards) in enumerate(zip(layouts, tiles)):
         y = LABEL + row * (ROW_HEIGHT + GAP + LABEL)
-        draw.text((GAP, y + 6), f"layout: {layout.name}", fill="black")
+        draw.text((GAP, y + 6), f"layout: {layout.name}", fill="black", font=label)
         x = GAP
         for card, width in zip(cards, widths):
             sheet.paste(card.resize((width, ROW_HEIGHT), Image.Resampling.LANCZOS), (x, y + LABEL))
