@@ -135,3 +135,14 @@ def test_yaml_error_names_the_file_line(write_post):
     path = write_post("bad.md", "---\ntitle: ok\ndescription: [unclosed\nother: x\n---\n")
     with pytest.raises(PostError, match=r"\(line \d+\)"):
         read_post(path)
+
+
+def test_quotecard_front_matter_overrides_layout_and_focal_point(write_post):
+    from quotecards.post import read_post
+    post = read_post(write_post("p.md", "---\ntitle: T\nfeatured_image:\n  image: a.jpg\n  focal_point: [0.9, 0.9]\n"
+                                        "quotecard:\n  layout: split\n  focal_point: [0.2, 0.3]\n"
+                                        "featured_quote:\n  quote: Q.\n---\n"))
+    assert post.layout == "split" and post.focal_point == (0.2, 0.3)
+    plain = read_post(write_post("q.md", "---\ntitle: T\nfeatured_image:\n  image: a.jpg\n  focal_point: [0.9, 0.1]\n"
+                                         "featured_quote:\n  quote: Q.\n---\n"))
+    assert plain.layout == "" and plain.focal_point == (0.9, 0.1)
