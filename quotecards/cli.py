@@ -7,11 +7,10 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from . import photo
+from . import __version__, photo
 from .cards import RenderOptions, render_posts
-from .fetch import FetchOptions, default_cache_dir
 from .config import ConfigError, find_config
+from .fetch import FetchOptions, default_cache_dir
 from .layout import LayoutError, available, load_layout
 from .platforms import PLATFORMS
 
