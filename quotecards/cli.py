@@ -110,6 +110,94 @@ def fonts_command() -> None:
     click.echo(f"text layout: {shaping}")
 
 
+def _shard(_ctx: click.Context, _param: click.Parameter, value: str) -> tuple[int, int]:
+    k, sep, n = value.partition("/")
+    if not (sep and k.isdigit() and n.isdigit() and 1 <= int(k) <= int(n)):
+        raise click.BadParameter(f"expected K/N with 1 <= K <= N, e.g. 2/4, got {value!r}")
+    return int(k), int(n)
+
+
+@main.command("build")
+@click.argument("content_dir", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path, file_okay=False),
+              help="Folder for the cards, manifest.json and the incremental state.")
+@click.option("--platform", "platforms", multiple=True, default=("og",), show_default=True,
+              type=click.Choice([*PLATFORMS, "all"]), help="Platform preset; repeatable; 'all' for every one.")
+@click.option("--layout", default=None, help="Default layout [default: the site config's, else photo].")
+@click.option("--layout-dir", "layout_dirs", multiple=True, type=click.Path(path_type=Path, file_okay=False))
+@click.option("--jobs", type=click.IntRange(min=0), default=0, help="Worker processes [default: one per core].")
+@click.option("--force", is_flag=True, help="Render every card again, changed or not.")
+@click.option("--prune", is_flag=True, help="Delete the cards of posts that no longer exist.")
+@click.option("--shard", default="1/1", callback=_shard, metavar="K/N", help="Render only a stable K-th of N shares.")
+@image_options
+def build_command(content_dir: Path, out_dir: Path, platforms: tuple[str, ...], layout: str | None,
+                  layout_dirs: tuple[Path, ...], jobs: int, force: bool, prune: bool, shard: tuple[int, int],
+                  **image: object) -> None:
+    """Render the cards of every post below CONTENT_DIR, in parallel, redoing only what changed."""
+    from .batch import BuildOptions, build, terminal_progress
+
+    try:
+        config = find_config(image["site_root"])  # type: ignore[arg-type]
+        render = RenderOptions(out_dir=out_dir, platforms=platforms, layout=layout, layout_dirs=layout_dirs,
+                               config=config, **_image_settings(**image))
+        summary = build(content_dir, BuildOptions(render=render, jobs=jobs, force=force, prune=prune, shard=shard),
+                        terminal_progress())
+    except (LayoutError, ConfigError, KeyError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    for error in summary.failed:
+        click.echo(f"error: {error.error}", err=True)
+    skipped = ", ".join(f"{n} {why}" for why, n in summary.skipped.items()) or "none"
+    click.echo(f"{summary.posts} posts: {summary.made} cards made, {summary.reused} reused, "
+               f"{len(summary.failed)} posts failed, skipped: {skipped}"
+               + (f", {summary.pruned} cards pruned" if prune else "") + f"; {summary.seconds:.1f} s")
+    for kind, n in summary.warnings.most_common():
+        click.echo(f"  {n} \u00d7 {kind}")
+    click.echo(f"manifest: {out_dir / 'manifest.json'}")
+    sys.exit(1 if summary.failed else 0)
+
+
+@main.command("hugo")
+@click.argument("site", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.option("--platform", "platforms", multiple=True, default=("og",), show_default=True,
+              type=click.Choice([*PLATFORMS, "all"]), help="Platform presets; the first is the one pages point at.")
+@click.option("--layout", default=None, help="Default layout [default: the site config's, else photo].")
+@click.option("--jobs", type=click.IntRange(min=0), default=0, help="Worker processes [default: one per core].")
+@click.option("--force", is_flag=True, help="Render every card again, changed or not.")
+@click.option("--front-matter", is_flag=True,
+              help="Also add an images: entry to each post (only that line), for Hugo's own opengraph templates.")
+@image_options
+def hugo_command(site: Path, platforms: tuple[str, ...], layout: str | None, jobs: int, force: bool,
+                 front_matter: bool, **image: object) -> None:
+    """Cards for a Hugo SITE: written to static/, and every page pointed at its card."""
+    from .batch import BuildOptions, terminal_progress
+    from .hugo import hugo_build
+
+    image["site_root"] = site
+    try:
+        config = find_config(site)
+        render = RenderOptions(out_dir=site / "static", platforms=platforms, layout=layout, config=config,
+                               **_image_settings(**image))
+        result = hugo_build(site, BuildOptions(render=render, jobs=jobs, force=force, prune=True),
+                            front_matter=front_matter, progress=terminal_progress())
+    except (LayoutError, ConfigError, KeyError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    summary = result.summary
+    for error in summary.failed:
+        click.echo(f"error: {error.error}", err=True)
+    for problem in result.problems:
+        click.echo(f"error: {problem}", err=True)
+    click.echo(f"{summary.posts} posts: {summary.made} cards made, {summary.reused} reused, "
+               f"{len(summary.failed)} failed; {result.pages} pages point at a card via "
+               f"{site / 'assets' / 'quotecards.json'}")
+    if front_matter:
+        click.echo("front matter: " + (", ".join(f"{n} {k}" for k, n in sorted(result.edits.items())) or "nothing to do"))
+    else:
+        click.echo('include {{ partial "quotecards.html" . }} in your <head> (layouts/partials/quotecards.html)')
+    sys.exit(1 if summary.failed or result.problems else 0)
+
+
 @main.command("platforms")
 def platforms_command() -> None:
     """List the platform presets: canvas size, byte limit and safe area."""

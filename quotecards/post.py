@@ -86,6 +86,11 @@ def _read_text(path: Path) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def front_matter(path: Path, text: str) -> dict[str, Any]:
+    """The front matter of `text` (as read from `path`) as a mapping, or PostError."""
+    return _front_matter(path, text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff"))
+
+
 def _front_matter(path: Path, text: str) -> dict[str, Any]:
     stripped = text.lstrip()
     if stripped.startswith("---"):

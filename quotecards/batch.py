@@ -1,0 +1,292 @@
+"""A whole archive: every post below a folder, in parallel, rendering only what changed.
+
+The parent process walks the archive and decides, post by post, whether its cards can be
+reused; only changed posts go to the worker processes. Decisions are cheap on purpose: a post
+whose file has the same size and modification time as last run, under the same settings, is
+reused without being read at all. Otherwise it is parsed, and its cards are re-rendered only if
+a field that reaches a card (or its local image) changed.
+
+State lives in DIR/.quotecards-state.json and the cards in DIR/manifest.json, both rewritten
+atomically every few seconds, so a run stopped by Ctrl-C or kill -9 loses at most those
+seconds, and the next run picks up from there.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import time
+from collections import Counter
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from . import __version__, export, fetch
+from .cards import ErrorRecord, Layouts, RenderOptions, render_post
+from .platforms import Platform, expand
+from .post import Post, PostError, read_post
+from .resources import data_dir
+
+STATE_FILE = ".quotecards-state.json"
+CHECKPOINT_SECONDS = 3.0
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    render: RenderOptions
+    jobs: int = 0  # worker processes; 0: one per core
+    force: bool = False  # render everything again
+    prune: bool = False  # delete the cards of posts that are gone
+    shard: tuple[int, int] = (1, 1)  # K of N: this run's stable share of the archive
+
+
+@dataclass
+class Summary:
+    made: int = 0  # cards rendered this run
+    reused: int = 0  # cards kept from an earlier run
+    failed: list[ErrorRecord] = field(default_factory=list)
+    skipped: Counter = field(default_factory=Counter)  # reason → posts
+    warnings: Counter = field(default_factory=Counter)  # kind → cards
+    pruned: int = 0
+    seconds: float = 0.0
+    posts: int = 0
+
+
+def discover(content_dir: Path) -> list[Path]:
+    """Every Markdown file below `content_dir`, in a stable order."""
+    return sorted(p for p in content_dir.rglob("*.md") if p.is_file())
+
+
+def in_shard(path: Path, root: Path, shard: tuple[int, int]) -> bool:
+    """A stable 1/N of the archive: the same posts land in shard K on every machine and run."""
+    k, n = shard
+    key = path.relative_to(root).as_posix().encode("utf-8")
+    return int.from_bytes(hashlib.sha1(key).digest()[:8], "big") % n == k - 1
+
+
+def settings_hash(options: RenderOptions, platforms: list[Platform]) -> str:
+    """Everything outside a post that reaches its cards: tool, layouts, config, fonts, options."""
+    h = hashlib.sha256(f"quotecards {__version__}".encode())
+    for folder in (*options.layout_dirs, *options.config.layout_dirs, data_dir("layouts")):
+        for path in sorted(folder.glob("*.toml")) if folder.is_dir() else ():
+            h.update(path.name.encode() + path.read_bytes())
+    for path in sorted(data_dir("fonts").iterdir()):
+        stat = path.stat()  # font files are large: their size and time stand for their bytes
+        h.update(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    if options.config.path is not None:
+        h.update(options.config.path.read_bytes())
+    if options.config.logo is not None:
+        h.update(options.config.logo.read_bytes())
+    h.update(json.dumps([options.layout, [p.name for p in platforms], options.max_pixels, options.strict,
+                         [list(map(str, b)) for b in options.fetch.image_bases]]).encode())
+    return h.hexdigest()
+
+
+def post_hash(post: Post, slug: str) -> str:
+    """The fields of a post that reach its cards, and its local image's identity."""
+    fields = asdict(post)
+    fields.pop("source")
+    fields["slug"] = slug
+    if post.image and "://" not in post.image:
+        image = Path(post.image) if Path(post.image).is_absolute() else post.source.parent / post.image
+        try:
+            stat = image.stat()
+            fields["image_file"] = [stat.st_size, stat.st_mtime_ns]
+        except OSError:
+            fields["image_file"] = None
+    return hashlib.sha256(json.dumps(fields, sort_keys=True, default=str).encode()).hexdigest()
+
+
+# -- workers ---------------------------------------------------------------------------------
+
+# One per worker process: layouts, fonts and the HTTP session are set up once per worker and
+# reused for every post it renders (a process pool's initializer can hand state over no other way).
+_worker: dict[str, Any] = {}
+
+
+def _init_worker(options: RenderOptions) -> None:
+    _worker.update(options=options, layouts=Layouts(options), platforms=expand(options.platforms),
+                   session=fetch.open_session(options.fetch), brand=options.config.brand())
+
+
+def _render_one(path: str, slug: str) -> tuple[str, list[dict[str, Any]] | None, str | None]:
+    try:
+        post = read_post(Path(path))
+        records = render_post(post, _worker["layouts"], _worker["platforms"], _worker["options"],
+                              _worker["session"], slug, _worker["brand"])
+        return path, [r.to_json() for r in records], None
+    except PostError as exc:
+        return path, None, str(exc)
+    except Exception as exc:  # one post's failure is that post's, never the batch's
+        return path, None, f"{path}: {exc.__class__.__name__}: {exc}"
+
+
+# -- the run ---------------------------------------------------------------------------------
+
+def build(content_dir: Path, options: BuildOptions, progress: Callable[[int, int], None] | None = None,
+          state_dir: Path | None = None) -> Summary:
+    """Render the cards of every post below `content_dir` that needs them; see the module's doc.
+
+    manifest.json and the state go to `state_dir` (default: the output folder); a Hugo site
+    keeps them out of static/, which Hugo would publish.
+    """
+    started = time.monotonic()
+    out = options.render.out_dir
+    state_dir = state_dir or out
+    platforms = expand(options.render.platforms)
+    settings = settings_hash(options.render, platforms)
+    state = _read_state(state_dir / STATE_FILE)
+    if state.get("settings") != settings or options.force:
+        state = {"settings": settings, "posts": {}} if options.force else {"settings": settings,
+                                                                           "posts": state.get("posts", {})}
+        unchanged_settings = False
+    else:
+        unchanged_settings = True
+    posts: dict[str, dict[str, Any]] = state["posts"]
+    summary = Summary()
+    all_paths = discover(content_dir)
+    paths = [p for p in all_paths if in_shard(p, content_dir, options.shard)]
+    summary.posts = len(paths)
+    seen: set[str] = set()
+    slugs = {entry["slug"]: key for key, entry in posts.items() if entry.get("slug")}
+    todo: list[tuple[str, str]] = []
+    errors: dict[str, str] = {}
+
+    for path in paths:
+        key = str(path)
+        seen.add(key)
+        stat = path.stat()
+        entry = posts.get(key)
+        if (unchanged_settings and entry and entry.get("stat") == [stat.st_size, stat.st_mtime_ns]
+                and entry.get("cards") and _cards_exist(out, entry["cards"])):
+            summary.reused += len(entry["cards"])  # the fast path: not even read
+            continue
+        try:
+            post = read_post(path)
+        except PostError as exc:
+            if "no quote text" in str(exc):
+                summary.skipped["nothing to quote"] += 1
+                posts.pop(key, None)
+            else:
+                errors[key] = str(exc)
+            continue
+        slug = _unique_slug(post.slug, key, slugs)
+        digest = post_hash(post, slug)
+        if (entry and entry.get("hash") == digest and unchanged_settings and entry.get("cards")
+                and _cards_exist(out, entry["cards"])):
+            entry["stat"] = [stat.st_size, stat.st_mtime_ns]
+            summary.reused += len(entry["cards"])
+            continue
+        posts[key] = {"stat": [stat.st_size, stat.st_mtime_ns], "hash": digest, "slug": slug, "cards": []}
+        todo.append((key, slug))
+
+    if options.prune:
+        summary.pruned = _prune(out, posts, seen)
+
+    total, done = len(todo), 0
+    last_checkpoint = time.monotonic()
+    if todo:
+        jobs = options.jobs or os.cpu_count() or 1
+        with ProcessPoolExecutor(max_workers=min(jobs, total), initializer=_init_worker,
+                                 initargs=(options.render,)) as pool:
+            pending: set[Future] = {pool.submit(_render_one, key, slug) for key, slug in todo}
+            try:
+                while pending:
+                    finished, pending = wait(pending, timeout=1.0, return_when=FIRST_COMPLETED)
+                    for future in finished:
+                        key, records, error = future.result()
+                        done += 1
+                        if error is not None:
+                            errors[key] = error
+                            posts.pop(key, None)
+                        else:
+                            posts[key]["cards"] = records
+                            summary.made += len(records)
+                            for record in records:
+                                for warning in record["warnings"]:
+                                    summary.warnings[_kind(warning)] += 1
+                    if progress:
+                        progress(done, total)
+                    if time.monotonic() - last_checkpoint > CHECKPOINT_SECONDS:
+                        _checkpoint(state_dir, state, errors)
+                        last_checkpoint = time.monotonic()
+            except KeyboardInterrupt:
+                pool.shutdown(wait=False, cancel_futures=True)
+                _checkpoint(state_dir, state, errors)
+                raise
+    for key in errors:
+        posts.pop(key, None)
+    summary.failed = [ErrorRecord(k, v) for k, v in sorted(errors.items())]
+    _checkpoint(state_dir, state, errors)
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
+def _kind(warning: str) -> str:
+    """A warning's kind, for the summary: its words up to the first colon or detail."""
+    return warning.split(":")[0].split(" (")[0][:60]
+
+
+def _unique_slug(slug: str, key: str, slugs: dict[str, str]) -> str:
+    """Two posts with one slug would overwrite each other's card: number the later one."""
+    candidate, n = slug, 2
+    while slugs.get(candidate, key) != key:
+        candidate, n = f"{slug}-{n}", n + 1
+    slugs[candidate] = key
+    return candidate
+
+
+def _cards_exist(out: Path, cards: list[dict[str, Any]]) -> bool:
+    return all((out / c["path"]).is_file() for c in cards)
+
+
+def _prune(out: Path, posts: dict[str, dict[str, Any]], seen: set[str]) -> int:
+    removed = 0
+    for key in [k for k in posts if k not in seen]:
+        for card in posts.pop(key).get("cards", []):
+            try:
+                (out / card["path"]).unlink()
+                removed += 1
+            except FileNotFoundError:
+                pass
+    return removed
+
+
+def _read_state(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) and isinstance(data.get("posts"), dict) else {}
+
+
+def _checkpoint(folder: Path, state: dict[str, Any], errors: dict[str, str]) -> None:
+    """State and manifest, each written whole to a temporary file and renamed into place."""
+    cards = [c for key in sorted(state["posts"]) for c in state["posts"][key].get("cards", [])]
+    manifest = {"cards": cards, "errors": [{"post": k, "error": v} for k, v in sorted(errors.items())]}
+    export.write_atomic(folder / "manifest.json", (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode())
+    export.write_atomic(folder / STATE_FILE, json.dumps(state).encode())
+
+
+def terminal_progress(stream=sys.stderr) -> Callable[[int, int], None]:  # type: ignore[no-untyped-def]
+    """A bar redrawn in place on a terminal; elsewhere (CI logs) a plain line every few seconds."""
+    last = [0.0]
+
+    def show(done: int, total: int) -> None:
+        if stream.isatty():
+            width = 30
+            filled = width * done // max(1, total)
+            stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} posts")
+            if done == total:
+                stream.write("\n")
+            stream.flush()
+        elif time.monotonic() - last[0] > 5 or done == total:
+            last[0] = time.monotonic()
+            stream.write(f"rendered {done}/{total} posts\n")
+            stream.flush()
+
+    return show
+
