@@ -139,25 +139,21 @@ def build(content_dir: Path, options: BuildOptions, progress: Callable[[int, int
     platforms = expand(options.render.platforms)
     settings = settings_hash(options.render, platforms)
     state = _read_state(state_dir / STATE_FILE)
-    if state.get("settings") != settings or options.force:
-        state = {"settings": settings, "posts": {}} if options.force else {"settings": settings,
-                                                                           "posts": state.get("posts", {})}
-        unchanged_settings = False
-    else:
-        unchanged_settings = True
+    # Changed settings or --force: every card is rendered again, but slugs are kept stable.
+    unchanged_settings = state.get("settings") == settings and not options.force
+    state = {"settings": settings, "posts": state.get("posts", {})}
     posts: dict[str, dict[str, Any]] = state["posts"]
     summary = Summary()
     all_paths = discover(content_dir)
     paths = [p for p in all_paths if in_shard(p, content_dir, options.shard)]
     summary.posts = len(paths)
-    seen: set[str] = set()
+    seen = {str(p) for p in all_paths}  # other shards' posts are not gone: prune must spare them
     slugs = {entry["slug"]: key for key, entry in posts.items() if entry.get("slug")}
     todo: list[tuple[str, str]] = []
     errors: dict[str, str] = {}
 
     for path in paths:
         key = str(path)
-        seen.add(key)
         stat = path.stat()
         entry = posts.get(key)
         if (unchanged_settings and entry and entry.get("stat") == [stat.st_size, stat.st_mtime_ns]

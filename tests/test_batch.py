@@ -144,3 +144,11 @@ def test_kill_9_mid_run_leaves_whole_files_and_the_next_run_resumes(tmp_path):
     json.loads((out / "manifest.json").read_text())  # whole, not torn
     summary = build(content, options(tmp_path))
     assert summary.reused > 0 and summary.made + summary.reused == 80
+
+
+def test_prune_in_one_shard_spares_the_other_shards_cards(tmp_path):
+    content = archive(tmp_path, n=8)
+    build(content, options(tmp_path))
+    before = sorted((tmp_path / "out" / "og").glob("*.png"))
+    summary = build(content, options(tmp_path, shard=(1, 2), prune=True))
+    assert summary.pruned == 0 and sorted((tmp_path / "out" / "og").glob("*.png")) == before
