@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from . import __version__, export, fetch
+from .gallery import gallery_from_manifest
 from .cards import ErrorRecord, Layouts, RenderOptions, render_post
 from .platforms import Platform, expand
 from .post import Post, PostError, read_post
@@ -217,6 +218,7 @@ def build(content_dir: Path, options: BuildOptions, progress: Callable[[int, int
         posts.pop(key, None)
     summary.failed = [ErrorRecord(k, v) for k, v in sorted(errors.items())]
     _checkpoint(state_dir, state, errors)
+    gallery_from_manifest(state_dir, out)
     summary.seconds = time.monotonic() - started
     return summary
 

@@ -14,6 +14,7 @@ import requests
 
 from . import export, fetch, photo
 from .config import Brand, SiteConfig
+from .gallery import gallery_from_manifest
 from .layout import Layout, LayoutError, find_layout, load_layout
 from .plan import plan_card
 from .platforms import Platform, expand
@@ -64,6 +65,9 @@ class CardRecord:
     focus: list[float] | None  # the point of the photo the crop is centred on, 0–1 across and down
     focus_source: str  # "post" (featured_image.focal_point), "auto" (the most detail) or "" (no photo)
     layout_source: str  # why this layout: "post" (quotecard.layout), "section", "site" or "no image"
+    title: str  # the post's, for people browsing the cards
+    date: str | None
+    alt: str  # the card's text for screen readers: the quote and who said it
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -125,6 +129,7 @@ def render_posts(paths: list[Path], options: RenderOptions) -> RunResult:
             except Exception as exc:  # a bug on one post must not cost the rest of the run
                 result.errors.append(ErrorRecord(str(path), f"{path}: internal error: {exc.__class__.__name__}: {exc}"))
     export.write_manifest(options.out_dir, [c.to_json() for c in result.cards], [e.to_json() for e in result.errors])
+    gallery_from_manifest(options.out_dir)
     return result
 
 
@@ -135,7 +140,7 @@ def render_post(post: Post, layouts: Layouts, platforms: list[Platform], options
     layout = layouts.get(name)
     picture, image_warning = (None, None)
     if layout.uses_photo:
-        picture, image_warning = _picture(post, options, session, platforms)
+        picture, image_warning = load_picture(post, options, session, platforms)
         if picture is None and options.config.no_image_layout != name:
             # Without its photo a photo design is half empty: the brand card is made for this.
             layout, why = layouts.get(options.config.no_image_layout), "no image"
@@ -176,15 +181,24 @@ def render_post(post: Post, layouts: Layouts, platforms: list[Platform], options
             focus=[round(v, 3) for v in card.focus] if card.focus else None,
             focus_source=card.focus_source,
             layout_source=why,
+            title=post.title,
+            date=post.date,
+            alt=alt_text(spec.texts.get("quote", ""), spec.texts.get("attribution", "")),
         ))
     return records
+
+
+def alt_text(quote: str, attribution: str) -> str:
+    """What the card says, as one sentence a screen reader can speak (the whole quote, even
+    where the card had to shorten it)."""
+    return f"Quote: {quote} \u2014 {attribution}" if attribution else f"Quote: {quote}"
 
 
 def _xywh(box: tuple[int, int, int, int]) -> list[int]:
     return [box[0], box[1], box[2] - box[0], box[3] - box[1]]
 
 
-def _picture(post: Post, options: RenderOptions, session: requests.Session, platforms: list[Platform]):
+def load_picture(post: Post, options: RenderOptions, session: requests.Session, platforms: list[Platform]):
     """The decoded photo and a warning, or None and why; with --strict a failure is the post's error."""
     if not post.image:
         return None, "no featured image: used the layout's fallback background"

@@ -198,6 +198,36 @@ def hugo_command(site: Path, platforms: tuple[str, ...], layout: str | None, job
     sys.exit(1 if summary.failed or result.problems else 0)
 
 
+@main.command("serve")
+@click.argument("content_dir", required=False, type=click.Path(path_type=Path, file_okay=False, exists=True),
+                default=Path("."))
+@click.option("--port", type=click.IntRange(min=0, max=65535), default=8000, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; the default lets only this machine in.")
+@click.option("--layout-dir", "layout_dirs", multiple=True, type=click.Path(path_type=Path, file_okay=False))
+@image_options
+def serve_command(content_dir: Path, port: int, host: str, layout_dirs: tuple[Path, ...], **image: object) -> None:
+    """A live preview in the browser for the posts in CONTENT_DIR (default: here)."""
+    from .serve import Preview, make_server
+
+    try:
+        config = find_config(image["site_root"])  # type: ignore[arg-type]
+        options = RenderOptions(out_dir=content_dir, layout_dirs=layout_dirs, config=config, **_image_settings(**image))
+        server = make_server(Preview(content_dir.resolve(), options), host, port)
+    except (LayoutError, ConfigError, OSError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    where = "only this machine can connect" if host in ("127.0.0.1", "localhost", "::1") else \
+        f"listening on {host}: other machines on the network can connect"
+    click.echo(f"quotecards preview on http://{host}:{server.server_address[1]}/  ({where}; Ctrl-C stops it)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
 @main.command("platforms")
 def platforms_command() -> None:
     """List the platform presets: canvas size, byte limit and safe area."""

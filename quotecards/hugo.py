@@ -65,7 +65,7 @@ def hugo_build(site: Path, options: BuildOptions, front_matter: bool = False, pr
         version = hashlib.sha256(png.read_bytes()).hexdigest()[:10]
         page = Path(card["post"]).resolve().relative_to(content.resolve()).as_posix()
         pages[page] = {"image": f"{card['path']}?v={version}", "width": card["width"], "height": card["height"],
-                       "alt": card.get("alt") or _alt(card)}
+                       "alt": card["alt"]}
     data = (json.dumps(pages, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
     export.write_atomic(site / "assets" / "quotecards.json", data)
     partial = site / "layouts" / "partials" / "quotecards.html"
@@ -82,8 +82,3 @@ def hugo_build(site: Path, options: BuildOptions, front_matter: bool = False, pr
             result.edits[outcome] = result.edits.get(outcome, 0) + 1
     return result
 
-
-def _alt(card: dict[str, object]) -> str:
-    lines = " ".join(str(x) for x in card.get("lines", []))  # type: ignore[union-attr]
-    who = " ".join(str(x) for x in card.get("attribution_lines", []))  # type: ignore[union-attr]
-    return f"{lines} — {who}" if who else lines
