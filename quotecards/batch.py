@@ -26,7 +26,7 @@ from typing import Any, Callable
 
 from . import __version__, export, fetch
 from .gallery import gallery_from_manifest
-from .cards import ErrorRecord, Layouts, RenderOptions, render_post
+from .cards import ErrorRecord, Layouts, PhotoCache, RenderOptions, render_post
 from .platforms import Platform, expand
 from .post import Post, PostError, read_post
 from .resources import data_dir
@@ -110,14 +110,14 @@ _worker: dict[str, Any] = {}
 
 def _init_worker(options: RenderOptions) -> None:
     _worker.update(options=options, layouts=Layouts(options), platforms=expand(options.platforms),
-                   session=fetch.open_session(options.fetch), brand=options.config.brand())
+                   session=fetch.open_session(options.fetch), brand=options.config.brand(), photos=PhotoCache())
 
 
 def _render_one(path: str, slug: str) -> tuple[str, list[dict[str, Any]] | None, str | None]:
     try:
         post = read_post(Path(path))
         records = render_post(post, _worker["layouts"], _worker["platforms"], _worker["options"],
-                              _worker["session"], slug, _worker["brand"])
+                              _worker["session"], slug, _worker["brand"], _worker["photos"])
         return path, [r.to_json() for r in records], None
     except PostError as exc:
         return path, None, str(exc)

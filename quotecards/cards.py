@@ -6,6 +6,7 @@ run goes on with the next.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -102,12 +103,37 @@ class Layouts:
         return self.loaded[name]
 
 
+class PhotoCache:
+    """Decoded photos of the last few distinct images: an archive where many posts share a
+    photo (a logo, a stock picture) decodes it once per run, not once per post."""
+
+    def __init__(self, size: int = 8):
+        self.size = size
+        self.entries: OrderedDict[tuple[str, str, tuple[int, int]], tuple[Any, str | None]] = OrderedDict()
+
+    def get(self, post: Post, options: RenderOptions, session: requests.Session,
+            platforms: list[Platform]) -> tuple[Any, str | None]:
+        largest = (max(p.width for p in platforms), max(p.height for p in platforms))
+        ref = post.image or ""
+        folder = "" if "://" in ref else str(post.source.parent.resolve())  # a relative path is the post's
+        key = (folder, ref, largest)
+        if key in self.entries:
+            self.entries.move_to_end(key)
+            return self.entries[key]
+        result = load_picture(post, options, session, platforms)
+        self.entries[key] = result
+        if len(self.entries) > self.size:
+            self.entries.popitem(last=False)
+        return result
+
+
 def render_posts(paths: list[Path], options: RenderOptions) -> RunResult:
     """Render every post for every platform; write the PNGs and DIR/manifest.json."""
     layouts = Layouts(options)
     layouts.get(options.layout or options.config.layout)  # a bad default fails the run at once
     platforms = expand(options.platforms)
     brand = options.config.brand()
+    photos = PhotoCache()
     result = RunResult()
     used_slugs: set[str] = set()
     with fetch.open_session(options.fetch) as session:
@@ -115,7 +141,7 @@ def render_posts(paths: list[Path], options: RenderOptions) -> RunResult:
             try:
                 post = read_post(path)
                 slug, note = _unique(post.slug, used_slugs)
-                cards = render_post(post, layouts, platforms, options, session, slug, brand)
+                cards = render_post(post, layouts, platforms, options, session, slug, brand, photos)
                 if note:
                     for card in cards:
                         card.warnings.insert(0, note)
@@ -134,13 +160,15 @@ def render_posts(paths: list[Path], options: RenderOptions) -> RunResult:
 
 
 def render_post(post: Post, layouts: Layouts, platforms: list[Platform], options: RenderOptions,
-                session: requests.Session, slug: str | None = None, brand: Brand = Brand()) -> list[CardRecord]:
+                session: requests.Session, slug: str | None = None, brand: Brand = Brand(),
+                photos: PhotoCache | None = None) -> list[CardRecord]:
     """All cards of one post. The image is fetched once and shared by every platform."""
     name, why = options.config.layout_for(post, options.layout)
     layout = layouts.get(name)
     picture, image_warning = (None, None)
     if layout.uses_photo:
-        picture, image_warning = load_picture(post, options, session, platforms)
+        picture, image_warning = (photos.get(post, options, session, platforms) if photos
+                                  else load_picture(post, options, session, platforms))
         if picture is None and options.config.no_image_layout != name:
             # Without its photo a photo design is half empty: the brand card is made for this.
             layout, why = layouts.get(options.config.no_image_layout), "no image"

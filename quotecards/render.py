@@ -104,9 +104,16 @@ def render(spec: CardSpec, picture: Image.Image | None) -> Rendered:
     canvas = compose(base)
     read = [p for p in placed if not p[0].literal]  # a decorative mark is seen, not read: no contrast rule
     extra = _extra_scrim(canvas, layout, read)
-    if extra > 0:  # veil the background only: colour fields and logos keep their colours
-        canvas = compose(Image.blend(base, Image.new("RGB", base.size, layout.background.scrim[:3]), extra))
     worst = _worst_contrast(canvas, read)
+    target = layout.background.min_contrast
+    while extra > 0:  # veil the background only: colour fields and logos keep their colours
+        veiled = compose(Image.blend(base, Image.new("RGB", base.size, layout.background.scrim[:3]), extra))
+        worst = _worst_contrast(veiled, read)
+        canvas = veiled
+        # The estimate works on the near-worst colour alone; the measure of the veiled canvas decides.
+        if worst is None or worst >= target or extra >= 0.95:
+            break
+        extra = min(0.95, extra + 0.05)
     if worst is not None and worst < layout.background.min_contrast:
         warnings.append(f"low contrast: text reaches {worst:.2f}:1, under {layout.background.min_contrast:g}:1")
     overlay = Image.new("RGBA", canvas.size, (0, 0, 0, 0))

@@ -90,3 +90,20 @@ def test_cover_crop_fills_the_canvas_from_any_aspect():
     for size in [(300, 1000), (1000, 300), (64, 64)]:
         out = photo.cover(Image.new("RGB", size, (200, 10, 10)), (1200, 630))
         assert out.size == (1200, 630) and out.getpixel((0, 0)) == (200, 10, 10) == out.getpixel((1199, 629))
+
+
+def test_a_photo_shared_by_posts_is_decoded_once_per_run(tmp_path, monkeypatch, photo_file):
+    from quotecards import cards
+    from quotecards.cards import RenderOptions, render_posts
+    from quotecards.fetch import FetchOptions
+
+    decoded = []
+    real = photo.decode
+    monkeypatch.setattr(cards.photo, "decode", lambda *a, **k: decoded.append(1) or real(*a, **k))
+    posts = []
+    for i in range(3):
+        path = tmp_path / f"p{i}.md"
+        path.write_text(f"---\ntitle: T{i}\nfeatured_image: photo.jpg\nfeatured_quote:\n  quote: Q{i}.\n---\n")
+        posts.append(path)
+    result = render_posts(posts, RenderOptions(out_dir=tmp_path / "out", fetch=FetchOptions(roots=(tmp_path,))))
+    assert [c.image for c in result.cards] == ["photo"] * 3 and len(decoded) == 1

@@ -1,0 +1,42 @@
+"""PNG encoding: lossless, near the default's size, within the platform's limit, written whole."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from PIL import Image, ImageChops
+
+from quotecards import export, photo
+from quotecards.layout import find_layout, load_layout
+from quotecards.plan import plan_card
+from quotecards.platforms import PLATFORMS
+from quotecards.post import read_post
+from quotecards.render import render
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_fast_encoding_is_lossless_and_about_as_small_as_pillows_default():
+    picture = photo.decode((ROOT / "samples/images/rocket.jpg").read_bytes())
+    card = render(plan_card(read_post(ROOT / "samples/posts/launch-day.md"), load_layout(find_layout("photo")),
+                            PLATFORMS["og"]), picture).image
+    encoded = export.encode_png(card, PLATFORMS["og"].max_bytes)
+    assert encoded.encode == "png rle"
+    with Image.open(io.BytesIO(encoded.data)) as back:
+        assert ImageChops.difference(back.convert("RGB"), card).getbbox() is None
+    default = io.BytesIO()
+    card.save(default, "PNG")
+    assert len(encoded.data) <= 1.05 * len(default.getvalue())
+
+
+def test_a_tight_limit_falls_back_to_a_palette(tmp_path):
+    noise = Image.effect_noise((400, 300), 60).convert("RGB")
+    lossless = export.encode_png(noise, 10_000_000)
+    tight = export.encode_png(noise, len(lossless.data) // 3)
+    assert tight.encode.startswith("png palette") and len(tight.data) <= len(lossless.data) // 3
+
+
+def test_write_atomic_leaves_no_temporary_file(tmp_path):
+    export.write_atomic(tmp_path / "og" / "a.png", b"data")
+    assert [p.name for p in (tmp_path / "og").iterdir()] == ["a.png"]
