@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 
@@ -103,8 +104,7 @@ def render(spec: CardSpec, picture: Image.Image | None) -> Rendered:
 
     canvas = compose(base)
     read = [p for p in placed if not p[0].literal]  # a decorative mark is seen, not read: no contrast rule
-    extra = _extra_scrim(canvas, layout, read)
-    worst = _worst_contrast(canvas, read)
+    extra, worst = _extra_scrim(canvas, layout, read)
     target = layout.background.min_contrast
     while extra > 0:  # veil the background only: colour fields and logos keep their colours
         veiled = compose(Image.blend(base, Image.new("RGB", base.size, layout.background.scrim[:3]), extra))
@@ -116,12 +116,11 @@ def render(spec: CardSpec, picture: Image.Image | None) -> Rendered:
         extra = min(0.95, extra + 0.05)
     if worst is not None and worst < layout.background.min_contrast:
         warnings.append(f"low contrast: text reaches {worst:.2f}:1, under {layout.background.min_contrast:g}:1")
-    overlay = Image.new("RGBA", canvas.size, (0, 0, 0, 0))
-    draw = ImageDraw.Draw(overlay)
-    for layer, block, box, top in placed:
-        _draw_block(overlay, draw, layer, block, box, top, spec.lang)
     backdrop = canvas
-    canvas = Image.alpha_composite(canvas.convert("RGBA"), overlay).convert("RGB")
+    canvas = canvas.copy()
+    draw = ImageDraw.Draw(canvas)
+    for layer, block, box, top in placed:
+        _draw_block(canvas, draw, layer, block, box, top, spec.lang)
     return Rendered(
         image=canvas,
         backdrop=backdrop,
@@ -203,14 +202,20 @@ def _valign(valign: str, box: PixelBox, block_height: int) -> int:
 
 def _scrim(canvas: Image.Image, layout: Layout) -> Image.Image:
     """A vertical veil in the scrim colour, from the top opacity to the bottom one."""
-    top, bottom = layout.background.scrim_opacity
-    ramp = Image.linear_gradient("L").resize(canvas.size, Image.Resampling.BILINEAR)
-    mask = ramp.point(lambda v: round(255 * (top + (bottom - top) * v / 255)))
-    veil = Image.new("RGB", canvas.size, layout.background.scrim[:3])
+    veil, mask = _veil(canvas.size, layout.background.scrim[:3], layout.background.scrim_opacity)
     return Image.composite(veil, canvas, mask)
 
 
-def _extra_scrim(canvas: Image.Image, layout: Layout, placed) -> float:
+@functools.lru_cache(maxsize=16)
+def _veil(size: tuple[int, int], color: tuple[int, ...], opacity: tuple[float, float]) -> tuple[Image.Image, Image.Image]:
+    # The same few canvas sizes and layouts come back card after card: made once per worker.
+    top, bottom = opacity
+    ramp = Image.linear_gradient("L").resize(size, Image.Resampling.BILINEAR)
+    mask = ramp.point([round(255 * (top + (bottom - top) * v / 255)) for v in range(256)])
+    return Image.new("RGB", size, color), mask
+
+
+def _extra_scrim(canvas: Image.Image, layout: Layout, placed) -> tuple[float, float | None]:
     """The least extra veil over the background that brings every line of text to the minimum.
 
     Measured line by line, not over a whole block: a bright cup under two words of one line
@@ -218,9 +223,13 @@ def _extra_scrim(canvas: Image.Image, layout: Layout, placed) -> float:
     photos are not darkened more than readability asks.
     """
     scrim, target = layout.background.scrim, layout.background.min_contrast
-    return max((contrast.scrim_needed(contrast.sample(canvas, area), layer.color, scrim, target)[0]
-                for layer, block, box, top in placed for area in _line_areas(box, block, top, layer.align)),
-               default=0.0)
+    needs = [contrast.scrim_needed(contrast.sample(canvas, area), layer.color, scrim, target)
+             for layer, block, box, top in placed for area in _line_areas(box, block, top, layer.align)]
+    if not needs:
+        return 0.0, None
+    extra = max(step for step, _reached in needs)
+    # With no extra veil the canvas is as measured: its worst line is already known.
+    return extra, (round(min(reached for _step, reached in needs), 2) if extra == 0 else None)
 
 
 def _worst_contrast(canvas: Image.Image, placed) -> float | None:
@@ -309,7 +318,7 @@ def _draw_piece(overlay: Image.Image, draw: ImageDraw.ImageDraw, text: str, face
     scale = size / face.bitmap_size
     glyphs = glyphs.resize((max(1, round(width * scale)), max(1, round((ascent + descent) * scale))),
                            Image.Resampling.LANCZOS)
-    overlay.alpha_composite(glyphs, (max(0, round(x)), max(0, round(baseline - ascent * scale))))
+    overlay.paste(glyphs, (max(0, round(x)), max(0, round(baseline - ascent * scale))), glyphs)
 
 
 def _inclusive(box: PixelBox) -> PixelBox:

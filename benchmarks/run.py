@@ -1,0 +1,218 @@
+"""Card benchmark: quotecards against a naive Pillow script, on the same posts, in the same run.
+
+    python benchmarks/run.py [--posts 24] [--rounds 3]
+
+Makes its own corpus (posts with five-line quotes and distinct 2400×1600 JPEG photos drawn
+here, so no licence question arises), then alternates the two engines card by card and prints
+medians and ratios: cards per second per core, milliseconds per stage, bytes per card, the
+peak memory of a process that renders the corpus, and how a two-worker `build` scales against
+one worker. If Node.js with the `satori` and `@resvg/resvg-js` packages is installed, satori's
+figure is printed too; otherwise it says so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+from PIL import Image, ImageDraw, ImageFilter  # noqa: E402
+
+import naive  # noqa: E402
+from quotecards import export, focus, photo, typeset  # noqa: E402
+from quotecards.batch import BuildOptions, build  # noqa: E402
+from quotecards.cards import RenderOptions  # noqa: E402
+from quotecards.fetch import FetchOptions  # noqa: E402
+from quotecards.layout import find_layout, load_layout  # noqa: E402
+from quotecards.plan import plan_card  # noqa: E402
+from quotecards.platforms import PLATFORMS  # noqa: E402
+from quotecards.post import Post  # noqa: E402
+from quotecards import render as render_module  # noqa: E402
+
+WORDS = ("the city will open every library at night because students nurses and workers need a quiet room "
+         "with light and we promised them that in the spring after the council voted for it").split()
+
+
+def make_photo(seed: int) -> bytes:
+    """A 2400×1600 JPEG with soft shapes and detail: decodes and compresses like a photo."""
+    rng = random.Random(seed)
+    image = Image.new("RGB", (2400, 1600), tuple(rng.randrange(60, 200) for _ in range(3)))
+    draw = ImageDraw.Draw(image)
+    for _ in range(250):
+        x, y, r = rng.randrange(2400), rng.randrange(1600), rng.randrange(20, 320)
+        draw.ellipse((x, y, x + r, y + r), fill=tuple(rng.randrange(256) for _ in range(3)))
+    image = image.filter(ImageFilter.GaussianBlur(2))
+    noise = Image.effect_noise((2400, 1600), 18).convert("RGB")
+    image = Image.blend(image, noise, 0.12)
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=88)
+    return buffer.getvalue()
+
+
+def corpus(folder: Path, posts: int, photos: int) -> list[tuple[Path, str, str]]:
+    rng = random.Random(7)
+    images = []
+    for i in range(photos):
+        path = folder / f"photo-{i}.jpg"
+        path.write_bytes(make_photo(i))
+        images.append(path)
+    out = []
+    for i in range(posts):
+        quote = " ".join(rng.choice(WORDS) for _ in range(30)).capitalize() + "."
+        attribution = f"Person {i}, who said it"
+        image = images[i % photos]
+        (folder / f"post-{i}.md").write_text(
+            f"---\ntitle: Post {i}\nfeatured_image: {image.name}\nfeatured_quote:\n  quote: \"{quote}\"\n"
+            f"  summary: \"{attribution}\"\n---\n")
+        out.append((image, quote, attribution))
+    return out
+
+
+def quotecards_card(photo_bytes: bytes, quote: str, attribution: str, layout, timings: dict[str, float]) -> bytes:  # type: ignore[no-untyped-def]
+    """One card through the library: decode, render (crop, scrim, typeset, contrast, draw), encode."""
+    t = timings
+    typeset.measure.cache_clear()  # no help from an earlier card's measurements
+    typeset.ink_extent.cache_clear()
+    start = time.perf_counter()
+    picture = photo.decode(photo_bytes, target=(1200, 630))
+    t["decode"] = t.get("decode", 0) + time.perf_counter() - start
+    post = Post(source=HERE / "b.md", slug="b", quote=quote, attribution=attribution, citation="", image="x",
+                image_alt="", title="", description="", date=None, section="")
+    spec = plan_card(post, layout, PLATFORMS["og"])
+    start = time.perf_counter()
+    card = render_module.render(spec, picture)
+    t["render"] = t.get("render", 0) + time.perf_counter() - start
+    start = time.perf_counter()
+    data = export.encode_png(card.image, PLATFORMS["og"].max_bytes).data
+    t["encode"] = t.get("encode", 0) + time.perf_counter() - start
+    return data
+
+
+def render_stages(photo_bytes: bytes, quote: str, attribution: str, layout) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    """What render() spends its time on, each step timed alone (ms)."""
+    picture = photo.decode(photo_bytes, target=(1200, 630))
+    post = Post(source=HERE / "b.md", slug="b", quote=quote, attribution=attribution, citation="", image="x",
+                image_alt="", title="", description="", date=None, section="")
+    spec = plan_card(post, layout, PLATFORMS["og"])
+    out: dict[str, float] = {}
+    start = time.perf_counter()
+    cropped = photo.cover(picture, spec.size, focus.auto_focus(picture, spec.size))
+    out["crop"] = time.perf_counter() - start
+    start = time.perf_counter()
+    render_module._scrim(cropped, layout)
+    out["scrim"] = time.perf_counter() - start
+    typeset.measure.cache_clear()
+    typeset.ink_extent.cache_clear()
+    start = time.perf_counter()
+    for layer in layout.layers:
+        if getattr(layer, "source", "") in ("quote", "attribution"):
+            render_module._set(layer, spec.texts[layer.source], layer.box.to_pixels(1200, 630), 630, "")
+    out["typeset"] = time.perf_counter() - start
+    return {k: v * 1000 for k, v in out.items()}
+
+
+def memory_of(engine: str, folder: Path) -> float:
+    """Peak resident memory (MB) of a fresh process rendering the whole corpus with `engine`."""
+    code = f"""
+import resource, sys
+sys.path.insert(0, {str(HERE.parent)!r}); sys.path.insert(0, {str(HERE)!r})
+from pathlib import Path
+folder = Path({str(folder)!r})
+if {engine!r} == 'naive':
+    import naive
+    for post in sorted(folder.glob('post-*.md')):
+        text = post.read_text(); image = folder / text.split('featured_image: ')[1].split()[0]
+        naive.card(image.read_bytes(), 'quote ' * 30, 'someone')
+else:
+    from quotecards.cards import RenderOptions, render_posts
+    from quotecards.fetch import FetchOptions
+    render_posts(sorted(folder.glob('post-*.md')), RenderOptions(out_dir=folder / 'mem-out', fetch=FetchOptions(roots=(folder,))))
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+"""
+    return float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
+
+
+def satori_figure() -> str:
+    node = shutil.which("node")
+    if not node:
+        return "satori: not measured (Node.js not installed)"
+    probe = subprocess.run([node, "-e", "require('satori'); require('@resvg/resvg-js')"], capture_output=True,
+                           cwd=HERE)
+    if probe.returncode != 0:
+        return ("satori: not measured (npm install satori @resvg/resvg-js in benchmarks/ to compare; "
+                "the issue's figure for this machine is about 180 ms a card)")
+    return "satori: installed, but this runner has no satori script yet"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--posts", type=int, default=24)
+    parser.add_argument("--photos", type=int, default=6)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    layout = load_layout(find_layout("photo"))
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        items = corpus(folder, args.posts, args.photos)
+        photos = {path: path.read_bytes() for path, _q, _a in items}
+        times: dict[str, list[float]] = {"naive": [], "quotecards": []}
+        sizes: dict[str, list[int]] = {"naive": [], "quotecards": []}
+        stages: dict[str, dict[str, float]] = {"naive": {}, "quotecards": {}}
+        quotecards_card(photos[items[0][0]], items[0][1], items[0][2], layout, {})  # warm-up: fonts, ICU
+        naive.card(photos[items[0][0]], items[0][1], items[0][2], {})
+        for round_ in range(args.rounds):
+            for i, (path, quote, attribution) in enumerate(items):
+                engines = [("naive", lambda: naive.card(photos[path], quote, attribution, stages["naive"])),
+                           ("quotecards", lambda: quotecards_card(photos[path], quote, attribution, layout,
+                                                                   stages["quotecards"]))]
+                for name, run in engines if (i + round_) % 2 == 0 else engines[::-1]:
+                    start = time.perf_counter()
+                    data = run()
+                    times[name].append(time.perf_counter() - start)
+                    sizes[name].append(len(data))
+        cards = len(items) * args.rounds
+        med = {k: statistics.median(v) * 1000 for k, v in times.items()}
+        parts = [render_stages(photos[p], q, a, layout) for p, q, a in items]
+        inside = {k: statistics.median(part[k] for part in parts) for k in parts[0]}
+        print(f"{len(items)} posts × {args.rounds} rounds, 1200×630 cards from 2400×1600 JPEGs, "
+              f"alternating engines, one process")
+        for name in ("naive", "quotecards"):
+            breakdown = ", ".join(f"{stage} {1000 * total / cards:.1f}" for stage, total in stages[name].items()
+                                  if not stage.startswith("_"))
+            print(f"  {name:10}  median {med[name]:6.1f} ms/card  {1000 / med[name]:5.1f} cards/s per core  "
+                  f"{statistics.mean(sizes[name]) / 1024:6.0f} KB/card")
+            print(f"              ms per card by stage: {breakdown}")
+            if name == "quotecards":
+                print("              inside render, each step alone: " +
+                      ", ".join(f"{k} {v:.1f}" for k, v in inside.items()) + " (the rest: contrast and drawing)")
+        print(f"  ratio: quotecards makes {med['naive'] / med['quotecards']:.1f}x the naive script's cards per "
+              f"second per core; its PNGs are {statistics.mean(sizes['quotecards']) / statistics.mean(sizes['naive']):.3f}x "
+              f"the size")
+        print(f"  peak memory of a process rendering the corpus: naive {memory_of('naive', folder):.0f} MB, "
+              f"quotecards {memory_of('quotecards', folder):.0f} MB")
+        rates = {}
+        for jobs in (1, 2):
+            options = BuildOptions(render=RenderOptions(out_dir=folder / f"build-{jobs}",
+                                                        fetch=FetchOptions(roots=(folder,))), jobs=jobs)
+            start = time.perf_counter()
+            summary = build(folder, options)
+            rates[jobs] = summary.made / (time.perf_counter() - start)
+        print(f"  build: 1 worker {rates[1]:.1f} cards/s, 2 workers {rates[2]:.1f} cards/s "
+              f"({rates[2] / rates[1]:.2f}x; {os.cpu_count()} cores)")
+        print("  " + satori_figure())
+
+
+if __name__ == "__main__":
+    main()
