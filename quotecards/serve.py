@@ -19,8 +19,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from PIL import Image
 
-from . import export, fetch, photo
-from .cards import Layouts, RenderOptions, load_picture
+from . import export, fetch
+from .cards import Layouts, PhotoCache, RenderOptions
 from .frontmatter_edit import EditError, set_quotecard
 from .layout import LayoutError, available
 from .plan import plan_card
@@ -39,7 +39,7 @@ class Preview:
     content_dir: Path
     options: RenderOptions
     layouts: Layouts = field(init=False)
-    photos: dict[tuple[str, str], Image.Image | None] = field(default_factory=dict)
+    photos: PhotoCache = field(default_factory=lambda: PhotoCache(size=16))
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
@@ -99,11 +99,8 @@ class Preview:
         return encoded.data, info
 
     def picture(self, post: Post) -> tuple[Image.Image | None, str | None]:
-        key = (str(post.source.parent), post.image or "")
-        with self.lock:
-            if key not in self.photos:
-                self.photos[key] = load_picture(post, self.options, self.session, list(PLATFORMS.values()))
-            return self.photos[key]  # type: ignore[return-value]
+        with self.lock:  # the server answers on several threads; the cache and session are shared
+            return self.photos.get(post, self.options, self.session, list(PLATFORMS.values()))
 
     def photo_jpeg(self, params: dict[str, str]) -> bytes:
         post = self.post_for({**params, "quote": params.get("quote") or "x"})
