@@ -45,8 +45,12 @@ def render(spec: CardSpec, picture: Image.Image | None) -> Rendered:
 
     focus_point, focus_source = None, ""
     if picture is not None and layout.uses_photo:
+        # The crop is chosen for the box the photo fills: the canvas, or a split card's half.
+        boxes = [area(layer) for layer in layers if isinstance(layer, PhotoLayer)]
+        frame = spec.size if layout.background.photo or not boxes else \
+            (boxes[0][2] - boxes[0][0], boxes[0][3] - boxes[0][1])
         focus_point, focus_source = (spec.focal_point, "post") if spec.focal_point else \
-            (focus.auto_focus(picture, spec.size), "auto")
+            (focus.auto_focus(picture, frame), "auto")
     if picture is not None and layout.background.photo:
         # The scrim is for photos; the fallback's own colours are chosen to carry text.
         base, background = _scrim(photo.cover(picture, spec.size, focus_point), layout), "photo"
@@ -96,8 +100,7 @@ def render(spec: CardSpec, picture: Image.Image | None) -> Rendered:
             elif isinstance(layer, PhotoLayer) and picture is not None:
                 box = area(layer)
                 size = (box[2] - box[0], box[3] - box[1])
-                point = spec.focal_point or focus.auto_focus(picture, size)
-                canvas.paste(photo.cover(picture, size, point), box[:2])
+                canvas.paste(photo.cover(picture, size, focus_point or (0.5, 0.5)), box[:2])
             elif isinstance(layer, BrandLayer):
                 _draw_brand(canvas, layer, area(layer), spec)
         return canvas
