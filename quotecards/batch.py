@@ -254,11 +254,8 @@ def _prune(out: Path, posts: dict[str, dict[str, Any]], seen: set[str]) -> int:
 
 
 def _read_state(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) and isinstance(data.get("posts"), dict) else {}
+    data = export.read_json_object(path)
+    return data if isinstance(data.get("posts"), dict) else {}
 
 
 def _checkpoint(folder: Path, state: dict[str, Any], errors: dict[str, str]) -> None:

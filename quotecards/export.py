@@ -70,7 +70,7 @@ def write_manifest(out_dir: Path, cards: list[dict[str, Any]], errors: list[dict
     path = out_dir / "manifest.json"
     touched_posts = {c["post"] for c in cards} | {e["post"] for e in errors}
     touched_paths = {c["path"] for c in cards}
-    old = _read_manifest(path)
+    old = read_json_object(path)
     kept_cards = [c for c in old.get("cards", []) if isinstance(c, dict) and c.get("post") not in touched_posts
                   and c.get("path") not in touched_paths and (out_dir / str(c.get("path"))).is_file()]
     kept_errors = [e for e in old.get("errors", []) if isinstance(e, dict) and e.get("post") not in touched_posts]
@@ -79,7 +79,8 @@ def write_manifest(out_dir: Path, cards: list[dict[str, Any]], errors: list[dict
     return path
 
 
-def _read_manifest(path: Path) -> dict[str, Any]:
+def read_json_object(path: Path) -> dict[str, Any]:
+    """A JSON object from `path`; {} when it is missing, unreadable or not an object."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
