@@ -172,7 +172,9 @@ def render_post(post: Post, layouts: Layouts, platforms: list[Platform], options
         if picture is None and options.config.no_image_layout != name:
             # Without its photo a photo design is half empty: the brand card is made for this.
             layout, why = layouts.get(options.config.no_image_layout), "no image"
-            image_warning = f"{image_warning}; layout {layout.name!r}"
+            image_warning = f"{image_warning}: used the fallback layout {layout.name!r}"
+        elif picture is None:
+            image_warning = f"{image_warning}: used the layout's fallback background"
     records = []
     for platform in platforms:
         spec = plan_card(post, layout, platform, slug, brand)
@@ -227,9 +229,9 @@ def _xywh(box: tuple[int, int, int, int]) -> list[int]:
 
 
 def load_picture(post: Post, options: RenderOptions, session: requests.Session, platforms: list[Platform]):
-    """The decoded photo and a warning, or None and why; with --strict a failure is the post's error."""
+    """The decoded photo and None, or None and why not; with --strict a failure is the post's error."""
     if not post.image:
-        return None, "no featured image: used the layout's fallback background"
+        return None, "no featured image"
     largest = (max(p.width for p in platforms), max(p.height for p in platforms))
     try:
         try:
@@ -245,7 +247,7 @@ def load_picture(post: Post, options: RenderOptions, session: requests.Session, 
     except (fetch.FetchError, photo.ImageError) as exc:
         if options.strict:
             raise PostError(post.source, "featured_image.image", _reason(post.image, exc)) from None
-        return None, f"featured image unavailable: {_reason(post.image, exc)}: used the fallback background"
+        return None, f"featured image unavailable: {_reason(post.image, exc)}"
 
 
 def _reason(ref: str, exc: Exception) -> str:

@@ -174,7 +174,7 @@ def test_a_post_without_a_usable_image_gets_the_no_image_layout(tmp_path):
     result = render_posts([path], RenderOptions(out_dir=tmp_path / "out", layout="split"))
     card = result.cards[0]
     assert (card.layout, card.layout_source, card.image) == ("brand", "no image", "fallback")
-    assert "layout 'brand'" in card.warnings[-1] or any("layout 'brand'" in w for w in card.warnings)
+    assert "no featured image: used the fallback layout 'brand'" in card.warnings
 
 
 def test_a_bad_quotecard_front_matter_is_a_one_line_error(tmp_path):
