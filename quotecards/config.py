@@ -1,7 +1,7 @@
 """A site's branding and layout choices: quotecards.toml, or [tool.quotecards] in pyproject.toml.
 
     site_name = "The Daily Example"
-    logo = "static/logo.png"           # PNG, relative to the config file
+    logo = "static/logo.svg"           # PNG or SVG, relative to the config file
     layout = "photo"                   # the site's default layout
     no_image_layout = "brand"          # for posts whose photo cannot be had
     layout_dirs = ["design/layouts"]   # the site's own layouts, searched first
@@ -16,6 +16,7 @@ default (which `--layout` replaces), else "photo".
 
 from __future__ import annotations
 
+import io
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -64,11 +65,21 @@ class SiteConfig:
         logo = None
         if self.logo is not None:
             try:
-                with Image.open(self.logo) as image:
-                    logo = image.convert("RGBA")
-            except (OSError, ValueError) as exc:
+                logo = _read_logo(self.logo)
+            except Exception as exc:  # a broken file is the config's one-line error, whatever broke
                 raise ConfigError(f"{self.path}: logo: cannot read {self.logo} as an image ({exc})") from None
         return Brand(site_name=self.site_name, logo=logo)
+
+
+def _read_logo(path: Path) -> Image.Image:
+    if path.suffix.lower() == ".svg":
+        # resvg (through resvg-py) draws SVG faithfully and needs no system library; drawn tall
+        # enough that fitting it into any layout's box only ever scales it down.
+        import resvg_py
+
+        return Image.open(io.BytesIO(bytes(resvg_py.svg_to_bytes(svg_path=str(path), height=400)))).convert("RGBA")
+    with Image.open(path) as image:
+        return image.convert("RGBA")
 
 
 def find_config(site_root: Path) -> SiteConfig:
@@ -121,7 +132,7 @@ def load_config(path: Path, data: dict[str, Any], prefix: str = "") -> SiteConfi
         fail("layout_dirs", "a list of folders", dirs)
     logo = text("logo", "")
     if logo and not (path.parent / logo).is_file():
-        fail("logo", "a PNG file, relative to the config file", logo)
+        fail("logo", "a PNG or SVG file, relative to the config file", logo)
     return SiteConfig(
         path=path,
         site_name=text("site_name", ""),

@@ -118,7 +118,7 @@ def test_pyproject_tool_table_is_read_when_there_is_no_quotecards_toml(tmp_path)
 @pytest.mark.parametrize("text, key, expected", [
     ('layuot = "band"', "layuot", "unknown key"),
     ('[colors]\naccent = "red"', "colors.accent", "a colour as #rgb"),
-    ('logo = "missing.png"', "logo", "a PNG file, relative to the config file"),
+    ('logo = "missing.png"', "logo", "a PNG or SVG file, relative to the config file"),
     ('layout_dirs = "mine"', "layout_dirs", "a list of folders"),
     ('[sections]\nopinion = 3', "sections", "a table of name = string"),
 ])
@@ -146,11 +146,16 @@ def test_brand_colours_recolour_every_layout(tmp_path):
     assert card.image.getpixel((600, 620)) == (0, 0x22, 0)
 
 
-def test_logo_is_drawn_in_its_box(tmp_path):
-    logo = Image.new("RGBA", (400, 100), (0, 0, 0, 0))
-    logo.paste((255, 0, 255, 255), (0, 0, 400, 100))
-    logo.save(tmp_path / "logo.png")
-    write(tmp_path / "quotecards.toml", 'logo = "logo.png"\n')
+@pytest.mark.parametrize("kind", ["png", "svg"])
+def test_logo_is_drawn_in_its_box(tmp_path, kind):
+    if kind == "png":
+        logo = Image.new("RGBA", (400, 100), (0, 0, 0, 0))
+        logo.paste((255, 0, 255, 255), (0, 0, 400, 100))
+        logo.save(tmp_path / "logo.png")
+    else:
+        (tmp_path / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="400" height="100">'
+                                           '<rect width="400" height="100" fill="#ff00ff"/></svg>')
+    write(tmp_path / "quotecards.toml", f'logo = "logo.{kind}"\n')
     brand = find_config(tmp_path).brand()
     card = render(plan_card(LONG, load_layout(available()["brand"]), PLATFORMS["og"], brand=brand), None)
     box = [layer for layer in load_layout(available()["brand"]).layers if type(layer).__name__ == "BrandLayer"][0]
