@@ -129,8 +129,14 @@ def test_kill_9_mid_run_leaves_whole_files_and_the_next_run_resumes(tmp_path):
     batch_run = [sys.executable, "-m", "quotecards", "build", str(content), "--out", str(out),
                  "--jobs", "1", "--site-root", str(tmp_path), "--no-cache"]
     proc = subprocess.Popen(batch_run, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not (out / batch.STATE_FILE).exists():
+    def checkpointed_cards() -> int:
+        try:
+            return len(json.loads((out / "manifest.json").read_text())["cards"])
+        except (OSError, ValueError, KeyError):
+            return 0
+
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not checkpointed_cards():  # a checkpoint with cards in it
         time.sleep(0.05)
     time.sleep(0.3)
     os.killpg(proc.pid, signal.SIGKILL)
