@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import json
 import os
 import random
 import shutil
@@ -144,16 +145,23 @@ print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     return float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
 
 
-def satori_figure() -> str:
+def satori_figure(items: list[tuple[Path, str, str]], folder: Path, quotecards_ms: float) -> str:
+    """satori + resvg on the same posts, if Node.js and the two packages are installed here."""
     node = shutil.which("node")
     if not node:
         return "satori: not measured (Node.js not installed)"
     probe = subprocess.run([node, "-e", "require('satori'); require('@resvg/resvg-js')"], capture_output=True,
                            cwd=HERE)
     if probe.returncode != 0:
-        return ("satori: not measured (npm install satori @resvg/resvg-js in benchmarks/ to compare; "
-                "the issue's figure for this machine is about 180 ms a card)")
-    return "satori: installed, but this runner has no satori script yet"
+        return "satori: not measured (run `npm install satori @resvg/resvg-js` in benchmarks/ to compare)"
+    jobs = folder / "satori-jobs.json"
+    jobs.write_text(json.dumps([{"photo": str(p), "quote": q, "attribution": a} for p, q, a in items]))
+    subprocess.run([node, str(HERE / "satori_cards.mjs"), str(jobs)], capture_output=True, check=True)  # warm-up
+    result = json.loads(subprocess.run([node, str(HERE / "satori_cards.mjs"), str(jobs)], capture_output=True,
+                                       text=True, check=True).stdout)
+    ms = statistics.median(result["times"])
+    return (f"satori + resvg (same posts, run after): median {ms:.1f} ms/card, "
+            f"{statistics.mean(result['bytes']) / 1024:.0f} KB/card; quotecards is {ms / quotecards_ms:.1f}x its rate")
 
 
 def main() -> None:
@@ -211,7 +219,7 @@ def main() -> None:
             rates[jobs] = summary.made / (time.perf_counter() - start)
         print(f"  build: 1 worker {rates[1]:.1f} cards/s, 2 workers {rates[2]:.1f} cards/s "
               f"({rates[2] / rates[1]:.2f}x; {os.cpu_count()} cores)")
-        print("  " + satori_figure())
+        print("  " + satori_figure(items, folder, med["quotecards"]))
 
 
 if __name__ == "__main__":
