@@ -6,6 +6,7 @@ run goes on with the next.
 
 from __future__ import annotations
 
+import hashlib
 from collections import OrderedDict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -66,6 +67,7 @@ class CardRecord:
     focus: list[float] | None  # the point of the photo the crop is centred on, 0–1 across and down
     focus_source: str  # "post" (featured_image.focal_point), "auto" (the most detail) or "" (no photo)
     layout_source: str  # why this layout: "post" (quotecard.layout), "section", "site" or "no image"
+    sha256: str  # of the PNG's bytes: a version for URLs, so a changed card is fetched again
     title: str  # the post's, for people browsing the cards
     date: str | None
     alt: str  # the card's text for screen readers: the quote and who said it
@@ -197,6 +199,7 @@ def render_post(post: Post, layouts: Layouts, platforms: list[Platform], options
             width=card.image.width,
             height=card.image.height,
             bytes=len(encoded.data),
+            sha256=hashlib.sha256(encoded.data).hexdigest(),
             font_size=quote.size if quote else 0,
             lines=quote.lines_as_set if quote else [],
             warnings=warnings,
