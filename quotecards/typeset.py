@@ -161,14 +161,29 @@ class _Paragraph:
         advances = [measure(t, r.face, size, r.rtl, self.lang) for t, r in zip(texts, runs)]
         # Ink can stick out past the advance (a swash, a big closing quote mark): the line's
         # width is its ink and advance together, and the first glyph's overhang is moved inside.
-        left = min(0.0, ink_extent(texts[0], runs[0].face, size, runs[0].rtl, self.lang)[0])
-        right_ink = sum(advances[:-1]) + ink_extent(texts[-1], runs[-1].face, size, runs[-1].rtl, self.lang)[1]
+        left = min(0.0, self._ink(texts[0], runs[0], size, first=True))
+        right_ink = sum(advances[:-1]) + self._ink(texts[-1], runs[-1], size, first=False)
         pieces, x = [], -left
         for text, run, w in zip(texts, runs, advances):
             pieces.append(Piece(text=text, face=run.face, rtl=run.rtl, x=x, width=w))
             x += w
         width = max(x, right_ink - left)
         return Line(text=self.text[start:end].replace(ZWSP, ""), pieces=tuple(pieces), width=width)
+
+    def _ink(self, text: str, run: textruns.Run, size: int, first: bool) -> float:
+        """Where the ink of `text` starts (`first`: its left edge) or ends, from its origin.
+
+        Only the run's outermost word can reach past its advance, and finding a bounding box
+        renders every glyph it covers: a word costs a seventh of a line. Words are shaped apart
+        (no kerning or joining crosses a space), so the word alone gives the same ink.
+        """
+        from_start = first != run.rtl  # a right-to-left run's left end is its logical end
+        cut = text.find(" ") if from_start else text.rfind(" ")
+        if cut < 0:
+            return ink_extent(text, run.face, size, run.rtl, self.lang)[0 if first else 1]
+        word, rest = (text[:cut], text[cut:]) if from_start else (text[cut + 1:], text[:cut + 1])
+        x0, x1 = ink_extent(word, run.face, size, run.rtl, self.lang)
+        return x0 if first else measure(rest, run.face, size, run.rtl, self.lang) + x1
 
     def _name_breaks(self) -> dict[int, float]:
         """Breaks (after segment k) that would split a name such as "Ilham Aliyev", weighted.
@@ -265,23 +280,40 @@ class _Fit:
             return first
         return next((f for f in self.stack if all(ord(ch) in fonts.coverage(f) for ch in self.hang)), self.stack[0])
 
-    def fits(self, para: _Paragraph, size: int) -> bool:
+    def fits(self, para: _Paragraph, size: int,
+             widths: tuple[list[float], list[float]] | None = None) -> bool:
+        """Whether `para` fits at `size`: measured there, or by the `widths` given for it."""
         ascent, descent, lh, _ = self.metrics(para, size)
-        full, bare = para.segment_widths(size)
+        full, bare = widths or para.segment_widths(size)
         count = _greedy_count(full, bare, self.box_width)
         if count is None or (self.max_lines is not None and count > self.max_lines):
             return False
         return ascent + descent + (count - 1) * lh <= self.box_height
 
     def largest(self, para: _Paragraph, lo: int, hi: int) -> int | None:
+        # Advances grow in proportion to the size, give or take hinting's rounding of each glyph,
+        # so the search runs on widths measured once, at the top size, scaled; measuring at every
+        # size it tries would cost a shaping call per segment per step, most of a card's
+        # typesetting. Exact measurement then confirms the answer, or steps down from it. (When
+        # the estimate was a step cautious the text stays a pixel smaller: nobody can see that.)
+        full, bare = para.segment_widths(hi)
         best = None
-        while lo <= hi:  # binary search: the line count only grows as the size grows
-            mid = (lo + hi) // 2
-            if self.fits(para, mid):
-                best, lo = mid, mid + 1
+        low, high = lo, hi
+        while low <= high:  # binary search: the line count only grows as the size grows
+            mid = (low + high) // 2
+            scale = mid / hi
+            if self.fits(para, mid, ([w * scale for w in full], [w * scale for w in bare])):
+                best, low = mid, mid + 1
             else:
-                hi = mid - 1
-        return best
+                high = mid - 1
+        size = best if best is not None else lo
+        if self.fits(para, size):
+            return size
+        while size > lo:
+            size -= 1
+            if self.fits(para, size):
+                return size
+        return None
 
     def layout(self, para: _Paragraph, size: int, shortened: bool) -> Block | None:
         ascent, descent, lh, hang_width = self.metrics(para, size)
