@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PIL import Image, ImageChops, ImageStat
+import math
+
+from PIL import Image, ImageStat
 
 from .layout import Color
 
@@ -31,28 +33,31 @@ def ratio(l1: float, l2: float) -> float:
 
 
 def sample(image: Image.Image, box: tuple[int, int, int, int]) -> Image.Image:
-    """The region under a text block, shrunk (box filter) to a size cheap to measure."""
-    region = image.crop(box).convert("RGB")
-    w, h = region.size
-    scale = min(1.0, (SAMPLE_PIXELS / max(1, w * h)) ** 0.5)
-    if scale < 1.0:
-        region = region.resize((max(1, int(w * scale)), max(1, int(h * scale))), Image.Resampling.BOX)
-    return region
+    """The region under a text block, shrunk (averaging whole blocks of pixels) to a size cheap
+    to measure."""
+    region = image.crop(box)
+    if region.mode != "RGB":
+        region = region.convert("RGB")
+    # An integer factor: reduce() averages n×n blocks in a tenth of the time a box resize to an
+    # arbitrary size takes, and this runs for every line of every card.
+    factor = math.ceil((region.width * region.height / SAMPLE_PIXELS) ** 0.5)
+    return region.reduce(factor) if factor > 1 else region
 
 
-# Each channel's share of luminance on a 0–255 scale, so three point() lookups and two adds give
-# an 8-bit luminance map in C; its histogram gives any percentile without sorting in Python.
+# Each channel's share of luminance on a 0–255 scale, so one point() lookup and one matrix convert
+# give an 8-bit luminance map in C; its histogram gives any percentile without sorting in Python.
 _R8 = [round(255 * v) for v in _R]
 _G8 = [round(255 * v) for v in _G]
 _B8 = [round(255 * v) for v in _B]
+_SHARES = _R8 + _G8 + _B8
 _SLACK = 1.5 / 255  # what three rounded shares can be off by: measured on the safe side
 
 
 def _percentile_color(region: Image.Image, text: Color, percentile: float) -> tuple[float, ...]:
     """The colour of the near-worst pixels: the 90th-percentile brightest for light text, the
     10th-percentile darkest for dark text (the mean colour of the pixels at that luminance)."""
-    r, g, b = region.split()
-    lum = ImageChops.add(ImageChops.add(r.point(_R8), g.point(_G8)), b.point(_B8))
+    # Per-channel lookups, then the three shares summed (they never exceed 255 together).
+    lum = region.point(_SHARES).convert("L", (1, 1, 1, 0))
     hist = lum.histogram()
     total = sum(hist)
     median = _bin_at(hist, (total - 1) / 2)
