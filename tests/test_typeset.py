@@ -163,3 +163,15 @@ def test_set_text_never_leaves_its_box(text, box_w, box_h):
     block = typeset.set_text(text, SERIF, box_w, box_h, 18, 90)
     assert block.height <= box_h and max(widths(block)) <= box_w
     assert max(row.width for row in block.rows) <= box_w
+
+
+def test_bundled_truetype_faces_carry_no_hinting_bytecode():
+    # FreeType runs hinting bytecode for every glyph it loads, and Pillow cannot turn it off:
+    # a font updated from a hinted release would quietly double the time to draw a card.
+    from fontTools.ttLib import TTFont
+
+    bundled = [face for face in fonts.faces() if face.source == "bundled" and face.path.suffix == ".ttf"]
+    assert len(bundled) > 20
+    for face in bundled:
+        font = TTFont(face.path, lazy=True)
+        assert not {"fpgm", "prep", "cvt "} & set(font.keys()), face.path.name
