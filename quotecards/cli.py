@@ -8,11 +8,10 @@ from pathlib import Path
 import click
 
 from . import __version__, photo
-from .cards import RenderOptions, render_posts
-from .config import ConfigError, find_config
-from .fetch import FetchOptions, default_cache_dir
-from .layout import LayoutError, available, load_layout
 from .platforms import PLATFORMS
+
+# The library is imported inside each command, so `--version` and `--help` do not pay for
+# requests, ICU and the font tables.
 
 
 def _image_base(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> tuple[tuple[str, Path], ...]:
@@ -47,6 +46,8 @@ def image_options(command):  # type: ignore[no-untyped-def]
 
 def _image_settings(cache_dir: Path | None, no_cache: bool, offline: bool, image_bases, site_root: Path,
                     strict: bool, max_pixels: int) -> dict[str, object]:
+    from .fetch import FetchOptions, default_cache_dir
+
     fetch_options = FetchOptions(cache_dir=None if no_cache else (cache_dir or default_cache_dir()),
                                  offline=offline, image_bases=image_bases, roots=(site_root,))
     return {"fetch": fetch_options, "strict": strict, "max_pixels": max_pixels}
@@ -74,6 +75,10 @@ def main() -> None:
 def render_command(posts: tuple[Path, ...], out_dir: Path, platforms: tuple[str, ...], layout: str,
                    layout_dirs: tuple[Path, ...], **image: object) -> None:
     """Render cards for POSTS (Markdown files with front matter)."""
+    from .cards import RenderOptions, render_posts
+    from .config import ConfigError, find_config
+    from .layout import LayoutError
+
     try:
         config = find_config(image["site_root"])  # type: ignore[arg-type]
         options = RenderOptions(out_dir=out_dir, platforms=platforms, layout=layout, layout_dirs=layout_dirs,
@@ -135,6 +140,9 @@ def build_command(content_dir: Path, out_dir: Path, platforms: tuple[str, ...], 
                   **image: object) -> None:
     """Render the cards of every post below CONTENT_DIR, in parallel, redoing only what changed."""
     from .batch import BuildOptions, build, terminal_progress
+    from .cards import RenderOptions
+    from .config import ConfigError, find_config
+    from .layout import LayoutError
 
     try:
         config = find_config(image["site_root"])  # type: ignore[arg-type]
@@ -172,6 +180,9 @@ def hugo_command(site: Path, platforms: tuple[str, ...], layout: str | None, job
     """Cards for a Hugo SITE: written to static/, and every page pointed at its card."""
     from .batch import BuildOptions, terminal_progress
     from .hugo import hugo_build
+    from .cards import RenderOptions
+    from .config import ConfigError, find_config
+    from .layout import LayoutError
 
     image["site_root"] = site
     try:
@@ -209,6 +220,9 @@ def hugo_command(site: Path, platforms: tuple[str, ...], layout: str | None, job
 def serve_command(content_dir: Path, port: int, host: str, layout_dirs: tuple[Path, ...], **image: object) -> None:
     """A live preview in the browser for the posts in CONTENT_DIR (default: here)."""
     from .serve import Preview, make_server
+    from .cards import RenderOptions
+    from .config import ConfigError, find_config
+    from .layout import LayoutError
 
     try:
         config = find_config(image["site_root"])  # type: ignore[arg-type]
@@ -248,6 +262,9 @@ def _size(n: int) -> str:
               help="Where quotecards.toml (or pyproject.toml) is, for the site's own layout folders.")
 def layouts_command(layout_dirs: tuple[Path, ...], site_root: Path) -> None:
     """List the layouts that can be used, and where each comes from."""
+    from .config import ConfigError, find_config
+    from .layout import LayoutError, available, load_layout
+
     try:
         config = find_config(site_root)
         for name, path in sorted(available((*layout_dirs, *config.layout_dirs)).items()):

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import warnings
+from typing import TYPE_CHECKING
 
-from PIL import Image, ImageCms, ImageOps
+from PIL import Image, ImageOps
 
-from .layout import Color
+if TYPE_CHECKING:
+    from .layout import Color
 
 
 class ImageError(Exception):
@@ -46,7 +49,11 @@ def decode(data: bytes, target: tuple[int, int] | None = None, max_pixels: int =
         raise ImageError(f"broken image ({exc})") from None
 
 
-_SRGB = ImageCms.createProfile("sRGB")
+@functools.cache
+def _srgb_profile():  # type: ignore[no-untyped-def]
+    from PIL import ImageCms
+
+    return ImageCms.createProfile("sRGB")
 
 
 def _to_srgb(image: Image.Image) -> Image.Image:
@@ -55,9 +62,12 @@ def _to_srgb(image: Image.Image) -> Image.Image:
         image = image.convert("I").point(lambda v: v * (1 / 256)).convert("L")
     icc = image.info.get("icc_profile")
     if icc and image.mode in ("RGB", "CMYK", "L", "RGBA"):
+        # Little CMS is loaded only when a photo brings a profile, not by every command.
+        from PIL import ImageCms
+
         try:
             mode = "RGBA" if image.mode == "RGBA" else "RGB"
-            image = ImageCms.profileToProfile(image, ImageCms.ImageCmsProfile(io.BytesIO(icc)), _SRGB,
+            image = ImageCms.profileToProfile(image, ImageCms.ImageCmsProfile(io.BytesIO(icc)), _srgb_profile(),
                                               outputMode=mode)
         except (ImageCms.PyCMSError, OSError, ValueError):
             pass  # a broken profile: the pixels as they are beat no picture
