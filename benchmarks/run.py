@@ -167,13 +167,14 @@ def satori_figure(items: list[tuple[Path, str, str]], folder: Path, quotecards_m
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--posts", type=int, default=24)
-    parser.add_argument("--photos", type=int, default=6)
+    parser.add_argument("--photos", type=int, default=0,
+                        help="distinct photos, shared round-robin by the posts [default: one per post]")
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     layout = load_layout(find_layout("photo"))
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        items = corpus(folder, args.posts, args.photos)
+        items = corpus(folder, args.posts, args.photos or args.posts)
         photos = {path: path.read_bytes() for path, _q, _a in items}
         times: dict[str, list[float]] = {"naive": [], "quotecards": []}
         sizes: dict[str, list[int]] = {"naive": [], "quotecards": []}
@@ -210,13 +211,16 @@ def main() -> None:
               f"the size")
         print(f"  peak memory of a process rendering the corpus: naive {memory_of('naive', folder):.0f} MB, "
               f"quotecards {memory_of('quotecards', folder):.0f} MB")
-        rates = {}
-        for jobs in (1, 2):
-            options = BuildOptions(render=RenderOptions(out_dir=folder / f"build-{jobs}",
-                                                        fetch=FetchOptions(roots=(folder,))), jobs=jobs)
-            start = time.perf_counter()
-            summary = build(folder, options)
-            rates[jobs] = summary.made / (time.perf_counter() - start)
+        # Each worker count built twice, alternating, and the better of each pair counts: one
+        # hiccup of a shared machine should not decide the ratio.
+        rates: dict[int, float] = {1: 0.0, 2: 0.0}
+        for round_ in range(2):
+            for jobs in (1, 2):
+                options = BuildOptions(render=RenderOptions(out_dir=folder / f"build-{jobs}-{round_}",
+                                                            fetch=FetchOptions(roots=(folder,))), jobs=jobs)
+                start = time.perf_counter()
+                summary = build(folder, options)
+                rates[jobs] = max(rates[jobs], summary.made / (time.perf_counter() - start))
         print(f"  build: 1 worker {rates[1]:.1f} cards/s, 2 workers {rates[2]:.1f} cards/s "
               f"({rates[2] / rates[1]:.2f}x; {os.cpu_count()} cores)")
         print("  " + satori_figure(items, folder, med["quotecards"]))

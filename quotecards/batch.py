@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import os
 import sys
 import time
@@ -125,6 +126,33 @@ def _render_one(path: str, slug: str) -> tuple[str, list[dict[str, Any]] | None,
         return path, None, f"{path}: {exc.__class__.__name__}: {exc}"
 
 
+def _warm_parent(options: RenderOptions) -> None:
+    """Load, once, what every worker would otherwise load for itself on its first card.
+
+    Where workers are forked, each starts as a copy of this process: numpy and zlib-ng (the PNG
+    writer), ICU's break rules and the font stacks of the site's layouts (a walk through the
+    system's font folders) are then in every worker already. That is about 0.2 s a worker, and
+    two workers loading it at once on two cores made a 96-post build scale 1.75x instead of 1.9x.
+    """
+    if multiprocessing.get_start_method() != "fork":
+        return  # a spawned worker starts empty: loading here would only cost time
+    from PIL import Image
+
+    from . import fonts, png, typeset
+    from .layout import LayoutError, TextLayer
+
+    png.encode(Image.new("RGB", (8, 8)))
+    layouts = Layouts(options)
+    for name in dict.fromkeys((options.layout or options.config.layout, options.config.no_image_layout)):
+        try:
+            layout = layouts.get(name)
+        except LayoutError:
+            continue  # the run reports it where it belongs, on the posts that use it
+        for layer in layout.layers:
+            if isinstance(layer, TextLayer):
+                typeset.set_text("Warm", fonts.stack_for(layer.face), 400, 200, 12, 24)
+
+
 # -- the run ---------------------------------------------------------------------------------
 
 def build(content_dir: Path, options: BuildOptions, progress: Callable[[int, int], None] | None = None,
@@ -187,6 +215,7 @@ def build(content_dir: Path, options: BuildOptions, progress: Callable[[int, int
     last_checkpoint = time.monotonic()
     if todo:
         jobs = options.jobs or os.cpu_count() or 1
+        _warm_parent(options.render)
         with ProcessPoolExecutor(max_workers=min(jobs, total), initializer=_init_worker,
                                  initargs=(options.render,)) as pool:
             pending: set[Future] = {pool.submit(_render_one, key, slug) for key, slug in todo}
