@@ -66,6 +66,23 @@ def test_an_unchanged_rebuild_reads_no_post(tmp_path, monkeypatch):
     assert sorted(p.name for p in reads) == ["_index.md", "broken.md"]
 
 
+def test_an_unchanged_rebuild_rewrites_nothing_and_a_change_rewrites_the_records(tmp_path):
+    content = archive(tmp_path)
+    build(content, options(tmp_path))
+    out = tmp_path / "out"
+    written = {name: (out / name).stat().st_mtime_ns for name in ("manifest.json", batch.STATE_FILE, "index.html")}
+    time.sleep(0.01)
+    build(content, options(tmp_path))  # the broken post fails again, with the same error: no change
+    assert {name: (out / name).stat().st_mtime_ns for name in written} == written
+    (content / "posts" / "broken.md").write_text("---\ntitle: Broken\nfeatured_quote:\n  quote: [a, list]\n---\n")
+    summary = build(content, options(tmp_path))  # broken differently: the manifest must say so
+    assert "featured_quote.quote" in summary.failed[0].error
+    assert all((out / name).stat().st_mtime_ns != when for name, when in written.items())
+    (out / "index.html").unlink()
+    build(content, options(tmp_path))
+    assert (out / "index.html").is_file()  # a missing file is written again, changed or not
+
+
 def test_only_what_changed_is_rendered_again(tmp_path):
     content = archive(tmp_path)
     build(content, options(tmp_path))
