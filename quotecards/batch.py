@@ -254,7 +254,8 @@ def build(content_dir: Path, options: BuildOptions, progress: Callable[[int, int
     for key in errors:
         posts.pop(key, None)
     summary.failed = [ErrorRecord(k, v) for k, v in sorted(errors.items())]
-    if dirty or errors != previous_errors or not all((state_dir / name).is_file() for name in (STATE_FILE, "manifest.json", "index.html")):
+    written = all((state_dir / name).is_file() for name in (STATE_FILE, "manifest.json", "index.html"))
+    if dirty or errors != previous_errors or not written:
         _checkpoint(state_dir, state, errors)
         gallery_from_manifest(state_dir, out)
     summary.seconds = time.monotonic() - started
