@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 from . import export
-from .post import PostError, front_matter
+from .errors import PostError
+from .frontmatter_read import front_matter
 
 class EditError(Exception):
     pass

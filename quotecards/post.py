@@ -7,27 +7,23 @@ missing, and each fallback taken is recorded in `Post.notes` so the card can say
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
-import tomllib
+import reprlib
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-import yaml
-from frontmatter.default_handlers import BaseHandler, JSONHandler, YAMLHandler
+from .errors import PostError
+from .frontmatter_read import front_matter, kind_of, normalise_newlines
 
+__all__ = ["Post", "PostError", "read_post", "safe_slug", "MAX_QUOTE_CHARS"]
 
-class PostError(ValueError):
-    """A post that cannot become a card; `str()` is one line naming the file and the field."""
-
-    def __init__(self, path: Path | str, field: str, message: str):
-        super().__init__(f"{path}: {field}: {message}")
-        self.path = str(path)
-        self.field = field
-        self.message = message
+# A pull quote is a sentence or three; past this the text is an article, not a quote, and
+# shaping megabytes of it would take minutes and gigabytes before failing to fit anyway.
+MAX_QUOTE_CHARS = 1500
+MAX_ATTRIBUTION_CHARS = 300
 
 
 @dataclass(frozen=True)
@@ -49,29 +45,16 @@ class Post:
     notes: tuple[str, ...] = ()  # fallbacks taken, said on the card's record
 
 
-class _TOMLHandler(BaseHandler):
-    """TOML front matter through the standard library (python-frontmatter wants `toml`)."""
-
-    FM_BOUNDARY = re.compile(r"^\+{3,}\s*$", re.MULTILINE)
-    START_DELIMITER = END_DELIMITER = "+++"
-
-    def load(self, fm: str, **kwargs: object) -> Any:
-        return tomllib.loads(fm)
-
-
-class _JSONObjectHandler(JSONHandler):
-    """Hugo's JSON front matter: one JSON object at the top, however it is formatted."""
-
-    def split(self, text: str) -> tuple[str, str]:
-        _obj, end = json.JSONDecoder().raw_decode(text)
-        return text[:end], text[end:]
-
-
 def read_post(path: Path | str) -> Post:
     """Read `path` into a Post, or raise PostError naming the file and the field."""
     path = Path(path)
-    meta = _front_matter(path, _read_text(path))
-    return _post_from(path, meta)
+    meta = front_matter(path, _read_text(path))
+    try:
+        return _post_from(path, meta)
+    except PostError:
+        raise
+    except (ValueError, TypeError, OverflowError, RecursionError) as exc:  # a value no check foresaw
+        raise PostError(path, "front matter", f"cannot read it ({exc.__class__.__name__}: {exc})") from None
 
 
 def _read_text(path: Path) -> str:
@@ -83,52 +66,7 @@ def _read_text(path: Path) -> str:
         text = raw.decode("utf-8-sig")  # a BOM is dropped
     except UnicodeDecodeError as exc:
         raise PostError(path, "file", f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})") from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def front_matter(path: Path, text: str) -> dict[str, Any]:
-    """The front matter of `text` (as read from `path`) as a mapping, or PostError."""
-    return _front_matter(path, text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff"))
-
-
-def _front_matter(path: Path, text: str) -> dict[str, Any]:
-    stripped = text.lstrip()
-    if stripped.startswith("---"):
-        handler, kind = YAMLHandler(), "YAML"
-    elif stripped.startswith("+++"):
-        handler, kind = _TOMLHandler(), "TOML"
-    elif stripped.startswith("{"):
-        handler, kind = _JSONObjectHandler(), "JSON"
-    else:
-        raise PostError(path, "front matter", "none found (the file must start with ---, +++ or {)")
-    # The handlers are called directly: frontmatter.parse() would swallow a missing closing
-    # delimiter and non-mapping front matter, and we owe the user a reason.
-    try:
-        fm, _content = handler.split(stripped)
-    except json.JSONDecodeError as exc:
-        raise PostError(path, "front matter", f"unreadable JSON: {exc}") from None
-    except ValueError:
-        raise PostError(path, "front matter", f"unreadable {kind}: no closing delimiter") from None
-    try:
-        meta = handler.load(fm)
-    except yaml.YAMLError as exc:
-        raise PostError(path, "front matter", f"unreadable YAML: {_yaml_problem(exc)}") from None
-    except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
-        raise PostError(path, "front matter", f"unreadable {kind}: {exc}") from None
-    if not isinstance(meta, dict):
-        raise PostError(path, "front matter", f"expected key: value pairs, got {_kind(meta)}")
-    return meta
-
-
-def _yaml_problem(exc: yaml.YAMLError) -> str:
-    mark = getattr(exc, "problem_mark", None)
-    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-    # The YAML text starts on the opening --- line, and marks count from zero.
-    return f"{problem} (line {mark.line + 1})" if mark is not None else problem
-
-
-def _kind(value: object) -> str:
-    return {dict: "a mapping", list: "a list", bool: "true/false"}.get(type(value), type(value).__name__)
+    return normalise_newlines(text)
 
 
 def _text(path: Path, field: str, value: object) -> str:
@@ -138,8 +76,16 @@ def _text(path: Path, field: str, value: object) -> str:
     if isinstance(value, str):
         return " ".join(value.split())
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return str(value)
-    raise PostError(path, field, f"expected text, got {_kind(value)}")
+        try:
+            return str(value)
+        except ValueError:  # an integer of more than 4,300 digits
+            raise PostError(path, field, "expected text, got a number too long to print") from None
+    raise PostError(path, field, f"expected text, got {kind_of(value)}")
+
+
+def _limit(path: Path, field: str, text: str, most: int, why: str = "") -> None:
+    if len(text) > most:
+        raise PostError(path, field, f"{len(text):,} characters{why}; a card holds at most {most:,}")
 
 
 def _mapping(path: Path, field: str, value: object) -> dict[str, Any]:
@@ -147,7 +93,7 @@ def _mapping(path: Path, field: str, value: object) -> dict[str, Any]:
         return {}
     if isinstance(value, dict):
         return value
-    raise PostError(path, field, f"expected a mapping, got {_kind(value)}")
+    raise PostError(path, field, f"expected a mapping, got {kind_of(value)}")
 
 
 def _post_from(path: Path, meta: dict[str, Any]) -> Post:
@@ -162,9 +108,12 @@ def _post_from(path: Path, meta: dict[str, Any]) -> Post:
     lang_key = next((k for k in ("lang", "language", "languageCode", "locale") if meta.get(k)), "lang")
     lang = _text(path, lang_key, meta.get(lang_key)).replace("_", "-")
 
+    _limit(path, "featured_quote.quote", quote, MAX_QUOTE_CHARS)
+    _limit(path, "featured_quote.summary", summary, MAX_ATTRIBUTION_CHARS)
     if not quote:
         if not description:
             raise PostError(path, "featured_quote.quote", "no quote text (featured_quote.quote and description are empty)")
+        _limit(path, "description", description, MAX_QUOTE_CHARS, " (quoted: the post has no featured_quote)")
         quote = description
         notes.append("featured_quote.quote is empty: quoted the description instead")
 
@@ -213,7 +162,7 @@ def _focal_point(path: Path, field: str, value: object) -> tuple[float, float] |
     if (isinstance(value, (list, tuple)) and len(value) == 2
             and all(isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v <= 1 for v in value)):
         return (float(value[0]), float(value[1]))
-    raise PostError(path, field, f"expected [x, y] with both between 0 and 1, got {value!r}")
+    raise PostError(path, field, f"expected [x, y] with both between 0 and 1, got {reprlib.repr(value)}")
 
 
 def _featured_image(path: Path, value: object) -> tuple[str | None, str]:
@@ -234,8 +183,8 @@ def _date(path: Path, value: object, notes: list[str]) -> str | None:
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     text = _text(path, "date", value)
-    try:
-        return dt.datetime.fromisoformat(text).isoformat()
+    try:  # YAML dates arrive as text (see frontmatter_read): a bare day stays a day
+        return (dt.date.fromisoformat(text) if len(text) == 10 else dt.datetime.fromisoformat(text)).isoformat()
     except ValueError:
         pass
     for fmt in _DATE_FORMATS:
@@ -251,10 +200,10 @@ def _slug(path: Path, aliases: object) -> str:
     if isinstance(aliases, str):
         aliases = [aliases]
     if aliases is not None and not isinstance(aliases, list):
-        raise PostError(path, "aliases", f"expected a list of paths, got {_kind(aliases)}")
+        raise PostError(path, "aliases", f"expected a list of paths, got {kind_of(aliases)}")
     for alias in aliases or []:
         if not isinstance(alias, str):
-            raise PostError(path, "aliases", f"expected a list of paths, got an entry that is {_kind(alias)}")
+            raise PostError(path, "aliases", f"expected a list of paths, got an entry that is {kind_of(alias)}")
         segments = [s for s in unquote(urlsplit(alias.strip()).path).split("/") if s]
         if segments:
             name = re.sub(r"\.(html?|php)$", "", segments[-1], flags=re.IGNORECASE)

@@ -102,11 +102,39 @@ def test_odd_date_is_left_out_with_a_note(write_post):
     assert read_post(write_post("q.md", "---\ndescription: D\ndate: 'October 12, 2020'\n---\n")).date == "2020-10-12T00:00:00"
 
 
+@pytest.mark.parametrize("value", ["2020-13-45", "2020-02-30", "2020-01-01 25:00:00"])
+def test_an_impossible_yaml_date_is_a_note_not_a_failed_post(write_post, value):
+    post = read_post(write_post("p.md", f"---\ndescription: D\ndate: {value}\n---\n"))
+    assert post.date is None and any(value in n for n in post.notes)
+
+
+@pytest.mark.parametrize("value, iso", [("2020-02-03", "2020-02-03"), ("2018-10-25 10:00:00+00:00", "2018-10-25T10:00:00+00:00"),
+                                        ("2018-10-25T10:00:00Z", "2018-10-25T10:00:00+00:00")])
+def test_yaml_dates_read_as_before(write_post, value, iso):
+    assert read_post(write_post("p.md", f"---\ndescription: D\ndate: {value}\n---\n")).date == iso
+
+
 @pytest.mark.parametrize("content, field, words", [
     ("---\ntitle: t\n---\n", "featured_quote.quote", "no quote text"),
-    ("---\ntitle: [unclosed\n---\n", "front matter", "unreadable YAML"),
+    ("---\ntitle: [unclosed\n---\n", "title", "unreadable YAML"),
     ("---\ntitle: t\n", "front matter", "no closing delimiter"),
-    ("+++\ntitle = \n+++\n", "front matter", "unreadable TOML"),
+    ("+++\ntitle = \n+++\n", "title", "unreadable TOML"),
+    ("---\ntitle: T\nsection: !!int abc\n---\n", "section", "cannot read the value"),
+    ("---\ndescription: D\nweight: " + "9" * 5000 + "\n---\n", "weight", "more than 4,300 digits"),
+    ('{"description": "D", "weight": ' + "9" * 5000 + "}\n", "front matter", "more than 4,300 digits"),
+    ("+++\ndescription = 'D'\nweight = " + "9" * 5000 + "\n+++\n", "front matter", "more than 4,300 digits"),
+    ("+++\ntitle = 0x" + "f" * 4000 + "\ndescription = 'D'\n+++\n", "title", "number too long"),
+    ("+++\ntitle = 'T'\ndate = 2020-13-45\n+++\n", "date", "unreadable TOML"),
+    ('{"a": ' + "[" * 1000 + "]" * 1000 + "}\n", "front matter", "nested too deeply"),
+    ("---\na: " + "[" * 1000 + "]" * 1000 + "\n---\n", "front matter", "nested too deeply"),
+    ("+++\na = " + "[" * 1000 + "]" * 1000 + "\n+++\n", "front matter", "nested too deeply"),
+    ("---\na0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
+     + "".join(f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]\n" for i in range(1, 12))
+     + "description: D\n---\n", "front matter", "aliases expand to more than"),
+    ("---\nfeatured_quote:\n  quote: " + "word " * 400 + "\n---\n", "featured_quote.quote", "at most 1,500"),
+    ("---\ndescription: " + "word " * 400 + "\n---\n", "description", "at most 1,500"),
+    ("---\nfeatured_quote: {quote: Q, summary: " + "x" * 301 + "}\n---\n", "featured_quote.summary", "at most 300"),
+    ("---\nfeatured_quote: {quote: Q}\nbody: " + "x" * 600_000 + "\n---\n", "front matter", "characters long"),
     ("{\"title\": \n", "front matter", "unreadable JSON"),
     ("just text\n", "front matter", "none found"),
     ("---\nfeatured_quote:\n  quote: [a, b]\n---\n", "featured_quote.quote", "expected text, got a list"),
