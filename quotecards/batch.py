@@ -20,17 +20,17 @@ import os
 import sys
 import time
 from collections import Counter
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from . import __version__, export, fetch
+from . import __version__, export, fetch, workers
 from .gallery import gallery_from_manifest
 from .cards import ErrorRecord, Layouts, PhotoCache, RenderOptions, render_post
 from .platforms import Platform, expand
 from .post import Post, PostError, read_post
 from .resources import data_dir
+from .runlock import run_lock
 
 STATE_FILE = ".quotecards-state.json"
 CHECKPOINT_SECONDS = 3.0
@@ -156,15 +156,24 @@ def _warm_parent(options: RenderOptions) -> None:
 # -- the run ---------------------------------------------------------------------------------
 
 def build(content_dir: Path, options: BuildOptions, progress: Callable[[int, int], None] | None = None,
-          state_dir: Path | None = None) -> Summary:
+          state_dir: Path | None = None, on_wait: Callable[[str], None] | None = None) -> Summary:
     """Render the cards of every post below `content_dir` that needs them; see the module's doc.
 
     manifest.json and the state go to `state_dir` (default: the output folder); a Hugo site
-    keeps them out of static/, which Hugo would publish.
+    keeps them out of static/, which Hugo would publish. One build at a time writes there: a
+    second one waits, telling `on_wait` who holds the folder.
     """
+    state_dir = state_dir or options.render.out_dir
+    export.prepare_output(options.render.out_dir)
+    export.prepare_output(state_dir)
+    with run_lock(state_dir, on_wait):
+        return _build(content_dir, options, progress, state_dir)
+
+
+def _build(content_dir: Path, options: BuildOptions, progress: Callable[[int, int], None] | None,
+           state_dir: Path) -> Summary:
     started = time.monotonic()
     out = options.render.out_dir
-    state_dir = state_dir or out
     platforms = expand(options.render.platforms)
     settings = settings_hash(options.render, platforms)
     state = _read_state(state_dir / STATE_FILE)
@@ -180,14 +189,19 @@ def build(content_dir: Path, options: BuildOptions, progress: Callable[[int, int
     seen = {str(p) for p in all_paths}  # other shards' posts are not gone: prune must spare them
     slugs = {entry["slug"]: key for key, entry in posts.items() if entry.get("slug")}
     todo: list[tuple[str, str]] = []
+    fresh: dict[str, dict[str, Any]] = {}  # post → the stat and hash it gets once its cards are made
     errors: dict[str, str] = {}
     # Whether the state, manifest and gallery need writing: a run that found nothing to do must
-    # not spend longer rewriting them (the indented manifest of 1,000 cards, ~50 ms) than looking.
+    # not spend longer rewriting them (the indented manifest of 1,000 cards) than looking.
     dirty = not unchanged_settings
 
     for path in paths:
         key = str(path)
-        stat = path.stat()
+        try:
+            stat = path.stat()
+        except OSError as exc:  # deleted (or made unreadable) since the folder was listed
+            errors[key] = str(PostError(path, "file", f"cannot read it ({exc.strerror or exc})"))
+            continue
         entry = posts.get(key)
         if (unchanged_settings and entry and entry.get("stat") == [stat.st_size, stat.st_mtime_ns]
                 and entry.get("cards") and _cards_exist(out, entry["cards"])):
@@ -196,7 +210,7 @@ def build(content_dir: Path, options: BuildOptions, progress: Callable[[int, int
         try:
             post = read_post(path)
         except PostError as exc:
-            if "no quote text" in str(exc):
+            if exc.field == "featured_quote.quote" and "no quote text" in exc.message:
                 summary.skipped["nothing to quote"] += 1
                 dirty = posts.pop(key, None) is not None or dirty
             else:
@@ -210,7 +224,11 @@ def build(content_dir: Path, options: BuildOptions, progress: Callable[[int, int
             summary.reused += len(entry["cards"])
             dirty = True
             continue
-        posts[key] = {"stat": [stat.st_size, stat.st_mtime_ns], "hash": digest, "slug": slug, "cards": []}
+        # Until its new cards arrive, the post keeps its old ones in the manifest; with no stat
+        # and no hash, a run killed before then renders it again next time.
+        old_cards = entry.get("cards", []) if entry else []
+        posts[key] = {"stat": None, "hash": None, "slug": slug, "cards": old_cards}
+        fresh[key] = {"stat": [stat.st_size, stat.st_mtime_ns], "hash": digest}
         todo.append((key, slug))
         dirty = True
 
@@ -219,38 +237,8 @@ def build(content_dir: Path, options: BuildOptions, progress: Callable[[int, int
         summary.pruned = _prune(out, posts, seen)
         dirty = dirty or len(posts) != known
 
-    total, done = len(todo), 0
-    last_checkpoint = time.monotonic()
     if todo:
-        jobs = options.jobs or os.cpu_count() or 1
-        _warm_parent(options.render)
-        with ProcessPoolExecutor(max_workers=min(jobs, total), initializer=_init_worker,
-                                 initargs=(options.render,)) as pool:
-            pending: set[Future] = {pool.submit(_render_one, key, slug) for key, slug in todo}
-            try:
-                while pending:
-                    finished, pending = wait(pending, timeout=1.0, return_when=FIRST_COMPLETED)
-                    for future in finished:
-                        key, records, error = future.result()
-                        done += 1
-                        if error is not None:
-                            errors[key] = error
-                            posts.pop(key, None)
-                        else:
-                            posts[key]["cards"] = records
-                            summary.made += len(records)
-                            for record in records:
-                                for warning in record["warnings"]:
-                                    summary.warnings[_kind(warning)] += 1
-                    if progress:
-                        progress(done, total)
-                    if time.monotonic() - last_checkpoint > CHECKPOINT_SECONDS:
-                        _checkpoint(state_dir, state, errors)
-                        last_checkpoint = time.monotonic()
-            except KeyboardInterrupt:
-                pool.shutdown(wait=False, cancel_futures=True)
-                _checkpoint(state_dir, state, errors)
-                raise
+        _render_todo(todo, fresh, options, state, errors, summary, progress, state_dir)
     for key in errors:
         posts.pop(key, None)
     summary.failed = [ErrorRecord(k, v) for k, v in sorted(errors.items())]
@@ -260,6 +248,42 @@ def build(content_dir: Path, options: BuildOptions, progress: Callable[[int, int
         gallery_from_manifest(state_dir, out)
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def _render_todo(todo: list[tuple[str, str]], fresh: dict[str, dict[str, Any]], options: BuildOptions, state: dict[str, Any], errors: dict[str, str],
+                 summary: Summary, progress: Callable[[int, int], None] | None, state_dir: Path) -> None:
+    """Render the posts that need it in worker processes, checkpointing every few seconds."""
+    posts: dict[str, dict[str, Any]] = state["posts"]
+    total, done = len(todo), [0]
+    last_checkpoint = [time.monotonic()]
+
+    def on_result(result: workers.Result) -> None:
+        key, records, error = result
+        done[0] += 1
+        if error is not None or records is None:
+            errors[key] = error or f"{key}: no cards"
+            posts.pop(key, None)
+            return
+        posts[key].update(fresh.pop(key), cards=records)
+        summary.made += len(records)
+        for record in records:
+            for warning in record["warnings"]:
+                summary.warnings[_kind(warning)] += 1
+
+    def on_tick() -> None:
+        if progress:
+            progress(done[0], total)
+        if time.monotonic() - last_checkpoint[0] > CHECKPOINT_SECONDS:
+            _checkpoint(state_dir, state, errors)
+            last_checkpoint[0] = time.monotonic()
+
+    _warm_parent(options.render)
+    pool = workers.Pool(options.jobs or os.cpu_count() or 1, _init_worker, (options.render,), _render_one)
+    try:
+        workers.run_jobs(todo, pool, on_result, on_tick)
+    except KeyboardInterrupt:
+        _checkpoint(state_dir, state, errors)
+        raise
 
 
 def _kind(warning: str) -> str:

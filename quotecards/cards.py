@@ -10,7 +10,7 @@ import hashlib
 from collections import OrderedDict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import requests
 
@@ -22,6 +22,7 @@ from .plan import plan_card
 from .platforms import Platform, expand
 from .post import Post, PostError, read_post
 from .render import render
+from .runlock import run_lock
 from .typeset import ShapingUnavailable
 
 # Layer sources → the front-matter field their text came from, for error messages.
@@ -129,8 +130,19 @@ class PhotoCache:
         return result
 
 
-def render_posts(paths: list[Path], options: RenderOptions) -> RunResult:
-    """Render every post for every platform; write the PNGs and DIR/manifest.json."""
+def render_posts(paths: list[Path], options: RenderOptions,
+                 on_wait: Callable[[str], None] | None = None) -> RunResult:
+    """Render every post for every platform; write the PNGs and DIR/manifest.json.
+
+    Raises OutputError before any work when the output folder cannot take files; waits (and
+    tells `on_wait`) while another run writes to the same folder.
+    """
+    export.prepare_output(options.out_dir)
+    with run_lock(options.out_dir, on_wait):
+        return _render_posts(paths, options)
+
+
+def _render_posts(paths: list[Path], options: RenderOptions) -> RunResult:
     layouts = Layouts(options)
     layouts.get(options.layout or options.config.layout)  # a bad default fails the run at once
     platforms = expand(options.platforms)
@@ -187,7 +199,9 @@ def render_post(post: Post, layouts: Layouts, platforms: list[Platform], options
         encoded = export.encode_png(card.image, platform.max_bytes)
         relative = f"{platform.name}/{spec.slug}.png"
         export.write_atomic(options.out_dir / relative, encoded.data)
-        warnings = [*post.notes, *([image_warning] if image_warning else []), *card.warnings]
+        alt, alt_warning = alt_text(spec.texts.get("quote", ""), spec.texts.get("attribution", ""))
+        warnings = [*post.notes, *([image_warning] if image_warning else []), *card.warnings,
+                    *([alt_warning] if alt_warning else [])]
         quote = card.blocks.get("quote")
         attribution = card.blocks.get("attribution")
         records.append(CardRecord(
@@ -216,15 +230,27 @@ def render_post(post: Post, layouts: Layouts, platforms: list[Platform], options
             layout_source=why,
             title=post.title,
             date=post.date,
-            alt=alt_text(spec.texts.get("quote", ""), spec.texts.get("attribution", "")),
+            alt=alt,
         ))
     return records
 
 
-def alt_text(quote: str, attribution: str) -> str:
+# X refuses image descriptions over 1,000 characters; past 420 a description is cut short by
+# some of the networks the cards go to, and is long for a screen-reader user to sit through.
+ALT_MAX_CHARS = 1000
+ALT_LONG_CHARS = 420
+
+
+def alt_text(quote: str, attribution: str) -> tuple[str, str | None]:
     """What the card says, as one sentence a screen reader can speak (the whole quote, even
-    where the card had to shorten it)."""
-    return f"Quote: {quote} \u2014 {attribution}" if attribution else f"Quote: {quote}"
+    where the card had to shorten it), and a warning when it is long or had to be cut."""
+    text = f"Quote: {quote} \u2014 {attribution}" if attribution else f"Quote: {quote}"
+    if len(text) > ALT_MAX_CHARS:
+        cut = text[: ALT_MAX_CHARS - 1].rsplit(" ", 1)[0] + "\u2026"
+        return cut, f"alt text cut to {len(cut)} characters (networks accept {ALT_MAX_CHARS:,} at most)"
+    if len(text) > ALT_LONG_CHARS:
+        return text, f"alt text is {len(text)} characters: some networks cut it after {ALT_LONG_CHARS}"
+    return text, None
 
 
 def _xywh(box: tuple[int, int, int, int]) -> list[int]:

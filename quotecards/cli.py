@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -53,6 +55,32 @@ def _image_settings(cache_dir: Path | None, no_cache: bool, offline: bool, image
     return {"fetch": fetch_options, "strict": strict, "max_pixels": max_pixels}
 
 
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """The one place a mistake in the user's input becomes `error: …` and exit status 2."""
+    from .config import ConfigError
+    from .errors import QuotecardsError
+    from .layout import LayoutError
+
+    try:
+        yield
+    except (QuotecardsError, LayoutError, ConfigError) as exc:
+        _fail(str(exc))
+    except KeyError as exc:  # str() of a KeyError quotes its message
+        _fail(str(exc.args[0]) if exc.args else "KeyError")
+    except OSError as exc:
+        _fail(f"{exc.filename}: {exc.strerror}" if exc.filename and exc.strerror else str(exc))
+
+
+def _fail(message: str) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(2)
+
+
+def _say(message: str) -> None:
+    click.echo(message, err=True)
+
+
 @click.group()
 @click.version_option(__version__, prog_name="quotecards")
 def main() -> None:
@@ -76,17 +104,13 @@ def render_command(posts: tuple[Path, ...], out_dir: Path, platforms: tuple[str,
                    layout_dirs: tuple[Path, ...], **image: object) -> None:
     """Render cards for POSTS (Markdown files with front matter)."""
     from .cards import RenderOptions, render_posts
-    from .config import ConfigError, find_config
-    from .layout import LayoutError
+    from .config import find_config
 
-    try:
+    with user_errors():
         config = find_config(image["site_root"])  # type: ignore[arg-type]
         options = RenderOptions(out_dir=out_dir, platforms=platforms, layout=layout, layout_dirs=layout_dirs,
                                 config=config, **_image_settings(**image))
-        result = render_posts(list(posts), options)
-    except (LayoutError, ConfigError, KeyError) as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(2)
+        result = render_posts(list(posts), options, on_wait=_say)
     for card in result.cards:
         line = f"{out_dir / card.path}  {card.bytes} bytes"
         if card.warnings:
@@ -141,18 +165,14 @@ def build_command(content_dir: Path, out_dir: Path, platforms: tuple[str, ...], 
     """Render the cards of every post below CONTENT_DIR, in parallel, redoing only what changed."""
     from .batch import BuildOptions, build, terminal_progress
     from .cards import RenderOptions
-    from .config import ConfigError, find_config
-    from .layout import LayoutError
+    from .config import find_config
 
-    try:
+    with user_errors():
         config = find_config(image["site_root"])  # type: ignore[arg-type]
         render = RenderOptions(out_dir=out_dir, platforms=platforms, layout=layout, layout_dirs=layout_dirs,
                                config=config, **_image_settings(**image))
         summary = build(content_dir, BuildOptions(render=render, jobs=jobs, force=force, prune=prune, shard=shard),
                         terminal_progress())
-    except (LayoutError, ConfigError, KeyError) as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(2)
     for error in summary.failed:
         click.echo(f"error: {error.error}", err=True)
     skipped = ", ".join(f"{n} {why}" for why, n in summary.skipped.items()) or "none"
@@ -181,19 +201,15 @@ def hugo_command(site: Path, platforms: tuple[str, ...], layout: str | None, job
     from .batch import BuildOptions, terminal_progress
     from .hugo import hugo_build
     from .cards import RenderOptions
-    from .config import ConfigError, find_config
-    from .layout import LayoutError
+    from .config import find_config
 
     image["site_root"] = site
-    try:
+    with user_errors():
         config = find_config(site)
         render = RenderOptions(out_dir=site / "static", platforms=platforms, layout=layout, config=config,
                                **_image_settings(**image))
         result = hugo_build(site, BuildOptions(render=render, jobs=jobs, force=force, prune=True),
                             front_matter=front_matter, progress=terminal_progress())
-    except (LayoutError, ConfigError, KeyError) as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(2)
     summary = result.summary
     for error in summary.failed:
         click.echo(f"error: {error.error}", err=True)
@@ -221,16 +237,12 @@ def serve_command(content_dir: Path, port: int, host: str, layout_dirs: tuple[Pa
     """A live preview in the browser for the posts in CONTENT_DIR (default: here)."""
     from .serve import Preview, make_server
     from .cards import RenderOptions
-    from .config import ConfigError, find_config
-    from .layout import LayoutError
+    from .config import find_config
 
-    try:
+    with user_errors():
         config = find_config(image["site_root"])  # type: ignore[arg-type]
         options = RenderOptions(out_dir=content_dir, layout_dirs=layout_dirs, config=config, **_image_settings(**image))
         server = make_server(Preview(content_dir.resolve(), options), host, port)
-    except (LayoutError, ConfigError, OSError) as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(2)
     where = "only this machine can connect" if host in ("127.0.0.1", "localhost", "::1") else \
         f"listening on {host}: other machines on the network can connect"
     click.echo(f"quotecards preview on http://{host}:{server.server_address[1]}/  ({where}; Ctrl-C stops it)")
@@ -262,14 +274,11 @@ def _size(n: int) -> str:
               help="Where quotecards.toml (or pyproject.toml) is, for the site's own layout folders.")
 def layouts_command(layout_dirs: tuple[Path, ...], site_root: Path) -> None:
     """List the layouts that can be used, and where each comes from."""
-    from .config import ConfigError, find_config
-    from .layout import LayoutError, available, load_layout
+    from .config import find_config
+    from .layout import available, load_layout
 
-    try:
+    with user_errors():
         config = find_config(site_root)
         for name, path in sorted(available((*layout_dirs, *config.layout_dirs)).items()):
             layout = load_layout(path, config.colors)
             click.echo(f"{name:8} {path}  {layout.description}")
-    except (LayoutError, ConfigError) as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(2)

@@ -14,6 +14,8 @@ from PIL import Image
 
 from quotecards import png
 
+from .errors import OutputError
+
 
 class ExportError(Exception):
     pass
@@ -50,13 +52,33 @@ def _png(image: Image.Image, **options: Any) -> bytes:
     return buffer.getvalue()
 
 
+def prepare_output(folder: Path) -> None:
+    """Make `folder` and prove that files can be written in it, or raise OutputError, before any work."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(dir=folder, prefix=".quotecards-probe.")
+        os.close(fd)
+        os.unlink(probe)
+    except FileExistsError:
+        raise OutputError(folder, "output folder", "a file of that name is in the way") from None
+    except NotADirectoryError:
+        raise OutputError(folder, "output folder", "a parent of it is a file, not a folder") from None
+    except OSError as exc:
+        raise OutputError(folder, "output folder", f"cannot write there ({exc.strerror or exc})") from None
+
+
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write via a temporary file in the same folder and rename: never a half-written file."""
+    """Write via a temporary file in the same folder and rename: never a half-written file.
+
+    mkstemp makes its file 0600 and the rename keeps that, which would hide a card from a web
+    server running as another user: the file gets the mode a plain open() would have given it.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+            os.fchmod(handle.fileno(), 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -64,6 +86,18 @@ def write_atomic(path: Path, data: bytes) -> None:
         except FileNotFoundError:
             pass
         raise
+
+
+def _umask() -> int:
+    """The process's umask, read without changing it (os.umask can only swap, racing other threads)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except OSError:
+        pass
+    return 0o022
 
 
 def write_manifest(out_dir: Path, cards: list[dict[str, Any]], errors: list[dict[str, Any]]) -> Path:

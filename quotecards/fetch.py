@@ -20,7 +20,7 @@ import requests
 from cachecontrol import CacheControlAdapter
 from cachecontrol.caches import FileCache
 from cachecontrol.controller import CacheController
-from urllib3.exceptions import MaxRetryError, NameResolutionError
+from urllib3.exceptions import MaxRetryError, NameResolutionError, NewConnectionError
 from urllib3.util.retry import Retry
 
 from . import __version__
@@ -97,9 +97,18 @@ class _OfflineAdapter(CacheControlAdapter):
         return self.build_response(request, cached, from_cache=True)
 
 
-def open_session(options: FetchOptions) -> requests.Session:
+class RunSession(requests.Session):
+    """The run's Session, which also remembers the hosts it could not reach: an archive with a
+    thousand posts on one dead host pays that host's connect timeout once, not a thousand times."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.unreachable: dict[str, str] = {}  # scheme://host:port → why
+
+
+def open_session(options: FetchOptions) -> RunSession:
     """The one Session a run shares: its connection pool, retries and cache."""
-    session = requests.Session()
+    session = RunSession()
     session.headers["User-Agent"] = USER_AGENT
     session.max_redirects = options.max_redirects
     retry = type("Retry", (_CappedRetry,), {"cap": options.max_retry_after})(
@@ -141,6 +150,28 @@ def forget(url: str, session: requests.Session) -> None:
 
 
 def _download(url: str, options: FetchOptions, session: requests.Session) -> Fetched:
+    host = _host(url)
+    unreachable = getattr(session, "unreachable", {})
+    if host in unreachable and not options.offline:
+        raise FetchError(f"{url}: cannot connect ({unreachable[host]}; not tried again this run)")
+    try:
+        return _get(url, options, session)
+    except _Unreachable as exc:
+        unreachable[host] = exc.reason
+        raise FetchError(f"{url}: cannot connect ({exc.reason})") from None
+
+
+class _Unreachable(Exception):
+    def __init__(self, reason: str):
+        self.reason = reason
+
+
+def _host(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme.lower()}://{(parts.hostname or '').lower()}:{parts.port or ''}"
+
+
+def _get(url: str, options: FetchOptions, session: requests.Session) -> Fetched:
     cut = threading.Event()
     try:
         with session.get(url, timeout=options.timeout, stream=True) as response:
@@ -173,12 +204,16 @@ def _download(url: str, options: FetchOptions, session: requests.Session) -> Fet
     except requests.RequestException as exc:
         if cut.is_set():
             raise FetchError(f"{url}: too slow (no complete image in {options.deadline:g} s)") from None
+        if options.offline and isinstance(exc, requests.ConnectionError):
+            raise FetchError(f"{url}: offline, and not in the cache") from None
+        if isinstance(exc, requests.ConnectTimeout):
+            raise _Unreachable("timed out connecting") from None
         if isinstance(exc, requests.Timeout):
             raise FetchError(f"{url}: timed out") from None
-        if isinstance(exc, requests.ConnectionError):
-            if options.offline:
-                raise FetchError(f"{url}: offline, and not in the cache") from None
-            raise FetchError(f"{url}: cannot connect ({_root_cause(exc)})") from None
+        if isinstance(exc, requests.ConnectionError) and _never_connected(exc):
+            raise _Unreachable(_root_cause(exc)) from None
+        if isinstance(exc, requests.ConnectionError):  # connected, then lost: the host may answer next time
+            raise FetchError(f"{url}: connection lost ({_root_cause(exc)})") from None
         raise FetchError(f"{url}: {exc.__class__.__name__}") from None
 
 
@@ -195,6 +230,17 @@ def _cut_off(response: requests.Response, cut: threading.Event) -> None:
             sock.shutdown(socket.SHUT_RDWR)
     except OSError:
         pass
+
+
+def _never_connected(exc: BaseException) -> bool:
+    """Whether the error is a connection that was never made (no such host, refused, unreachable)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, NewConnectionError):  # NameResolutionError is one too
+            return True
+        reason = getattr(seen, "reason", None)
+        seen = reason if isinstance(reason, BaseException) else (seen.__cause__ or seen.__context__)
+    return False
 
 
 def _root_cause(exc: BaseException) -> str:

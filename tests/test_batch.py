@@ -7,7 +7,9 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -133,37 +135,70 @@ def test_cli_build_summarises_and_fails_when_a_post_fails(tmp_path):
                                        "--site-root", str(tmp_path)])
     assert result.exit_code == 1
     assert "8 posts: 6 cards made, 0 reused, 1 posts failed, skipped: 1 nothing to quote" in result.stdout
-    assert f"error: {content / 'posts' / 'broken.md'}: front matter: unreadable YAML" in result.stderr
+    assert f"error: {content / 'posts' / 'broken.md'}: title: unreadable YAML" in result.stderr
     assert "rendered 6/6 posts" in result.stderr  # not a terminal: plain progress lines
     result = CliRunner().invoke(main, ["build", str(content), "--out", str(tmp_path / "out"), "--site-root",
                                        str(tmp_path), "--shard", "4/3"])
     assert result.exit_code == 2 and "expected K/N" in result.output
 
 
+class _Holding(BaseHTTPRequestHandler):
+    """Serves an image that never finishes until the test says so: a build is held mid-run."""
+
+    asked = threading.Event()
+    release = threading.Event()
+
+    def do_GET(self):  # noqa: N802
+        _Holding.asked.set()
+        self.send_response(200)
+        self.send_header("Content-Type", "image/jpeg")
+        self.send_header("Content-Length", "100000")
+        self.end_headers()
+        try:
+            while not _Holding.release.wait(0.5):  # a byte now and then: no read timeout fires
+                self.wfile.write(b"\xff")
+                self.wfile.flush()
+        except OSError:
+            pass
+
+    def log_message(self, *args):
+        pass
+
+
 def test_kill_9_mid_run_leaves_whole_files_and_the_next_run_resumes(tmp_path):
     content = archive(tmp_path, n=80)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Holding)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    held = sorted(batch.discover(content))[40]  # one worker renders in this order: 40 cards, then it waits
+    held.write_text(held.read_text().replace("image: rocket.jpg", f"image: http://127.0.0.1:{server.server_address[1]}/held.jpg"))
     out = tmp_path / "out"
     batch_run = [sys.executable, "-m", "quotecards", "build", str(content), "--out", str(out),
                  "--jobs", "1", "--site-root", str(tmp_path), "--no-cache"]
     proc = subprocess.Popen(batch_run, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+
     def checkpointed_cards() -> int:
         try:
             return len(json.loads((out / "manifest.json").read_text())["cards"])
         except (OSError, ValueError, KeyError):
             return 0
 
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and not checkpointed_cards():  # a checkpoint with cards in it
-        time.sleep(0.05)
-    time.sleep(0.3)
-    os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait()
+    try:
+        assert _Holding.asked.wait(120), "the build should have reached the held post"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not checkpointed_cards():  # a checkpoint with cards in it
+            time.sleep(0.05)
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    finally:
+        _Holding.release.set()
+        server.shutdown()
+        server.server_close()  # refused from now on: the resumed build falls back at once
     pngs = list((out / "og").glob("*.png"))
-    assert 0 < len(pngs) < 80, "the run should have been stopped part-way"
+    assert 0 < len(pngs) <= 40  # stopped at the held post, which had no card yet
     for png in pngs:
         with Image.open(png) as image:
             image.load()  # a truncated PNG would fail here
-    json.loads((out / "manifest.json").read_text())  # whole, not torn
+    assert checkpointed_cards() > 0  # whole, not torn
     summary = build(content, options(tmp_path))
     assert summary.reused > 0 and summary.made + summary.reused == 80
 

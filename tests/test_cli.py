@@ -126,7 +126,7 @@ def test_manifest_records_fonts_text_box_and_overflow(tmp_path):
 
 
 def test_overflow_is_recorded_when_the_quote_is_shortened(tmp_path, write_post):
-    post = write_post("long.md", "---\ntitle: t\nfeatured_quote:\n  quote: " + "words that go on " * 120 + "\n---\n")
+    post = write_post("long.md", "---\ntitle: t\nfeatured_quote:\n  quote: " + "words that go on " * 85 + "\n---\n")
     out = tmp_path / "out"
     assert run("render", str(post), "--out", str(out)).exit_code == 0
     card = json.loads((out / "manifest.json").read_text())["cards"][0]

@@ -40,3 +40,13 @@ def test_a_tight_limit_falls_back_to_a_palette(tmp_path):
 def test_write_atomic_leaves_no_temporary_file(tmp_path):
     export.write_atomic(tmp_path / "og" / "a.png", b"data")
     assert [p.name for p in (tmp_path / "og").iterdir()] == ["a.png"]
+
+
+def test_alt_text_is_capped_at_what_networks_accept_with_a_warning():
+    from quotecards.cards import ALT_LONG_CHARS, ALT_MAX_CHARS, alt_text
+
+    assert alt_text("Short.", "Someone") == ("Quote: Short. \u2014 Someone", None)
+    text, warning = alt_text("word " * 100, "Someone")
+    assert len(text) > ALT_LONG_CHARS and text.endswith("Someone") and warning and "some networks cut it" in warning
+    text, warning = alt_text("word " * 290, "Someone")
+    assert len(text) <= ALT_MAX_CHARS and text.endswith("word\u2026") and warning and "alt text cut" in warning

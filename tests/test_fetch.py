@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import socket
 import struct
 import threading
 import time
@@ -91,6 +92,11 @@ class Handler(BaseHTTPRequestHandler):
                 time.sleep(0.05)
         except (BrokenPipeError, ConnectionResetError):
             pass
+
+    def route_hangup_jpg(self, n):  # the connection is closed before any answer
+        self.close_connection = True
+        self.wfile.flush()
+        self.connection.shutdown(socket.SHUT_RDWR)
 
     def route_truncated_jpg(self, n):
         self.reply(200, GOOD[: len(GOOD) // 2])
@@ -352,3 +358,29 @@ def test_a_dead_domain_is_not_retried(tmp_path, monkeypatch):
     with pytest.raises(fetch.FetchError, match="host name not found"):
         get("http://images.example.invalid/a.jpg", tmp_path, retries=3)
     assert lookups == ["images.example.invalid"]  # asked once: no retries, no backoff
+
+
+def test_a_dead_host_is_asked_once_per_run_not_once_per_post(tmp_path, monkeypatch):
+    import socket
+
+    lookups = []
+
+    def no_such_host(host, *args, **kwargs):
+        lookups.append(host)
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_such_host)
+    posts = [post_with_image(tmp_path, f"p{i}", f"http://gone.example.invalid/{i}.jpg") for i in range(3)]
+    result = run(posts, tmp_path, cache_dir=None)
+    assert lookups == ["gone.example.invalid"]
+    warnings = [c.warnings[0] for c in result.cards]
+    assert "cannot connect (host name not found)" in warnings[0]
+    assert all("host name not found; not tried again this run" in w for w in warnings[1:])
+
+
+def test_a_connection_lost_mid_answer_does_not_mark_the_host_dead(server, tmp_path):
+    opts = fetch.FetchOptions(**FAST)
+    with fetch.open_session(opts) as session:
+        with pytest.raises(fetch.FetchError, match="connection lost|too slow|timed out"):
+            fetch.fetch_image(f"{server}/hangup.jpg", tmp_path, opts, session)
+        assert fetch.fetch_image(f"{server}/good.jpg", tmp_path, opts, session).data == GOOD

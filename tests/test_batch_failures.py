@@ -1,0 +1,180 @@
+"""A build meets the world: dying workers, a killed parent, a second build, folders it cannot write."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from quotecards import batch, workers
+from quotecards.batch import build
+from quotecards.cli import main
+from quotecards.errors import OutputError
+from quotecards.runlock import run_lock
+
+from test_batch import archive, options
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_a_worker_killed_mid_post_fails_that_post_and_the_build_goes_on(tmp_path, monkeypatch):
+    content = archive(tmp_path, n=8)
+    real = batch.render_post
+
+    def oom_on_post_3(post, *args, **kwargs):
+        if post.source.name == "p3.md":
+            os.kill(os.getpid(), signal.SIGKILL)  # what the OOM killer does
+        return real(post, *args, **kwargs)
+
+    monkeypatch.setattr(batch, "render_post", oom_on_post_3)  # forked workers inherit it
+    summary = build(content, options(tmp_path))
+    failed = {Path(e.post).name: e.error for e in summary.failed}
+    assert failed.keys() == {"broken.md", "p3.md"}
+    assert failed["p3.md"] == f"{content / 'posts' / 'p3.md'}: {workers.WORKER_DIED}"
+    assert summary.made == 7  # every other post, including the one sharing the pool when it broke
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert sorted(Path(c["post"]).name for c in manifest["cards"]) == [f"p{i}.md" for i in range(8) if i != 3]
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc to find the workers")
+def test_workers_end_when_the_build_is_killed(tmp_path):
+    content = archive(tmp_path, n=60)
+    proc = subprocess.Popen([sys.executable, "-m", "quotecards", "build", str(content), "--out", str(tmp_path / "out"),
+                             "--jobs", "2", "--site-root", str(tmp_path), "--no-cache"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    kids: set[int] = set()
+    while time.monotonic() < deadline and len(kids) < 2 and proc.poll() is None:
+        kids = _children(proc.pid)
+        time.sleep(0.05)
+    assert len(kids) >= 2, "the build should have started its two workers"
+    os.kill(proc.pid, signal.SIGKILL)  # the parent only: its workers must notice by themselves
+    proc.wait()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and any(_alive(k) for k in kids):
+        time.sleep(0.05)
+    orphans = [k for k in kids if _alive(k)]
+    for k in orphans:
+        os.kill(k, signal.SIGKILL)
+    assert orphans == []
+
+
+def test_a_second_build_waits_for_the_first_and_says_who_holds_the_folder(tmp_path):
+    content = archive(tmp_path, n=2)
+    (tmp_path / "out").mkdir()
+    waiting, heard = threading.Event(), []
+    outcome: list[object] = []
+
+    def second_build() -> None:
+        outcome.append(build(content, options(tmp_path), on_wait=lambda m: (heard.append(m), waiting.set())))
+
+    with run_lock(tmp_path / "out"):
+        thread = threading.Thread(target=second_build)
+        thread.start()
+        assert waiting.wait(60), "the second build should have said it is waiting"
+        assert not outcome  # still waiting while the first holds the folder
+    thread.join(120)
+    assert f"pid {os.getpid()}" in heard[0] and str(tmp_path / "out") in heard[0]
+    assert outcome and outcome[0].made == 2  # type: ignore[attr-defined]
+    assert not (tmp_path / "out" / ".quotecards.lock").exists()
+
+
+def test_an_interrupted_force_run_keeps_every_card_in_the_manifest(tmp_path, monkeypatch):
+    content = archive(tmp_path, n=6)
+    build(content, options(tmp_path))
+    before = json.loads((tmp_path / "out" / "manifest.json").read_text())["cards"]
+
+    def interrupted(todo, pool, on_result, on_tick):  # stopped (Ctrl-C, kill) before any card
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(workers, "run_jobs", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        build(content, options(tmp_path, force=True))
+    after = json.loads((tmp_path / "out" / "manifest.json").read_text())["cards"]
+    assert [c["path"] for c in after] == [c["path"] for c in before]
+    monkeypatch.undo()
+    summary = build(content, options(tmp_path))  # not --force: the unfinished ones are still redone
+    assert summary.made == 6 and summary.reused == 0
+
+
+def test_a_post_deleted_after_listing_is_one_error_line(tmp_path, monkeypatch):
+    content = archive(tmp_path, n=3)
+    real = batch.discover
+
+    def then_delete(folder):
+        paths = real(folder)
+        (content / "posts" / "p1.md").unlink()
+        return paths
+
+    monkeypatch.setattr(batch, "discover", then_delete)
+    summary = build(content, options(tmp_path))
+    failed = {Path(e.post).name: e.error for e in summary.failed}
+    assert failed["p1.md"] == f"{content / 'posts' / 'p1.md'}: file: cannot read it (No such file or directory)"
+    assert summary.made == 2
+
+
+def test_out_under_a_regular_file_is_one_error_line(tmp_path):
+    (tmp_path / "file").write_text("x")
+    post = ROOT / "samples" / "posts" / "launch-day.md"
+    for command in (["render", str(post)], ["build", str(post.parent)]):
+        result = CliRunner().invoke(main, [*command, "--out", str(tmp_path / "file" / "out"), "--offline"])
+        assert result.exit_code == 2, result.output
+        assert result.stderr == f"error: {tmp_path / 'file' / 'out'}: output folder: a parent of it is a file, not a folder\n"
+    with pytest.raises(OutputError, match="a file of that name is in the way"):
+        build(post.parent, replace(options(tmp_path), render=replace(options(tmp_path).render, out_dir=tmp_path / "file")))
+
+
+def _read_only(out: Path, command: list[str]) -> list[str]:
+    """`command` run where `out` cannot be written: by its mode, or (root writes anywhere) on a
+    read-only bind mount of it in a mount namespace of the command's own."""
+    if os.geteuid() != 0:
+        out.chmod(0o555)
+        return command
+    if shutil.which("unshare") is None:
+        pytest.skip("needs unshare (util-linux) to make a read-only folder as root")
+    script = f'mount --bind "{out}" "{out}" && mount -o remount,ro,bind "{out}" && exec "$@"'
+    return ["unshare", "-m", "sh", "-c", script, "sh", *command]
+
+
+def test_a_read_only_output_folder_is_one_error_line(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    post = ROOT / "samples" / "posts" / "short-and-sharp.md"
+    for command in (["render", str(post)], ["build", str(post.parent)]):
+        argv = _read_only(out, [sys.executable, "-m", "quotecards", *command, "--out", str(out), "--offline"])
+        result = subprocess.run(argv, capture_output=True, text=True)
+        assert result.returncode == 2, result.stderr
+        assert result.stderr.endswith(f"error: {out}: output folder: cannot write there (Read-only file system)\n"
+                                      if os.geteuid() == 0 else
+                                      f"error: {out}: output folder: cannot write there (Permission denied)\n")
+        assert list(out.iterdir()) == []
