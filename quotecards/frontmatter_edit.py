@@ -1,26 +1,35 @@
 """Add an `images:` entry to a post's front matter, changing no other byte of the file.
 
 python-frontmatter would re-serialise the whole block (sorting keys, reflowing folded text),
-so the entry is inserted as one line of text, in the post's own format and line endings, and
-the result is read back to prove that the entry is there and every other field is as it was
-before the file is replaced (atomically). A one-line entry we wrote before is replaced; a value
-the post's author wrote is left alone ("own").
+so the entry is inserted as one line of text, inside the front matter and nowhere else, in the
+post's own format and line endings. Before the file is replaced the result is checked twice:
+it reads back with the entry there and every other field as it was, and, line by line, it is
+the old file with one line added (and our own old entry's line taken out). A one-line entry we
+wrote before is replaced; a value the post's author wrote is left alone ("own").
+
+The file keeps its mode, owner and hard links, and is not written at all if it changed since it
+was read.
 """
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 import re
+import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
-from . import export
 from .errors import PostError
 from .frontmatter_read import front_matter
 
+
 class EditError(Exception):
-    pass
+    """The post was not edited; `str()` is one line naming the file and the field."""
+
+    def __init__(self, path: Path, field: str, message: str):
+        super().__init__(f"{path}: {field}: {message}")
 
 
 def set_image(path: Path, url: str) -> str:
@@ -44,35 +53,61 @@ def set_quotecard(path: Path, layout: str | None, focal_point: tuple[float, floa
 
 
 def _set(path: Path, key: str, value: Any, ours: Callable[[Any], bool]) -> str:
-    raw = path.read_bytes()
-    bom = raw.startswith(b"\xef\xbb\xbf")
-    text = raw[3:].decode("utf-8") if bom else raw.decode("utf-8")
-    newline = "\r\n" if "\r\n" in text else "\n"
-    before = front_matter(path, text)
+    real = path.resolve()  # a linked post is edited where it lives; the link stays a link
+    try:
+        raw = real.read_bytes()
+        bom = raw.startswith(b"\xef\xbb\xbf")
+        text = raw[3:].decode("utf-8") if bom else raw.decode("utf-8")
+    except OSError as exc:
+        raise EditError(path, key, f"cannot read the post ({exc.strerror or exc})") from None
+    except UnicodeDecodeError:
+        raise EditError(path, key, "the post is not UTF-8 text; not edited") from None
+    # A file with only CRs (classic Mac) is edited as LF text and its CRs are put back.
+    cr_only = "\r" in text and "\n" not in text
+    work = text.replace("\r", "\n") if cr_only else text
+    try:
+        before = front_matter(path, work)
+    except PostError as exc:
+        raise EditError(path, key, f"the front matter does not read ({exc.message}); not edited") from None
     current = before.get(key)
     if current == value:
         return "kept"
     replacing = current is not None
     if replacing and not ours(current):
         return "own"
-    edited = text
-    if replacing:
-        edited, count = _line_of(key).subn("", text, count=1)
-        if count != 1:  # written by hand over several lines: not ours to rewrite
-            return "own"
-    edited = _insert(edited, key, value, newline)
-    try:
-        after = front_matter(path, edited)
-    except PostError as exc:
-        raise EditError(f"{path}: {key}: the edited front matter does not read back ({exc})") from None
-    expected = {**{k: v for k, v in before.items() if k != key}, key: value}
-    if after != expected:
-        raise EditError(f"{path}: {key}: the edit would change other fields; file left as it was")
-    data = (b"\xef\xbb\xbf" if bom else b"") + edited.encode("utf-8")
-    mode = path.stat().st_mode
-    export.write_atomic(path, data)
-    os.chmod(path, mode)
+    edited = _edit(path, work, key, value, replacing)
+    if edited is None:  # written by hand over several lines: not ours to rewrite
+        return "own"
+    _check(path, key, work, edited, {**{k: v for k, v in before.items() if k != key}, key: value})
+    if cr_only:
+        edited = edited.replace("\n", "\r")
+    _replace(path, real, raw, (b"\xef\xbb\xbf" if bom else b"") + edited.encode("utf-8"))
     return "updated" if replacing else "added"
+
+
+def _edit(path: Path, text: str, key: str, value: Any, replacing: bool) -> str | None:
+    """`text` with the entry set inside its front matter; None if the old entry is not one line."""
+    start, end = _block(path, key, text)
+    block = text[start:end]
+    newline = "\r\n" if "\r\n" in block else "\n"
+    if replacing:
+        block, count = _line_of(key).subn("", block, count=1)
+        if count != 1:
+            return None
+    return text[:start] + _insert(path, block, key, value, newline) + text[end:]
+
+
+def _block(path: Path, key: str, text: str) -> tuple[int, int]:
+    """Where the front matter is in `text`, delimiters included: edits stay inside it."""
+    start = len(text) - len(text.lstrip())
+    if text.startswith("{", start):
+        _obj, length = json.JSONDecoder().raw_decode(text[start:])
+        return start, start + length
+    fence = re.escape(text[start:start + 1])  # --- or +++, as Hugo reads them
+    closing = re.compile(rf"^{fence}{{3,}}[ \t]*\r?$", re.MULTILINE).search(text, text.find("\n", start) + 1)
+    if text[start:start + 3] not in ("---", "+++") or closing is None or text.find("\n", start) < 0:
+        raise EditError(path, key, "no closing delimiter in the front matter; not edited")
+    return start, closing.end()
 
 
 def _line_of(key: str) -> re.Pattern[str]:
@@ -86,20 +121,75 @@ def _toml(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _insert(text: str, key: str, value: Any, newline: str) -> str:
-    head = text.lstrip()
-    lead = text[: len(text) - len(head)]
+def _insert(path: Path, block: str, key: str, value: Any, newline: str) -> str:
     flow = json.dumps(value, ensure_ascii=False)  # JSON is YAML's flow style too
-    if head.startswith("---"):
+    if block.startswith("---"):
         # Before the closing delimiter, so it is the block's last key and nothing moves.
-        match = re.compile(r"^---[ \t]*$", re.MULTILINE).search(head, 3)
-        if not match:
-            raise EditError("no closing --- in the front matter")
-        return lead + head[: match.start()] + f"{key}: {flow}{newline}" + head[match.start():]
-    if head.startswith("+++"):
+        closing = re.compile(r"^-{3,}[ \t]*\r?$", re.MULTILINE).search(block, block.index("\n") + 1)
+        assert closing is not None  # _block found it
+        return block[: closing.start()] + f"{key}: {flow}{newline}" + block[closing.start():]
+    if block.startswith("+++"):
         # Straight after the opening delimiter: a top-level key must come before any [table].
-        end = head.index("\n") + 1
-        return lead + head[:end] + f"{key} = {_toml(value)}{newline}" + head[end:]
-    if head.startswith("{"):
-        return lead + "{" + f"{newline}  \"{key}\": {flow}," + head[1:]
-    raise EditError("no front matter")
+        end = block.index("\n") + 1
+        return block[:end] + f"{key} = {_toml(value)}{newline}" + block[end:]
+    if block.startswith("{"):
+        return "{" + f"{newline}  \"{key}\": {flow}," + block[1:]
+    raise EditError(path, key, "no front matter; not edited")
+
+
+def _check(path: Path, key: str, old: str, new: str, expected: dict[str, Any]) -> None:
+    """The edit reads back as intended, and changed only the entry's line."""
+    try:
+        after = front_matter(path, new)
+    except PostError as exc:
+        raise EditError(path, key, f"the edited front matter does not read back ({exc.message}); file left as it was") from None
+    if after != expected:
+        raise EditError(path, key, "the edit would change other fields; file left as it was")
+    changes = [op for op in difflib.SequenceMatcher(None, old.splitlines(True), new.splitlines(True),
+                                                     autojunk=False).get_opcodes() if op[0] != "equal"]
+    sizes = sorted((i2 - i1, j2 - j1) for _tag, i1, i2, j1, j2 in changes)
+    if sizes not in ([(0, 1)], [(0, 1), (1, 0)], [(1, 1)]):
+        raise EditError(path, key, "the edit would change more than its own line; file left as it was")
+
+
+def _replace(path: Path, real: Path, read: bytes, data: bytes) -> None:
+    """Write `data` over `real` unless it changed since it was `read`, keeping mode, owner and links."""
+    try:
+        if real.read_bytes() != read:
+            raise EditError(path, "file", "changed since quotecards read it; not edited (run again)")
+        info = real.stat()
+        if info.st_nlink > 1 or not _replace_atomically(real, data, info):
+            # Renaming a new file into place would split a hard link from its twins, or give the
+            # post to another owner: only a write in place keeps those.
+            with open(real, "r+b") as handle:
+                handle.write(data)
+                handle.truncate()
+                handle.flush()
+                os.fsync(handle.fileno())
+    except OSError as exc:
+        raise EditError(path, "file", f"cannot write it ({exc.strerror or exc}); not edited") from None
+
+
+def _replace_atomically(real: Path, data: bytes, info: os.stat_result) -> bool:
+    """A whole new file renamed over the old one, with its mode and owner; False if the owner cannot be kept."""
+    fd, tmp = tempfile.mkstemp(dir=real.parent, prefix=f".{real.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+            os.fchmod(handle.fileno(), info.st_mode & 0o7777)
+            if (os.fstat(handle.fileno()).st_uid, os.fstat(handle.fileno()).st_gid) != (info.st_uid, info.st_gid):
+                try:
+                    os.fchown(handle.fileno(), info.st_uid, info.st_gid)
+                except PermissionError:
+                    os.unlink(tmp)
+                    return False
+        os.replace(tmp, real)
+        return True
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise

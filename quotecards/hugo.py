@@ -64,7 +64,8 @@ def hugo_build(site: Path, options: BuildOptions, front_matter: bool = False, pr
         # The hash was taken when the card was encoded: no need to read 10,000 PNGs back per run.
         digest = card.get("sha256") or hashlib.sha256((site / "static" / card["path"]).read_bytes()).hexdigest()
         version = digest[:10]
-        page = Path(card["post"]).resolve().relative_to(content.resolve()).as_posix()
+        # The path as found below content/, not resolved: a linked post is a page where its link is.
+        page = Path(card["post"]).relative_to(content).as_posix()
         pages[page] = {"image": f"{card['path']}?v={version}", "width": card["width"], "height": card["height"],
                        "alt": card["alt"]}
     data = (json.dumps(pages, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
@@ -74,10 +75,15 @@ def hugo_build(site: Path, options: BuildOptions, front_matter: bool = False, pr
         export.write_atomic(partial, PARTIAL.encode("utf-8"))
     result = HugoResult(summary=summary, pages=len(pages))
     if front_matter:
+        inside = content.resolve()
         for page, entry in sorted(pages.items()):
+            post = content / page
+            if not post.resolve().is_relative_to(inside):
+                result.problems.append(f"{post}: images: a link to {post.resolve()}, outside {content}; not edited")
+                continue
             try:
-                outcome = set_image(content / page, str(entry["image"]))
-            except (EditError, OSError, UnicodeDecodeError) as exc:
+                outcome = set_image(post, str(entry["image"]))
+            except EditError as exc:
                 result.problems.append(str(exc))
                 continue
             result.edits[outcome] = result.edits.get(outcome, 0) + 1
