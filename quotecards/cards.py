@@ -7,6 +7,7 @@ run goes on with the next.
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections import OrderedDict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -108,11 +109,16 @@ class Layouts:
 
 class PhotoCache:
     """Decoded photos of the last few distinct images: an archive where many posts share a
-    photo (a logo, a stock picture) decodes it once per run, not once per post."""
+    photo (a logo, a stock picture) decodes it once per run, not once per post.
+
+    Safe to share between the live preview's threads; the lock guards only the entries, never
+    a download, so one slow image does not hold up requests for others.
+    """
 
     def __init__(self, size: int = 8):
         self.size = size
         self.entries: OrderedDict[tuple[str, str, tuple[int, int]], tuple[Any, str | None]] = OrderedDict()
+        self.lock = threading.Lock()
 
     def get(self, post: Post, options: RenderOptions, session: requests.Session,
             platforms: list[Platform]) -> tuple[Any, str | None]:
@@ -120,13 +126,15 @@ class PhotoCache:
         ref = post.image or ""
         folder = "" if "://" in ref else str(post.source.parent.resolve())  # a relative path is the post's
         key = (folder, ref, largest)
-        if key in self.entries:
-            self.entries.move_to_end(key)
-            return self.entries[key]
+        with self.lock:
+            if key in self.entries:
+                self.entries.move_to_end(key)
+                return self.entries[key]
         result = load_picture(post, options, session, platforms)
-        self.entries[key] = result
-        if len(self.entries) > self.size:
-            self.entries.popitem(last=False)
+        with self.lock:
+            self.entries[key] = result
+            if len(self.entries) > self.size:
+                self.entries.popitem(last=False)
         return result
 
 

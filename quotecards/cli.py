@@ -47,11 +47,11 @@ def image_options(command):  # type: ignore[no-untyped-def]
 
 
 def _image_settings(cache_dir: Path | None, no_cache: bool, offline: bool, image_bases, site_root: Path,
-                    strict: bool, max_pixels: int) -> dict[str, object]:
+                    strict: bool, max_pixels: int, public_only: bool = False) -> dict[str, object]:
     from .fetch import FetchOptions, default_cache_dir
 
     fetch_options = FetchOptions(cache_dir=None if no_cache else (cache_dir or default_cache_dir()),
-                                 offline=offline, image_bases=image_bases, roots=(site_root,))
+                                 offline=offline, image_bases=image_bases, roots=(site_root,), public_only=public_only)
     return {"fetch": fetch_options, "strict": strict, "max_pixels": max_pixels}
 
 
@@ -232,16 +232,22 @@ def hugo_command(site: Path, platforms: tuple[str, ...], layout: str | None, job
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; the default lets only this machine in.")
 @click.option("--layout-dir", "layout_dirs", multiple=True, type=click.Path(path_type=Path, file_okay=False))
+@click.option("--allow-private-images", is_flag=True,
+              help="Also fetch images from loopback, private and link-local addresses (an intranet image "
+                   "server); by default the preview fetches only public addresses.")
 @image_options
-def serve_command(content_dir: Path, port: int, host: str, layout_dirs: tuple[Path, ...], **image: object) -> None:
+def serve_command(content_dir: Path, port: int, host: str, layout_dirs: tuple[Path, ...], allow_private_images: bool,
+                  **image: object) -> None:
     """A live preview in the browser for the posts in CONTENT_DIR (default: here)."""
+
     from .serve import Preview, make_server
     from .cards import RenderOptions
     from .config import find_config
 
     with user_errors():
         config = find_config(image["site_root"])  # type: ignore[arg-type]
-        options = RenderOptions(out_dir=content_dir, layout_dirs=layout_dirs, config=config, **_image_settings(**image))
+        options = RenderOptions(out_dir=content_dir, layout_dirs=layout_dirs, config=config,
+                                **_image_settings(**image, public_only=not allow_private_images))
         server = make_server(Preview(content_dir.resolve(), options), host, port)
     where = "only this machine can connect" if host in ("127.0.0.1", "localhost", "::1") else \
         f"listening on {host}: other machines on the network can connect"

@@ -24,6 +24,7 @@ from urllib3.exceptions import MaxRetryError, NameResolutionError, NewConnection
 from urllib3.util.retry import Retry
 
 from . import __version__
+from .public_net import NotPublicError, public_only
 
 USER_AGENT = f"quotecards/{__version__} (+social share cards)"
 
@@ -51,6 +52,7 @@ class FetchOptions:
     offline: bool = False  # only the cache; no network at all
     image_bases: tuple[tuple[str, Path], ...] = ()  # URL prefix → local folder mirroring it
     roots: tuple[Path, ...] = field(default_factory=lambda: (Path.cwd(),))  # where local images may live
+    public_only: bool = False  # refuse loopback, private, link-local and multicast addresses (the preview)
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,7 @@ class _CappedRetry(Retry):
     def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None):  # type: ignore[no-untyped-def]
         # A host name that does not resolve will not resolve in a second either: an archive
         # full of dead domains must not wait out the backoff for each.
-        if isinstance(error, NameResolutionError):
+        if isinstance(error, (NameResolutionError, NotPublicError)):
             raise MaxRetryError(_pool, url, error)
         return super().increment(method, url, response, error, _pool, _stacktrace)
 
@@ -121,6 +123,9 @@ def open_session(options: FetchOptions) -> RunSession:
         cache = FileCache(str(options.cache_dir or default_cache_dir()))
         kind = _OfflineAdapter if options.offline else CacheControlAdapter
         adapter = kind(cache=cache, controller_class=_TolerantController, max_retries=retry)
+    if options.public_only:
+        public_only(adapter)
+        session.trust_env = False  # a proxy from the environment would be connected to instead
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     return session
@@ -204,6 +209,10 @@ def _get(url: str, options: FetchOptions, session: requests.Session) -> Fetched:
     except requests.RequestException as exc:
         if cut.is_set():
             raise FetchError(f"{url}: too slow (no complete image in {options.deadline:g} s)") from None
+        refused = _find(exc, NotPublicError)
+        if refused is not None:
+            raise FetchError(f"{url}: not fetched: {getattr(refused, 'why', 'not a public address')}; "
+                             "the preview fetches only public addresses (see serve --allow-private-images)") from None
         if options.offline and isinstance(exc, requests.ConnectionError):
             raise FetchError(f"{url}: offline, and not in the cache") from None
         if isinstance(exc, requests.ConnectTimeout):
@@ -234,13 +243,18 @@ def _cut_off(response: requests.Response, cut: threading.Event) -> None:
 
 def _never_connected(exc: BaseException) -> bool:
     """Whether the error is a connection that was never made (no such host, refused, unreachable)."""
+    return _find(exc, NewConnectionError) is not None  # NameResolutionError is one too
+
+
+def _find(exc: BaseException, kind: type[BaseException]) -> BaseException | None:
+    """The first error of `kind` among `exc`'s causes (urllib3 keeps them in `.reason`)."""
     seen: BaseException | None = exc
     while seen is not None:
-        if isinstance(seen, NewConnectionError):  # NameResolutionError is one too
-            return True
+        if isinstance(seen, kind):
+            return seen
         reason = getattr(seen, "reason", None)
         seen = reason if isinstance(reason, BaseException) else (seen.__cause__ or seen.__context__)
-    return False
+    return None
 
 
 def _root_cause(exc: BaseException) -> str:

@@ -124,7 +124,12 @@ class Layout:
 
 
 def find_layout(name: str, folders: tuple[Path, ...] = ()) -> Path:
-    """The file for layout `name`: user folders first, then the bundled layouts/."""
+    """The file for layout `name`: user folders first, then the bundled layouts/.
+
+    A layout is named, never a path: a name from a post or a web form must not reach other files.
+    """
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}", name):
+        raise LayoutError(f"no layout named {name[:64]!r} (a layout name is letters, digits, '-' and '_')")
     for folder in (*folders, data_dir("layouts")):
         candidate = folder / f"{name}.toml"
         if candidate.is_file():

@@ -4,13 +4,20 @@ Pick a post (or type a quote, an attribution and an image URL), choose a layout 
 and the card re-renders as you type; a click on the photo sets the focal point; Download saves
 the PNG; Save writes the chosen layout and focal point into the post's front matter (one line,
 nothing else in the file changes, and only on that click). Bad input is a message in the page.
+
+The preview serves the person at its page and nobody else: every request must name this
+server's Host (a DNS-rebinding page names its own), carry no foreign Origin, and carry the
+per-server token that only the page knows; writes are JSON POSTs of bounded size. Images are
+fetched only from public addresses (checked on every connection, redirects included) unless
+the server was started to allow private ones.
 """
 
 from __future__ import annotations
 
 import io
+import ipaddress
 import json
-import threading
+import secrets
 from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -25,11 +32,24 @@ from .frontmatter_edit import EditError, set_quotecard
 from .layout import LayoutError, available
 from .plan import plan_card
 from .platforms import PLATFORMS, get_platform
-from .post import Post, PostError, read_post
+from .post import MAX_ATTRIBUTION_CHARS, MAX_QUOTE_CHARS, Post, PostError, read_post
 from .render import render
 from .typeset import ShapingUnavailable
 
 PAGE = (Path(__file__).parent / "preview.html")
+MAX_BODY_BYTES = 64 * 1024
+MAX_IMAGE_REF_CHARS = 2048
+RENDER_PARAMS = frozenset({"post", "quote", "attribution", "image", "layout", "platform", "focal", "download", "token"})
+SAVE_KEYS = frozenset({"post", "layout", "focal_point"})
+PAGE_HEADERS = [
+    ("Content-Security-Policy", "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+                                "img-src 'self' blob:; connect-src 'self'; frame-ancestors 'none'"),
+    ("X-Frame-Options", "DENY"), ("Referrer-Policy", "no-referrer"), ("X-Content-Type-Options", "nosniff"),
+]
+
+
+class Refused(Exception):
+    """A request the preview does not serve (another site's, a forged Host, no token): HTTP 403."""
 
 
 @dataclass
@@ -40,16 +60,22 @@ class Preview:
     options: RenderOptions
     layouts: Layouts = field(init=False)
     photos: PhotoCache = field(default_factory=lambda: PhotoCache(size=16))
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    token: str = field(default_factory=lambda: secrets.token_urlsafe(32))
 
     def __post_init__(self) -> None:
         self.layouts = Layouts(self.options)
         self.session = fetch.open_session(self.options.fetch)
         self.brand = self.options.config.brand()
 
+    def page(self) -> bytes:
+        return PAGE.read_text(encoding="utf-8").replace("{{TOKEN}}", self.token).encode("utf-8")
+
     def posts(self) -> list[dict[str, Any]]:
         out = []
+        inside = self.content_dir.resolve()
         for path in sorted(self.content_dir.rglob("*.md")):
+            if not path.resolve().is_relative_to(inside):
+                continue  # a link out of the folder: /render would refuse it too
             try:
                 post = read_post(path)
             except PostError:
@@ -61,6 +87,9 @@ class Preview:
 
     def post_for(self, params: dict[str, str]) -> Post:
         """The post the form describes: a file's post with the form's edits, or a new one."""
+        unknown = set(params) - RENDER_PARAMS
+        if unknown:
+            raise ValueError(f"unknown parameter {sorted(unknown)[0]!r}")
         rel = params.get("post", "")
         if rel:
             path = self._inside(rel)
@@ -80,13 +109,28 @@ class Preview:
         quote = params.get("quote", base.quote).strip()
         if not quote:
             raise ValueError("type a quote (or pick a post that has one)")
-        return replace(base, quote=quote, attribution=params.get("attribution", base.attribution).strip(),
-                       image=params.get("image", base.image or "").strip() or None,
-                       layout=params.get("layout", "") or base.layout, focal_point=focal or base.focal_point)
+        attribution = params.get("attribution", base.attribution).strip()
+        image = params.get("image", base.image or "").strip()
+        for name, text, most in (("quote", quote, MAX_QUOTE_CHARS), ("attribution", attribution, MAX_ATTRIBUTION_CHARS),
+                                 ("image", image, MAX_IMAGE_REF_CHARS)):
+            if len(text) > most:
+                raise ValueError(f"{name}: {len(text):,} characters; at most {most:,}")
+        layout = params.get("layout", "")
+        if layout:
+            self.check_layout(layout)
+        return replace(base, quote=quote, attribution=attribution, image=image or None,
+                       layout=layout or base.layout, focal_point=focal or base.focal_point)
+
+    def check_layout(self, name: str) -> None:
+        if name not in available(self.layouts.folders):
+            raise ValueError(f"no layout named {name[:40]!r}")
 
     def render_png(self, params: dict[str, str]) -> tuple[bytes, dict[str, Any]]:
         post = self.post_for(params)
-        platform = get_platform(params.get("platform", "og") or "og")
+        name = params.get("platform", "og") or "og"
+        if name not in PLATFORMS:
+            raise ValueError(f"no platform named {name[:40]!r}")
+        platform = get_platform(name)
         name, _why = self.options.config.layout_for(post, self.options.layout)
         layout = self.layouts.get(name)
         picture, warning = self.picture(post)
@@ -99,8 +143,9 @@ class Preview:
         return encoded.data, info
 
     def picture(self, post: Post) -> tuple[Image.Image | None, str | None]:
-        with self.lock:  # the server answers on several threads; the cache and session are shared
-            return self.photos.get(post, self.options, self.session, list(PLATFORMS.values()))
+        # The cache guards itself and never holds its lock during a download: one slow image
+        # URL must not stall every other request.
+        return self.photos.get(post, self.options, self.session, list(PLATFORMS.values()))
 
     def photo_jpeg(self, params: dict[str, str]) -> bytes:
         post = self.post_for({**params, "quote": params.get("quote") or "x"})
@@ -114,12 +159,16 @@ class Preview:
         return buffer.getvalue()
 
     def save(self, body: dict[str, Any]) -> str:
-        path = self._inside(str(body.get("post", "")))
-        focal = body.get("focal_point")
-        point = (float(focal[0]), float(focal[1])) if isinstance(focal, list) and len(focal) == 2 else None
-        layout = str(body.get("layout") or "")
-        if layout and layout not in available(self.layouts.folders):
-            raise ValueError(f"no layout named {layout!r}")
+        unknown = set(body) - SAVE_KEYS
+        if unknown:
+            raise ValueError(f"unknown field {sorted(unknown)[0]!r}")
+        post, layout = body.get("post"), body.get("layout") or ""
+        if not isinstance(post, str) or not isinstance(layout, str):
+            raise ValueError("post and layout: expected text")
+        path = self._inside(post)
+        point = _focal_point(body.get("focal_point"))
+        if layout:
+            self.check_layout(layout)
         outcome = set_quotecard(path, layout or None, point)
         if outcome == "own":
             raise ValueError(f"{path.name} has a quotecard entry written by hand: edit it there")
@@ -132,14 +181,56 @@ class Preview:
         return path
 
 
-def make_handler(app: Preview) -> type[BaseHTTPRequestHandler]:
+def _focal_point(value: object) -> tuple[float, float] | None:
+    if value is None:
+        return None
+    if (isinstance(value, list) and len(value) == 2
+            and all(isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v <= 1 for v in value)):
+        return float(value[0]), float(value[1])
+    raise ValueError("focal_point: expected [x, y] with both between 0 and 1")
+
+
+def allowed_hosts(host: str, port: int) -> set[str]:
+    """Host headers that name this server. A bound name other than loopback adds itself and any IP
+    literal (a DNS-rebinding page can only send a name it controls, never a bare address)."""
+    names = {"127.0.0.1", "localhost", "[::1]", host if ":" not in host else f"[{host}]"}
+    return {f"{name}:{port}" for name in names}
+
+
+def host_ok(header: str, allowed: set[str], loopback_only: bool) -> bool:
+    if header.lower() in allowed:
+        return True
+    if loopback_only:
+        return False
+    name = header.rsplit(":", 1)[0].strip("[]")
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
+def make_handler(app: Preview, hosts: set[str], loopback_only: bool) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
+        def guard(self, params: dict[str, str], api: bool) -> None:
+            """Refused unless this server's own page (or a client holding its token) asks."""
+            host = self.headers.get("Host", "")
+            if not host_ok(host, hosts, loopback_only):
+                raise Refused(f"Host {host[:60]!r} is not this server")
+            origin = self.headers.get("Origin")
+            if origin is not None and origin.lower() != f"http://{host.lower()}":
+                raise Refused("requests from other sites are refused")
+            if api and not secrets.compare_digest(
+                    self.headers.get("X-Quotecards-Token") or params.get("token", ""), app.token):
+                raise Refused("no valid token: open the preview's own page")
+
         def do_GET(self) -> None:  # noqa: N802
             url = urlsplit(self.path)
             params = {k: v[-1] for k, v in parse_qs(url.query, keep_blank_values=True).items()}
             try:
+                self.guard(params, api=url.path != "/")
                 if url.path == "/":
-                    self.send(200, PAGE.read_bytes(), "text/html; charset=utf-8")
+                    self.send(200, app.page(), "text/html; charset=utf-8", PAGE_HEADERS)
                 elif url.path == "/posts":
                     self.json(200, app.posts())
                 elif url.path == "/choices":
@@ -154,6 +245,8 @@ def make_handler(app: Preview) -> type[BaseHTTPRequestHandler]:
                     self.send(200, app.photo_jpeg(params), "image/jpeg")
                 else:
                     self.json(404, {"error": "not found"})
+            except Refused as exc:
+                self.json(403, {"error": str(exc)})
             except (ValueError, KeyError, PostError, LayoutError, ShapingUnavailable, OSError) as exc:
                 self.json(400, {"error": str(exc).strip("'\"")})
             except Exception as exc:  # the page shows a message; never a traceback
@@ -161,11 +254,22 @@ def make_handler(app: Preview) -> type[BaseHTTPRequestHandler]:
 
         def do_POST(self) -> None:  # noqa: N802
             try:
-                length = int(self.headers.get("Content-Length") or 0)
-                body = json.loads(self.rfile.read(min(length, 65536)) or b"{}")
-                if urlsplit(self.path).path != "/save" or not isinstance(body, dict):
+                self.guard({}, api=True)
+                if urlsplit(self.path).path != "/save":
                     return self.json(404, {"error": "not found"})
+                if self.headers.get("Content-Type", "").split(";")[0].strip().lower() != "application/json":
+                    return self.json(415, {"error": "expected Content-Type: application/json"})
+                length = self.headers.get("Content-Length", "")
+                if not length.isdigit():
+                    return self.json(411, {"error": "expected a Content-Length"})
+                if int(length) > MAX_BODY_BYTES:
+                    return self.json(413, {"error": f"body over {MAX_BODY_BYTES} bytes"})
+                body = json.loads(self.rfile.read(int(length)) or b"{}")
+                if not isinstance(body, dict):
+                    raise ValueError("expected a JSON object")
                 self.json(200, {"saved": app.save(body)})
+            except Refused as exc:
+                self.json(403, {"error": str(exc)})
             except (ValueError, PostError, EditError, OSError) as exc:
                 self.json(400, {"error": str(exc)})
             except Exception as exc:
@@ -191,4 +295,8 @@ def make_handler(app: Preview) -> type[BaseHTTPRequestHandler]:
 
 
 def make_server(app: Preview, host: str = "127.0.0.1", port: int = 8000) -> ThreadingHTTPServer:
-    return ThreadingHTTPServer((host, port), make_handler(app))
+    server = ThreadingHTTPServer((host, port), BaseHTTPRequestHandler)
+    bound = server.server_address[1]
+    loopback_only = host in ("127.0.0.1", "localhost", "::1")
+    server.RequestHandlerClass = make_handler(app, allowed_hosts(host, bound), loopback_only)
+    return server

@@ -1,0 +1,241 @@
+"""The live preview serves its own page's user only: real server, real HTTP, hostile requests."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+import requests
+
+from quotecards import public_net
+from quotecards.cards import RenderOptions
+from quotecards.fetch import FetchOptions
+from quotecards.serve import Preview, make_server
+
+ROOT = Path(__file__).resolve().parent.parent
+JPEG = (ROOT / "samples/images/coffee.jpg").read_bytes()
+
+
+class Images(BaseHTTPRequestHandler):
+    """A local image server that records what it was asked and can hold one answer."""
+
+    asked: list[str] = []
+    held = threading.Event()
+    release = threading.Event()
+
+    def do_GET(self):  # noqa: N802
+        Images.asked.append(self.path)
+        if self.path == "/slow.jpg":
+            Images.held.set()
+            Images.release.wait(60)
+        if self.path == "/to-private.jpg":
+            self.send_response(302)
+            self.send_header("Location", f"http://127.0.0.1:{self.server.private_port}/photo.jpg")
+            self.end_headers()
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "image/jpeg")
+        self.send_header("Content-Length", str(len(JPEG)))
+        self.end_headers()
+        self.wfile.write(JPEG)
+
+    def log_message(self, *args):
+        pass
+
+
+def start(server):
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+@pytest.fixture
+def images():
+    Images.asked.clear()
+    Images.held.clear()
+    Images.release.clear()
+    server = start(ThreadingHTTPServer(("127.0.0.1", 0), Images))
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    Images.release.set()
+    server.shutdown()
+    server.server_close()
+
+
+def preview(tmp_path, public_only=True):
+    content = tmp_path / "content"
+    content.mkdir()
+    shutil.copy(ROOT / "samples/posts/short-and-sharp.md", content / "short.md")
+    app = Preview(content, RenderOptions(out_dir=tmp_path, fetch=FetchOptions(roots=(tmp_path,), cache_dir=None,
+                                                                                public_only=public_only, retries=0)))
+    server = start(make_server(app, "127.0.0.1", 0))
+    return f"http://127.0.0.1:{server.server_address[1]}", app, server
+
+
+@pytest.fixture
+def served(tmp_path):
+    url, app, server = preview(tmp_path)
+    yield url, app, tmp_path / "content"
+    server.shutdown()
+    server.server_close()
+
+
+def get(url, app, path, **params):
+    return requests.get(url + path, params={**params, "token": app.token}, timeout=60)
+
+
+def save(url, app, body, **headers):
+    return requests.post(url + "/save", data=json.dumps(body), timeout=60,
+                         headers={"Content-Type": "application/json", "X-Quotecards-Token": app.token, **headers})
+
+
+def test_the_page_carries_the_token_and_the_api_wants_it(served):
+    url, app, _content = served
+    page = requests.get(url + "/", timeout=60)
+    assert page.status_code == 200 and f'content="{app.token}"' in page.text
+    assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
+    for path in ("/posts", "/choices", "/render?quote=Hi", "/photo?image=x.jpg"):
+        assert requests.get(url + path, timeout=60).status_code == 403, path
+        assert requests.get(url + path, headers={"X-Quotecards-Token": "wrong"}, timeout=60).status_code == 403
+    assert requests.get(url + "/posts", headers={"X-Quotecards-Token": app.token}, timeout=60).status_code == 200
+    assert get(url, app, "/render", quote="Hi").headers["Content-Type"] == "image/png"
+
+
+def test_cross_site_writes_are_refused(served):
+    url, app, content = served
+    before = (content / "short.md").read_bytes()
+    body = {"post": "short.md", "layout": "brand"}
+    assert requests.post(url + "/save", data=json.dumps(body), headers={"Content-Type": "text/plain"},
+                         timeout=60).status_code == 403  # the classic form/no-cors POST: no token
+    assert save(url, app, body, **{"Content-Type": "text/plain"}).status_code == 415
+    assert save(url, app, body, Origin="http://evil.example").status_code == 403
+    assert (content / "short.md").read_bytes() == before
+    assert save(url, app, body, Origin=url).status_code == 200
+    assert (content / "short.md").read_bytes() != before
+
+
+def test_a_dns_rebinding_page_cannot_read_anything(served):
+    url, app, _content = served
+    port = url.rsplit(":", 1)[1]
+    for path in ("/", "/posts?token=" + app.token):
+        answer = requests.get(url + path, headers={"Host": f"rebind.example:{port}"}, timeout=60)
+        assert answer.status_code == 403 and app.token not in answer.text
+
+
+@pytest.mark.parametrize("length, status", [("-1", 411), ("abc", 411), ("1500000000", 413)])
+def test_the_body_size_is_bounded(served, length, status):
+    import http.client
+
+    url, app, _content = served
+    host, port = url[len("http://"):].split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=60)
+    conn.putrequest("POST", "/save")
+    for key, value in (("Content-Type", "application/json"), ("X-Quotecards-Token", app.token),
+                       ("Content-Length", length)):
+        conn.putheader(key, value)
+    conn.endheaders()
+    assert conn.getresponse().status == status
+    conn.close()
+
+
+@pytest.mark.parametrize("body", [
+    {"post": "short.md", "focal_point": [5, -3]},
+    {"post": "short.md", "focal_point": [True, False]},
+    {"post": "short.md", "focal_point": {"x": 1}},
+    {"post": "short.md", "focal_point": [0.5]},
+    {"post": "short.md", "layout": "../../../etc/anything"},
+    {"post": ["short.md"]},
+    {"post": "short.md", "extra": 1},
+    {"post": "../outside.md"},
+])
+def test_every_saved_value_is_checked(served, body):
+    url, app, content = served
+    before = (content / "short.md").read_bytes()
+    answer = save(url, app, body)
+    assert answer.status_code == 400 and answer.json()["error"]
+    assert (content / "short.md").read_bytes() == before
+
+
+def test_a_layout_is_a_name_never_a_path(served, tmp_path):
+    url, app, _content = served
+    secret = tmp_path / "secret.toml"
+    secret.write_text("database_password = 'hunter2'\n")
+    for name in (str(secret.with_suffix("")), "../secret", "brand/../../secret"):
+        answer = get(url, app, "/render", quote="Hi", layout=name)
+        assert answer.status_code == 400 and "database_password" not in answer.text and "no layout named" in answer.text
+
+
+def test_unknown_parameters_and_oversized_text_are_refused(served):
+    url, app, _content = served
+    assert get(url, app, "/render", quote="Hi", colour="red").status_code == 400
+    assert get(url, app, "/render", quote="x" * 5000).status_code == 400
+    assert get(url, app, "/render", quote="Hi", platform="nope").status_code == 400
+
+
+def test_internal_addresses_are_not_fetched(served, images):
+    url, app, _content = served
+    for image in (f"{images}/photo.jpg", f"http://localhost:{images.rsplit(':', 1)[1]}/photo.jpg"):
+        answer = get(url, app, "/photo", image=image)
+        assert answer.status_code == 400 and "not a public address" in answer.json()["error"]
+        assert str(images.rsplit(":", 1)[1]) not in answer.json()["error"].split("not fetched")[1]
+        card = get(url, app, "/render", quote="Hi", image=image)
+        assert card.status_code == 200 and "not a public address" in card.headers["X-Card-Info"]
+    assert Images.asked == []
+
+
+def test_a_redirect_to_an_internal_address_is_refused(tmp_path, images, monkeypatch):
+    # 127.0.0.2 stands in for a public server here; 127.0.0.1 stays internal.
+    monkeypatch.setattr(public_net, "is_public", lambda address: address == "127.0.0.2")
+    public = start(ThreadingHTTPServer(("127.0.0.2", 0), Images))
+    public.private_port = int(images.rsplit(":", 1)[1])  # type: ignore[attr-defined]
+    url, app, server = preview(tmp_path)
+    try:
+        answer = get(url, app, "/photo", image=f"http://127.0.0.2:{public.server_address[1]}/to-private.jpg")
+        assert answer.status_code == 400 and "not a public address" in answer.json()["error"]
+        assert Images.asked == ["/to-private.jpg"]  # the public server was asked; the private one never
+        assert get(url, app, "/photo", image=f"http://127.0.0.2:{public.server_address[1]}/photo.jpg").status_code == 200
+    finally:
+        for s in (server, public):
+            s.shutdown()
+            s.server_close()
+
+
+def test_one_slow_image_does_not_freeze_the_server(tmp_path, images):
+    url, app, server = preview(tmp_path, public_only=False)
+    slow: list[int] = []
+    try:
+        waiting = threading.Thread(target=lambda: slow.append(
+            get(url, app, "/render", quote="Hi", image=f"{images}/slow.jpg").status_code))
+        waiting.start()
+        assert Images.held.wait(60)
+        # While that download hangs, other requests, with other photos, are answered.
+        assert get(url, app, "/render", quote="Other", image=f"{images}/photo.jpg").status_code == 200
+        assert get(url, app, "/posts").status_code == 200
+        assert not slow
+        Images.release.set()
+        waiting.join(60)
+        assert slow == [200]
+    finally:
+        Images.release.set()
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_linked_post_outside_the_folder_is_not_listed(served, tmp_path):
+    url, app, content = served
+    outside = tmp_path / "outside.md"
+    outside.write_text("---\ntitle: Outside\nfeatured_quote:\n  quote: Secret.\n---\n")
+    (content / "linked.md").symlink_to(outside)
+    listed = [p["path"] for p in get(url, app, "/posts").json()]
+    assert listed == ["short.md"]
+    assert get(url, app, "/render", post="linked.md").status_code == 400
+
+
+def test_only_public_addresses_count_as_public():
+    for address in ("127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1",
+                    "0.0.0.0", "224.0.0.251", "::1", "fe80::1", "fc00::1", "::ffff:127.0.0.1", "ff02::1"):
+        assert not public_net.is_public(address), address
+    for address in ("93.184.215.14", "2606:2800:21f:cb07:6820:80da:af6b:8b2c"):
+        assert public_net.is_public(address), address
