@@ -22,6 +22,7 @@ from quotecards.cli import main
 from quotecards.errors import OutputError
 from quotecards.runlock import run_lock
 
+from conftest import need
 from test_batch import archive, options
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -160,8 +161,7 @@ def _read_only(out: Path, command: list[str]) -> list[str]:
     if os.geteuid() != 0:
         out.chmod(0o555)
         return command
-    if shutil.which("unshare") is None:
-        pytest.skip("needs unshare (util-linux) to make a read-only folder as root")
+    need("util-linux")
     script = f'mount --bind "{out}" "{out}" && mount -o remount,ro,bind "{out}" && exec "$@"'
     return ["unshare", "-m", "sh", "-c", script, "sh", *command]
 

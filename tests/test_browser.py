@@ -18,7 +18,7 @@ from quotecards.serve import Preview, make_server
 
 ROOT = Path(__file__).resolve().parent.parent
 DRIVER = shutil.which("chromedriver")
-pytestmark = pytest.mark.skipif(DRIVER is None, reason="chromedriver (Debian chromium-driver) is not installed")
+pytestmark = pytest.mark.system("chromium", "chromium-driver")
 
 
 @pytest.fixture(scope="module")

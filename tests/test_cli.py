@@ -95,6 +95,7 @@ def test_crash_while_writing_leaves_neither_temp_nor_partial_file(tmp_path, monk
     assert list(target.parent.iterdir()) == []
 
 
+@pytest.mark.system("fonts-noto-cjk", "libfribidi0")
 def test_every_sample_renders_cleanly(tmp_path):
     out = tmp_path / "out"
     result = run("render", *map(str, SAMPLES), "--out", str(out))
@@ -134,6 +135,7 @@ def test_overflow_is_recorded_when_the_quote_is_shortened(tmp_path, write_post):
     assert any("shortened" in w for w in card["warnings"])
 
 
+@pytest.mark.system("fonts-noto-cjk", "libfribidi0")
 def test_fonts_lists_each_face_its_origin_and_scripts():
     result = run("fonts")
     assert result.exit_code == 0

