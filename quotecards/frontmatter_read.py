@@ -34,9 +34,9 @@ class _Loader(yaml.SafeLoader):
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         try:
             return super().construct_object(node, deep)
-        except yaml.YAMLError:
+        except (yaml.YAMLError, RecursionError):
             raise
-        except (ValueError, TypeError, OverflowError) as exc:
+        except Exception as exc:  # PyYAML's constructors fail in many ways on bad tagged values  # noqa: BLE001
             raise yaml.constructor.ConstructorError(
                 None, None, f"cannot read the value ({_short(str(exc))})", node.start_mark) from None
 
@@ -90,12 +90,14 @@ def front_matter(path: object, text: str) -> dict[str, Any]:
         raise PostError(path, "front matter", "none found (the file must start with ---, +++ or {)")
     try:
         meta = _load(path, handler, kind, stripped)
+        if not isinstance(meta, dict):
+            raise PostError(path, "front matter", f"expected key: value pairs, got {kind_of(meta)}")
+        if kind == "YAML" and _expanded_size(meta, MAX_EXPANDED_NODES) > MAX_EXPANDED_NODES:
+            raise PostError(path, "front matter", f"its aliases expand to more than {MAX_EXPANDED_NODES:,} values")
     except RecursionError:
         raise PostError(path, "front matter", f"unreadable {kind}: nested too deeply") from None
-    if not isinstance(meta, dict):
-        raise PostError(path, "front matter", f"expected key: value pairs, got {kind_of(meta)}")
-    if kind == "YAML" and _expanded_size(meta, MAX_EXPANDED_NODES) > MAX_EXPANDED_NODES:
-        raise PostError(path, "front matter", f"its aliases expand to more than {MAX_EXPANDED_NODES:,} values")
+    except _Cycle:
+        raise PostError(path, "front matter", "a value contains itself (a YAML alias inside its own anchor)") from None
     return meta
 
 
@@ -147,12 +149,16 @@ def _key_at(fm: str, line: int) -> str | None:
 def _expanded_size(value: Any, limit: int) -> int:
     """How many values `value` holds with every alias written out; stops counting past `limit`."""
     sizes: dict[int, int] = {}
+    counting = -1  # the size of a node whose children are still being counted
 
     def size(node: Any) -> int:
         if not isinstance(node, (dict, list)):
             return 1
         known = sizes.get(id(node))
+        if known == counting:
+            raise _Cycle
         if known is None:
+            sizes[id(node)] = counting
             children = node.values() if isinstance(node, dict) else node
             known = 1
             for child in children:
@@ -163,6 +169,10 @@ def _expanded_size(value: Any, limit: int) -> int:
         return known
 
     return size(value)
+
+
+class _Cycle(Exception):
+    pass
 
 
 def kind_of(value: object) -> str:

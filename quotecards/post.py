@@ -69,11 +69,17 @@ def _read_text(path: Path) -> str:
     return normalise_newlines(text)
 
 
+_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f\ud800-\udfff]")
+
+
 def _text(path: Path, field: str, value: object) -> str:
     """A text field: missing/None → "", numbers are text, anything else is an error."""
     if value is None:
         return ""
     if isinstance(value, str):
+        bad = _NOT_TEXT.search(value)
+        if bad:  # a NUL or a lone surrogate is a corrupt file, not something to print on a card
+            raise PostError(path, field, f"contains U+{ord(bad.group()):04X}, which is not text")
         return " ".join(value.split())
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         try:
