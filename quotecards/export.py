@@ -67,18 +67,28 @@ def prepare_output(folder: Path) -> None:
         raise OutputError(folder, "output folder", f"cannot write there ({exc.strerror or exc})") from None
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes, like: os.stat_result | None = None) -> None:
     """Write via a temporary file in the same folder and rename: never a half-written file.
 
     mkstemp makes its file 0600 and the rename keeps that, which would hide a card from a web
-    server running as another user: the file gets the mode a plain open() would have given it.
+    server running as another user: the file gets the mode a plain open() would have given it,
+    or, with `like`, that file's mode and owner (PermissionError, and nothing written, where
+    the owner cannot be given away).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            os.fchmod(handle.fileno(), 0o666 & ~_umask())
+            if like is None:
+                os.fchmod(handle.fileno(), 0o666 & ~_umask())
+            else:
+                handle.flush()
+                os.fsync(handle.fileno())  # a post is worth the wait; a card can be made again
+                os.fchmod(handle.fileno(), like.st_mode & 0o7777)
+                made = os.fstat(handle.fileno())
+                if (like.st_uid, like.st_gid) != (made.st_uid, made.st_gid):
+                    os.fchown(handle.fileno(), like.st_uid, like.st_gid)
         os.replace(tmp, path)
     except BaseException:
         try:

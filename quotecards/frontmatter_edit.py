@@ -17,10 +17,10 @@ import difflib
 import json
 import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
+from . import export
 from .errors import PostError
 from .frontmatter_read import front_matter
 
@@ -158,38 +158,18 @@ def _replace(path: Path, real: Path, read: bytes, data: bytes) -> None:
         if real.read_bytes() != read:
             raise EditError(path, "file", "changed since quotecards read it; not edited (run again)")
         info = real.stat()
-        if info.st_nlink > 1 or not _replace_atomically(real, data, info):
-            # Renaming a new file into place would split a hard link from its twins, or give the
-            # post to another owner: only a write in place keeps those.
-            with open(real, "r+b") as handle:
-                handle.write(data)
-                handle.truncate()
-                handle.flush()
-                os.fsync(handle.fileno())
-    except OSError as exc:
-        raise EditError(path, "file", f"cannot write it ({exc.strerror or exc}); not edited") from None
-
-
-def _replace_atomically(real: Path, data: bytes, info: os.stat_result) -> bool:
-    """A whole new file renamed over the old one, with its mode and owner; False if the owner cannot be kept."""
-    fd, tmp = tempfile.mkstemp(dir=real.parent, prefix=f".{real.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
+        if info.st_nlink == 1:
+            try:
+                export.write_atomic(real, data, like=info)
+                return
+            except PermissionError:
+                pass  # the owner cannot be kept by a new file: written in place below
+        # Renaming a new file into place would split a hard link from its twins, or give the
+        # post to another owner: only a write in place keeps those.
+        with open(real, "r+b") as handle:
             handle.write(data)
+            handle.truncate()
             handle.flush()
             os.fsync(handle.fileno())
-            os.fchmod(handle.fileno(), info.st_mode & 0o7777)
-            if (os.fstat(handle.fileno()).st_uid, os.fstat(handle.fileno()).st_gid) != (info.st_uid, info.st_gid):
-                try:
-                    os.fchown(handle.fileno(), info.st_uid, info.st_gid)
-                except PermissionError:
-                    os.unlink(tmp)
-                    return False
-        os.replace(tmp, real)
-        return True
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    except OSError as exc:
+        raise EditError(path, "file", f"cannot write it ({exc.strerror or exc}); not edited") from None

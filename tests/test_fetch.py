@@ -37,6 +37,21 @@ def png_bomb(width: int = 60000, height: int = 60000) -> bytes:
 GOOD = jpeg()
 
 
+def drip(handler: BaseHTTPRequestHandler) -> None:
+    """Send GOOD a byte at a time, never quite timing out a read."""
+    handler.send_response(200)
+    handler.send_header("Content-Type", "image/jpeg")
+    handler.send_header("Content-Length", str(len(GOOD)))
+    handler.end_headers()
+    try:
+        for i in range(len(GOOD)):
+            handler.wfile.write(GOOD[i:i + 1])
+            handler.wfile.flush()
+            time.sleep(0.05)
+    except (BrokenPipeError, ConnectionResetError):
+        pass
+
+
 class Handler(BaseHTTPRequestHandler):
     log: list[tuple[str, str | None]] = []  # (path, If-None-Match) of every request
     counts: dict[str, int] = {}
@@ -81,17 +96,7 @@ class Handler(BaseHTTPRequestHandler):
         self.reply(503, b"down", "text/plain")
 
     def route_drip_jpg(self, n):  # a byte at a time, never quite timing out a read
-        self.send_response(200)
-        self.send_header("Content-Type", "image/jpeg")
-        self.send_header("Content-Length", str(len(GOOD)))
-        self.end_headers()
-        try:
-            for i in range(len(GOOD)):
-                self.wfile.write(GOOD[i:i + 1])
-                self.wfile.flush()
-                time.sleep(0.05)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
+        drip(self)
 
     def route_hangup_jpg(self, n):  # the connection is closed before any answer
         self.close_connection = True
@@ -345,31 +350,26 @@ def test_unreachable_host_is_a_warning_not_a_failure(tmp_path):
     assert "cannot connect" in result.cards[0].warnings[0]
 
 
-def test_a_dead_domain_is_not_retried(tmp_path, monkeypatch):
-    import socket
-
-    lookups = []
+@pytest.fixture
+def lookups(monkeypatch) -> list[str]:
+    """Every host name looked up; each fails as a dead domain does."""
+    asked: list[str] = []
 
     def no_such_host(host, *args, **kwargs):
-        lookups.append(host)
+        asked.append(host)
         raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
 
     monkeypatch.setattr(socket, "getaddrinfo", no_such_host)
+    return asked
+
+
+def test_a_dead_domain_is_not_retried(tmp_path, lookups):
     with pytest.raises(fetch.FetchError, match="host name not found"):
         get("http://images.example.invalid/a.jpg", tmp_path, retries=3)
     assert lookups == ["images.example.invalid"]  # asked once: no retries, no backoff
 
 
-def test_a_dead_host_is_asked_once_per_run_not_once_per_post(tmp_path, monkeypatch):
-    import socket
-
-    lookups = []
-
-    def no_such_host(host, *args, **kwargs):
-        lookups.append(host)
-        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
-
-    monkeypatch.setattr(socket, "getaddrinfo", no_such_host)
+def test_a_dead_host_is_asked_once_per_run_not_once_per_post(tmp_path, lookups):
     posts = [post_with_image(tmp_path, f"p{i}", f"http://gone.example.invalid/{i}.jpg") for i in range(3)]
     result = run(posts, tmp_path, cache_dir=None)
     assert lookups == ["gone.example.invalid"]
@@ -392,17 +392,7 @@ class KeepAliveDrip(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
     def do_GET(self):  # noqa: N802
-        self.send_response(200)
-        self.send_header("Content-Type", "image/jpeg")
-        self.send_header("Content-Length", str(len(GOOD)))
-        self.end_headers()
-        try:
-            for i in range(len(GOOD)):
-                self.wfile.write(GOOD[i:i + 1])
-                self.wfile.flush()
-                time.sleep(0.05)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
+        drip(self)
 
     def log_message(self, *args):
         pass
