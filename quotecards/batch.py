@@ -24,9 +24,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from . import __version__, export, fetch, workers
+from . import __version__, export, workers
 from .gallery import gallery_from_manifest
-from .cards import ErrorRecord, Layouts, PhotoCache, RenderOptions, render_post
+from .cards import ErrorRecord, error_record, render_post
+from .context import Layouts, RenderOptions, RunContext
 from .platforms import Platform, expand
 from .post import Post, PostError, read_post
 from .resources import data_dir
@@ -51,7 +52,7 @@ class Summary:
     reused: int = 0  # cards kept from an earlier run
     failed: list[ErrorRecord] = field(default_factory=list)
     skipped: Counter = field(default_factory=Counter)  # reason → posts
-    warnings: Counter = field(default_factory=Counter)  # kind → cards
+    warnings: Counter[str] = field(default_factory=Counter)  # warning kind → cards that have it
     pruned: int = 0
     seconds: float = 0.0
     posts: int = 0
@@ -104,26 +105,21 @@ def post_hash(post: Post, slug: str) -> str:
 
 # -- workers ---------------------------------------------------------------------------------
 
-# One per worker process: layouts, fonts and the HTTP session are set up once per worker and
-# reused for every post it renders (a process pool's initializer can hand state over no other way).
-_worker: dict[str, Any] = {}
+# The worker's own run context, made once by the pool's initializer (a process pool can hand
+# state to its workers no other way) and used for every post the worker renders.
+_worker_context: list[RunContext] = []
 
 
 def _init_worker(options: RenderOptions) -> None:
-    _worker.update(options=options, layouts=Layouts(options), platforms=expand(options.platforms),
-                   session=fetch.open_session(options.fetch), brand=options.config.brand(), photos=PhotoCache())
+    _worker_context.append(RunContext.open(options))
 
 
-def _render_one(path: str, slug: str) -> tuple[str, list[dict[str, Any]] | None, str | None]:
+def _render_one(path: str, slug: str) -> workers.Result:
     try:
-        post = read_post(Path(path))
-        records = render_post(post, _worker["layouts"], _worker["platforms"], _worker["options"],
-                              _worker["session"], slug, _worker["brand"], _worker["photos"])
+        records = render_post(read_post(Path(path)), _worker_context[0], slug)
         return path, [r.to_json() for r in records], None
-    except PostError as exc:
-        return path, None, str(exc)
-    except Exception as exc:  # one post's failure is that post's, never the batch's
-        return path, None, f"{path}: {exc.__class__.__name__}: {exc}"
+    except Exception as exc:  # one post's failure is that post's, never the batch's  # noqa: BLE001
+        return path, None, error_record(Path(path), exc).error
 
 
 def _warm_parent(options: RenderOptions) -> None:
@@ -267,8 +263,7 @@ def _render_todo(todo: list[tuple[str, str]], fresh: dict[str, dict[str, Any]], 
         posts[key].update(fresh.pop(key), cards=records)
         summary.made += len(records)
         for record in records:
-            for warning in record["warnings"]:
-                summary.warnings[_kind(warning)] += 1
+            summary.warnings.update(set(record.get("warning_kinds", ())))
 
     def on_tick() -> None:
         if progress:
@@ -284,11 +279,6 @@ def _render_todo(todo: list[tuple[str, str]], fresh: dict[str, dict[str, Any]], 
     except KeyboardInterrupt:
         _checkpoint(state_dir, state, errors)
         raise
-
-
-def _kind(warning: str) -> str:
-    """A warning's kind, for the summary: its words up to the first colon or detail."""
-    return warning.split(":")[0].split(" (")[0][:60]
 
 
 def _unique_slug(slug: str, key: str, slugs: dict[str, str]) -> str:

@@ -7,40 +7,31 @@ run goes on with the next.
 from __future__ import annotations
 
 import hashlib
-import threading
-from collections import OrderedDict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-import requests
+from PIL import Image
 
-from . import export, fetch, photo
-from .config import Brand, SiteConfig
+from . import export
+from .card_warnings import CardWarning, Kind
+from .context import RenderOptions, RunContext
+from .errors import PostError, QuotecardsError
 from .gallery import gallery_from_manifest
-from .layout import Layout, LayoutError, find_layout, load_layout
-from .plan import plan_card
-from .platforms import Platform, expand
-from .post import Post, PostError, read_post
-from .render import render
+from .layout import Layout, LayoutError
+from .plan import CardSpec, plan_card
+from .platforms import Platform
+from .post import Post, read_post
+from .render import Rendered, render
 from .runlock import run_lock
 from .typeset import ShapingUnavailable
+
+__all__ = ["CardRecord", "ErrorRecord", "RenderOptions", "RunResult", "alt_text", "choose", "render_post",
+           "render_posts", "write_manifest"]
 
 # Layer sources → the front-matter field their text came from, for error messages.
 FIELDS = {"quote": "featured_quote.quote", "attribution": "featured_quote.summary",
           "citation": "featured_quote.citation"}
-
-
-@dataclass(frozen=True)
-class RenderOptions:
-    out_dir: Path
-    platforms: tuple[str, ...] = ("og",)  # preset names, or "all"
-    layout: str | None = None  # the default layout; None: the site config's, else "photo"
-    layout_dirs: tuple[Path, ...] = ()
-    config: SiteConfig = field(default_factory=SiteConfig)
-    fetch: fetch.FetchOptions = field(default_factory=fetch.FetchOptions)
-    strict: bool = False  # an image that cannot be had fails the post instead of falling back
-    max_pixels: int = photo.MAX_PIXELS
 
 
 @dataclass
@@ -57,7 +48,8 @@ class CardRecord:
     bytes: int
     font_size: int
     lines: list[str]
-    warnings: list[str]
+    warnings: list[str]  # each a sentence: what fell back, and why
+    warning_kinds: list[str]  # the kind of each warning, in the same order (card_warnings.Kind)
     attribution_lines: list[str]
     image: str  # "photo" or "fallback"
     contrast: float | None
@@ -77,6 +69,11 @@ class CardRecord:
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
 
+    def add_warning(self, warning: CardWarning, first: bool = False) -> None:
+        at = 0 if first else len(self.warnings)
+        self.warnings.insert(at, warning.message)
+        self.warning_kinds.insert(at, warning.kind.value)
+
 
 @dataclass
 class ErrorRecord:
@@ -93,51 +90,6 @@ class RunResult:
     errors: list[ErrorRecord] = field(default_factory=list)
 
 
-class Layouts:
-    """Layouts by name, each read and checked once per run, coloured by the site's branding."""
-
-    def __init__(self, options: RenderOptions):
-        self.folders = (*options.layout_dirs, *options.config.layout_dirs)
-        self.colors = options.config.colors
-        self.loaded: dict[str, Layout] = {}
-
-    def get(self, name: str) -> Layout:
-        if name not in self.loaded:
-            self.loaded[name] = load_layout(find_layout(name, self.folders), self.colors)
-        return self.loaded[name]
-
-
-class PhotoCache:
-    """Decoded photos of the last few distinct images: an archive where many posts share a
-    photo (a logo, a stock picture) decodes it once per run, not once per post.
-
-    Safe to share between the live preview's threads; the lock guards only the entries, never
-    a download, so one slow image does not hold up requests for others.
-    """
-
-    def __init__(self, size: int = 8):
-        self.size = size
-        self.entries: OrderedDict[tuple[str, str, tuple[int, int]], tuple[Any, str | None]] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, post: Post, options: RenderOptions, session: requests.Session,
-            platforms: list[Platform]) -> tuple[Any, str | None]:
-        largest = (max(p.width for p in platforms), max(p.height for p in platforms))
-        ref = post.image or ""
-        folder = "" if "://" in ref else str(post.source.parent.resolve())  # a relative path is the post's
-        key = (folder, ref, largest)
-        with self.lock:
-            if key in self.entries:
-                self.entries.move_to_end(key)
-                return self.entries[key]
-        result = load_picture(post, options, session, platforms)
-        with self.lock:
-            self.entries[key] = result
-            if len(self.entries) > self.size:
-                self.entries.popitem(last=False)
-        return result
-
-
 def render_posts(paths: list[Path], options: RenderOptions,
                  on_wait: Callable[[str], None] | None = None) -> RunResult:
     """Render every post for every platform; write the PNGs and DIR/manifest.json.
@@ -151,96 +103,119 @@ def render_posts(paths: list[Path], options: RenderOptions,
 
 
 def _render_posts(paths: list[Path], options: RenderOptions) -> RunResult:
-    layouts = Layouts(options)
-    layouts.get(options.layout or options.config.layout)  # a bad default fails the run at once
-    platforms = expand(options.platforms)
-    brand = options.config.brand()
-    photos = PhotoCache()
     result = RunResult()
     used_slugs: set[str] = set()
-    with fetch.open_session(options.fetch) as session:
+    with RunContext.open(options) as ctx:
+        ctx.layouts.get(options.layout or options.config.layout)  # a bad default fails the run at once
         for path in paths:
             try:
                 post = read_post(path)
                 slug, note = _unique(post.slug, used_slugs)
-                cards = render_post(post, layouts, platforms, options, session, slug, brand, photos)
+                cards = render_post(post, ctx, slug)
                 if note:
                     for card in cards:
-                        card.warnings.insert(0, note)
+                        card.add_warning(note, first=True)
                 result.cards.extend(cards)
-            except PostError as exc:
-                result.errors.append(ErrorRecord(str(path), str(exc)))
-            except LayoutError as exc:
-                result.errors.append(ErrorRecord(str(path), f"{path}: layout: {exc}"))
-            except (export.ExportError, OSError) as exc:
-                result.errors.append(ErrorRecord(str(path), f"{path}: {exc}"))
-            except Exception as exc:  # a bug on one post must not cost the rest of the run
-                result.errors.append(ErrorRecord(str(path), f"{path}: internal error: {exc.__class__.__name__}: {exc}"))
-    export.write_manifest(options.out_dir, [c.to_json() for c in result.cards], [e.to_json() for e in result.errors])
+            except Exception as exc:  # a bug on one post must not cost the rest of the run  # noqa: BLE001
+                result.errors.append(error_record(path, exc))
+    write_manifest(options.out_dir, result.cards, result.errors)
     gallery_from_manifest(options.out_dir)
     return result
 
 
-def render_post(post: Post, layouts: Layouts, platforms: list[Platform], options: RenderOptions,
-                session: requests.Session, slug: str | None = None, brand: Brand = Brand(),
-                photos: PhotoCache | None = None) -> list[CardRecord]:
-    """All cards of one post. The image is fetched once and shared by every platform."""
+def error_record(path: Path, exc: Exception) -> ErrorRecord:
+    """One post's failure as one line naming the file (and the field, where there is one)."""
+    if isinstance(exc, QuotecardsError):
+        return ErrorRecord(str(path), str(exc))
+    if isinstance(exc, LayoutError):
+        return ErrorRecord(str(path), f"{path}: layout: {exc}")
+    if isinstance(exc, (export.ExportError, OSError)):
+        return ErrorRecord(str(path), f"{path}: {exc}")
+    return ErrorRecord(str(path), f"{path}: internal error: {exc.__class__.__name__}: {exc}")
+
+
+@dataclass(frozen=True)
+class Chosen:
+    """The layout a post's cards get, why, and the photo they show."""
+
+    layout: Layout
+    why: str  # "post", "section", "site" or "no image"
+    picture: Image.Image | None
+    warning: CardWarning | None  # about the photo: none named, or unavailable, and what was done
+
+
+def choose(post: Post, ctx: RunContext, platforms: list[Platform] | None = None) -> Chosen:
+    """The post's layout and photo; a photo design whose photo cannot be had falls back."""
+    options = ctx.options
     name, why = options.config.layout_for(post, options.layout)
-    layout = layouts.get(name)
-    picture, image_warning = (None, None)
-    if layout.uses_photo:
-        picture, image_warning = (photos.get(post, options, session, platforms) if photos
-                                  else load_picture(post, options, session, platforms))
-        if picture is None and options.config.no_image_layout != name:
-            # Without its photo a photo design is half empty: the brand card is made for this.
-            layout, why = layouts.get(options.config.no_image_layout), "no image"
-            image_warning = f"{image_warning}: used the fallback layout {layout.name!r}"
-        elif picture is None:
-            image_warning = f"{image_warning}: used the layout's fallback background"
+    layout = ctx.layouts.get(name)
+    if not layout.uses_photo:
+        return Chosen(layout, why, None, None)
+    picture, problem = ctx.picture(post, platforms)
+    if picture is not None:
+        return Chosen(layout, why, picture, None)
+    kind = Kind.NO_IMAGE if not post.image else Kind.IMAGE_UNAVAILABLE
+    if options.config.no_image_layout != name:
+        # Without its photo a photo design is half empty: the brand card is made for this.
+        fallback = ctx.layouts.get(options.config.no_image_layout)
+        return Chosen(fallback, "no image", None,
+                      CardWarning(kind, f"{problem}: used the fallback layout {fallback.name!r}"))
+    return Chosen(layout, why, None, CardWarning(kind, f"{problem}: used the layout's fallback background"))
+
+
+def render_post(post: Post, ctx: RunContext, slug: str | None = None) -> list[CardRecord]:
+    """All cards of one post. The image is fetched once and shared by every platform."""
+    chosen = choose(post, ctx)
     records = []
-    for platform in platforms:
-        spec = plan_card(post, layout, platform, slug, brand)
+    for platform in ctx.platforms:
+        spec = plan_card(post, chosen.layout, platform, slug, ctx.brand)
         try:
-            card = render(spec, picture)
+            card = render(spec, chosen.picture)
         except ShapingUnavailable as exc:
             raise PostError(post.source, FIELDS.get(exc.source, exc.source), str(exc)) from None
         encoded = export.encode_png(card.image, platform.max_bytes)
         relative = f"{platform.name}/{spec.slug}.png"
-        export.write_atomic(options.out_dir / relative, encoded.data)
-        alt, alt_warning = alt_text(spec.texts.get("quote", ""), spec.texts.get("attribution", ""))
-        warnings = [*post.notes, *([image_warning] if image_warning else []), *card.warnings,
-                    *([alt_warning] if alt_warning else [])]
-        quote = card.blocks.get("quote")
-        attribution = card.blocks.get("attribution")
-        records.append(CardRecord(
-            post=str(post.source),
-            slug=spec.slug,
-            platform=platform.name,
-            layout=layout.name,
-            path=relative,
-            width=card.image.width,
-            height=card.image.height,
-            bytes=len(encoded.data),
-            sha256=hashlib.sha256(encoded.data).hexdigest(),
-            font_size=quote.size if quote else 0,
-            lines=quote.lines_as_set if quote else [],
-            warnings=warnings,
-            attribution_lines=attribution.lines_as_set if attribution else [],
-            image=card.background,
-            contrast=card.contrast,
-            encode=encoded.encode,
-            missing_glyphs=card.missing_glyphs,
-            fonts_used=list(dict.fromkeys(f.label for b in card.blocks.values() for f in b.faces_used)),
-            text_box=_xywh(card.text_boxes["quote"]) if "quote" in card.text_boxes else None,
-            overflow=any(b.shortened for b in card.blocks.values()),
-            focus=[round(v, 3) for v in card.focus] if card.focus else None,
-            focus_source=card.focus_source,
-            layout_source=why,
-            title=post.title,
-            date=post.date,
-            alt=alt,
-        ))
+        export.write_atomic(ctx.options.out_dir / relative, encoded.data)
+        records.append(_record(post, spec, chosen, card, encoded, relative))
     return records
+
+
+def _record(post: Post, spec: CardSpec, chosen: Chosen, card: Rendered, encoded: export.Encoded,
+            relative: str) -> CardRecord:
+    alt, alt_warning = alt_text(spec.texts.get("quote", ""), spec.texts.get("attribution", ""))
+    warnings = [*post.notes, *([chosen.warning] if chosen.warning else []), *card.warnings,
+                *([alt_warning] if alt_warning else [])]
+    quote = card.blocks.get("quote")
+    attribution = card.blocks.get("attribution")
+    return CardRecord(
+        post=str(post.source),
+        slug=spec.slug,
+        platform=spec.platform.name,
+        layout=chosen.layout.name,
+        path=relative,
+        width=card.image.width,
+        height=card.image.height,
+        bytes=len(encoded.data),
+        sha256=hashlib.sha256(encoded.data).hexdigest(),
+        font_size=quote.size if quote else 0,
+        lines=quote.lines_as_set if quote else [],
+        warnings=[w.message for w in warnings],
+        warning_kinds=[w.kind.value for w in warnings],
+        attribution_lines=attribution.lines_as_set if attribution else [],
+        image=card.background,
+        contrast=card.contrast,
+        encode=encoded.encode,
+        missing_glyphs=card.missing_glyphs,
+        fonts_used=list(dict.fromkeys(f.label for b in card.blocks.values() for f in b.faces_used)),
+        text_box=_xywh(card.text_boxes["quote"]) if "quote" in card.text_boxes else None,
+        overflow=any(b.shortened for b in card.blocks.values()),
+        focus=[round(v, 3) for v in card.focus] if card.focus else None,
+        focus_source=card.focus_source,
+        layout_source=chosen.why,
+        title=post.title,
+        date=post.date,
+        alt=alt,
+    )
 
 
 # X refuses image descriptions over 1,000 characters; past 420 a description is cut short by
@@ -249,15 +224,17 @@ ALT_MAX_CHARS = 1000
 ALT_LONG_CHARS = 420
 
 
-def alt_text(quote: str, attribution: str) -> tuple[str, str | None]:
+def alt_text(quote: str, attribution: str) -> tuple[str, CardWarning | None]:
     """What the card says, as one sentence a screen reader can speak (the whole quote, even
     where the card had to shorten it), and a warning when it is long or had to be cut."""
     text = f"Quote: {quote} \u2014 {attribution}" if attribution else f"Quote: {quote}"
     if len(text) > ALT_MAX_CHARS:
         cut = text[: ALT_MAX_CHARS - 1].rsplit(" ", 1)[0] + "\u2026"
-        return cut, f"alt text cut to {len(cut)} characters (networks accept {ALT_MAX_CHARS:,} at most)"
+        return cut, CardWarning(Kind.ALT_TEXT_LONG,
+                                f"alt text cut to {len(cut)} characters (networks accept {ALT_MAX_CHARS:,} at most)")
     if len(text) > ALT_LONG_CHARS:
-        return text, f"alt text is {len(text)} characters: some networks cut it after {ALT_LONG_CHARS}"
+        return text, CardWarning(Kind.ALT_TEXT_LONG,
+                                 f"alt text is {len(text)} characters: some networks cut it after {ALT_LONG_CHARS}")
     return text, None
 
 
@@ -265,34 +242,7 @@ def _xywh(box: tuple[int, int, int, int]) -> list[int]:
     return [box[0], box[1], box[2] - box[0], box[3] - box[1]]
 
 
-def load_picture(post: Post, options: RenderOptions, session: requests.Session, platforms: list[Platform]):
-    """The decoded photo and None, or None and why not; with --strict a failure is the post's error."""
-    if not post.image:
-        return None, "no featured image"
-    largest = (max(p.width for p in platforms), max(p.height for p in platforms))
-    try:
-        try:
-            fetched = fetch.fetch_image(post.image, post.source.parent, options.fetch, session)
-            return photo.decode(fetched.data, target=largest, max_pixels=options.max_pixels), None
-        except photo.ImageError:
-            if fetched.origin != "cache" or options.fetch.offline:
-                raise
-            # A cached copy that does not decode is dropped and fetched afresh, once.
-            fetch.forget(post.image, session)
-            fetched = fetch.fetch_image(post.image, post.source.parent, options.fetch, session)
-            return photo.decode(fetched.data, target=largest, max_pixels=options.max_pixels), None
-    except (fetch.FetchError, photo.ImageError) as exc:
-        if options.strict:
-            raise PostError(post.source, "featured_image.image", _reason(post.image, exc)) from None
-        return None, f"featured image unavailable: {_reason(post.image, exc)}"
-
-
-def _reason(ref: str, exc: Exception) -> str:
-    text = str(exc)
-    return text if text.startswith(ref) else f"{ref}: {text}"
-
-
-def _unique(slug: str, used: set[str]) -> tuple[str, str | None]:
+def _unique(slug: str, used: set[str]) -> tuple[str, CardWarning | None]:
     """Two posts with one slug would overwrite each other's card: number the later one."""
     if slug not in used:
         used.add(slug)
@@ -301,4 +251,9 @@ def _unique(slug: str, used: set[str]) -> tuple[str, str | None]:
     while f"{slug}-{n}" in used:
         n += 1
     used.add(f"{slug}-{n}")
-    return f"{slug}-{n}", f"slug {slug!r} already used in this run: wrote {slug}-{n}"
+    return f"{slug}-{n}", CardWarning(Kind.SLUG_TAKEN, f"slug {slug!r} already used in this run: wrote {slug}-{n}")
+
+
+def write_manifest(out_dir: Path, cards: list[CardRecord], errors: list[ErrorRecord]) -> Path:
+    """DIR/manifest.json for a `render` run, keeping earlier runs' records of cards it did not touch."""
+    return export.write_manifest(out_dir, [c.to_json() for c in cards], [e.to_json() for e in errors])

@@ -14,10 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from . import export
+from .card_warnings import FLAGGED, Kind
 
 # Warning text → the flag shown on the card.
-FLAGS = (("featured image unavailable", "fallback image"), ("no featured image", "no image"),
-         ("shortened", "shortened"), ("low contrast", "low contrast"), ("no font has a glyph", "missing glyphs"))
 
 STYLE = """
 :root { color-scheme: light dark; --line: #8884; }
@@ -59,12 +58,16 @@ apply();
 """
 
 
-def flags(warnings: list[str]) -> list[str]:
+def flags(card: dict[str, Any]) -> list[str]:
+    """The red flags of a card record, from its warnings' kinds, in the order they came."""
     found = []
-    for warning in warnings:
-        for needle, flag in FLAGS:
-            if needle in warning and flag not in found:
-                found.append(flag)
+    for value in card.get("warning_kinds", ()):
+        try:
+            flag = FLAGGED.get(Kind(value))
+        except ValueError:  # a kind from another version of the tool
+            continue
+        if flag and flag not in found:
+            found.append(flag)
     return found
 
 
@@ -96,7 +99,7 @@ def write_gallery(folder: Path, cards: list[dict[str, Any]], errors: list[dict[s
         parts.append(f"<section class=\"post\"><h2>{e(first.get('title') or first['slug'])}</h2>"
                      f"<p class=\"meta\">{e(first.get('date') or 'no date')} · {e(post)}</p><div class=\"cards\">")
         for card in group:
-            marks = flags(card["warnings"])
+            marks = flags(card)
             src = prefix + card["path"]
             parts.append(
                 f"<figure data-platform=\"{e(card['platform'])}\" data-warnings=\"{len(card['warnings'])}\">"

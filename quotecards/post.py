@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from .card_warnings import CardWarning, Kind
 from .errors import PostError
 from .frontmatter_read import front_matter, kind_of, normalise_newlines
 
@@ -42,7 +43,7 @@ class Post:
     focal_point: tuple[float, float] | None = None  # where the photo's subject is, 0–1 across and down
     layout: str = ""  # quotecard.layout: this post's own choice of layout
     lang: str = ""  # BCP 47 tag when the post gives one (lang, language, languageCode, locale)
-    notes: tuple[str, ...] = ()  # fallbacks taken, said on the card's record
+    notes: tuple[CardWarning, ...] = ()  # fallbacks taken, said on the card's record
 
 
 def read_post(path: Path | str) -> Post:
@@ -103,7 +104,7 @@ def _mapping(path: Path, field: str, value: object) -> dict[str, Any]:
 
 
 def _post_from(path: Path, meta: dict[str, Any]) -> Post:
-    notes: list[str] = []
+    notes: list[CardWarning] = []
     fq = _mapping(path, "featured_quote", meta.get("featured_quote"))
     quote = _text(path, "featured_quote.quote", fq.get("quote"))
     summary = _text(path, "featured_quote.summary", fq.get("summary"))
@@ -121,12 +122,12 @@ def _post_from(path: Path, meta: dict[str, Any]) -> Post:
             raise PostError(path, "featured_quote.quote", "no quote text (featured_quote.quote and description are empty)")
         _limit(path, "description", description, MAX_QUOTE_CHARS, " (quoted: the post has no featured_quote)")
         quote = description
-        notes.append("featured_quote.quote is empty: quoted the description instead")
+        notes.append(CardWarning(Kind.TEXT_FALLBACK, "featured_quote.quote is empty: quoted the description instead"))
 
     attribution = summary
     if not attribution and title:
         attribution = _sentence_case(title, lang)
-        notes.append("featured_quote.summary is empty: attributed with the title instead")
+        notes.append(CardWarning(Kind.TEXT_FALLBACK, "featured_quote.summary is empty: attributed with the title instead"))
 
     image, alt = _featured_image(path, meta.get("featured_image"))
     fi = meta.get("featured_image")
@@ -183,7 +184,7 @@ def _featured_image(path: Path, value: object) -> tuple[str | None, str]:
 _DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y/%m/%d", "%d/%m/%Y", "%B %d, %Y", "%b %d, %Y", "%d %B %Y")
 
 
-def _date(path: Path, value: object, notes: list[str]) -> str | None:
+def _date(path: Path, value: object, notes: list[CardWarning]) -> str | None:
     if value is None or value == "":
         return None
     if isinstance(value, (dt.date, dt.datetime)):
@@ -198,7 +199,7 @@ def _date(path: Path, value: object, notes: list[str]) -> str | None:
             return dt.datetime.strptime(text, fmt).isoformat()
         except ValueError:
             continue
-    notes.append(f"date {text!r} is not a date this tool can read: left out")
+    notes.append(CardWarning(Kind.DATE_UNREADABLE, f"date {text!r} is not a date this tool can read: left out"))
     return None
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from PIL import Image, ImageDraw
 
 from . import contrast, focus, fonts, photo, textruns, typeset
+from .card_warnings import CardWarning, Kind
 from .cleanup import quote_marks
 from .layout import BrandLayer, Layout, PhotoLayer, RectLayer, TextLayer
 from .plan import CardSpec
@@ -27,7 +28,7 @@ class Rendered:
     backdrop: Image.Image  # the canvas just before the text went on: what the text is read against
     focus: tuple[float, float] | None = None  # where the photo was cropped around (fractions)
     focus_source: str = ""  # "post" (featured_image.focal_point) or "auto" (the most detail)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[CardWarning] = field(default_factory=list)
     missing_glyphs: list[str] = field(default_factory=list)
 
 
@@ -58,7 +59,7 @@ def render(spec: CardSpec, picture: Image.Image | None) -> Rendered:
         base = photo.fallback_background(spec.size, layout.background.fallback)
         background = "photo" if picture is not None and layout.uses_photo else "fallback"
 
-    warnings: list[str] = []
+    warnings: list[CardWarning] = []
     missing: list[str] = []
     placed: list[tuple[TextLayer, typeset.Block, PixelBox, int]] = []
     for layer in layers:
@@ -74,7 +75,8 @@ def render(spec: CardSpec, picture: Image.Image | None) -> Rendered:
         except ValueError:
             if not layer.literal:
                 raise
-            warnings.append(f"decorative {layer.literal!r} left out: its box is too small on this canvas")
+            warnings.append(CardWarning(Kind.DECORATION_LEFT_OUT,
+                                        f"decorative {layer.literal!r} left out: its box is too small on this canvas"))
             continue
         top = _valign(layer.valign, box, block.height)
         if layer.literal:
@@ -83,13 +85,13 @@ def render(spec: CardSpec, picture: Image.Image | None) -> Rendered:
             top -= block.ascent + round(_ink_bounds(block, spec.lang)[1])
         placed.append((layer, block, box, top))
         if block.shortened:
-            warnings.append(f"{layer.source} shortened to fit its box at the smallest size")
+            warnings.append(CardWarning(Kind.SHORTENED, f"{layer.source} shortened to fit its box at the smallest size"))
         for ch in block.missing:
             if ch not in missing:
                 missing.append(ch)
             hint = fonts.install_hint(ch)
-            warnings.append(f"{layer.source}: no font has a glyph for {ch!r} (U+{ord(ch):04X})"
-                            + (f"; {hint}" if hint else ""))
+            warnings.append(CardWarning(Kind.MISSING_GLYPHS, f"{layer.source}: no font has a glyph for {ch!r} "
+                                        f"(U+{ord(ch):04X})" + (f"; {hint}" if hint else "")))
 
     def compose(under: Image.Image) -> Image.Image:
         """The backdrop: the background with every layer that is not text painted on it."""
@@ -118,7 +120,8 @@ def render(spec: CardSpec, picture: Image.Image | None) -> Rendered:
             break
         extra = min(0.95, extra + 0.05)
     if worst is not None and worst < layout.background.min_contrast:
-        warnings.append(f"low contrast: text reaches {worst:.2f}:1, under {layout.background.min_contrast:g}:1")
+        warnings.append(CardWarning(Kind.LOW_CONTRAST, f"low contrast: text reaches {worst:.2f}:1, "
+                                                       f"under {layout.background.min_contrast:g}:1"))
     backdrop = canvas
     canvas = canvas.copy()
     draw = ImageDraw.Draw(canvas)

@@ -26,8 +26,9 @@ from urllib.parse import parse_qs, urlsplit
 
 from PIL import Image
 
-from . import export, fetch
-from .cards import Layouts, PhotoCache, RenderOptions
+from . import export
+from .cards import choose
+from .context import RenderOptions, RunContext
 from .frontmatter_edit import EditError, set_quotecard
 from .layout import LayoutError, available
 from .plan import plan_card
@@ -37,6 +38,7 @@ from .render import render
 from .typeset import ShapingUnavailable
 
 PAGE = (Path(__file__).parent / "preview.html")
+PHOTO_CACHE_SIZE = 16  # the photos of the posts a person flips between
 MAX_BODY_BYTES = 64 * 1024
 MAX_IMAGE_REF_CHARS = 2048
 RENDER_PARAMS = frozenset({"post", "quote", "attribution", "image", "layout", "platform", "focal", "download", "token"})
@@ -58,14 +60,12 @@ class Preview:
 
     content_dir: Path
     options: RenderOptions
-    layouts: Layouts = field(init=False)
-    photos: PhotoCache = field(default_factory=lambda: PhotoCache(size=16))
+    ctx: RunContext = field(init=False)
     token: str = field(default_factory=lambda: secrets.token_urlsafe(32))
 
     def __post_init__(self) -> None:
-        self.layouts = Layouts(self.options)
-        self.session = fetch.open_session(self.options.fetch)
-        self.brand = self.options.config.brand()
+        # Every platform is a click away, so photos are decoded for the largest canvas of all.
+        self.ctx = RunContext.open(replace(self.options, platforms=("all",)), photo_cache_size=PHOTO_CACHE_SIZE)
 
     def page(self) -> bytes:
         return PAGE.read_text(encoding="utf-8").replace("{{TOKEN}}", self.token).encode("utf-8")
@@ -122,7 +122,7 @@ class Preview:
                        layout=layout or base.layout, focal_point=focal or base.focal_point)
 
     def check_layout(self, name: str) -> None:
-        if name not in available(self.layouts.folders):
+        if name not in available(self.ctx.layouts.folders):
             raise ValueError(f"no layout named {name[:40]!r}")
 
     def render_png(self, params: dict[str, str]) -> tuple[bytes, dict[str, Any]]:
@@ -131,25 +131,17 @@ class Preview:
         if name not in PLATFORMS:
             raise ValueError(f"no platform named {name[:40]!r}")
         platform = get_platform(name)
-        name, _why = self.options.config.layout_for(post, self.options.layout)
-        layout = self.layouts.get(name)
-        picture, warning = self.picture(post)
-        if picture is None and layout.uses_photo:
-            layout = self.layouts.get(self.options.config.no_image_layout)
-        card = render(plan_card(post, layout, platform, brand=self.brand), picture)
+        chosen = choose(post, self.ctx)
+        card = render(plan_card(post, chosen.layout, platform, brand=self.ctx.brand), chosen.picture)
         encoded = export.encode_png(card.image, platform.max_bytes)
-        info = {"layout": layout.name, "warnings": ([warning] if warning else []) + card.warnings,
+        warnings = ([chosen.warning] if chosen.warning else []) + card.warnings
+        info = {"layout": chosen.layout.name, "warnings": [w.message for w in warnings],
                 "focus": card.focus, "contrast": card.contrast}
         return encoded.data, info
 
-    def picture(self, post: Post) -> tuple[Image.Image | None, str | None]:
-        # The cache guards itself and never holds its lock during a download: one slow image
-        # URL must not stall every other request.
-        return self.photos.get(post, self.options, self.session, list(PLATFORMS.values()))
-
     def photo_jpeg(self, params: dict[str, str]) -> bytes:
         post = self.post_for({**params, "quote": params.get("quote") or "x"})
-        picture, warning = self.picture(post)
+        picture, warning = self.ctx.picture(post)
         if picture is None:
             raise ValueError(warning or "no photo")
         small = picture.copy()
@@ -234,7 +226,7 @@ def make_handler(app: Preview, hosts: set[str], loopback_only: bool) -> type[Bas
                 elif url.path == "/posts":
                     self.json(200, app.posts())
                 elif url.path == "/choices":
-                    self.json(200, {"layouts": sorted(available(app.layouts.folders)), "platforms": list(PLATFORMS)})
+                    self.json(200, {"layouts": sorted(available(app.ctx.layouts.folders)), "platforms": list(PLATFORMS)})
                 elif url.path == "/render":
                     data, info = app.render_png(params)
                     extra = [("X-Card-Info", json.dumps(info, ensure_ascii=True))]

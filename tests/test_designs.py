@@ -11,6 +11,7 @@ from PIL import Image
 
 from helpers import ink_outside
 from quotecards import export, photo
+from quotecards.card_warnings import Kind
 from quotecards.cards import RenderOptions, render_posts
 from quotecards.cli import main
 from quotecards.config import Brand, ConfigError, SiteConfig, find_config
@@ -50,7 +51,8 @@ def test_every_layout_on_every_platform(name, platform, post):
     assert ink_outside(card.image, card.backdrop, allowed) is None
     # The band is a lower third, for short quotes: an eighty-word one is shortened there, and says so.
     if card.blocks["quote"].shortened:
-        assert (name, post) == ("band", LONG) and "quote shortened to fit its box" in card.warnings[0]
+        assert (name, post) == ("band", LONG) and card.warnings[0].kind is Kind.SHORTENED
+        assert "quote shortened to fit its box" in card.warnings[0].message
 
 
 def test_bluesky_cards_fit_its_one_megabyte_limit_by_falling_back_only_as_far_as_needed():

@@ -47,6 +47,6 @@ def test_alt_text_is_capped_at_what_networks_accept_with_a_warning():
 
     assert alt_text("Short.", "Someone") == ("Quote: Short. \u2014 Someone", None)
     text, warning = alt_text("word " * 100, "Someone")
-    assert len(text) > ALT_LONG_CHARS and text.endswith("Someone") and warning and "some networks cut it" in warning
+    assert len(text) > ALT_LONG_CHARS and text.endswith("Someone") and warning and "some networks cut it" in warning.message
     text, warning = alt_text("word " * 290, "Someone")
-    assert len(text) <= ALT_MAX_CHARS and text.endswith("word\u2026") and warning and "alt text cut" in warning
+    assert len(text) <= ALT_MAX_CHARS and text.endswith("word\u2026") and warning and "alt text cut" in warning.message

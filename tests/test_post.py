@@ -4,6 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from quotecards.card_warnings import Kind
+
 from quotecards.post import PostError, read_post, safe_slug
 
 YAML_POST = """---
@@ -72,13 +74,13 @@ def test_featured_image_as_plain_string(write_post):
 def test_no_quote_falls_back_to_description_and_says_so(write_post):
     post = read_post(write_post("p.md", "---\ntitle: t\ndescription: Said in the description.\nfeatured_quote: ''\n---\n"))
     assert post.quote == "Said in the description."
-    assert any("description" in n for n in post.notes)
+    assert any(n.kind is Kind.TEXT_FALLBACK and "description" in n.message for n in post.notes)
 
 
 def test_no_summary_falls_back_to_sentence_cased_title(write_post):
     post = read_post(write_post("p.md", "---\ntitle: council passes a budget\nfeatured_quote:\n  quote: Q\n  summary: ''\n---\n"))
     assert post.attribution == "Council passes a budget"
-    assert any("title" in n for n in post.notes)
+    assert any(n.kind is Kind.TEXT_FALLBACK and "title" in n.message for n in post.notes)
 
 
 def test_slug_from_file_name_without_aliases(write_post):
@@ -98,14 +100,14 @@ def test_safe_slug_keeps_letters_of_any_script():
 
 def test_odd_date_is_left_out_with_a_note(write_post):
     post = read_post(write_post("p.md", "---\ndescription: D\ndate: 'sometime in 2020'\n---\n"))
-    assert post.date is None and any("date" in n for n in post.notes)
+    assert post.date is None and any(n.kind is Kind.DATE_UNREADABLE for n in post.notes)
     assert read_post(write_post("q.md", "---\ndescription: D\ndate: 'October 12, 2020'\n---\n")).date == "2020-10-12T00:00:00"
 
 
 @pytest.mark.parametrize("value", ["2020-13-45", "2020-02-30", "2020-01-01 25:00:00"])
 def test_an_impossible_yaml_date_is_a_note_not_a_failed_post(write_post, value):
     post = read_post(write_post("p.md", f"---\ndescription: D\ndate: {value}\n---\n"))
-    assert post.date is None and any(value in n for n in post.notes)
+    assert post.date is None and any(n.kind is Kind.DATE_UNREADABLE and value in n.message for n in post.notes)
 
 
 @pytest.mark.parametrize("value, iso", [("2020-02-03", "2020-02-03"), ("2018-10-25 10:00:00+00:00", "2018-10-25T10:00:00+00:00"),

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from quotecards.card_warnings import Kind
+
 from dataclasses import replace
 from pathlib import Path
 
@@ -77,7 +79,7 @@ def test_missing_glyph_is_reported_not_silent(seed_post):
     spec = replace(spec, texts={**spec.texts, "quote": "Peace \U00010000\U00010001 now"})
     card = render(spec, None)
     assert card.missing_glyphs == ["\U00010000", "\U00010001"]
-    assert any("U+10000" in w for w in card.warnings)
+    assert any(w.kind is Kind.MISSING_GLYPHS and "U+10000" in w.message for w in card.warnings)
 
 
 def test_fallback_background_is_designed_not_flat():
@@ -93,13 +95,13 @@ def test_cover_crop_fills_the_canvas_from_any_aspect():
 
 
 def test_a_photo_shared_by_posts_is_decoded_once_per_run(tmp_path, monkeypatch, photo_file):
-    from quotecards import cards
+    from quotecards import context
     from quotecards.cards import RenderOptions, render_posts
     from quotecards.fetch import FetchOptions
 
     decoded = []
     real = photo.decode
-    monkeypatch.setattr(cards.photo, "decode", lambda *a, **k: decoded.append(1) or real(*a, **k))
+    monkeypatch.setattr(context.photo, "decode", lambda *a, **k: decoded.append(1) or real(*a, **k))
     posts = []
     for i in range(3):
         path = tmp_path / f"p{i}.md"

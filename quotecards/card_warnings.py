@@ -1,0 +1,37 @@
+"""What a card had to do differently, as types: a kind from a small fixed set, and a sentence.
+
+The build summary counts by kind, the gallery flags by kind, the manifest records both; nothing
+downstream reads the sentence to learn what happened.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Kind(str, Enum):
+    NO_IMAGE = "no image"  # the post names no featured image
+    IMAGE_UNAVAILABLE = "image unavailable"  # it names one that could not be fetched or decoded
+    TEXT_FALLBACK = "text fallback"  # the description quoted, or the title as attribution
+    DATE_UNREADABLE = "date unreadable"
+    SLUG_TAKEN = "slug taken"  # another post of the run had the slug: numbered
+    SHORTENED = "shortened"  # text cut with an ellipsis to fit its box
+    MISSING_GLYPHS = "missing glyphs"  # no face has a character
+    LOW_CONTRAST = "low contrast"
+    DECORATION_LEFT_OUT = "decoration left out"  # a decorative mark did not fit its box
+    ALT_TEXT_LONG = "alt text long"  # longer than some networks show, or cut to what they accept
+
+
+# The kinds the gallery puts a red flag on, with the flag's words.
+FLAGGED = {Kind.IMAGE_UNAVAILABLE: "fallback image", Kind.NO_IMAGE: "no image", Kind.SHORTENED: "shortened",
+           Kind.LOW_CONTRAST: "low contrast", Kind.MISSING_GLYPHS: "missing glyphs"}
+
+
+@dataclass(frozen=True)
+class CardWarning:
+    kind: Kind
+    message: str
+
+    def __str__(self) -> str:
+        return self.message

@@ -1,0 +1,147 @@
+"""What a run sets up once and every card of it shares: one `RunContext` per run, per worker
+process, per preview server, passed down to whatever needs it.
+
+Its parts are bounded, and safe to share between the preview's threads: the layouts are read
+once each (under a lock), the photo cache guards its entries but never holds its lock during a
+download, and the HTTP session's connection pool is thread-safe.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PIL import Image
+
+from . import fetch, photo
+from .config import Brand, SiteConfig
+from .errors import PostError
+from .layout import Layout, find_layout, load_layout
+from .platforms import Platform, expand
+from .post import Post
+
+PHOTO_CACHE_SIZE = 8  # decoded photos a worker keeps: an archive's shared logo or stock picture
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    out_dir: Path
+    platforms: tuple[str, ...] = ("og",)  # preset names, or "all"
+    layout: str | None = None  # the default layout; None: the site config's, else "photo"
+    layout_dirs: tuple[Path, ...] = ()
+    config: SiteConfig = field(default_factory=SiteConfig)
+    fetch: fetch.FetchOptions = field(default_factory=fetch.FetchOptions)
+    strict: bool = False  # an image that cannot be had fails the post instead of falling back
+    max_pixels: int = photo.MAX_PIXELS
+
+
+class Layouts:
+    """Layouts by name, each read and checked once per run, coloured by the site's branding."""
+
+    def __init__(self, options: RenderOptions):
+        self.folders = (*options.layout_dirs, *options.config.layout_dirs)
+        self.colors = options.config.colors
+        self.loaded: dict[str, Layout] = {}
+        self.lock = threading.Lock()
+
+    def get(self, name: str) -> Layout:
+        with self.lock:
+            if name not in self.loaded:
+                self.loaded[name] = load_layout(find_layout(name, self.folders), self.colors)
+            return self.loaded[name]
+
+
+Picture = tuple[Image.Image | None, str | None]  # the decoded photo, or None and why not
+
+
+class PhotoCache:
+    """Decoded photos of the last few distinct images: an archive where many posts share a
+    photo (a logo, a stock picture) decodes it once per run, not once per post.
+
+    The lock guards only the entries, never a download, so one slow image does not hold up
+    the preview's requests for others.
+    """
+
+    def __init__(self, size: int = PHOTO_CACHE_SIZE):
+        self.size = size
+        self.entries: OrderedDict[tuple[str, str, tuple[int, int]], Picture] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, post: Post, ctx: RunContext, platforms: list[Platform]) -> Picture:
+        largest = (max(p.width for p in platforms), max(p.height for p in platforms))
+        ref = post.image or ""
+        folder = "" if "://" in ref else str(post.source.parent.resolve())  # a relative path is the post's
+        key = (folder, ref, largest)
+        with self.lock:
+            if key in self.entries:
+                self.entries.move_to_end(key)
+                return self.entries[key]
+        result = load_picture(post, ctx.options, ctx.session, platforms)
+        with self.lock:
+            self.entries[key] = result
+            if len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+        return result
+
+
+@dataclass
+class RunContext:
+    """The run's settings and the things made from them once: layouts, platforms, the HTTP
+    session, the brand, the photo cache."""
+
+    options: RenderOptions
+    layouts: Layouts
+    platforms: list[Platform]
+    session: fetch.RunSession
+    brand: Brand
+    photos: PhotoCache
+
+    @classmethod
+    def open(cls, options: RenderOptions, photo_cache_size: int = PHOTO_CACHE_SIZE) -> RunContext:
+        return cls(options=options, layouts=Layouts(options), platforms=expand(options.platforms),
+                   session=fetch.open_session(options.fetch), brand=options.config.brand(),
+                   photos=PhotoCache(photo_cache_size))
+
+    def picture(self, post: Post, platforms: list[Platform] | None = None) -> Picture:
+        return self.photos.get(post, self, platforms or self.platforms)
+
+    def close(self) -> None:
+        self.session.close()
+
+    def __enter__(self) -> RunContext:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
+def load_picture(post: Post, options: RenderOptions, session: fetch.RunSession, platforms: list[Platform]) -> Picture:
+    """The decoded photo and None, or None and why not; with --strict a failure is the post's error."""
+    if not post.image:
+        return None, "no featured image"
+    largest = (max(p.width for p in platforms), max(p.height for p in platforms))
+    try:
+        try:
+            fetched = fetch.fetch_image(post.image, post.source.parent, options.fetch, session)
+            return photo.decode(fetched.data, target=largest, max_pixels=options.max_pixels), None
+        except photo.ImageError:
+            if fetched.origin != "cache" or options.fetch.offline:
+                raise
+            # A cached copy that does not decode is dropped and fetched afresh, once.
+            fetch.forget(post.image, session)
+            fetched = fetch.fetch_image(post.image, post.source.parent, options.fetch, session)
+            return photo.decode(fetched.data, target=largest, max_pixels=options.max_pixels), None
+    except (fetch.FetchError, photo.ImageError) as exc:
+        if options.strict:
+            raise PostError(post.source, "featured_image.image", _reason(post.image, exc)) from None
+        return None, f"featured image unavailable: {_reason(post.image, exc)}"
+
+
+def _reason(ref: str, exc: Exception) -> str:
+    text = str(exc)
+    return text if text.startswith(ref) else f"{ref}: {text}"
+
+
+__all__ = ["Layouts", "PhotoCache", "Picture", "RenderOptions", "RunContext", "load_picture"]
