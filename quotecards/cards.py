@@ -16,9 +16,9 @@ from PIL import Image
 from . import export
 from .card_warnings import CardWarning, Kind
 from .context import RenderOptions, RunContext
-from .errors import PostError, QuotecardsError
+from .errors import LayoutError, PostError, QuotecardsError
 from .gallery import gallery_from_manifest
-from .layout import Layout, LayoutError
+from .layout import Layout
 from .plan import CardSpec, plan_card
 from .platforms import Platform
 from .post import Post, read_post
@@ -125,10 +125,10 @@ def _render_posts(paths: list[Path], options: RenderOptions) -> RunResult:
 
 def error_record(path: Path, exc: Exception) -> ErrorRecord:
     """One post's failure as one line naming the file (and the field, where there is one)."""
-    if isinstance(exc, QuotecardsError):
-        return ErrorRecord(str(path), str(exc))
-    if isinstance(exc, LayoutError):
+    if isinstance(exc, LayoutError) and exc.path:  # a broken layout file: which post asked for it, too
         return ErrorRecord(str(path), f"{path}: layout: {exc}")
+    if isinstance(exc, QuotecardsError):
+        return ErrorRecord(str(path), exc.in_file(path))
     if isinstance(exc, (export.ExportError, OSError)):
         return ErrorRecord(str(path), f"{path}: {exc}")
     return ErrorRecord(str(path), f"{path}: internal error: {exc.__class__.__name__}: {exc}")

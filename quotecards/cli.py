@@ -58,16 +58,12 @@ def _image_settings(cache_dir: Path | None, no_cache: bool, offline: bool, image
 @contextmanager
 def user_errors() -> Iterator[None]:
     """The one place a mistake in the user's input becomes `error: …` and exit status 2."""
-    from .config import ConfigError
     from .errors import QuotecardsError
-    from .layout import LayoutError
 
     try:
         yield
-    except (QuotecardsError, LayoutError, ConfigError) as exc:
+    except QuotecardsError as exc:
         _fail(str(exc))
-    except KeyError as exc:  # str() of a KeyError quotes its message
-        _fail(str(exc.args[0]) if exc.args else "KeyError")
     except OSError as exc:
         _fail(f"{exc.filename}: {exc.strerror}" if exc.filename and exc.strerror else str(exc))
 

@@ -25,6 +25,7 @@ from typing import Any
 
 from PIL import Image
 
+from .errors import ConfigError
 from .post import Post
 
 CONFIG_FILE = "quotecards.toml"
@@ -32,8 +33,6 @@ DEFAULT_LAYOUT = "photo"
 DEFAULT_NO_IMAGE_LAYOUT = "brand"
 
 
-class ConfigError(ValueError):
-    """One line: the file, the key, what was expected."""
 
 
 @dataclass(frozen=True)
@@ -67,7 +66,7 @@ class SiteConfig:
             try:
                 logo = _read_logo(self.logo)
             except Exception as exc:  # a broken file is the config's one-line error, whatever broke
-                raise ConfigError(f"{self.path}: logo: cannot read {self.logo} as an image ({exc})") from None
+                raise ConfigError(self.path or "", "logo", f"cannot read {self.logo} as an image ({exc})") from None
         return Brand(site_name=self.site_name, logo=logo)
 
 
@@ -99,17 +98,17 @@ def _read(path: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read: {exc}") from None
+        raise ConfigError(path, "file", f"cannot read: {exc}") from None
 
 
 def load_config(path: Path, data: dict[str, Any], prefix: str = "") -> SiteConfig:
     def fail(key: str, expected: str, got: object) -> None:
-        raise ConfigError(f"{path}: {prefix}{key}: expected {expected}, got {got!r}")
+        raise ConfigError.expecting(path, f"{prefix}{key}", expected, got)
 
     allowed = {"site_name", "logo", "layout", "no_image_layout", "layout_dirs", "colors", "sections"}
     for key in data:
         if key not in allowed:
-            raise ConfigError(f"{path}: {prefix}{key}: unknown key (expected one of {', '.join(sorted(allowed))})")
+            raise ConfigError(path, f"{prefix}{key}", f"unknown key (expected one of {', '.join(sorted(allowed))})")
 
     def text(key: str, default: str) -> str:
         value = data.get(key, default)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from . import fonts
+from .errors import LayoutError
 from .resources import data_dir
 
 Color = tuple[int, int, int, int]
@@ -24,8 +25,6 @@ TEXT_SOURCES = ("quote", "attribution", "title", "citation", "section", "site")
 ORIENTATIONS = ("landscape", "portrait", "square")
 
 
-class LayoutError(ValueError):
-    pass
 
 
 @dataclass(frozen=True)
@@ -129,12 +128,12 @@ def find_layout(name: str, folders: tuple[Path, ...] = ()) -> Path:
     A layout is named, never a path: a name from a post or a web form must not reach other files.
     """
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}", name):
-        raise LayoutError(f"no layout named {name[:64]!r} (a layout name is letters, digits, '-' and '_')")
+        raise LayoutError("", "layout", f"no layout named {name[:64]!r} (a layout name is letters, digits, '-' and '_')")
     for folder in (*folders, data_dir("layouts")):
         candidate = folder / f"{name}.toml"
         if candidate.is_file():
             return candidate
-    raise LayoutError(f"no layout named {name!r} (have: {', '.join(sorted(available(folders)))})")
+    raise LayoutError("", "layout", f"no layout named {name!r} (have: {', '.join(sorted(available(folders)))})")
 
 
 def available(folders: tuple[Path, ...] = ()) -> dict[str, Path]:
@@ -152,7 +151,7 @@ def load_layout(path: Path, colors: dict[str, str] | None = None) -> Layout:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise LayoutError(f"{path}: cannot read layout: {exc}") from None
+        raise LayoutError(path, "file", f"cannot read layout: {exc}") from None
     check = _Checker(path)
     check.keys(data, "", {"name", "description", "colors", "background", "layer", *ORIENTATIONS})
     named = data.get("colors", {})
@@ -200,7 +199,7 @@ def _face(check: _Checker, raw: dict, key: str) -> fonts.Face:
     try:
         return fonts.find_face(family, weight, italic=italic)
     except fonts.FontError as exc:
-        raise LayoutError(f"{check.path}: {key}.font: {exc}") from None
+        raise LayoutError(check.path, f"{key}.font", str(exc)) from None
 
 
 def _layer(check: _Checker, raw: Any, key: str) -> Layer:
@@ -257,19 +256,19 @@ def _layer(check: _Checker, raw: Any, key: str) -> Layer:
 
 
 class _Checker:
-    """Type checks that raise LayoutError("<file>: <key>: expected …, got …")."""
+    """Type checks that raise LayoutError: the file, the key, expected …, got …."""
 
     def __init__(self, path: Path):
         self.path = path
         self.named: dict[str, str] = {}  # colour names the layout (and the site) define
 
     def fail(self, key: str, expected: str, got: object) -> None:
-        raise LayoutError(f"{self.path}: {key}: expected {expected}, got {got!r}")
+        raise LayoutError.expecting(self.path, key, expected, got)
 
     def keys(self, table: dict, prefix: str, allowed: set[str]) -> None:
         for name in table:
             if name not in allowed:
-                raise LayoutError(f"{self.path}: {prefix}{name}: unknown key (expected one of {', '.join(sorted(allowed))})")
+                raise LayoutError(self.path, f"{prefix}{name}", f"unknown key (expected one of {', '.join(sorted(allowed))})")
 
     def table(self, data: dict, key: str) -> dict:
         value = data.get(key)

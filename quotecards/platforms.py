@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .errors import PlatformError
+
 MB = 1024 * 1024
 
 
@@ -74,7 +76,7 @@ def get_platform(name: str) -> Platform:
     try:
         return PLATFORMS[name]
     except KeyError:
-        raise KeyError(f"unknown platform {name!r} (have: {', '.join(PLATFORMS)}, all)") from None
+        raise PlatformError("", "platform", f"unknown platform {name!r} (have: {', '.join(PLATFORMS)}, all)") from None
 
 
 def expand(names: tuple[str, ...] | list[str]) -> list[Platform]:

@@ -30,7 +30,8 @@ from . import export
 from .cards import choose
 from .context import RenderOptions, RunContext
 from .frontmatter_edit import EditError, set_quotecard
-from .layout import LayoutError, available
+from .errors import QuotecardsError
+from .layout import available
 from .plan import plan_card
 from .platforms import PLATFORMS, get_platform
 from .post import MAX_ATTRIBUTION_CHARS, MAX_QUOTE_CHARS, Post, PostError, read_post
@@ -239,8 +240,8 @@ def make_handler(app: Preview, hosts: set[str], loopback_only: bool) -> type[Bas
                     self.json(404, {"error": "not found"})
             except Refused as exc:
                 self.json(403, {"error": str(exc)})
-            except (ValueError, KeyError, PostError, LayoutError, ShapingUnavailable, OSError) as exc:
-                self.json(400, {"error": str(exc).strip("'\"")})
+            except (ValueError, QuotecardsError, ShapingUnavailable, OSError) as exc:
+                self.json(400, {"error": str(exc)})
             except Exception as exc:  # the page shows a message; never a traceback
                 self.json(500, {"error": f"could not render: {exc.__class__.__name__}: {exc}"})
 
@@ -262,7 +263,7 @@ def make_handler(app: Preview, hosts: set[str], loopback_only: bool) -> type[Bas
                 self.json(200, {"saved": app.save(body)})
             except Refused as exc:
                 self.json(403, {"error": str(exc)})
-            except (ValueError, PostError, EditError, OSError) as exc:
+            except (ValueError, QuotecardsError, EditError, OSError) as exc:
                 self.json(400, {"error": str(exc)})
             except Exception as exc:
                 self.json(500, {"error": f"could not save: {exc.__class__.__name__}: {exc}"})

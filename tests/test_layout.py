@@ -49,3 +49,25 @@ def test_user_layout_folder_comes_first(tmp_path):
 def test_unknown_layout_name():
     with pytest.raises(LayoutError, match="no layout named 'nope'"):
         find_layout("nope")
+
+
+def test_every_user_error_is_one_type_with_its_parts(tmp_path):
+    from quotecards.config import ConfigError, find_config
+    from quotecards.errors import PlatformError, QuotecardsError
+    from quotecards.platforms import get_platform
+
+    path = tmp_path / "broken.toml"
+    path.write_text(GOOD.replace("min_contrast = 4.5", 'min_contrast = "high"', 1))
+    with pytest.raises(LayoutError) as caught:
+        load_layout(path)
+    error = caught.value
+    assert isinstance(error, QuotecardsError)
+    assert (error.path, error.field, error.expected, error.got) == (str(path), "background.min_contrast",
+                                                                    "a number from 1 to 21", "high")
+    with pytest.raises(PlatformError) as caught:
+        get_platform("nope")
+    assert str(caught.value).startswith("platform: unknown platform 'nope' (have: og, ")  # no KeyError quoting
+    (tmp_path / "quotecards.toml").write_text("site_name = 3\n")
+    with pytest.raises(ConfigError) as caught:
+        find_config(tmp_path)
+    assert isinstance(caught.value, QuotecardsError) and caught.value.field == "site_name"
