@@ -24,9 +24,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from . import __version__, export, workers
+from . import __version__, export, manifest, workers
 from .gallery import gallery_from_manifest
-from .cards import ErrorRecord, error_record, render_post
+from .cards import CardRecord, ErrorRecord, error_record, render_post
 from .context import Layouts, RenderOptions, RunContext
 from .platforms import Platform, expand
 from .post import Post, PostError, read_post
@@ -48,6 +48,7 @@ class BuildOptions:
 
 @dataclass
 class Summary:
+    cards: list[CardRecord] = field(default_factory=list)  # every card of the archive (this shard), made or reused
     made: int = 0  # cards rendered this run
     reused: int = 0  # cards kept from an earlier run
     failed: list[ErrorRecord] = field(default_factory=list)
@@ -238,7 +239,8 @@ def _build(content_dir: Path, options: BuildOptions, progress: Callable[[int, in
     for key in errors:
         posts.pop(key, None)
     summary.failed = [ErrorRecord(k, v) for k, v in sorted(errors.items())]
-    written = all((state_dir / name).is_file() for name in (STATE_FILE, "manifest.json", "index.html"))
+    summary.cards = [CardRecord.from_json(c) for key in sorted(posts) for c in posts[key].get("cards", [])]
+    written = all((state_dir / name).is_file() for name in (STATE_FILE, manifest.FILE, "index.html"))
     if dirty or errors != previous_errors or not written:
         _checkpoint(state_dir, state, errors)
         gallery_from_manifest(state_dir, out)
@@ -314,8 +316,7 @@ def _read_state(path: Path) -> dict[str, Any]:
 def _checkpoint(folder: Path, state: dict[str, Any], errors: dict[str, str]) -> None:
     """State and manifest, each written whole to a temporary file and renamed into place."""
     cards = [c for key in sorted(state["posts"]) for c in state["posts"][key].get("cards", [])]
-    manifest = {"cards": cards, "errors": [{"post": k, "error": v} for k, v in sorted(errors.items())]}
-    export.write_atomic(folder / "manifest.json", (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode())
+    manifest.write(folder, cards, [{"post": k, "error": v} for k, v in sorted(errors.items())])
     # The errors go into the state as well, so that the next run can tell whether they changed.
     export.write_atomic(folder / STATE_FILE, json.dumps({**state, "errors": errors}).encode())
 

@@ -7,13 +7,13 @@ run goes on with the next.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any, Callable
 
 from PIL import Image
 
-from . import export
+from . import export, manifest
 from .card_warnings import CardWarning, Kind
 from .context import RenderOptions, RunContext
 from .errors import LayoutError, PostError, QuotecardsError
@@ -69,10 +69,24 @@ class CardRecord:
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> CardRecord:
+        """A record as a manifest or a build's state holds it; keys an older version did not write get defaults."""
+        known = {f.name: f for f in fields(cls)}
+        values = {name: data[name] for name in known if name in data}
+        values.setdefault("warning_kinds", [])
+        return cls(**{name: values.get(name, _DEFAULTS.get(name)) for name in known})  # type: ignore[arg-type]
+
     def add_warning(self, warning: CardWarning, first: bool = False) -> None:
         at = 0 if first else len(self.warnings)
         self.warnings.insert(at, warning.message)
         self.warning_kinds.insert(at, warning.kind.value)
+
+
+# What a record from an older version lacks stands for "not known".
+_DEFAULTS: dict[str, Any] = {"lines": [], "warnings": [], "warning_kinds": [], "attribution_lines": [],
+                             "missing_glyphs": [], "fonts_used": [], "overflow": False, "focus_source": "",
+                             "layout_source": "", "sha256": "", "title": "", "alt": "", "encode": "", "image": ""}
 
 
 @dataclass
@@ -173,8 +187,8 @@ def render_post(post: Post, ctx: RunContext, slug: str | None = None) -> list[Ca
             card = render(spec, chosen.picture)
         except ShapingUnavailable as exc:
             raise PostError(post.source, FIELDS.get(exc.source, exc.source), str(exc)) from None
-        encoded = export.encode_png(card.image, platform.max_bytes)
-        relative = f"{platform.name}/{spec.slug}.png"
+        encoded = export.encode(card.image, platform.max_bytes)
+        relative = f"{platform.name}/{spec.slug}.{encoded.extension}"
         export.write_atomic(ctx.options.out_dir / relative, encoded.data)
         records.append(_record(post, spec, chosen, card, encoded, relative))
     return records
@@ -204,7 +218,7 @@ def _record(post: Post, spec: CardSpec, chosen: Chosen, card: Rendered, encoded:
         attribution_lines=attribution.lines_as_set if attribution else [],
         image=card.background,
         contrast=card.contrast,
-        encode=encoded.encode,
+        encode=encoded.how,
         missing_glyphs=card.missing_glyphs,
         fonts_used=list(dict.fromkeys(f.label for b in card.blocks.values() for f in b.faces_used)),
         text_box=_xywh(card.text_boxes["quote"]) if "quote" in card.text_boxes else None,
@@ -256,4 +270,4 @@ def _unique(slug: str, used: set[str]) -> tuple[str, CardWarning | None]:
 
 def write_manifest(out_dir: Path, cards: list[CardRecord], errors: list[ErrorRecord]) -> Path:
     """DIR/manifest.json for a `render` run, keeping earlier runs' records of cards it did not touch."""
-    return export.write_manifest(out_dir, [c.to_json() for c in cards], [e.to_json() for e in errors])
+    return manifest.merge(out_dir, [c.to_json() for c in cards], [e.to_json() for e in errors])

@@ -1,4 +1,9 @@
-"""PNG encoding within a byte limit, atomic writes, and the run's manifest.json."""
+"""Encoding a card within a byte limit, and writing files atomically.
+
+`encode` is the one place that knows the formats: their extension, their media type, how far
+each may go to meet a byte limit. Everything downstream (file names, the preview's answers,
+front-matter entries) takes those from the `Encoded` it returns.
+"""
 
 from __future__ import annotations
 
@@ -22,12 +27,39 @@ class ExportError(Exception):
 
 
 @dataclass(frozen=True)
+class Format:
+    name: str
+    extension: str
+    mime: str
+
+
+FORMATS = {"png": Format("png", "png", "image/png")}
+EXTENSIONS = tuple(f.extension for f in FORMATS.values())
+
+
+@dataclass(frozen=True)
 class Encoded:
     data: bytes
-    encode: str  # what was done, for the manifest: "png fast", "png palette 256", …
+    how: str  # what was done, for the manifest: "png fast", "png palette 256", …
+    format: Format = FORMATS["png"]
+
+    @property
+    def extension(self) -> str:
+        return self.format.extension
+
+    @property
+    def mime(self) -> str:
+        return self.format.mime
 
 
-def encode_png(image: Image.Image, max_bytes: int) -> Encoded:
+def encode(image: Image.Image, max_bytes: int, format: str = "png") -> Encoded:  # noqa: A002
+    """`image` in `format`, at most `max_bytes` long, or ExportError."""
+    if format not in FORMATS:
+        raise ExportError(f"unknown format {format!r} (have: {', '.join(FORMATS)})")
+    return _encode_png(image, max_bytes)
+
+
+def _encode_png(image: Image.Image, max_bytes: int) -> Encoded:
     """Fast lossless first; more compression, then fewer colours, only as far as the limit needs."""
     # quotecards.png filters rows with numpy and deflates with zlib-ng: about 2.5x faster than
     # Pillow's fastest strategy of the same size (its scalar filter loop dominates) and, on
@@ -108,20 +140,6 @@ def _umask() -> int:
     except OSError:
         pass
     return 0o022
-
-
-def write_manifest(out_dir: Path, cards: list[dict[str, Any]], errors: list[dict[str, Any]]) -> Path:
-    """Write DIR/manifest.json, keeping earlier runs' records of cards this run did not touch."""
-    path = out_dir / "manifest.json"
-    touched_posts = {c["post"] for c in cards} | {e["post"] for e in errors}
-    touched_paths = {c["path"] for c in cards}
-    old = read_json_object(path)
-    kept_cards = [c for c in old.get("cards", []) if isinstance(c, dict) and c.get("post") not in touched_posts
-                  and c.get("path") not in touched_paths and (out_dir / str(c.get("path"))).is_file()]
-    kept_errors = [e for e in old.get("errors", []) if isinstance(e, dict) and e.get("post") not in touched_posts]
-    manifest = {"cards": kept_cards + cards, "errors": kept_errors + errors}
-    write_atomic(path, (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
-    return path
 
 
 def read_json_object(path: Path) -> dict[str, Any]:

@@ -34,9 +34,11 @@ class EditError(Exception):
 
 def set_image(path: Path, url: str) -> str:
     """Make `url` the post's only `images:` entry. Returns "added", "updated", "kept" or "own"."""
+    card = re.compile(rf"^[a-z-]+/[^/]+\.({'|'.join(export.EXTENSIONS)})(\?v=[0-9a-f]+)?$")
+
     def ours(value: Any) -> bool:
         return (isinstance(value, list) and len(value) == 1 and isinstance(value[0], str)
-                and bool(re.match(r"^[a-z-]+/[^/]+\.png(\?v=[0-9a-f]+)?$", value[0])))
+                and bool(card.match(value[0])))
     return _set(path, "images", [url], ours)
 
 

@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from . import export
+from . import export, manifest
 from .card_warnings import FLAGGED, Kind
 
 # Warning text → the flag shown on the card.
@@ -118,5 +118,5 @@ def write_gallery(folder: Path, cards: list[dict[str, Any]], errors: list[dict[s
 
 
 def gallery_from_manifest(folder: Path, images_dir: Path | None = None) -> Path:
-    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    return write_gallery(folder, manifest.get("cards", []), manifest.get("errors", []), images_dir)
+    records = manifest.read(folder)
+    return write_gallery(folder, records["cards"], records["errors"], images_dir)

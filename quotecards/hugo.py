@@ -55,19 +55,17 @@ def hugo_build(site: Path, options: BuildOptions, front_matter: bool = False, pr
     content = site / "content"
     render = replace(options.render, out_dir=site / "static")
     summary = build(content, replace(options, render=render), progress, state_dir=site / ".quotecards")
-    manifest = json.loads((site / ".quotecards" / "manifest.json").read_text(encoding="utf-8"))
     first_platform = render.platforms[0] if render.platforms[0] != "all" else "og"
     pages: dict[str, dict[str, object]] = {}
-    for card in manifest["cards"]:
-        if card["platform"] != first_platform:
+    for card in summary.cards:
+        if card.platform != first_platform:
             continue
         # The hash was taken when the card was encoded: no need to read 10,000 PNGs back per run.
-        digest = card.get("sha256") or hashlib.sha256((site / "static" / card["path"]).read_bytes()).hexdigest()
-        version = digest[:10]
+        digest = card.sha256 or hashlib.sha256((site / "static" / card.path).read_bytes()).hexdigest()
         # The path as found below content/, not resolved: a linked post is a page where its link is.
-        page = Path(card["post"]).relative_to(content).as_posix()
-        pages[page] = {"image": f"{card['path']}?v={version}", "width": card["width"], "height": card["height"],
-                       "alt": card["alt"]}
+        page = Path(card.post).relative_to(content).as_posix()
+        pages[page] = {"image": f"{card.path}?v={digest[:10]}", "width": card.width, "height": card.height,
+                       "alt": card.alt}
     data = (json.dumps(pages, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
     export.write_atomic(site / "assets" / "quotecards.json", data)
     partial = site / "layouts" / "partials" / "quotecards.html"

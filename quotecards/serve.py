@@ -126,7 +126,7 @@ class Preview:
         if name not in available(self.ctx.layouts.folders):
             raise ValueError(f"no layout named {name[:40]!r}")
 
-    def render_png(self, params: dict[str, str]) -> tuple[bytes, dict[str, Any]]:
+    def render_card(self, params: dict[str, str]) -> tuple[export.Encoded, dict[str, Any]]:
         post = self.post_for(params)
         name = params.get("platform", "og") or "og"
         if name not in PLATFORMS:
@@ -134,11 +134,11 @@ class Preview:
         platform = get_platform(name)
         chosen = choose(post, self.ctx)
         card = render(plan_card(post, chosen.layout, platform, brand=self.ctx.brand), chosen.picture)
-        encoded = export.encode_png(card.image, platform.max_bytes)
+        encoded = export.encode(card.image, platform.max_bytes)
         warnings = ([chosen.warning] if chosen.warning else []) + card.warnings
         info = {"layout": chosen.layout.name, "warnings": [w.message for w in warnings],
                 "focus": card.focus, "contrast": card.contrast}
-        return encoded.data, info
+        return encoded, info
 
     def photo_jpeg(self, params: dict[str, str]) -> bytes:
         post = self.post_for({**params, "quote": params.get("quote") or "x"})
@@ -229,11 +229,11 @@ def make_handler(app: Preview, hosts: set[str], loopback_only: bool) -> type[Bas
                 elif url.path == "/choices":
                     self.json(200, {"layouts": sorted(available(app.ctx.layouts.folders)), "platforms": list(PLATFORMS)})
                 elif url.path == "/render":
-                    data, info = app.render_png(params)
+                    encoded, info = app.render_card(params)
                     extra = [("X-Card-Info", json.dumps(info, ensure_ascii=True))]
                     if params.get("download"):
-                        extra.append(("Content-Disposition", 'attachment; filename="card.png"'))
-                    self.send(200, data, "image/png", extra)
+                        extra.append(("Content-Disposition", f'attachment; filename="card.{encoded.extension}"'))
+                    self.send(200, encoded.data, encoded.mime, extra)
                 elif url.path == "/photo":
                     self.send(200, app.photo_jpeg(params), "image/jpeg")
                 else:

@@ -209,3 +209,13 @@ def test_prune_in_one_shard_spares_the_other_shards_cards(tmp_path):
     before = sorted((tmp_path / "out" / "og").glob("*.png"))
     summary = build(content, options(tmp_path, shard=(1, 2), prune=True))
     assert summary.pruned == 0 and sorted((tmp_path / "out" / "og").glob("*.png")) == before
+
+
+def test_the_build_returns_every_card_as_a_typed_record(tmp_path):
+    content = archive(tmp_path)
+    first = build(content, options(tmp_path))
+    again = build(content, options(tmp_path))  # all reused: the records come from the state
+    on_disk = json.loads((tmp_path / "out" / "manifest.json").read_text())["cards"]
+    for summary in (first, again):
+        assert [c.to_json() for c in summary.cards] == on_disk
+    assert again.made == 0 and all(c.warning_kinds == [] and c.sha256 for c in again.cards)

@@ -40,7 +40,7 @@ def test_every_layout_on_every_platform(name, platform, post):
     brand = Brand(site_name="The Daily Example")
     card = render(plan_card(post, layout, platform, brand=brand), ROCKET)
     assert card.image.size == (platform.width, platform.height)
-    encoded = export.encode_png(card.image, platform.max_bytes)
+    encoded = export.encode(card.image, platform.max_bytes)
     assert len(encoded.data) <= platform.max_bytes
     assert card.missing_glyphs == [] and card.contrast >= 4.5
     # All text, quote marks included, inside the platform's safe area.
@@ -59,10 +59,10 @@ def test_bluesky_cards_fit_its_one_megabyte_limit_by_falling_back_only_as_far_as
     busy = Image.effect_noise((1200, 630), 90).convert("RGB")
     layout = load_layout(available()["photo"])
     card = render(plan_card(LONG, layout, PLATFORMS["bluesky"]), busy)
-    encoded = export.encode_png(card.image, PLATFORMS["bluesky"].max_bytes)
+    encoded = export.encode(card.image, PLATFORMS["bluesky"].max_bytes)
     assert len(encoded.data) <= 1_000_000
-    assert encoded.encode.startswith("png palette") or encoded.encode == "png level 9"
-    assert export.encode_png(card.image, PLATFORMS["og"].max_bytes).encode == "png fast"
+    assert encoded.how.startswith("png palette") or encoded.how == "png level 9"
+    assert export.encode(card.image, PLATFORMS["og"].max_bytes).how == "png fast"
 
 
 def test_platform_all_expands_to_every_preset_once():

@@ -21,8 +21,8 @@ def test_fast_encoding_is_lossless_and_about_as_small_as_pillows_default():
     picture = photo.decode((ROOT / "samples/images/rocket.jpg").read_bytes())
     card = render(plan_card(read_post(ROOT / "samples/posts/launch-day.md"), load_layout(find_layout("photo")),
                             PLATFORMS["og"]), picture).image
-    encoded = export.encode_png(card, PLATFORMS["og"].max_bytes)
-    assert encoded.encode == "png fast"
+    encoded = export.encode(card, PLATFORMS["og"].max_bytes)
+    assert encoded.how == "png fast"
     with Image.open(io.BytesIO(encoded.data)) as back:
         assert ImageChops.difference(back.convert("RGB"), card).getbbox() is None
     default = io.BytesIO()
@@ -32,9 +32,9 @@ def test_fast_encoding_is_lossless_and_about_as_small_as_pillows_default():
 
 def test_a_tight_limit_falls_back_to_a_palette(tmp_path):
     noise = Image.effect_noise((400, 300), 60).convert("RGB")
-    lossless = export.encode_png(noise, 10_000_000)
-    tight = export.encode_png(noise, len(lossless.data) // 3)
-    assert tight.encode.startswith("png palette") and len(tight.data) <= len(lossless.data) // 3
+    lossless = export.encode(noise, 10_000_000)
+    tight = export.encode(noise, len(lossless.data) // 3)
+    assert tight.how.startswith("png palette") and len(tight.data) <= len(lossless.data) // 3
 
 
 def test_write_atomic_leaves_no_temporary_file(tmp_path):

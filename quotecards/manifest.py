@@ -1,0 +1,41 @@
+"""DIR/manifest.json: every card in a folder and every post that failed, in one file.
+
+`write` is the only writer: a `render` run merges its records into what the folder had
+(`merge`), a build writes its whole state at each checkpoint. Written whole and renamed into
+place, so a reader never sees half of one.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from . import export
+
+FILE = "manifest.json"
+
+
+def write(folder: Path, cards: list[dict[str, Any]], errors: list[dict[str, Any]]) -> Path:
+    path = folder / FILE
+    data = {"cards": cards, "errors": errors}
+    export.write_atomic(path, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+    return path
+
+
+def merge(folder: Path, cards: list[dict[str, Any]], errors: list[dict[str, Any]]) -> Path:
+    """Write this run's records, keeping earlier runs' records of posts it did not touch (whose card is still there)."""
+    touched_posts = {c["post"] for c in cards} | {e["post"] for e in errors}
+    touched_paths = {c["path"] for c in cards}
+    old = read(folder)
+    kept_cards = [c for c in old["cards"] if isinstance(c, dict) and c.get("post") not in touched_posts
+                  and c.get("path") not in touched_paths and (folder / str(c.get("path"))).is_file()]
+    kept_errors = [e for e in old["errors"] if isinstance(e, dict) and e.get("post") not in touched_posts]
+    return write(folder, kept_cards + cards, kept_errors + errors)
+
+
+def read(folder: Path) -> dict[str, list[Any]]:
+    """The folder's manifest; empty lists where it has none or it cannot be read."""
+    data = export.read_json_object(folder / FILE)
+    cards, errors = data.get("cards"), data.get("errors")
+    return {"cards": cards if isinstance(cards, list) else [], "errors": errors if isinstance(errors, list) else []}
