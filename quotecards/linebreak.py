@@ -8,7 +8,7 @@ maintained with Unicode itself; ours would not be.
 
 from __future__ import annotations
 
-import functools
+import threading
 
 import icu
 
@@ -22,11 +22,25 @@ def _utf16_to_index(text: str) -> dict[int, int]:
     return table
 
 
-@functools.lru_cache(maxsize=16)
-def _line_iterator(lang: str) -> icu.BreakIterator:
-    # Built once per language (rule compilation is slow); setText resets it, and cards are
-    # rendered one at a time per process, so sharing it is safe.
-    return icu.BreakIterator.createLineInstance(icu.Locale(lang or "en"))
+class _Iterators(threading.local):
+    """ICU line iterators by language, one set per thread.
+
+    An iterator is built once per language (rule compilation is slow) and is stateful: setText
+    and the walk over it must not interleave with another thread's, as they would in the live
+    preview, which renders on several threads at once.
+    """
+
+    def __init__(self) -> None:
+        self.by_lang: dict[str, icu.BreakIterator] = {}
+
+    def get(self, lang: str) -> icu.BreakIterator:
+        iterator = self.by_lang.get(lang)
+        if iterator is None:
+            iterator = self.by_lang[lang] = icu.BreakIterator.createLineInstance(icu.Locale(lang or "en"))
+        return iterator
+
+
+_iterators = _Iterators()
 
 
 def locale_for(text: str, lang: str = "") -> str:
@@ -49,7 +63,7 @@ def locale_for(text: str, lang: str = "") -> str:
 
 def segments(text: str, lang: str = "") -> list[str]:
     """`text` cut at every line-break opportunity; each piece keeps its trailing spaces."""
-    pieces = _split(text, _line_iterator(lang.replace("-", "_")))
+    pieces = _split(text, _iterators.get(lang.replace("-", "_")))
     if "lw=keepall" in lang:
         pieces = _keep_all(pieces)
     return pieces
