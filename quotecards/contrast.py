@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 from PIL import Image, ImageStat
 
@@ -97,8 +98,14 @@ def worst_contrast(region: Image.Image, text: Color, percentile: float = 0.9) ->
     return _contrast(text, _percentile_color(region, text, percentile))
 
 
+# The extra veil grows in steps of 5 % and stops at 95 %: past that the photo is gone, and a
+# card that still fails says so rather than turn into a black rectangle.
+SCRIM_STEP = 0.05
+SCRIM_MAX = 0.95
+
+
 def scrim_needed(region: Image.Image, text: Color, scrim: Color, target: float) -> tuple[float, float]:
-    """The least extra scrim opacity (in steps of 5 %) that lifts contrast to `target`.
+    """The least extra scrim opacity (in steps of SCRIM_STEP) that lifts contrast to `target`.
 
     Returns (opacity, contrast reached). Stops at the first step that is enough, so bright
     photos are not darkened more than readability needs. The near-worst colour is found once
@@ -109,10 +116,31 @@ def scrim_needed(region: Image.Image, text: Color, scrim: Color, target: float) 
     reached = _contrast(text, color)
     if reached >= target:
         return 0.0, reached
-    for step in range(1, 20):
-        a = step * 0.05
+    for step in range(1, round(SCRIM_MAX / SCRIM_STEP) + 1):
+        a = step * SCRIM_STEP
         veiled = tuple(c * (1 - a) + s * a for c, s in zip(color, scrim[:3]))
         reached = _contrast(text, veiled)
         if reached >= target:
             return a, reached
-    return 0.95, reached
+    return SCRIM_MAX, reached
+
+
+def veil_until_readable(base: Image.Image, canvas: Image.Image, worst: float | None, start: float, target: float,
+                        scrim: Color, paint: Callable[[Image.Image], Image.Image],
+                        worst_of: Callable[[Image.Image], float | None]) -> tuple[Image.Image, float | None]:
+    """`canvas` (the backdrop painted over `base`) with the background veiled by the least extra
+    scrim that brings the text to `target`, from the estimate `start` up in steps, and the worst
+    contrast reached (`worst` as measured when no veil is needed).
+
+    Only the background is veiled (colour fields and logos keep their colours): `paint` puts
+    them back on each try. The estimate works on the near-worst colour alone; measuring the
+    veiled canvas decides.
+    """
+    extra = start
+    while extra > 0:
+        canvas = paint(Image.blend(base, Image.new("RGB", base.size, scrim[:3]), extra))
+        worst = worst_of(canvas)
+        if worst is None or worst >= target or extra >= SCRIM_MAX:
+            break
+        extra = min(SCRIM_MAX, extra + SCRIM_STEP)
+    return canvas, worst

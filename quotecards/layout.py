@@ -14,10 +14,11 @@ import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar, Literal
 
 from . import fonts
 from .errors import LayoutError
+from .geometry import PixelBox
 from .resources import data_dir
 
 Color = tuple[int, int, int, int]
@@ -36,14 +37,10 @@ class Box:
     right: float
     bottom: float
 
-    def to_pixels(self, width: int, height: int) -> tuple[int, int, int, int]:
-        return (round(self.left * width), round(self.top * height), round(self.right * width), round(self.bottom * height))
-
-    def within(self, area: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
-        """The box in px inside `area` (left, top, right, bottom px)."""
-        x0, y0, x1, y1 = area
-        w, h = x1 - x0, y1 - y0
-        return (x0 + round(self.left * w), y0 + round(self.top * h), x0 + round(self.right * w), y0 + round(self.bottom * h))
+    def within(self, area: PixelBox) -> PixelBox:
+        """The box in px inside `area`."""
+        return PixelBox(area.left + round(self.left * area.width), area.top + round(self.top * area.height),
+                        area.left + round(self.right * area.width), area.top + round(self.bottom * area.height))
 
 
 @dataclass(frozen=True)
@@ -55,6 +52,10 @@ class Background:
     min_contrast: float
 
 
+Align = Literal["start", "center"]  # start: left, or right in a right-to-left text
+VAlign = Literal["top", "center", "bottom"]
+
+
 @dataclass(frozen=True)
 class TextLayer:
     source: str  # which text of the post: quote, attribution, ...
@@ -63,12 +64,48 @@ class TextLayer:
     size: tuple[float, float]  # min, max: fractions of the canvas's shorter side
     line_height: float
     color: Color
-    valign: str
+    valign: VAlign
     hang_quotes: bool
     max_lines: int | None
-    align: str = "start"  # "start" (left, or right in a right-to-left text) or "center"
+    align: Align = "start"
     literal: str = ""  # fixed text (a large decorative quote mark) instead of the post's
     bleed: bool = False  # placed on the whole canvas, not the platform's safe area
+
+    kind: ClassVar[str] = "text"
+
+    @classmethod
+    def from_table(cls, check: _Checker, raw: dict[str, Any], key: str, bleed: bool) -> TextLayer:
+        check.keys(raw, f"{key}.", {"kind", "text", "literal", "box", "font", "weight", "italic", "size",
+                                    "line_height", "color", "valign", "align", "hang_quotes", "max_lines", "bleed"})
+        literal = raw.get("literal", "")
+        if literal:
+            check.string(literal, f"{key}.literal")
+            source = f"literal:{literal}"
+        else:
+            source = raw.get("text")
+            if source not in TEXT_SOURCES:
+                check.fail(f"{key}.text", "one of " + ", ".join(TEXT_SOURCES) + " (or a literal)", source)
+        face = _face(check, raw, key)
+        size = check.list_of(raw, f"{key}.size", 2, check.fraction)
+        if size[0] > size[1] or size[0] <= 0:
+            check.fail(f"{key}.size", "[min, max] with 0 < min <= max", size)
+        max_lines = raw.get("max_lines")
+        if max_lines is not None and (not isinstance(max_lines, int) or isinstance(max_lines, bool) or max_lines < 1):
+            check.fail(f"{key}.max_lines", "a whole number of at least 1", max_lines)
+        return cls(
+            source=str(source),
+            box=check.box(raw.get("box"), f"{key}.box"),
+            face=face,
+            size=(size[0], size[1]),
+            line_height=check.number(raw.get("line_height", 1.2), f"{key}.line_height", 0.6, 3.0),
+            color=check.color(raw.get("color", "#ffffff"), f"{key}.color"),
+            valign=check.choice(raw.get("valign", "top"), f"{key}.valign", ("top", "center", "bottom")),  # type: ignore[arg-type]
+            hang_quotes=check.boolean(raw.get("hang_quotes", False), f"{key}.hang_quotes"),
+            max_lines=max_lines,
+            align=check.choice(raw.get("align", "start"), f"{key}.align", ("start", "center")),  # type: ignore[arg-type]
+            literal=literal,
+            bleed=bleed,
+        )
 
 
 @dataclass(frozen=True)
@@ -76,6 +113,14 @@ class RectLayer:
     box: Box
     color: Color
     bleed: bool = False
+
+    kind: ClassVar[str] = "rect"
+
+    @classmethod
+    def from_table(cls, check: _Checker, raw: dict[str, Any], key: str, bleed: bool) -> RectLayer:
+        check.keys(raw, f"{key}.", {"kind", "box", "color", "bleed"})
+        return cls(box=check.box(raw.get("box"), f"{key}.box"), color=check.color(raw.get("color"), f"{key}.color"),
+                   bleed=bleed)
 
 
 @dataclass(frozen=True)
@@ -85,6 +130,13 @@ class PhotoLayer:
     box: Box
     bleed: bool = False
 
+    kind: ClassVar[str] = "photo"
+
+    @classmethod
+    def from_table(cls, check: _Checker, raw: dict[str, Any], key: str, bleed: bool) -> PhotoLayer:
+        check.keys(raw, f"{key}.", {"kind", "box", "bleed"})
+        return cls(box=check.box(raw.get("box"), f"{key}.box"), bleed=bleed)
+
 
 @dataclass(frozen=True)
 class BrandLayer:
@@ -93,11 +145,25 @@ class BrandLayer:
     box: Box
     face: fonts.Face
     color: Color
-    align: str = "start"
+    align: Align = "start"
     bleed: bool = False
+
+    kind: ClassVar[str] = "brand"
+
+    @classmethod
+    def from_table(cls, check: _Checker, raw: dict[str, Any], key: str, bleed: bool) -> BrandLayer:
+        check.keys(raw, f"{key}.", {"kind", "box", "font", "weight", "italic", "color", "align", "bleed"})
+        return cls(box=check.box(raw.get("box"), f"{key}.box"), face=_face(check, raw, key),
+                   color=check.color(raw.get("color", "#ffffff"), f"{key}.color"),
+                   align=check.choice(raw.get("align", "start"), f"{key}.align", ("start", "center")),  # type: ignore[arg-type]
+                   bleed=bleed)
 
 
 Layer = TextLayer | RectLayer | PhotoLayer | BrandLayer
+# A layout file's `kind = "…"` → its layer type. A new kind of layer is a class with `kind` and
+# `from_table`, added here, and its painter in render.PAINTERS.
+LAYER_KINDS: dict[str, type[TextLayer] | type[RectLayer] | type[PhotoLayer] | type[BrandLayer]] = {
+    cls.kind: cls for cls in (TextLayer, RectLayer, PhotoLayer, BrandLayer)}
 
 
 @dataclass(frozen=True)
@@ -205,54 +271,11 @@ def _face(check: _Checker, raw: dict, key: str) -> fonts.Face:
 def _layer(check: _Checker, raw: Any, key: str) -> Layer:
     if not isinstance(raw, dict):
         check.fail(key, "a table", raw)
-    kind = raw.get("kind")
-    bleed = check.boolean(raw.get("bleed", False), f"{key}.bleed")
-    if kind == "rect":
-        check.keys(raw, f"{key}.", {"kind", "box", "color", "bleed"})
-        return RectLayer(box=check.box(raw.get("box"), f"{key}.box"),
-                         color=check.color(raw.get("color"), f"{key}.color"), bleed=bleed)
-    if kind == "photo":
-        check.keys(raw, f"{key}.", {"kind", "box", "bleed"})
-        return PhotoLayer(box=check.box(raw.get("box"), f"{key}.box"), bleed=bleed)
-    if kind == "brand":
-        check.keys(raw, f"{key}.", {"kind", "box", "font", "weight", "italic", "color", "align", "bleed"})
-        return BrandLayer(box=check.box(raw.get("box"), f"{key}.box"), face=_face(check, raw, key),
-                          color=check.color(raw.get("color", "#ffffff"), f"{key}.color"),
-                          align=check.choice(raw.get("align", "start"), f"{key}.align", ("start", "center")),
-                          bleed=bleed)
-    if kind != "text":
-        check.fail(f"{key}.kind", '"text", "rect", "photo" or "brand"', kind)
-    check.keys(raw, f"{key}.", {"kind", "text", "literal", "box", "font", "weight", "italic", "size", "line_height",
-                                "color", "valign", "align", "hang_quotes", "max_lines", "bleed"})
-    literal = raw.get("literal", "")
-    if literal:
-        check.string(literal, f"{key}.literal")
-        source = f"literal:{literal}"
-    else:
-        source = raw.get("text")
-        if source not in TEXT_SOURCES:
-            check.fail(f"{key}.text", "one of " + ", ".join(TEXT_SOURCES) + " (or a literal)", source)
-    face = _face(check, raw, key)
-    size = check.list_of(raw, f"{key}.size", 2, check.fraction)
-    if size[0] > size[1] or size[0] <= 0:
-        check.fail(f"{key}.size", "[min, max] with 0 < min <= max", size)
-    max_lines = raw.get("max_lines")
-    if max_lines is not None and (not isinstance(max_lines, int) or isinstance(max_lines, bool) or max_lines < 1):
-        check.fail(f"{key}.max_lines", "a whole number of at least 1", max_lines)
-    return TextLayer(
-        source=source,
-        box=check.box(raw.get("box"), f"{key}.box"),
-        face=face,
-        size=(size[0], size[1]),
-        line_height=check.number(raw.get("line_height", 1.2), f"{key}.line_height", 0.6, 3.0),
-        color=check.color(raw.get("color", "#ffffff"), f"{key}.color"),
-        valign=check.choice(raw.get("valign", "top"), f"{key}.valign", ("top", "center", "bottom")),
-        hang_quotes=check.boolean(raw.get("hang_quotes", False), f"{key}.hang_quotes"),
-        max_lines=max_lines,
-        align=check.choice(raw.get("align", "start"), f"{key}.align", ("start", "center")),
-        literal=literal,
-        bleed=bleed,
-    )
+    kind = LAYER_KINDS.get(raw.get("kind"))  # type: ignore[arg-type]
+    if kind is None:
+        names = [f'"{k}"' for k in LAYER_KINDS]
+        check.fail(f"{key}.kind", ", ".join(names[:-1]) + " or " + names[-1], raw.get("kind"))
+    return kind.from_table(check, raw, key, check.boolean(raw.get("bleed", False), f"{key}.bleed"))  # type: ignore[union-attr]
 
 
 class _Checker:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .errors import PlatformError
+from .geometry import PixelBox
 
 MB = 1024 * 1024
 
@@ -28,10 +29,10 @@ class Platform:
         return (self.width, self.height)
 
     @property
-    def safe_box(self) -> tuple[int, int, int, int]:
-        """The part of the canvas layers are placed in: left, top, right, bottom, px."""
+    def safe_box(self) -> PixelBox:
+        """The part of the canvas layers are placed in."""
         top, right, bottom, left = self.safe
-        return (left, top, self.width - right, self.height - bottom)
+        return PixelBox(left, top, self.width - right, self.height - bottom)
 
 
 PLATFORMS: dict[str, Platform] = {p.name: p for p in [

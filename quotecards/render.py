@@ -1,149 +1,286 @@
-"""CardSpec + photo → picture. One renderer walks the layout's layers in order."""
+"""CardSpec + photo → picture, in stages: frame the photo, place the text, paint the backdrop,
+lift the contrast, draw the text.
+
+Each layer kind has its painter (PAINTERS); text layers are set in `place_text` and drawn last,
+on a backdrop whose contrast under every line has been measured and, where needed, raised.
+"""
 
 from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Literal
 
 from PIL import Image, ImageDraw
 
 from . import contrast, focus, fonts, photo, textruns, typeset
 from .card_warnings import CardWarning, Kind
 from .cleanup import quote_marks
-from .layout import BrandLayer, Layout, PhotoLayer, RectLayer, TextLayer
+from .geometry import PixelBox
+from .layout import BrandLayer, Color, Layer, Layout, PhotoLayer, RectLayer, TextLayer
 from .plan import CardSpec
 
-PixelBox = tuple[int, int, int, int]
+Background = Literal["photo", "fallback"]
+FocusSource = Literal["post", "auto", ""]  # the post's focal point, the most detail, or no photo
+MIN_FONT_PX = 8  # no text is set smaller, whatever a layout's fractions give on a small canvas
 
 
 @dataclass
 class Rendered:
     image: Image.Image
     blocks: dict[str, typeset.Block]  # layer source → the block as set
-    boxes: dict[str, PixelBox]  # layer source → its box on the canvas incl. any hanging mark, px
-    text_boxes: dict[str, PixelBox]  # layer source → where its lines were set (left, top, right, bottom)
+    boxes: dict[str, PixelBox]  # layer source → its box on the canvas incl. any hanging mark
+    text_boxes: dict[str, PixelBox]  # layer source → where its lines were set
     contrast: float | None  # the worst text layer's contrast against the pixels under it
-    background: str  # "photo" or "fallback"
+    background: Background
     backdrop: Image.Image  # the canvas just before the text went on: what the text is read against
     focus: tuple[float, float] | None = None  # where the photo was cropped around (fractions)
-    focus_source: str = ""  # "post" (featured_image.focal_point) or "auto" (the most detail)
+    focus_source: FocusSource = ""
     warnings: list[CardWarning] = field(default_factory=list)
     missing_glyphs: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Scene:
+    """What every stage knows about the card being made."""
+
+    spec: CardSpec
+    layers: tuple[Layer, ...]
+    picture: Image.Image | None
+    mirror: bool  # a right-to-left quote mirrors the whole design
+
+    def area(self, layer: Layer) -> PixelBox:
+        """Where `layer` goes on the canvas: inside the safe area, or the whole canvas if it bleeds."""
+        width, height = self.spec.size
+        box = layer.box.within(PixelBox(0, 0, width, height) if layer.bleed else self.spec.platform.safe_box)
+        return box.mirrored(width) if self.mirror else box
+
+
+@dataclass(frozen=True)
+class Framed:
+    """The background the card starts from, and where its photo was cropped around."""
+
+    base: Image.Image
+    background: Background
+    focus: tuple[float, float] | None
+    focus_source: FocusSource
+
+
+@dataclass(frozen=True)
+class PlacedText:
+    """A text layer as set: its block of lines, its box, and the top of its first line."""
+
+    layer: TextLayer
+    block: typeset.Block
+    box: PixelBox
+    top: int
+
+    @property
+    def read(self) -> bool:
+        return not self.layer.literal  # a decorative mark is seen, not read: no contrast rule
+
+
+@dataclass
+class Placed:
+    texts: list[PlacedText] = field(default_factory=list)
+    warnings: list[CardWarning] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+
 def render(spec: CardSpec, picture: Image.Image | None) -> Rendered:
     """Draw the card. `picture` is the decoded featured image, or None for the fallback."""
-    width, height = spec.size
-    layout = spec.layout
     safe = spec.platform.safe_box
-    layers = layout.layers_for(safe[2] - safe[0], safe[3] - safe[1])
-    # A right-to-left quote mirrors the whole design, so the text starts where the reader does.
     mirror = bool(spec.texts.get("quote")) and textruns.bidi_levels(spec.texts["quote"])[1]
+    scene = Scene(spec, spec.layout.layers_for(safe.width, safe.height), picture, mirror)
+    framed = frame(scene)
+    placed = place_text(scene)
+    backdrop, worst = lift_contrast(scene, framed, placed.texts)
+    warnings = placed.warnings
+    target = spec.layout.background.min_contrast
+    if worst is not None and worst < target:
+        warnings.append(CardWarning(Kind.LOW_CONTRAST, f"low contrast: text reaches {worst:.2f}:1, under {target:g}:1"))
+    return Rendered(
+        image=draw_text(backdrop, placed.texts, spec.lang),
+        backdrop=backdrop,
+        blocks={p.layer.source: p.block for p in placed.texts},
+        boxes={p.layer.source: _with_hang(p.box, p.block) for p in placed.texts},
+        text_boxes={p.layer.source: _literal_ink(p, spec.lang) if p.layer.literal else _ink_area(p)
+                    for p in placed.texts},
+        contrast=worst,
+        background=framed.background,
+        focus=framed.focus,
+        focus_source=framed.focus_source,
+        warnings=warnings,
+        missing_glyphs=placed.missing,
+    )
 
-    def area(layer) -> PixelBox:  # type: ignore[no-untyped-def]
-        return _place(layer.box.within((0, 0, width, height) if layer.bleed else safe), width, mirror)
 
-    focus_point, focus_source = None, ""
+# -- stage 1: frame the photo ------------------------------------------------------------------
+
+def frame(scene: Scene) -> Framed:
+    """The photo cropped around its subject (with the layout's scrim), or the fallback background."""
+    spec, picture, layout = scene.spec, scene.picture, scene.spec.layout
+    point: tuple[float, float] | None = None
+    source: FocusSource = ""
     if picture is not None and layout.uses_photo:
         # The crop is chosen for the box the photo fills: the canvas, or a split card's half.
-        boxes = [area(layer) for layer in layers if isinstance(layer, PhotoLayer)]
-        frame = spec.size if layout.background.photo or not boxes else \
-            (boxes[0][2] - boxes[0][0], boxes[0][3] - boxes[0][1])
-        focus_point, focus_source = (spec.focal_point, "post") if spec.focal_point else \
-            (focus.auto_focus(picture, frame), "auto")
+        boxes = [scene.area(layer) for layer in scene.layers if isinstance(layer, PhotoLayer)]
+        box_size = spec.size if layout.background.photo or not boxes else (boxes[0].width, boxes[0].height)
+        point, source = (spec.focal_point, "post") if spec.focal_point else (focus.auto_focus(picture, box_size), "auto")
     if picture is not None and layout.background.photo:
         # The scrim is for photos; the fallback's own colours are chosen to carry text.
-        base, background = _scrim(photo.cover(picture, spec.size, focus_point), layout), "photo"
-    else:
-        base = photo.fallback_background(spec.size, layout.background.fallback)
-        background = "photo" if picture is not None and layout.uses_photo else "fallback"
+        return Framed(_scrim(photo.cover(picture, spec.size, point), layout), "photo", point, source)
+    background: Background = "photo" if picture is not None and layout.uses_photo else "fallback"
+    return Framed(photo.fallback_background(spec.size, layout.background.fallback), background, point, source)
 
-    warnings: list[CardWarning] = []
-    missing: list[str] = []
-    placed: list[tuple[TextLayer, typeset.Block, PixelBox, int]] = []
-    for layer in layers:
-        text = _text_of(layer, spec, mirror)
-        if not text:
+
+# -- stage 2: place the text -------------------------------------------------------------------
+
+def place_text(scene: Scene) -> Placed:
+    """Every text layer set at the largest size that fits its box, and where it goes."""
+    spec = scene.spec
+    safe = spec.platform.safe_box
+    placed = Placed()
+    for layer in scene.layers:
+        text = _text_of(layer, spec, scene.mirror)
+        if not text or not isinstance(layer, TextLayer):
             continue
-        box = area(layer)
+        box = scene.area(layer)
         try:
-            block = _set(layer, text, box, min(safe[2] - safe[0], safe[3] - safe[1]), spec.lang)
+            block = _set(layer, text, box, min(safe.width, safe.height), spec.lang)
         except typeset.ShapingUnavailable as exc:
             exc.source = layer.source
             raise
         except ValueError:
             if not layer.literal:
                 raise
-            warnings.append(CardWarning(Kind.DECORATION_LEFT_OUT,
-                                        f"decorative {layer.literal!r} left out: its box is too small on this canvas"))
+            placed.warnings.append(CardWarning(Kind.DECORATION_LEFT_OUT, f"decorative {layer.literal!r} left "
+                                               "out: its box is too small on this canvas"))
             continue
         top = _valign(layer.valign, box, block.height)
         if layer.literal:
             # A decorative mark is placed by its ink, not its line: a guillemet sits mid-line and a
             # comma-shaped “ at the top, and either should start where the box does.
             top -= block.ascent + round(_ink_bounds(block, spec.lang)[1])
-        placed.append((layer, block, box, top))
-        if block.shortened:
-            warnings.append(CardWarning(Kind.SHORTENED, f"{layer.source} shortened to fit its box at the smallest size"))
-        for ch in block.missing:
-            if ch not in missing:
-                missing.append(ch)
-            hint = fonts.install_hint(ch)
-            warnings.append(CardWarning(Kind.MISSING_GLYPHS, f"{layer.source}: no font has a glyph for {ch!r} "
-                                        f"(U+{ord(ch):04X})" + (f"; {hint}" if hint else "")))
+        placed.texts.append(PlacedText(layer, block, box, top))
+        _note_problems(layer, block, placed)
+    return placed
 
-    def compose(under: Image.Image) -> Image.Image:
-        """The backdrop: the background with every layer that is not text painted on it."""
-        canvas = under.copy()
-        for layer in layers:
-            if isinstance(layer, RectLayer):
-                ImageDraw.Draw(canvas, "RGBA").rectangle(_inclusive(area(layer)), fill=layer.color)
-            elif isinstance(layer, PhotoLayer) and picture is not None:
-                box = area(layer)
-                size = (box[2] - box[0], box[3] - box[1])
-                canvas.paste(photo.cover(picture, size, focus_point or (0.5, 0.5)), box[:2])
-            elif isinstance(layer, BrandLayer):
-                _draw_brand(canvas, layer, area(layer), spec)
-        return canvas
 
-    canvas = compose(base)
-    read = [p for p in placed if not p[0].literal]  # a decorative mark is seen, not read: no contrast rule
-    extra, worst = _extra_scrim(canvas, layout, read)
-    target = layout.background.min_contrast
-    while extra > 0:  # veil the background only: colour fields and logos keep their colours
-        veiled = compose(Image.blend(base, Image.new("RGB", base.size, layout.background.scrim[:3]), extra))
-        worst = _worst_contrast(veiled, read)
-        canvas = veiled
-        # The estimate works on the near-worst colour alone; the measure of the veiled canvas decides.
-        if worst is None or worst >= target or extra >= 0.95:
-            break
-        extra = min(0.95, extra + 0.05)
-    if worst is not None and worst < layout.background.min_contrast:
-        warnings.append(CardWarning(Kind.LOW_CONTRAST, f"low contrast: text reaches {worst:.2f}:1, "
-                                                       f"under {layout.background.min_contrast:g}:1"))
-    backdrop = canvas
-    canvas = canvas.copy()
+def _note_problems(layer: TextLayer, block: typeset.Block, placed: Placed) -> None:
+    if block.shortened:
+        placed.warnings.append(CardWarning(Kind.SHORTENED, f"{layer.source} shortened to fit its box at the "
+                                                           "smallest size"))
+    for ch in block.missing:
+        if ch not in placed.missing:
+            placed.missing.append(ch)
+        hint = fonts.install_hint(ch)
+        placed.warnings.append(CardWarning(Kind.MISSING_GLYPHS, f"{layer.source}: no font has a glyph for {ch!r} "
+                                           f"(U+{ord(ch):04X})" + (f"; {hint}" if hint else "")))
+
+
+# -- stage 3: paint the backdrop ---------------------------------------------------------------
+
+Painter = Callable[[Image.Image, Layer, PixelBox, Scene, "Framed"], None]
+
+
+def _paint_rect(canvas: Image.Image, layer: Layer, box: PixelBox, scene: Scene, framed: Framed) -> None:
+    assert isinstance(layer, RectLayer)
+    ImageDraw.Draw(canvas, "RGBA").rectangle(box.inclusive(), fill=layer.color)
+
+
+def _paint_photo(canvas: Image.Image, layer: Layer, box: PixelBox, scene: Scene, framed: Framed) -> None:
+    if scene.picture is not None:
+        canvas.paste(photo.cover(scene.picture, (box.width, box.height), framed.focus or (0.5, 0.5)),
+                     (box.left, box.top))
+
+
+def _paint_brand(canvas: Image.Image, layer: Layer, box: PixelBox, scene: Scene, framed: Framed) -> None:
+    """The logo, fitted into the box and aligned; else the site's name set in the layer's face."""
+    assert isinstance(layer, BrandLayer)
+    brand = scene.spec.brand
+    if brand.logo is not None:
+        logo = brand.logo.copy()
+        logo.thumbnail((box.width, box.height), Image.Resampling.LANCZOS)
+        x = box.left + ((box.width - logo.width) // 2 if layer.align == "center" else 0)
+        canvas.paste(logo, (x, box.top + (box.height - logo.height) // 2), logo if logo.mode == "RGBA" else None)
+    elif brand.site_name:
+        block = typeset.set_text(brand.site_name, fonts.stack_for(layer.face), box.width, box.height,
+                                 max(MIN_FONT_PX, box.height // 3), max(MIN_FONT_PX, box.height), line_height=1.0,
+                                 max_lines=1)
+        row = block.rows[0]
+        left = box.left + ((box.width - row.width) / 2 if layer.align == "center" else 0)
+        baseline = box.top + (box.height - block.height) // 2 + block.ascent
+        draw = ImageDraw.Draw(canvas)
+        for piece in row.pieces:
+            draw.text((left + piece.x, baseline), piece.text, font=fonts.load(piece.face, block.size),
+                      fill=layer.color, anchor="ls", **typeset.shaping_options(piece.rtl, scene.spec.lang))
+
+
+# Each layer kind that is painted under the text; text layers are set and drawn by stages 2 and 5.
+PAINTERS: dict[type, Painter] = {RectLayer: _paint_rect, PhotoLayer: _paint_photo, BrandLayer: _paint_brand}
+
+
+def paint_backdrop(scene: Scene, framed: Framed, under: Image.Image) -> Image.Image:
+    """`under` (the background) with every layer that is not text painted on it, in order."""
+    canvas = under.copy()
+    for layer in scene.layers:
+        painter = PAINTERS.get(type(layer))
+        if painter is not None:
+            painter(canvas, layer, scene.area(layer), scene, framed)
+    return canvas
+
+
+# -- stage 4: lift the contrast ----------------------------------------------------------------
+
+def lift_contrast(scene: Scene, framed: Framed, texts: list[PlacedText]) -> tuple[Image.Image, float | None]:
+    """The backdrop, its background veiled just enough for every line of text to be read, and the
+    worst contrast of any line."""
+    layout = scene.spec.layout
+    read = [p for p in texts if p.read]
+    canvas = paint_backdrop(scene, framed, framed.base)
+    start, worst = _extra_scrim(canvas, layout, read)
+    return contrast.veil_until_readable(
+        framed.base, canvas, worst, start, layout.background.min_contrast, layout.background.scrim,
+        paint=lambda under: paint_backdrop(scene, framed, under), worst_of=lambda veiled: _worst_contrast(veiled, read))
+
+
+def _extra_scrim(canvas: Image.Image, layout: Layout, placed: list[PlacedText]) -> tuple[float, float | None]:
+    """The least extra veil over the background that brings every line of text to the minimum.
+
+    Measured line by line, not over a whole block: a bright cup under two words of one line
+    must not hide in the dark around the others. None is added where none is needed, so bright
+    photos are not darkened more than readability asks.
+    """
+    scrim, target = layout.background.scrim, layout.background.min_contrast
+    needs = [contrast.scrim_needed(contrast.sample(canvas, area), p.layer.color, scrim, target)
+             for p in placed for area in _line_areas(p)]
+    if not needs:
+        return 0.0, None
+    extra = max(step for step, _reached in needs)
+    # With no extra veil the canvas is as measured: its worst line is already known.
+    return extra, (round(min(reached for _step, reached in needs), 2) if extra == 0 else None)
+
+
+def _worst_contrast(canvas: Image.Image, placed: list[PlacedText]) -> float | None:
+    values = [contrast.worst_contrast(contrast.sample(canvas, area), p.layer.color)
+              for p in placed for area in _line_areas(p)]
+    return round(min(values), 2) if values else None
+
+
+# -- stage 5: draw the text ----------------------------------------------------------------------
+
+def draw_text(backdrop: Image.Image, texts: list[PlacedText], lang: str) -> Image.Image:
+    canvas = backdrop.copy()
     draw = ImageDraw.Draw(canvas)
-    for layer, block, box, top in placed:
-        _draw_block(canvas, draw, layer, block, box, top, spec.lang)
-    return Rendered(
-        image=canvas,
-        backdrop=backdrop,
-        blocks={layer.source: block for layer, block, _b, _t in placed},
-        boxes={layer.source: _with_hang(box, block) for layer, block, box, _t in placed},
-        text_boxes={layer.source: _literal_ink(box, block, top, layer.align, spec.lang) if layer.literal
-                    else _ink_area(box, block, top, layer.align) for layer, block, box, top in placed},
-        contrast=worst,
-        background=background,
-        focus=focus_point,
-        focus_source=focus_source,
-        warnings=warnings,
-        missing_glyphs=missing,
-    )
+    for placed in texts:
+        _draw_block(canvas, draw, placed, lang)
+    return canvas
 
 
-def _text_of(layer, spec: CardSpec, rtl: bool) -> str:  # type: ignore[no-untyped-def]
+def _text_of(layer: Layer, spec: CardSpec, rtl: bool) -> str:
     if not isinstance(layer, TextLayer):
         return ""
     if layer.literal:
@@ -154,26 +291,6 @@ def _text_of(layer, spec: CardSpec, rtl: bool) -> str:  # type: ignore[no-untype
     return spec.texts.get(layer.source, "")
 
 
-def _draw_brand(canvas: Image.Image, layer: BrandLayer, box: PixelBox, spec: CardSpec) -> None:
-    """The logo, fitted into the box and aligned; else the site's name set in the layer's face."""
-    width, height = box[2] - box[0], box[3] - box[1]
-    if spec.brand.logo is not None:
-        logo = spec.brand.logo.copy()
-        logo.thumbnail((width, height), Image.Resampling.LANCZOS)
-        x = box[0] + ((width - logo.width) // 2 if layer.align == "center" else 0)
-        canvas.paste(logo, (x, box[1] + (height - logo.height) // 2), logo if logo.mode == "RGBA" else None)
-    elif spec.brand.site_name:
-        block = typeset.set_text(spec.brand.site_name, fonts.stack_for(layer.face), width, height,
-                                 max(8, height // 3), max(8, height), line_height=1.0, max_lines=1)
-        row = block.rows[0]
-        left = box[0] + ((width - row.width) / 2 if layer.align == "center" else 0)
-        baseline = box[1] + (height - block.height) // 2 + block.ascent
-        draw = ImageDraw.Draw(canvas)
-        for piece in row.pieces:
-            draw.text((left + piece.x, baseline), piece.text, font=fonts.load(piece.face, block.size),
-                      fill=layer.color, anchor="ls", **typeset.shaping_options(piece.rtl, spec.lang))
-
-
 def _set(layer: TextLayer, text: str, box: PixelBox, short_side: int, lang: str) -> typeset.Block:
     stack = fonts.stack_for(layer.face, fonts.cjk_variant(text, lang))
     hang = closing = ""
@@ -182,10 +299,10 @@ def _set(layer: TextLayer, text: str, box: PixelBox, short_side: int, lang: str)
     return typeset.set_text(
         text,
         stack,
-        box_width=box[2] - box[0],
-        box_height=box[3] - box[1],
-        min_size=max(8, round(layer.size[0] * short_side)),
-        max_size=max(8, round(layer.size[1] * short_side)),
+        box_width=box.width,
+        box_height=box.height,
+        min_size=max(MIN_FONT_PX, round(layer.size[0] * short_side)),
+        max_size=max(MIN_FONT_PX, round(layer.size[1] * short_side)),
         line_height=layer.line_height,
         hang=hang,
         max_lines=layer.max_lines,
@@ -194,16 +311,12 @@ def _set(layer: TextLayer, text: str, box: PixelBox, short_side: int, lang: str)
     )
 
 
-def _place(box: PixelBox, width: int, mirror: bool) -> PixelBox:
-    return (width - box[2], box[1], width - box[0], box[3]) if mirror else box
-
-
 def _valign(valign: str, box: PixelBox, block_height: int) -> int:
     if valign == "bottom":
-        return box[3] - block_height
+        return box.bottom - block_height
     if valign == "center":
-        return box[1] + (box[3] - box[1] - block_height) // 2
-    return box[1]
+        return box.top + (box.height - block_height) // 2
+    return box.top
 
 
 def _scrim(canvas: Image.Image, layout: Layout) -> Image.Image:
@@ -214,34 +327,12 @@ def _scrim(canvas: Image.Image, layout: Layout) -> Image.Image:
 
 @functools.lru_cache(maxsize=16)
 def _veil(size: tuple[int, int], color: tuple[int, ...], opacity: tuple[float, float]) -> tuple[Image.Image, Image.Image]:
-    # The same few canvas sizes and layouts come back card after card: made once per worker.
+    # The same few canvas sizes and layouts come back card after card: made once per process.
+    # Pure (its result depends on its arguments alone) and immutable once made, so it is shared.
     top, bottom = opacity
     ramp = Image.linear_gradient("L").resize(size, Image.Resampling.BILINEAR)
     mask = ramp.point([round(255 * (top + (bottom - top) * v / 255)) for v in range(256)])
     return Image.new("RGB", size, color), mask
-
-
-def _extra_scrim(canvas: Image.Image, layout: Layout, placed) -> tuple[float, float | None]:
-    """The least extra veil over the background that brings every line of text to the minimum.
-
-    Measured line by line, not over a whole block: a bright cup under two words of one line
-    must not hide in the dark around the others. None is added where none is needed, so bright
-    photos are not darkened more than readability asks.
-    """
-    scrim, target = layout.background.scrim, layout.background.min_contrast
-    needs = [contrast.scrim_needed(contrast.sample(canvas, area), layer.color, scrim, target)
-             for layer, block, box, top in placed for area in _line_areas(box, block, top, layer.align)]
-    if not needs:
-        return 0.0, None
-    extra = max(step for step, _reached in needs)
-    # With no extra veil the canvas is as measured: its worst line is already known.
-    return extra, (round(min(reached for _step, reached in needs), 2) if extra == 0 else None)
-
-
-def _worst_contrast(canvas: Image.Image, placed) -> float | None:
-    values = [contrast.worst_contrast(contrast.sample(canvas, area), layer.color)
-              for layer, block, box, top in placed for area in _line_areas(box, block, top, layer.align)]
-    return round(min(values), 2) if values else None
 
 
 def _ink_bounds(block: typeset.Block, lang: str) -> tuple[float, float, float, float]:
@@ -251,66 +342,69 @@ def _ink_bounds(block: typeset.Block, lang: str) -> tuple[float, float, float, f
     return font.getbbox(piece.text, anchor="ls", **typeset.shaping_options(piece.rtl, lang))
 
 
-def _literal_ink(box: PixelBox, block: typeset.Block, top: int, align: str, lang: str) -> PixelBox:
+def _literal_ink(placed: PlacedText, lang: str) -> PixelBox:
+    block = placed.block
     row = block.rows[0]
     piece = row.pieces[-1]
     x0, y0, x1, y1 = _ink_bounds(block, lang)
-    left = _row_left(box, block, row, align) + piece.x
-    baseline = top + block.ascent
-    return (math.floor(left + x0), math.floor(baseline + y0), math.ceil(left + x1), math.ceil(baseline + y1))
+    left = _row_left(placed.box, block, row, placed.layer.align) + piece.x
+    baseline = placed.top + block.ascent
+    return PixelBox(math.floor(left + x0), math.floor(baseline + y0), math.ceil(left + x1), math.ceil(baseline + y1))
 
 
 def _row_left(box: PixelBox, block: typeset.Block, row: typeset.Line, align: str) -> float:
     if align == "center":
-        return box[0] + (box[2] - box[0] - row.width) / 2
-    return box[2] - row.width if block.rtl else box[0]
+        return box.left + (box.width - row.width) / 2
+    return box.right - row.width if block.rtl else box.left
 
 
-def _line_areas(box: PixelBox, block: typeset.Block, top: int, align: str = "start") -> list[PixelBox]:
+def _line_areas(placed: PlacedText) -> list[PixelBox]:
     """Where each line's letters sit: its own width (the hang included), from ascent to descent."""
-    areas = []
+    block, areas = placed.block, []
     for i, row in enumerate(block.rows):
         if row.width <= 0:
             continue
-        baseline = top + block.ascent + i * block.line_height
-        left = _row_left(box, block, row, align)
+        baseline = placed.top + block.ascent + i * block.line_height
+        left = _row_left(placed.box, block, row, placed.layer.align)
         right = left + row.width
         if i == 0 and block.hang:
             left, right = (left, right + block.hang_width) if block.rtl else (left - block.hang_width, right)
-        areas.append((max(0, math.floor(left)), baseline - block.ascent, math.ceil(right), baseline + block.descent))
+        areas.append(PixelBox(max(0, math.floor(left)), baseline - block.ascent, math.ceil(right),
+                              baseline + block.descent))
     return areas
 
 
 def _with_hang(box: PixelBox, block: typeset.Block) -> PixelBox:
     if block.rtl:
-        return (box[0], box[1], box[2] + block.hang_width, box[3])
-    return (box[0] - block.hang_width, *box[1:])
+        return box._replace(right=box.right + block.hang_width)
+    return box._replace(left=box.left - block.hang_width)
 
 
-def _ink_area(box: PixelBox, block: typeset.Block, top: int, align: str = "start") -> PixelBox:
+def _ink_area(placed: PlacedText) -> PixelBox:
     """Where the block's text is set, hanging mark included."""
-    areas = _line_areas(box, block, top, align)
+    areas = _line_areas(placed)
+    box, top = placed.box, placed.top
     if not areas:
-        return (box[0], top, box[0], top)
-    return (min(a[0] for a in areas), top, max(a[2] for a in areas), top + block.height)
+        return PixelBox(box.left, top, box.left, top)
+    return PixelBox(min(a.left for a in areas), top, max(a.right for a in areas), top + placed.block.height)
 
 
-def _draw_block(overlay: Image.Image, draw: ImageDraw.ImageDraw, layer: TextLayer, block: typeset.Block,
-                box: PixelBox, top: int, lang: str) -> None:
+def _draw_block(canvas: Image.Image, draw: ImageDraw.ImageDraw, placed: PlacedText, lang: str) -> None:
+    layer, block = placed.layer, placed.block
     for i, row in enumerate(block.rows):
-        baseline = top + block.ascent + i * block.line_height
-        left = _row_left(box, block, row, layer.align)
+        baseline = placed.top + block.ascent + i * block.line_height
+        left = _row_left(placed.box, block, row, layer.align)
         if i == 0 and block.hang:
             hang_x = left + row.width if block.rtl else left - block.hang_width
-            _draw_piece(overlay, draw, block.hang, block.hang_face, block.rtl, hang_x, baseline, block.size,
+            _draw_piece(canvas, draw, block.hang, block.hang_face, block.rtl, hang_x, baseline, block.size,
                         layer.color, lang)
         for piece in row.pieces:
-            _draw_piece(overlay, draw, piece.text, piece.face, piece.rtl, left + piece.x, baseline, block.size,
+            _draw_piece(canvas, draw, piece.text, piece.face, piece.rtl, left + piece.x, baseline, block.size,
                         layer.color, lang)
 
 
-def _draw_piece(overlay: Image.Image, draw: ImageDraw.ImageDraw, text: str, face: fonts.Face, rtl: bool,
-                x: float, baseline: int, size: int, color, lang: str) -> None:
+def _draw_piece(canvas: Image.Image, draw: ImageDraw.ImageDraw, text: str, face: fonts.Face, rtl: bool,
+                x: float, baseline: int, size: int, color: Color, lang: str) -> None:
     font = fonts.load(face, size)
     options = typeset.shaping_options(rtl, lang)
     if not face.bitmap_size:
@@ -324,9 +418,4 @@ def _draw_piece(overlay: Image.Image, draw: ImageDraw.ImageDraw, text: str, face
     scale = size / face.bitmap_size
     glyphs = glyphs.resize((max(1, round(width * scale)), max(1, round((ascent + descent) * scale))),
                            Image.Resampling.LANCZOS)
-    overlay.paste(glyphs, (max(0, round(x)), max(0, round(baseline - ascent * scale))), glyphs)
-
-
-def _inclusive(box: PixelBox) -> PixelBox:
-    # ImageDraw.rectangle includes its far edge; our boxes do not.
-    return (box[0], box[1], box[2] - 1, box[3] - 1)
+    canvas.paste(glyphs, (max(0, round(x)), max(0, round(baseline - ascent * scale))), glyphs)

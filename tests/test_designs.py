@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from PIL import Image
 
 from helpers import ink_outside
+from quotecards.geometry import PixelBox
 from quotecards import export, photo
 from quotecards.card_warnings import Kind
 from quotecards.cards import RenderOptions, render_posts
@@ -161,7 +162,7 @@ def test_logo_is_drawn_in_its_box(tmp_path, kind):
     brand = find_config(tmp_path).brand()
     card = render(plan_card(LONG, load_layout(available()["brand"]), PLATFORMS["og"], brand=brand), None)
     box = [layer for layer in load_layout(available()["brand"]).layers if type(layer).__name__ == "BrandLayer"][0]
-    x0, y0, x1, y1 = box.box.to_pixels(1200, 630)
+    x0, y0, x1, y1 = box.box.within(PixelBox(0, 0, 1200, 630))
     magenta = [p for p in card.image.crop((x0, y0, x1, y1)).get_flattened_data() if p == (255, 0, 255)]
     assert len(magenta) > 0.3 * (x1 - x0) * (y1 - y0) * 0.5
     outside = card.image.copy()

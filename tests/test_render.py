@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from quotecards.geometry import PixelBox
 from quotecards.card_warnings import Kind
 
 from dataclasses import replace
@@ -38,7 +39,7 @@ def test_text_is_drawn_inside_its_boxes_and_not_clipped(seed_post, picture):
     background = render(blank(spec), image).image
     assert card.image.size == (1200, 630)
 
-    rects = [layer.box.to_pixels(1200, 630) for layer in LAYOUT.layers if isinstance(layer, RectLayer)]
+    rects = [layer.box.within(PixelBox(0, 0, 1200, 630)) for layer in LAYOUT.layers if isinstance(layer, RectLayer)]
     text_boxes = list(card.boxes.values())
     assert ink_outside(card.image, background, text_boxes + rects) is None, "ink outside the text boxes"
     for name, box in card.boxes.items():

@@ -14,6 +14,7 @@ from PIL import Image, ImageChops, ImageDraw
 
 from conftest import need
 from helpers import ink_inside, ink_outside
+from quotecards.geometry import PixelBox
 from quotecards import fonts, textruns, typeset
 from quotecards.cards import RenderOptions, render_posts
 from quotecards.layout import RectLayer, find_layout, load_layout
@@ -46,7 +47,7 @@ def post_of(sample: dict) -> Post:
 
 
 def rect_boxes(card, width: int, height: int) -> list[tuple[int, int, int, int]]:
-    boxes = [layer.box.to_pixels(width, height) for layer in LAYOUT.layers if isinstance(layer, RectLayer)]
+    boxes = [layer.box.within(PixelBox(0, 0, width, height)) for layer in LAYOUT.layers if isinstance(layer, RectLayer)]
     if card.blocks["quote"].rtl:  # a right-to-left card is the mirror image of the design
         boxes = [(width - b[2], b[1], width - b[0], b[3]) for b in boxes]
     return boxes
