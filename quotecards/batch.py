@@ -128,8 +128,8 @@ def _warm_parent(options: RenderOptions) -> None:
 
     Where workers are forked, each starts as a copy of this process: numpy and zlib-ng (the PNG
     writer), ICU's break rules and the font stacks of the site's layouts (a walk through the
-    system's font folders) are then in every worker already. That is about 0.2 s a worker, and
-    two workers loading it at once on two cores made a 96-post build scale 1.75x instead of 1.9x.
+    system's font folders) are then in every worker already, instead of every worker loading
+    them at the same moment on the same cores (benchmarks/RESULTS.md has what that cost).
     """
     if multiprocessing.get_start_method() != "fork":
         return  # a spawned worker starts empty: loading here would only cost time

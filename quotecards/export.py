@@ -61,9 +61,9 @@ def encode(image: Image.Image, max_bytes: int, format: str = "png") -> Encoded: 
 
 def _encode_png(image: Image.Image, max_bytes: int) -> Encoded:
     """Fast lossless first; more compression, then fewer colours, only as far as the limit needs."""
-    # quotecards.png filters rows with numpy and deflates with zlib-ng: about 2.5x faster than
-    # Pillow's fastest strategy of the same size (its scalar filter loop dominates) and, on
-    # photos, no larger than Pillow's default level.
+    # quotecards.png filters rows with numpy and deflates with zlib-ng: faster than Pillow's
+    # fastest strategy of the same size (its scalar filter loop dominates) and, on photos, no
+    # larger than Pillow's default level (benchmarks/RESULTS.md).
     if png.supports(image):
         data = png.encode(image)
         if len(data) <= max_bytes:

@@ -168,18 +168,6 @@ def stack_for(face: Face, cjk: str = "SC", folder: Path | None = None) -> tuple[
     return tuple(found)
 
 
-def missing_families(folder: Path | None = None) -> list[str]:
-    """Families named in stacks.toml that neither fonts/ nor the system has."""
-    missing = []
-    for family in dict.fromkeys(_stacks(folder)["serif"] + _stacks(folder)["sans"]):
-        family = family.replace("{cjk}", "SC")
-        try:
-            find_face(family, folder=folder, system=True)
-        except FontError:
-            missing.append(family)
-    return missing
-
-
 @dataclass(frozen=True)
 class StackEntry:
     kind: str  # "serif" or "sans"

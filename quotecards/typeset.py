@@ -356,17 +356,6 @@ def _greedy_count(full: list[float], bare: list[float], max_width: float) -> int
     return count
 
 
-def greedy_breaks(full: list[float], bare: list[float], max_width: float) -> list[int]:
-    """First-fit breaking, for comparison: fill each line as far as it goes."""
-    breaks, current = [], 0.0
-    for i, (w_full, w_bare) in enumerate(zip(full, bare)):
-        if current and current + w_bare > max_width:
-            breaks.append(i)
-            current = 0.0
-        current += w_full
-    return [*breaks, len(full)]
-
-
 def balanced_breaks(full: list[float], bare: list[float], max_width: float, count: int,
                     penalised: dict[int, float] | None = None) -> list[int]:
     """Break points for exactly `count` lines of near-equal width (dynamic programming).

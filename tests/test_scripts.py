@@ -215,7 +215,7 @@ def test_a_face_missing_from_the_machine_is_left_out_of_the_stack_not_fatal(tmp_
     (folder / "stacks.toml").write_text('serif = ["Noto Serif Display", "Noto Serif Nowhere"]\nsans = ["Inter"]\n')
     stack = fonts.stack_for(fonts.find_face("Noto Serif Display", 400, folder=folder), folder=folder)
     assert [f.family for f in stack] == ["Noto Serif Display", "Inter"]
-    assert fonts.missing_families(folder) == ["Noto Serif Nowhere"]
+    assert [e.family for e in fonts.describe_stacks(folder) if e.face is None] == ["Noto Serif Nowhere"]
 
 
 def test_cjk_variant_follows_the_text_and_the_language():

@@ -130,6 +130,17 @@ def _variance(values: list[float]) -> float:
     return sum((v - mean) ** 2 for v in values) / len(values)
 
 
+def greedy_breaks(full: list[float], bare: list[float], max_width: float) -> list[int]:
+    """First-fit breaking, for comparison: fill each line as far as it goes."""
+    breaks, current = [], 0.0
+    for i, (w_full, w_bare) in enumerate(zip(full, bare)):
+        if current and current + w_bare > max_width:
+            breaks.append(i)
+            current = 0.0
+        current += w_full
+    return [*breaks, len(full)]
+
+
 @settings(max_examples=300, deadline=None)
 @given(words=st.lists(st.integers(min_value=10, max_value=300), min_size=2, max_size=60),
        max_width=st.integers(min_value=300, max_value=1200))
@@ -137,7 +148,7 @@ def test_balanced_breaking_is_never_worse_than_greedy(words, max_width):
     space = 12.0
     bare = [float(w) for w in words]
     full = [w + space for w in bare]
-    greedy = typeset.greedy_breaks(full, bare, max_width)
+    greedy = greedy_breaks(full, bare, max_width)
     balanced = typeset.balanced_breaks(full, bare, max_width, len(greedy))
 
     def lines(breaks):
