@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import functools
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from . import __version__, photo
 from .platforms import PLATFORMS
+
+if TYPE_CHECKING:
+    from .config import SiteConfig
+    from .context import RenderOptions
 
 # The library is imported inside each command, so `--version` and `--help` do not pay for
 # requests, ICU and the font tables.
@@ -26,8 +33,33 @@ def _image_base(_ctx: click.Context, _param: click.Parameter, values: tuple[str,
     return tuple(pairs)
 
 
-def image_options(command):  # type: ignore[no-untyped-def]
-    """The options about fetching featured images, shared by the commands that render."""
+@dataclass(frozen=True)
+class ImageOptions:
+    """The options about featured images that every rendering command takes, as one value."""
+
+    cache_dir: Path | None
+    no_cache: bool
+    offline: bool
+    image_bases: tuple[tuple[str, Path], ...]
+    site_root: Path
+    strict: bool
+    max_pixels: int
+
+    def render_options(self, out_dir: Path, config: SiteConfig, public_only: bool = False,
+                       **more: Any) -> RenderOptions:
+        from .context import RenderOptions
+        from .fetch import FetchOptions, default_cache_dir
+
+        fetch = FetchOptions(cache_dir=None if self.no_cache else (self.cache_dir or default_cache_dir()),
+                             offline=self.offline, image_bases=self.image_bases, roots=(self.site_root,),
+                             public_only=public_only)
+        return RenderOptions(out_dir=out_dir, config=config, fetch=fetch, strict=self.strict,
+                             max_pixels=self.max_pixels, **more)
+
+
+def image_options(command: Callable[..., None]) -> Callable[..., None]:
+    """The options about fetching featured images, shared by the commands that render; the
+    command receives them as one `image: ImageOptions`."""
     options = [
         click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False),
                      help="Where downloaded images are kept between runs [default: $XDG_CACHE_HOME/quotecards]."),
@@ -41,18 +73,16 @@ def image_options(command):  # type: ignore[no-untyped-def]
         click.option("--max-pixels", type=click.IntRange(min=1), default=photo.MAX_PIXELS, show_default=True,
                      help="Refuse images with more pixels than this (decompression bombs)."),
     ]
+
+    @functools.wraps(command)
+    def with_image(**kwargs: Any) -> None:
+        image = ImageOptions(**{name: kwargs.pop(name) for name in ImageOptions.__dataclass_fields__})
+        command(image=image, **kwargs)
+
+    wrapped: Callable[..., None] = with_image
     for option in reversed(options):
-        command = option(command)
-    return command
-
-
-def _image_settings(cache_dir: Path | None, no_cache: bool, offline: bool, image_bases, site_root: Path,
-                    strict: bool, max_pixels: int, public_only: bool = False) -> dict[str, object]:
-    from .fetch import FetchOptions, default_cache_dir
-
-    fetch_options = FetchOptions(cache_dir=None if no_cache else (cache_dir or default_cache_dir()),
-                                 offline=offline, image_bases=image_bases, roots=(site_root,), public_only=public_only)
-    return {"fetch": fetch_options, "strict": strict, "max_pixels": max_pixels}
+        wrapped = option(wrapped)
+    return wrapped
 
 
 @contextmanager
@@ -97,15 +127,14 @@ def main() -> None:
               help="Extra folder of layout files, searched before the bundled ones.")
 @image_options
 def render_command(posts: tuple[Path, ...], out_dir: Path, platforms: tuple[str, ...], layout: str,
-                   layout_dirs: tuple[Path, ...], **image: object) -> None:
+                   layout_dirs: tuple[Path, ...], image: ImageOptions) -> None:
     """Render cards for POSTS (Markdown files with front matter)."""
-    from .cards import RenderOptions, render_posts
+    from .cards import render_posts
     from .config import find_config
 
     with user_errors():
-        config = find_config(image["site_root"])  # type: ignore[arg-type]
-        options = RenderOptions(out_dir=out_dir, platforms=platforms, layout=layout, layout_dirs=layout_dirs,
-                                config=config, **_image_settings(**image))
+        options = image.render_options(out_dir, find_config(image.site_root), platforms=platforms, layout=layout,
+                                       layout_dirs=layout_dirs)
         result = render_posts(list(posts), options, on_wait=_say)
     for card in result.cards:
         line = f"{out_dir / card.path}  {card.bytes} bytes"
@@ -157,16 +186,14 @@ def _shard(_ctx: click.Context, _param: click.Parameter, value: str) -> tuple[in
 @image_options
 def build_command(content_dir: Path, out_dir: Path, platforms: tuple[str, ...], layout: str | None,
                   layout_dirs: tuple[Path, ...], jobs: int, force: bool, prune: bool, shard: tuple[int, int],
-                  **image: object) -> None:
+                  image: ImageOptions) -> None:
     """Render the cards of every post below CONTENT_DIR, in parallel, redoing only what changed."""
     from .batch import BuildOptions, build, terminal_progress
-    from .cards import RenderOptions
     from .config import find_config
 
     with user_errors():
-        config = find_config(image["site_root"])  # type: ignore[arg-type]
-        render = RenderOptions(out_dir=out_dir, platforms=platforms, layout=layout, layout_dirs=layout_dirs,
-                               config=config, **_image_settings(**image))
+        render = image.render_options(out_dir, find_config(image.site_root), platforms=platforms, layout=layout,
+                                      layout_dirs=layout_dirs)
         summary = build(content_dir, BuildOptions(render=render, jobs=jobs, force=force, prune=prune, shard=shard),
                         terminal_progress())
     for error in summary.failed:
@@ -192,18 +219,17 @@ def build_command(content_dir: Path, out_dir: Path, platforms: tuple[str, ...], 
               help="Also add an images: entry to each post (only that line), for Hugo's own opengraph templates.")
 @image_options
 def hugo_command(site: Path, platforms: tuple[str, ...], layout: str | None, jobs: int, force: bool,
-                 front_matter: bool, **image: object) -> None:
+                 front_matter: bool, image: ImageOptions) -> None:
     """Cards for a Hugo SITE: written to static/, and every page pointed at its card."""
     from .batch import BuildOptions, terminal_progress
     from .hugo import hugo_build
-    from .cards import RenderOptions
+    from dataclasses import replace
+
     from .config import find_config
 
-    image["site_root"] = site
+    image = replace(image, site_root=site)
     with user_errors():
-        config = find_config(site)
-        render = RenderOptions(out_dir=site / "static", platforms=platforms, layout=layout, config=config,
-                               **_image_settings(**image))
+        render = image.render_options(site / "static", find_config(site), platforms=platforms, layout=layout)
         result = hugo_build(site, BuildOptions(render=render, jobs=jobs, force=force, prune=True),
                             front_matter=front_matter, progress=terminal_progress())
     summary = result.summary
@@ -233,17 +259,15 @@ def hugo_command(site: Path, platforms: tuple[str, ...], layout: str | None, job
                    "server); by default the preview fetches only public addresses.")
 @image_options
 def serve_command(content_dir: Path, port: int, host: str, layout_dirs: tuple[Path, ...], allow_private_images: bool,
-                  **image: object) -> None:
+                  image: ImageOptions) -> None:
     """A live preview in the browser for the posts in CONTENT_DIR (default: here)."""
 
     from .serve import Preview, make_server
-    from .cards import RenderOptions
     from .config import find_config
 
     with user_errors():
-        config = find_config(image["site_root"])  # type: ignore[arg-type]
-        options = RenderOptions(out_dir=content_dir, layout_dirs=layout_dirs, config=config,
-                                **_image_settings(**image, public_only=not allow_private_images))
+        options = image.render_options(content_dir, find_config(image.site_root),
+                                       public_only=not allow_private_images, layout_dirs=layout_dirs)
         server = make_server(Preview(content_dir.resolve(), options), host, port)
     where = "only this machine can connect" if host in ("127.0.0.1", "localhost", "::1") else \
         f"listening on {host}: other machines on the network can connect"
