@@ -36,7 +36,8 @@ def main() -> None:
         content.mkdir()
         for i in range(args.posts):
             (content / f"post-{i:05d}.md").write_text(
-                f"---\ntitle: Post {i}\nfeatured_quote:\n  quote: \"Quote {i}, a short line.\"\n  summary: Person {i}\n---\n")
+                f"---\ntitle: Post {i}\nfeatured_quote:\n  quote: \"Quote {i}, a short line.\"\n"
+                f"  summary: Person {i}\n---\n")
         options = BuildOptions(render=RenderOptions(out_dir=Path(tmp) / "out"))
         start = time.perf_counter()
         first = build(content, options)

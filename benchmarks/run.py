@@ -29,10 +29,11 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
+import naive  # noqa: E402
 from PIL import Image, ImageDraw, ImageFilter  # noqa: E402
 
-import naive  # noqa: E402
 from quotecards import export, focus, photo, typeset  # noqa: E402
+from quotecards import render as render_module  # noqa: E402
 from quotecards.batch import BuildOptions, build  # noqa: E402
 from quotecards.cards import RenderOptions  # noqa: E402
 from quotecards.fetch import FetchOptions  # noqa: E402
@@ -40,7 +41,6 @@ from quotecards.layout import find_layout, load_layout  # noqa: E402
 from quotecards.plan import plan_card  # noqa: E402
 from quotecards.platforms import PLATFORMS  # noqa: E402
 from quotecards.post import Post  # noqa: E402
-from quotecards import render as render_module  # noqa: E402
 
 WORDS = ("the city will open every library at night because students nurses and workers need a quiet room "
          "with light and we promised them that in the spring after the council voted for it").split()
@@ -153,7 +153,8 @@ if {engine!r} == 'naive':
 else:
     from quotecards.cards import RenderOptions, render_posts
     from quotecards.fetch import FetchOptions
-    render_posts(sorted(folder.glob('post-*.md')), RenderOptions(out_dir=folder / 'mem-out', fetch=FetchOptions(roots=(folder,))))
+    render_posts(sorted(folder.glob('post-*.md')),
+                 RenderOptions(out_dir=folder / 'mem-out', fetch=FetchOptions(roots=(folder,))))
 # ru_maxrss survives exec(): a child forked from this big process would report its size.
 # VmHWM belongs to the new address space, so it is the child's own peak (Linux).
 try:
@@ -202,9 +203,10 @@ def main() -> None:
         naive.card(photos[items[0][0]], items[0][1], items[0][2], {})
         for round_ in range(args.rounds):
             for i, (path, quote, attribution) in enumerate(items):
-                engines = [("naive", lambda: naive.card(photos[path], quote, attribution, stages["naive"])),
-                           ("quotecards", lambda: quotecards_card(photos[path], quote, attribution, layout,
-                                                                   stages["quotecards"]))]
+                engines = [("naive", lambda p=path, q=quote, a=attribution: naive.card(photos[p], q, a,
+                                                                                      stages["naive"])),
+                           ("quotecards", lambda p=path, q=quote, a=attribution: quotecards_card(
+                               photos[p], q, a, layout, stages["quotecards"]))]
                 for name, run in engines if (i + round_) % 2 == 0 else engines[::-1]:
                     start = time.perf_counter()
                     data = run()
@@ -227,7 +229,8 @@ def main() -> None:
                       f" (the rest, {stages[name]['render'] / cards * 1000 - sum(inside.values()):.1f}: "
                       "composing layers, copies)")
         print(f"  ratio: quotecards makes {med['naive'] / med['quotecards']:.1f}x the naive script's cards per "
-              f"second per core; its PNGs are {statistics.mean(sizes['quotecards']) / statistics.mean(sizes['naive']):.3f}x "
+              "second per core; its PNGs are "
+              f"{statistics.mean(sizes['quotecards']) / statistics.mean(sizes['naive']):.3f}x "
               f"the size")
         print(f"  peak memory of a process rendering the corpus: naive {memory_of('naive', folder):.0f} MB, "
               f"quotecards {memory_of('quotecards', folder):.0f} MB")

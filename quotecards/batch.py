@@ -20,14 +20,15 @@ import os
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, TextIO
 
 from . import __version__, export, manifest, workers
-from .gallery import gallery_from_manifest
 from .cards import CardRecord, ErrorRecord, error_record, render_post
 from .context import Layouts, RenderOptions, RunContext
+from .gallery import gallery_from_manifest
 from .platforms import Platform, expand
 from .post import Post, PostError, read_post
 from .resources import data_dir
@@ -248,7 +249,8 @@ def _build(content_dir: Path, options: BuildOptions, progress: Callable[[int, in
     return summary
 
 
-def _render_todo(todo: list[tuple[str, str]], fresh: dict[str, dict[str, Any]], options: BuildOptions, state: dict[str, Any], errors: dict[str, str],
+def _render_todo(todo: list[tuple[str, str]], fresh: dict[str, dict[str, Any]], options: BuildOptions,
+                 state: dict[str, Any], errors: dict[str, str],
                  summary: Summary, progress: Callable[[int, int], None] | None, state_dir: Path) -> None:
     """Render the posts that need it in worker processes, checkpointing every few seconds."""
     posts: dict[str, dict[str, Any]] = state["posts"]
@@ -321,7 +323,7 @@ def _checkpoint(folder: Path, state: dict[str, Any], errors: dict[str, str]) -> 
     export.write_atomic(folder / STATE_FILE, json.dumps({**state, "errors": errors}).encode())
 
 
-def terminal_progress(stream=None) -> Callable[[int, int], None]:  # type: ignore[no-untyped-def]
+def terminal_progress(stream: TextIO | None = None) -> Callable[[int, int], None]:
     """A bar redrawn in place on a terminal; elsewhere (CI logs) a plain line every few seconds."""
     stream = stream or sys.stderr  # looked up now, so a caller that swapped sys.stderr is heard
     last = [0.0]

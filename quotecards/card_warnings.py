@@ -7,10 +7,10 @@ downstream reads the sentence to learn what happened.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     NO_IMAGE = "no image"  # the post names no featured image
     IMAGE_UNAVAILABLE = "image unavailable"  # it names one that could not be fetched or decoded
     TEXT_FALLBACK = "text fallback"  # the description quoted, or the title as attribution

@@ -7,9 +7,10 @@ run goes on with the next.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from PIL import Image
 
@@ -72,10 +73,8 @@ class CardRecord:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> CardRecord:
         """A record as a manifest or a build's state holds it; keys an older version did not write get defaults."""
-        known = {f.name: f for f in fields(cls)}
-        values = {name: data[name] for name in known if name in data}
-        values.setdefault("warning_kinds", [])
-        return cls(**{name: values.get(name, _DEFAULTS.get(name)) for name in known})  # type: ignore[arg-type]
+        values: dict[str, Any] = {f.name: data.get(f.name, _DEFAULTS.get(f.name)) for f in fields(cls)}
+        return cls(**values)
 
     def add_warning(self, warning: CardWarning, first: bool = False) -> None:
         at = 0 if first else len(self.warnings)

@@ -28,7 +28,8 @@ def _image_base(_ctx: click.Context, _param: click.Parameter, values: tuple[str,
     for value in values:
         url, sep, folder = value.partition("=")
         if not sep or not url.startswith(("http://", "https://")) or not folder:
-            raise click.BadParameter(f"expected URL=DIR, e.g. https://example.com/wp-content/uploads/=static/uploads/, got {value!r}")
+            raise click.BadParameter("expected URL=DIR, e.g. https://example.com/wp-content/uploads/=static/uploads/, "
+                                     f"got {value!r}")
         pairs.append((url, Path(folder)))
     return tuple(pairs)
 
@@ -221,11 +222,11 @@ def build_command(content_dir: Path, out_dir: Path, platforms: tuple[str, ...], 
 def hugo_command(site: Path, platforms: tuple[str, ...], layout: str | None, jobs: int, force: bool,
                  front_matter: bool, image: ImageOptions) -> None:
     """Cards for a Hugo SITE: written to static/, and every page pointed at its card."""
-    from .batch import BuildOptions, terminal_progress
-    from .hugo import hugo_build
     from dataclasses import replace
 
+    from .batch import BuildOptions, terminal_progress
     from .config import find_config
+    from .hugo import hugo_build
 
     image = replace(image, site_root=site)
     with user_errors():
@@ -241,7 +242,8 @@ def hugo_command(site: Path, platforms: tuple[str, ...], layout: str | None, job
                f"{len(summary.failed)} failed; {result.pages} pages point at a card via "
                f"{site / 'assets' / 'quotecards.json'}")
     if front_matter:
-        click.echo("front matter: " + (", ".join(f"{n} {k}" for k, n in sorted(result.edits.items())) or "nothing to do"))
+        edits = ", ".join(f"{n} {k}" for k, n in sorted(result.edits.items()))
+        click.echo("front matter: " + (edits or "nothing to do"))
     else:
         click.echo('include {{ partial "quotecards.html" . }} in your <head> (layouts/partials/quotecards.html)')
     sys.exit(1 if summary.failed or result.problems else 0)
@@ -262,8 +264,8 @@ def serve_command(content_dir: Path, port: int, host: str, layout_dirs: tuple[Pa
                   image: ImageOptions) -> None:
     """A live preview in the browser for the posts in CONTENT_DIR (default: here)."""
 
-    from .serve import Preview, make_server
     from .config import find_config
+    from .serve import Preview, make_server
 
     with user_errors():
         options = image.render_options(content_dir, find_config(image.site_root),
@@ -285,7 +287,8 @@ def platforms_command() -> None:
     """List the platform presets: canvas size, byte limit and safe area."""
     for p in PLATFORMS.values():
         top, right, bottom, left = p.safe
-        safe = "whole canvas" if not any(p.safe) else f"keep clear: top {top}, right {right}, bottom {bottom}, left {left} px"
+        safe = ("whole canvas" if not any(p.safe)
+                else f"keep clear: top {top}, right {right}, bottom {bottom}, left {left} px")
         click.echo(f"{p.name:19} {p.width:>4}\u00d7{p.height:<5} {_size(p.max_bytes):>8}  {p.description}; {safe}")
 
 

@@ -12,14 +12,19 @@ from __future__ import annotations
 import os
 import socket
 import threading
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import TracebackType
+from typing import Self
 from urllib.parse import unquote, urlsplit
 
 import requests
 from cachecontrol import CacheControlAdapter
 from cachecontrol.caches import FileCache
 from cachecontrol.controller import CacheController
+from urllib3 import BaseHTTPResponse, HTTPResponse
+from urllib3.connectionpool import ConnectionPool
 from urllib3.exceptions import MaxRetryError, NameResolutionError, NewConnectionError
 from urllib3.util.retry import Retry
 
@@ -66,33 +71,39 @@ class _CappedRetry(Retry):
 
     cap: float = 30.0
 
-    def get_retry_after(self, response):  # type: ignore[no-untyped-def]
+    def get_retry_after(self, response: BaseHTTPResponse) -> float | None:
         value = super().get_retry_after(response)
         return None if value is None else min(value, self.cap)
 
-    def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None):  # type: ignore[no-untyped-def]
+    def increment(self, method: str | None = None, url: str | None = None, response: BaseHTTPResponse | None = None,
+                  error: Exception | None = None, _pool: ConnectionPool | None = None,
+                  _stacktrace: TracebackType | None = None) -> Self:
         # A host name that does not resolve will not resolve in a second either: an archive
         # full of dead domains must not wait out the backoff for each.
-        if isinstance(error, (NameResolutionError, NotPublicError)):
-            raise MaxRetryError(_pool, url, error)
+        if isinstance(error, (NameResolutionError, NotPublicError)) and _pool is not None:
+            raise MaxRetryError(_pool, url or "", error)
         return super().increment(method, url, response, error, _pool, _stacktrace)
 
 
 class _TolerantController(CacheController):
     """A cache entry that cannot be read (truncated, from another version) is dropped, not fatal."""
 
-    def _load_from_cache(self, request):  # type: ignore[no-untyped-def]
+    def _load_from_cache(self, request: requests.PreparedRequest) -> HTTPResponse | None:
         try:
             return super()._load_from_cache(request)
         except Exception:
-            self.cache.delete(request.url)
+            self.cache.delete(request.url or "")
             return None
 
 
 class _OfflineAdapter(CacheControlAdapter):
     """Answers from the cache only, fresh or stale; anything else fails without touching the network."""
 
-    def send(self, request, **kwargs):  # type: ignore[no-untyped-def]
+    def send(self, request: requests.PreparedRequest, stream: bool = False,
+             timeout: None | float | tuple[float, float] | tuple[float, None] = None, verify: bool | str = True,
+             cert: None | bytes | str | tuple[bytes | str, bytes | str] = None,
+             proxies: Mapping[str, str] | None = None,
+             cacheable_methods: Collection[str] | None = None) -> requests.Response:
         cached = self.controller._load_from_cache(request)
         if cached is None:
             raise requests.ConnectionError("offline, and not in the cache")
@@ -258,8 +269,9 @@ def _find(exc: BaseException, kind: type[BaseException]) -> BaseException | None
 
 
 def _root_cause(exc: BaseException) -> str:
-    while exc.__cause__ or exc.__context__:
-        exc = exc.__cause__ or exc.__context__  # type: ignore[assignment]
+    cause: BaseException | None = exc
+    while cause is not None:
+        exc, cause = cause, cause.__cause__ or cause.__context__
     text = str(exc)
     if "Name or service not known" in text or "Temporary failure in name resolution" in text or "nodename" in text:
         return "host name not found"

@@ -17,8 +17,9 @@ import difflib
 import json
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from . import export
 from .errors import PostError
@@ -144,7 +145,8 @@ def _check(path: Path, key: str, old: str, new: str, expected: dict[str, Any]) -
     try:
         after = front_matter(path, new)
     except PostError as exc:
-        raise EditError(path, key, f"the edited front matter does not read back ({exc.message}); file left as it was") from None
+        raise EditError(path, key, f"the edited front matter does not read back ({exc.message}); "
+                                   "file left as it was") from None
     if after != expected:
         raise EditError(path, key, "the edit would change other fields; file left as it was")
     changes = [op for op in difflib.SequenceMatcher(None, old.splitlines(True), new.splitlines(True),

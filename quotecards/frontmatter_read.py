@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import tomllib
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -76,7 +77,7 @@ def normalise_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def front_matter(path: object, text: str) -> dict[str, Any]:
+def front_matter(path: Path | str, text: str) -> dict[str, Any]:
     """The front matter of `text` (as read from `path`) as a mapping, or PostError."""
     stripped = normalise_newlines(text).lstrip("\ufeff").lstrip()
     if stripped.startswith("---"):
@@ -101,7 +102,7 @@ def front_matter(path: object, text: str) -> dict[str, Any]:
     return meta
 
 
-def _load(path: object, handler: BaseHandler, kind: str, text: str) -> Any:
+def _load(path: Path | str, handler: BaseHandler, kind: str, text: str) -> Any:
     # The handlers are called directly: frontmatter.parse() would swallow a missing closing
     # delimiter and non-mapping front matter, and we owe the user a reason.
     try:
@@ -111,7 +112,8 @@ def _load(path: object, handler: BaseHandler, kind: str, text: str) -> Any:
     except ValueError as exc:
         raise PostError(path, "front matter", f"unreadable {kind}: {_split_problem(exc)}") from None
     if len(fm) > MAX_FRONT_MATTER_CHARS:
-        raise PostError(path, "front matter", f"{len(fm):,} characters long; at most {MAX_FRONT_MATTER_CHARS:,} are read")
+        raise PostError(path, "front matter",
+                        f"{len(fm):,} characters long; at most {MAX_FRONT_MATTER_CHARS:,} are read")
     try:
         return handler.load(fm)
     except yaml.YAMLError as exc:

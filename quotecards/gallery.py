@@ -8,7 +8,6 @@ loaded from the internet, readable on a phone.
 from __future__ import annotations
 
 import html
-import json
 import os
 from pathlib import Path
 from typing import Any
@@ -108,7 +107,8 @@ def write_gallery(folder: Path, cards: list[dict[str, Any]], errors: list[dict[s
                 f"<strong>{e(card['platform'])}</strong> {card['width']}\u00d7{card['height']} · "
                 f"{card['bytes'] / 1024:.0f} KB · {e(card['layout'])} · "
                 f"<a href=\"{e(src)}\" download>download</a><br>"
-                + "".join(f"<span class=\"flag\" title=\"{e('; '.join(card['warnings']))}\">{e(m)}</span>" for m in marks)
+                + "".join(f"<span class=\"flag\" title=\"{e('; '.join(card['warnings']))}\">{e(m)}</span>"
+                          for m in marks)
                 + f"<p class=\"alt\">{e(card.get('alt', ''))}</p></figcaption></figure>")
         parts.append("</div></section>")
     parts.append(f"</main><script>{SCRIPT}</script></body></html>\n")

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -50,7 +51,8 @@ class HugoResult:
     problems: list[str] = field(default_factory=list)
 
 
-def hugo_build(site: Path, options: BuildOptions, front_matter: bool = False, progress=None) -> HugoResult:  # type: ignore[no-untyped-def]
+def hugo_build(site: Path, options: BuildOptions, front_matter: bool = False,
+               progress: Callable[[int, int], None] | None = None) -> HugoResult:
     """Render the site's cards into static/, then point its pages at them."""
     content = site / "content"
     render = replace(options.render, out_dir=site / "static")

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, NoReturn, TypeVar, cast
 
 from . import fonts
 from .errors import LayoutError
@@ -54,6 +55,8 @@ class Background:
 
 Align = Literal["start", "center"]  # start: left, or right in a right-to-left text
 VAlign = Literal["top", "center", "bottom"]
+ALIGNS: tuple[Align, ...] = ("start", "center")
+VALIGNS: tuple[VAlign, ...] = ("top", "center", "bottom")
 
 
 @dataclass(frozen=True)
@@ -82,9 +85,10 @@ class TextLayer:
             check.string(literal, f"{key}.literal")
             source = f"literal:{literal}"
         else:
-            source = raw.get("text")
-            if source not in TEXT_SOURCES:
-                check.fail(f"{key}.text", "one of " + ", ".join(TEXT_SOURCES) + " (or a literal)", source)
+            text = raw.get("text")
+            if text not in TEXT_SOURCES:
+                check.fail(f"{key}.text", "one of " + ", ".join(TEXT_SOURCES) + " (or a literal)", text)
+            source = str(text)
         face = _face(check, raw, key)
         size = check.list_of(raw, f"{key}.size", 2, check.fraction)
         if size[0] > size[1] or size[0] <= 0:
@@ -99,10 +103,10 @@ class TextLayer:
             size=(size[0], size[1]),
             line_height=check.number(raw.get("line_height", 1.2), f"{key}.line_height", 0.6, 3.0),
             color=check.color(raw.get("color", "#ffffff"), f"{key}.color"),
-            valign=check.choice(raw.get("valign", "top"), f"{key}.valign", ("top", "center", "bottom")),  # type: ignore[arg-type]
+            valign=check.choice(raw.get("valign", "top"), f"{key}.valign", VALIGNS),
             hang_quotes=check.boolean(raw.get("hang_quotes", False), f"{key}.hang_quotes"),
             max_lines=max_lines,
-            align=check.choice(raw.get("align", "start"), f"{key}.align", ("start", "center")),  # type: ignore[arg-type]
+            align=check.choice(raw.get("align", "start"), f"{key}.align", ALIGNS),
             literal=literal,
             bleed=bleed,
         )
@@ -155,7 +159,7 @@ class BrandLayer:
         check.keys(raw, f"{key}.", {"kind", "box", "font", "weight", "italic", "color", "align", "bleed"})
         return cls(box=check.box(raw.get("box"), f"{key}.box"), face=_face(check, raw, key),
                    color=check.color(raw.get("color", "#ffffff"), f"{key}.color"),
-                   align=check.choice(raw.get("align", "start"), f"{key}.align", ("start", "center")),  # type: ignore[arg-type]
+                   align=check.choice(raw.get("align", "start"), f"{key}.align", ALIGNS),
                    bleed=bleed)
 
 
@@ -194,7 +198,8 @@ def find_layout(name: str, folders: tuple[Path, ...] = ()) -> Path:
     A layout is named, never a path: a name from a post or a web form must not reach other files.
     """
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}", name):
-        raise LayoutError("", "layout", f"no layout named {name[:64]!r} (a layout name is letters, digits, '-' and '_')")
+        raise LayoutError("", "layout",
+                          f"no layout named {name[:64]!r} (a layout name is letters, digits, '-' and '_')")
     for folder in (*folders, data_dir("layouts")):
         candidate = folder / f"{name}.toml"
         if candidate.is_file():
@@ -229,11 +234,12 @@ def load_layout(path: Path, colors: dict[str, str] | None = None) -> Layout:
     bg = check.table(data, "background")
     check.keys(bg, "background.", {"photo", "fallback", "scrim", "scrim_opacity", "min_contrast"})
     fallback = check.list_of(bg, "background.fallback", 2, check.color)
+    opacity = check.list_of(bg, "background.scrim_opacity", 2, check.fraction)
     background = Background(
         photo=check.boolean(bg.get("photo", True), "background.photo"),
         fallback=(fallback[0], fallback[1]),
         scrim=check.color(bg.get("scrim", "#000000"), "background.scrim"),
-        scrim_opacity=tuple(check.list_of(bg, "background.scrim_opacity", 2, check.fraction)),  # type: ignore[arg-type]
+        scrim_opacity=(opacity[0], opacity[1]),
         min_contrast=check.number(bg.get("min_contrast", 4.5), "background.min_contrast", 1.0, 21.0),
     )
     variants = []
@@ -271,11 +277,15 @@ def _face(check: _Checker, raw: dict, key: str) -> fonts.Face:
 def _layer(check: _Checker, raw: Any, key: str) -> Layer:
     if not isinstance(raw, dict):
         check.fail(key, "a table", raw)
-    kind = LAYER_KINDS.get(raw.get("kind"))  # type: ignore[arg-type]
+    kind = LAYER_KINDS.get(str(raw.get("kind")))
     if kind is None:
         names = [f'"{k}"' for k in LAYER_KINDS]
         check.fail(f"{key}.kind", ", ".join(names[:-1]) + " or " + names[-1], raw.get("kind"))
-    return kind.from_table(check, raw, key, check.boolean(raw.get("bleed", False), f"{key}.bleed"))  # type: ignore[union-attr]
+    return kind.from_table(check, raw, key, check.boolean(raw.get("bleed", False), f"{key}.bleed"))
+
+
+_Choice = TypeVar("_Choice", bound=str)
+_Item = TypeVar("_Item")
 
 
 class _Checker:
@@ -285,15 +295,16 @@ class _Checker:
         self.path = path
         self.named: dict[str, str] = {}  # colour names the layout (and the site) define
 
-    def fail(self, key: str, expected: str, got: object) -> None:
+    def fail(self, key: str, expected: str, got: object) -> NoReturn:
         raise LayoutError.expecting(self.path, key, expected, got)
 
     def keys(self, table: dict, prefix: str, allowed: set[str]) -> None:
         for name in table:
             if name not in allowed:
-                raise LayoutError(self.path, f"{prefix}{name}", f"unknown key (expected one of {', '.join(sorted(allowed))})")
+                raise LayoutError(self.path, f"{prefix}{name}",
+                                  f"unknown key (expected one of {', '.join(sorted(allowed))})")
 
-    def table(self, data: dict, key: str) -> dict:
+    def table(self, data: dict[str, Any], key: str) -> dict[str, Any]:
         value = data.get(key)
         if not isinstance(value, dict):
             self.fail(key, "a table", value)
@@ -317,11 +328,12 @@ class _Checker:
             self.fail(key, "true or false", value)
         return bool(value)
 
-    def choice(self, value: object, key: str, options: tuple[str, ...]) -> str:
-        if value not in options:
-            quoted = [f'"{o}"' for o in options]
-            self.fail(key, ", ".join(quoted[:-1]) + " or " + quoted[-1], value)
-        return str(value)
+    def choice(self, value: object, key: str, options: tuple[_Choice, ...]) -> _Choice:
+        for option in options:
+            if value == option:
+                return option
+        quoted = [f'"{o}"' for o in options]
+        self.fail(key, ", ".join(quoted[:-1]) + " or " + quoted[-1], value)
 
     def color(self, value: object, key: str) -> Color:
         if isinstance(value, str) and value in self.named:
@@ -337,7 +349,8 @@ class _Checker:
         r, g, b, a = (int(digits[i:i + 2], 16) for i in range(0, 8, 2))
         return (r, g, b, a)
 
-    def list_of(self, table: dict, key: str, length: int, item) -> list:
+    def list_of(self, table: dict[str, Any], key: str, length: int,
+                item: Callable[[object, str], _Item]) -> list[_Item]:
         name = key.rsplit(".", 1)[-1]
         value = table.get(name)
         if not isinstance(value, list) or len(value) != length:
@@ -347,7 +360,7 @@ class _Checker:
     def box(self, value: object, key: str) -> Box:
         if not isinstance(value, list) or len(value) != 4:
             self.fail(key, "[left, top, right, bottom] as fractions of the canvas", value)
-        left, top, right, bottom = (self.fraction(v, f"{key}[{i}]") for i, v in enumerate(value))
+        left, top, right, bottom = (self.fraction(v, f"{key}[{i}]") for i, v in enumerate(cast(list[object], value)))
         if left >= right or top >= bottom:
             self.fail(key, "left < right and top < bottom", value)
         return Box(left, top, right, bottom)

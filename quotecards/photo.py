@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 from PIL import Image, ImageOps
 
 if TYPE_CHECKING:
+    from PIL import ImageCms
+
     from .layout import Color
 
 
@@ -38,8 +40,7 @@ def decode(data: bytes, target: tuple[int, int] | None = None, max_pixels: int =
                 image.draft(image.mode if image.mode in ("RGB", "L", "CMYK") else None, target)
             image.seek(0)  # an animation is shown by its first frame
             image.load()
-            image = ImageOps.exif_transpose(image)
-            return _to_srgb(image)
+            return _to_srgb(ImageOps.exif_transpose(image))
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         # Pillow's own guard fired while reading the header, before we saw the size.
         raise ImageError(f"image is over the {max_pixels / 1e6:g} Mpx limit (a decompression bomb?)") from None
@@ -50,7 +51,7 @@ def decode(data: bytes, target: tuple[int, int] | None = None, max_pixels: int =
 
 
 @functools.cache
-def _srgb_profile():  # type: ignore[no-untyped-def]
+def _srgb_profile() -> ImageCms.core.CmsProfile:
     from PIL import ImageCms
 
     return ImageCms.createProfile("sRGB")
@@ -67,8 +68,9 @@ def _to_srgb(image: Image.Image) -> Image.Image:
 
         try:
             mode = "RGBA" if image.mode == "RGBA" else "RGB"
-            image = ImageCms.profileToProfile(image, ImageCms.ImageCmsProfile(io.BytesIO(icc)), _srgb_profile(),
-                                              outputMode=mode)
+            converted = ImageCms.profileToProfile(image, ImageCms.ImageCmsProfile(io.BytesIO(icc)), _srgb_profile(),
+                                                  outputMode=mode)
+            image = converted if converted is not None else image
         except (ImageCms.PyCMSError, OSError, ValueError):
             pass  # a broken profile: the pixels as they are beat no picture
     if image.mode in ("RGBA", "LA", "PA", "RGBa", "La") or (image.mode == "P" and "transparency" in image.info):

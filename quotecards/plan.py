@@ -27,7 +27,8 @@ class CardSpec:
 
 
 def plan_card(post: Post, layout: Layout, platform: Platform, slug: str | None = None,
-              brand: Brand = Brand()) -> CardSpec:
+              brand: Brand | None = None) -> CardSpec:
+    brand = brand or Brand()
     lang = post.lang
     texts = {
         "quote": strip_quote_marks(clean(post.quote, lang)),

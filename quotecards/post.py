@@ -119,7 +119,8 @@ def _post_from(path: Path, meta: dict[str, Any]) -> Post:
     _limit(path, "featured_quote.summary", summary, MAX_ATTRIBUTION_CHARS)
     if not quote:
         if not description:
-            raise PostError(path, "featured_quote.quote", "no quote text (featured_quote.quote and description are empty)")
+            raise PostError(path, "featured_quote.quote",
+                            "no quote text (featured_quote.quote and description are empty)")
         _limit(path, "description", description, MAX_QUOTE_CHARS, " (quoted: the post has no featured_quote)")
         quote = description
         notes.append(CardWarning(Kind.TEXT_FALLBACK, "featured_quote.quote is empty: quoted the description instead"))
@@ -127,7 +128,8 @@ def _post_from(path: Path, meta: dict[str, Any]) -> Post:
     attribution = summary
     if not attribution and title:
         attribution = _sentence_case(title, lang)
-        notes.append(CardWarning(Kind.TEXT_FALLBACK, "featured_quote.summary is empty: attributed with the title instead"))
+        notes.append(CardWarning(Kind.TEXT_FALLBACK,
+                                 "featured_quote.summary is empty: attributed with the title instead"))
 
     image, alt = _featured_image(path, meta.get("featured_image"))
     fi = meta.get("featured_image")

@@ -43,7 +43,7 @@ def _connect(conn: HTTPConnection) -> socket.socket:
         infos = socket.getaddrinfo(conn._dns_host, conn.port, type=socket.SOCK_STREAM)  # noqa: SLF001
     except socket.gaierror as exc:
         raise NameResolutionError(conn.host, conn, exc) from exc
-    addresses = [info[4][0] for info in infos]
+    addresses = [str(info[4][0]) for info in infos]
     blocked = [a for a in addresses if not is_public(a)]
     if blocked or not addresses:
         # No port and no connection attempt: the answer cannot tell which internal ports are open.
@@ -51,7 +51,7 @@ def _connect(conn: HTTPConnection) -> socket.socket:
     try:
         return connection.create_connection((addresses[0], conn.port), conn.timeout,
                                             source_address=conn.source_address, socket_options=conn.socket_options)
-    except socket.timeout as exc:
+    except TimeoutError as exc:
         raise ConnectTimeoutError(conn, f"Connection to {conn.host} timed out") from exc
     except OSError as exc:
         raise NewConnectionError(conn, f"Failed to establish a new connection: {exc}") from exc

@@ -25,6 +25,7 @@ from .plan import CardSpec
 Background = Literal["photo", "fallback"]
 FocusSource = Literal["post", "auto", ""]  # the post's focal point, the most detail, or no photo
 MIN_FONT_PX = 8  # no text is set smaller, whatever a layout's fractions give on a small canvas
+CENTRE = (0.5, 0.5)  # the crop's centre when nothing says where the subject is
 
 
 @dataclass
@@ -128,10 +129,13 @@ def frame(scene: Scene) -> Framed:
         # The crop is chosen for the box the photo fills: the canvas, or a split card's half.
         boxes = [scene.area(layer) for layer in scene.layers if isinstance(layer, PhotoLayer)]
         box_size = spec.size if layout.background.photo or not boxes else (boxes[0].width, boxes[0].height)
-        point, source = (spec.focal_point, "post") if spec.focal_point else (focus.auto_focus(picture, box_size), "auto")
+        if spec.focal_point:
+            point, source = spec.focal_point, "post"
+        else:
+            point, source = focus.auto_focus(picture, box_size), "auto"
     if picture is not None and layout.background.photo:
         # The scrim is for photos; the fallback's own colours are chosen to carry text.
-        return Framed(_scrim(photo.cover(picture, spec.size, point), layout), "photo", point, source)
+        return Framed(_scrim(photo.cover(picture, spec.size, point or CENTRE), layout), "photo", point, source)
     background: Background = "photo" if picture is not None and layout.uses_photo else "fallback"
     return Framed(photo.fallback_background(spec.size, layout.background.fallback), background, point, source)
 
@@ -193,7 +197,7 @@ def _paint_rect(canvas: Image.Image, layer: Layer, box: PixelBox, scene: Scene, 
 
 def _paint_photo(canvas: Image.Image, layer: Layer, box: PixelBox, scene: Scene, framed: Framed) -> None:
     if scene.picture is not None:
-        canvas.paste(photo.cover(scene.picture, (box.width, box.height), framed.focus or (0.5, 0.5)),
+        canvas.paste(photo.cover(scene.picture, (box.width, box.height), framed.focus or CENTRE),
                      (box.left, box.top))
 
 
@@ -326,7 +330,8 @@ def _scrim(canvas: Image.Image, layout: Layout) -> Image.Image:
 
 
 @functools.lru_cache(maxsize=16)
-def _veil(size: tuple[int, int], color: tuple[int, ...], opacity: tuple[float, float]) -> tuple[Image.Image, Image.Image]:
+def _veil(size: tuple[int, int], color: tuple[int, ...],
+          opacity: tuple[float, float]) -> tuple[Image.Image, Image.Image]:
     # The same few canvas sizes and layouts come back card after card: made once per process.
     # Pure (its result depends on its arguments alone) and immutable once made, so it is shared.
     top, bottom = opacity
@@ -394,7 +399,7 @@ def _draw_block(canvas: Image.Image, draw: ImageDraw.ImageDraw, placed: PlacedTe
     for i, row in enumerate(block.rows):
         baseline = placed.top + block.ascent + i * block.line_height
         left = _row_left(placed.box, block, row, layer.align)
-        if i == 0 and block.hang:
+        if i == 0 and block.hang and block.hang_face is not None:
             hang_x = left + row.width if block.rtl else left - block.hang_width
             _draw_piece(canvas, draw, block.hang, block.hang_face, block.rtl, hang_x, baseline, block.size,
                         layer.color, lang)

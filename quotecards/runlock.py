@@ -17,8 +17,11 @@ from pathlib import Path
 
 try:
     import fcntl
+
+    _flock: Callable[[int, int], None] | None = fcntl.flock
+    _EX, _NB = fcntl.LOCK_EX, fcntl.LOCK_NB
 except ImportError:  # Windows: no flock; runs there are not guarded
-    fcntl = None  # type: ignore[assignment]
+    _flock, _EX, _NB = None, 0, 0
 
 LOCK_FILE = ".quotecards.lock"
 
@@ -30,16 +33,16 @@ def run_lock(folder: Path, on_wait: Callable[[str], None] | None = None) -> Iter
     told = False
     while True:
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-        if fcntl is None:
+        if _flock is None:
             break
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            _flock(fd, _EX | _NB)
         except BlockingIOError:
             if on_wait and not told:
                 holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip() or "another run"
                 on_wait(f"{folder}: waiting for the quotecards run that is writing there ({holder}) to finish")
                 told = True
-            fcntl.flock(fd, fcntl.LOCK_EX)
+            _flock(fd, _EX)
         if _names(path, fd):
             break
         os.close(fd)  # the holder deleted the file we waited on: lock the one at the path now

@@ -18,19 +18,18 @@ import io
 import ipaddress
 import json
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from PIL import Image
-
 from . import export
 from .cards import choose
 from .context import RenderOptions, RunContext
-from .frontmatter_edit import EditError, set_quotecard
 from .errors import QuotecardsError
+from .frontmatter_edit import EditError, set_quotecard
 from .layout import available
 from .plan import plan_card
 from .platforms import PLATFORMS, get_platform
@@ -227,7 +226,8 @@ def make_handler(app: Preview, hosts: set[str], loopback_only: bool) -> type[Bas
                 elif url.path == "/posts":
                     self.json(200, app.posts())
                 elif url.path == "/choices":
-                    self.json(200, {"layouts": sorted(available(app.ctx.layouts.folders)), "platforms": list(PLATFORMS)})
+                    layouts = sorted(available(app.ctx.layouts.folders))
+                    self.json(200, {"layouts": layouts, "platforms": list(PLATFORMS)})
                 elif url.path == "/render":
                     encoded, info = app.render_card(params)
                     extra = [("X-Card-Info", json.dumps(info, ensure_ascii=True))]
@@ -271,7 +271,7 @@ def make_handler(app: Preview, hosts: set[str], loopback_only: bool) -> type[Bas
         def json(self, status: int, data: Any) -> None:
             self.send(status, json.dumps(data, ensure_ascii=False).encode("utf-8"), "application/json")
 
-        def send(self, status: int, body: bytes, ctype: str, headers: list[tuple[str, str]] = ()) -> None:  # type: ignore[assignment]
+        def send(self, status: int, body: bytes, ctype: str, headers: Sequence[tuple[str, str]] = ()) -> None:
             self.send_response(status)
             self.send_header("Content-Type", ctype)
             self.send_header("Content-Length", str(len(body)))

@@ -8,12 +8,13 @@ both directions; it is measured run by run, the way it will be drawn.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypedDict
 
 from . import fonts, linebreak, textruns
 from .cleanup import ELLIPSIS
 from .fonts import Face
-
 
 ZWSP = "\u200b"
 
@@ -73,7 +74,14 @@ class Block:
         return [self.hang + lines[0], *lines[1:]] if lines else []
 
 
-def shaping_options(rtl: bool, lang: str) -> dict[str, str]:
+class Shaping(TypedDict, total=False):
+    """Keyword arguments for Pillow's text calls, as raqm takes them."""
+
+    direction: str
+    language: str
+
+
+def shaping_options(rtl: bool, lang: str) -> Shaping:
     """Direction and language for raqm, the same when measuring and drawing.
 
     The language matters: CJK fonts swap in localised punctuation for Korean or Japanese, and
@@ -81,7 +89,7 @@ def shaping_options(rtl: bool, lang: str) -> dict[str, str]:
     """
     if not fonts.has_complex_shaping():
         return {}
-    options = {"direction": "rtl" if rtl else "ltr"}
+    options: Shaping = {"direction": "rtl" if rtl else "ltr"}
     tag = lang.split("@")[0]
     if tag:
         options["language"] = tag
@@ -442,7 +450,7 @@ def _break_wide(text: str, stack: tuple[Face, ...], lang: str, size: int, box_wi
     return "".join(out)
 
 
-def _cut(piece: str, too_wide) -> list[str]:
+def _cut(piece: str, too_wide: Callable[[str], bool]) -> list[str]:
     parts, current = [], ""
     for cluster in linebreak.graphemes(piece):
         if current and too_wide(current + cluster):

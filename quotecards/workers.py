@@ -91,7 +91,8 @@ def _after_break(futures: dict[Future[Result], Job], unseen: set[Future[Result]]
                  on_result: Callable[[Result], None]) -> tuple[list[Job], list[Job]]:
     """Results that made it out before the break are kept; the rest is split by whether it was started."""
     busy = _busy_paths(folder)
-    started, waiting = [], []
+    started: list[Job] = []
+    waiting: list[Job] = []
     for future in (f for f in futures if f in unseen):
         if future.exception() is None:
             on_result(future.result())

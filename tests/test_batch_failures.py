@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -15,15 +14,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import need
+from test_batch import archive, options
 
 from quotecards import batch, workers
 from quotecards.batch import build
 from quotecards.cli import main
 from quotecards.errors import OutputError
 from quotecards.runlock import run_lock
-
-from conftest import need
-from test_batch import archive, options
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -46,7 +46,7 @@ def test_bad_post_fails_alone_with_one_line(tmp_path, seed_post):
     out = tmp_path / "out"
     result = run("render", str(bad), str(seed_post), "--out", str(out))
     assert result.exit_code == 1
-    errors = [l for l in result.stderr.splitlines() if l.startswith("error:")]
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
     assert errors == [f"error: {bad}: featured_quote.quote: expected text, got a list"]
     assert "Traceback" not in result.output
     manifest = json.loads((out / "manifest.json").read_text())

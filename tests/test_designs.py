@@ -7,15 +7,15 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from helpers import ink_outside
 from PIL import Image
 
-from helpers import ink_outside
-from quotecards.geometry import PixelBox
 from quotecards import export, photo
 from quotecards.card_warnings import Kind
 from quotecards.cards import RenderOptions, render_posts
 from quotecards.cli import main
 from quotecards.config import Brand, ConfigError, SiteConfig, find_config
+from quotecards.geometry import PixelBox
 from quotecards.layout import available, load_layout
 from quotecards.plan import plan_card
 from quotecards.platforms import PLATFORMS, expand

@@ -51,8 +51,13 @@ def mutate(text: str, rng: random.Random) -> bytes:
     if kind == 2:  # lines lost, doubled or swapped
         for _ in range(rng.randint(1, 4)):
             i, j = rng.randrange(len(lines)), rng.randrange(len(lines))
-            rng.choice([lambda: lines.pop(i), lambda: lines.insert(i, lines[j]),
-                        lambda: lines.__setitem__(slice(min(i, j), min(i, j) + 1), [lines[max(i, j)]])])()
+            change = rng.randrange(3)
+            if change == 0:
+                lines.pop(i)
+            elif change == 1:
+                lines.insert(i, lines[j])
+            else:
+                lines[min(i, j)] = lines[max(i, j)]
         return "".join(lines).encode()
     if kind == 3:  # cut short
         return text.encode()[: rng.randrange(len(text.encode()))]

@@ -11,7 +11,7 @@ GOOD = (Path(__file__).resolve().parent.parent / "layouts" / "photo.toml").read_
 
 def test_bundled_layout_loads_with_resolved_fonts():
     layout = load_layout(find_layout("photo"))
-    texts = [l for l in layout.layers if isinstance(l, TextLayer)]
+    texts = [layer for layer in layout.layers if isinstance(layer, TextLayer)]
     assert [t.source for t in texts] == ["quote", "attribution"]
     assert texts[0].face.family == "Noto Serif Display" and texts[0].face.weight == 600
     assert texts[1].face.family == "Inter" and texts[1].face.path.is_file()

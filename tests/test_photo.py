@@ -178,7 +178,7 @@ def line_contrast(card) -> float:
     worst = 99.0
     for source, block in card.blocks.items():
         x0, y0, x1, _ = card.text_boxes[source]
-        for i, row in enumerate(block.rows):
+        for i, _row in enumerate(block.rows):
             top = y0 + i * block.line_height
             region = card.backdrop.crop((x0, top, x1, top + block.ascent + block.descent))
             lums = sorted(wcag(p) for p in region.convert("RGB").get_flattened_data())

@@ -5,7 +5,6 @@ from pathlib import Path
 import pytest
 
 from quotecards.card_warnings import Kind
-
 from quotecards.post import PostError, read_post, safe_slug
 
 YAML_POST = """---

@@ -1,16 +1,15 @@
 from __future__ import annotations
 
-from quotecards.geometry import PixelBox
-from quotecards.card_warnings import Kind
-
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from helpers import ink_inside, ink_outside
 from PIL import Image
 
-from helpers import ink_inside, ink_outside
 from quotecards import contrast, photo
+from quotecards.card_warnings import Kind
+from quotecards.geometry import PixelBox
 from quotecards.layout import RectLayer, find_layout, load_layout
 from quotecards.plan import plan_card
 from quotecards.platforms import get_platform

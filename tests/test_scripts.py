@@ -10,13 +10,13 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from PIL import Image, ImageChops, ImageDraw
-
 from conftest import need
 from helpers import ink_inside, ink_outside
-from quotecards.geometry import PixelBox
+from PIL import Image, ImageChops, ImageDraw
+
 from quotecards import fonts, textruns, typeset
 from quotecards.cards import RenderOptions, render_posts
+from quotecards.geometry import PixelBox
 from quotecards.layout import RectLayer, find_layout, load_layout
 from quotecards.plan import plan_card
 from quotecards.platforms import Platform, get_platform

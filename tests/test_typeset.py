@@ -52,7 +52,8 @@ def test_lines_are_balanced_not_greedy():
             line = word
     greedy.append(line)
     assert len(block.lines) == len(greedy)
-    spread = lambda ws: max(ws) - min(ws)
+    def spread(ws):
+        return max(ws) - min(ws)
     assert spread(widths(block)) < spread([font.getlength(g) for g in greedy])
 
 
