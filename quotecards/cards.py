@@ -10,7 +10,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from PIL import Image
 
@@ -52,7 +52,7 @@ class CardRecord:
     warnings: list[str]  # each a sentence: what fell back, and why
     warning_kinds: list[str]  # the kind of each warning, in the same order (card_warnings.Kind)
     attribution_lines: list[str]
-    image: str  # "photo" or "fallback"
+    image: str  # render.Background: "photo" or "fallback"
     contrast: float | None
     encode: str
     missing_glyphs: list[str]
@@ -60,8 +60,8 @@ class CardRecord:
     text_box: list[int] | None  # the quote as drawn: x, y, w, h in px, hanging mark included
     overflow: bool  # some text was shortened with an ellipsis to fit its box
     focus: list[float] | None  # the point of the photo the crop is centred on, 0–1 across and down
-    focus_source: str  # "post" (featured_image.focal_point), "auto" (the most detail) or "" (no photo)
-    layout_source: str  # why this layout: "post" (quotecard.layout), "section", "site" or "no image"
+    focus_source: str  # render.FocusSource: "post" (featured_image.focal_point), "auto" (the most detail), ""
+    layout_source: str  # LayoutSource: why this layout: "post" (quotecard.layout), "section", "site", "no image"
     sha256: str  # of the PNG's bytes: a version for URLs, so a changed card is fetched again
     title: str  # the post's, for people browsing the cards
     date: str | None
@@ -147,12 +147,15 @@ def error_record(path: Path, exc: Exception) -> ErrorRecord:
     return ErrorRecord(str(path), f"{path}: internal error: {exc.__class__.__name__}: {exc}")
 
 
+LayoutSource = Literal["post", "section", "site", "no image"]
+
+
 @dataclass(frozen=True)
 class Chosen:
     """The layout a post's cards get, why, and the photo they show."""
 
     layout: Layout
-    why: str  # "post", "section", "site" or "no image"
+    why: LayoutSource
     picture: Image.Image | None
     warning: CardWarning | None  # about the photo: none named, or unavailable, and what was done
 

@@ -16,7 +16,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import Self
+from typing import Literal, Self
 from urllib.parse import unquote, urlsplit
 
 import requests
@@ -60,10 +60,13 @@ class FetchOptions:
     public_only: bool = False  # refuse loopback, private, link-local and multicast addresses (the preview)
 
 
+Origin = Literal["network", "cache", "file", "mirror"]  # cache: fresh, or revalidated with the server
+
+
 @dataclass(frozen=True)
 class Fetched:
     data: bytes
-    origin: str  # "network", "cache" (fresh or revalidated), "file" or "mirror"
+    origin: Origin
 
 
 class _CappedRetry(Retry):
@@ -213,8 +216,7 @@ def _get(url: str, options: FetchOptions, session: requests.Session) -> Fetched:
                 watchdog.cancel()
             if cut.is_set():
                 raise FetchError(f"{url}: too slow (no complete image in {options.deadline:g} s)")
-            origin = "cache" if getattr(response, "from_cache", False) else "network"
-            return Fetched(b"".join(chunks), origin)
+            return Fetched(b"".join(chunks), "cache" if getattr(response, "from_cache", False) else "network")
     except requests.TooManyRedirects:
         raise FetchError(f"{url}: too many redirects (more than {options.max_redirects})") from None
     except requests.RequestException as exc:
