@@ -13,6 +13,7 @@ seconds, and the next run picks up from there.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import multiprocessing
@@ -21,7 +22,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -85,8 +86,11 @@ def settings_hash(options: RenderOptions, platforms: list[Platform]) -> str:
         h.update(options.config.path.read_bytes())
     if options.config.logo is not None:
         h.update(options.config.logo.read_bytes())
+    publishing = options.read.publishing
     h.update(json.dumps([options.layout, [p.name for p in platforms], options.max_pixels, options.strict,
-                         [list(map(str, b)) for b in options.fetch.image_bases]]).encode())
+                         [list(map(str, b)) for b in options.fetch.image_bases], options.allow_missing_glyphs,
+                         [publishing.drafts, publishing.future, publishing.expired], list(options.read.languages),
+                         options.read.default_lang]).encode())
     return h.hexdigest()
 
 
@@ -118,7 +122,8 @@ def _init_worker(options: RenderOptions) -> None:
 
 def _render_one(path: str, slug: str) -> workers.Result:
     try:
-        records = render_post(read_post(Path(path)), _worker_context[0], slug)
+        ctx = _worker_context[0]
+        records = render_post(read_post(Path(path), ctx.reading), ctx, slug)
         return path, [r.to_json() for r in records], None
     except Exception as exc:  # one post's failure is that post's, never the batch's  # noqa: BLE001
         return path, None, error_record(Path(path), exc).error
@@ -162,6 +167,10 @@ def build(content_dir: Path, options: BuildOptions, progress: Callable[[int, int
     second one waits, telling `on_wait` who holds the folder.
     """
     state_dir = state_dir or options.render.out_dir
+    # Language folders (content/ja/…) and sections are counted from the content folder.
+    if options.render.read.content_dir is None:
+        options = replace(options, render=replace(options.render, read=replace(options.render.read,
+                                                                               content_dir=content_dir)))
     export.prepare_output(options.render.out_dir)
     export.prepare_output(state_dir)
     with run_lock(state_dir, on_wait):
@@ -181,6 +190,8 @@ def _build(content_dir: Path, options: BuildOptions, progress: Callable[[int, in
     state = {"settings": settings, "posts": state.get("posts", {})}
     posts: dict[str, dict[str, Any]] = state["posts"]
     summary = Summary()
+    reading = options.render.reading
+    now = reading.publishing.now or dt.datetime.now(dt.UTC)
     all_paths = discover(content_dir)
     paths = [p for p in all_paths if in_shard(p, content_dir, options.shard)]
     summary.posts = len(paths)
@@ -202,17 +213,21 @@ def _build(content_dir: Path, options: BuildOptions, progress: Callable[[int, in
             continue
         entry = posts.get(key)
         if (unchanged_settings and entry and entry.get("stat") == [stat.st_size, stat.st_mtime_ns]
-                and entry.get("cards") and _cards_exist(out, entry["cards"])):
+                and entry.get("cards") and _cards_exist(out, entry["cards"]) and not _expired(entry, now)):
             summary.reused += len(entry["cards"])  # the fast path: not even read
             continue
         try:
-            post = read_post(path)
+            post = read_post(path, reading)
         except PostError as exc:
-            if exc.field == "featured_quote.quote" and "no quote text" in exc.message:
-                summary.skipped["nothing to quote"] += 1
-                dirty = posts.pop(key, None) is not None or dirty
-            else:
-                errors[key] = str(exc)
+            errors[key] = str(exc)
+            continue
+        skip = _skip_reason(post, options.render.config.cards)
+        if skip:
+            summary.skipped[skip] += 1
+            gone = posts.pop(key, None)
+            if gone is not None and options.prune:  # no longer public: nor is its card
+                summary.pruned += _delete_cards(out, gone.get("cards", []))
+            dirty = gone is not None or dirty
             continue
         slug = _unique_slug(post.slug, key, slugs)
         digest = post_hash(post, slug)
@@ -226,13 +241,13 @@ def _build(content_dir: Path, options: BuildOptions, progress: Callable[[int, in
         # and no hash, a run killed before then renders it again next time.
         old_cards = entry.get("cards", []) if entry else []
         posts[key] = {"stat": None, "hash": None, "slug": slug, "cards": old_cards}
-        fresh[key] = {"stat": [stat.st_size, stat.st_mtime_ns], "hash": digest}
+        fresh[key] = {"stat": [stat.st_size, stat.st_mtime_ns], "hash": digest, "expires": post.expires}
         todo.append((key, slug))
         dirty = True
 
     if options.prune:
         known = len(posts)
-        summary.pruned = _prune(out, posts, seen)
+        summary.pruned += _prune(out, posts, seen)
         dirty = dirty or len(posts) != known
 
     if todo:
@@ -285,6 +300,20 @@ def _render_todo(todo: list[tuple[str, str]], fresh: dict[str, dict[str, Any]], 
         raise
 
 
+def _skip_reason(post: Post, cards: str) -> str | None:
+    """Why a readable post gets no card in a site build: not public, or no quote when only quotes are wanted."""
+    if post.unpublished:
+        return post.unpublished
+    if post.kind == "headline" and cards == "quotes":
+        return "no quote"
+    return None
+
+
+def _expired(entry: dict[str, Any], now: dt.datetime) -> bool:
+    expires = entry.get("expires")
+    return isinstance(expires, str) and dt.datetime.fromisoformat(expires) <= now
+
+
 def _unique_slug(slug: str, key: str, slugs: dict[str, str]) -> str:
     """Two posts with one slug would overwrite each other's card: number the later one."""
     candidate, n = slug, 2
@@ -299,14 +328,17 @@ def _cards_exist(out: Path, cards: list[dict[str, Any]]) -> bool:
 
 
 def _prune(out: Path, posts: dict[str, dict[str, Any]], seen: set[str]) -> int:
+    return sum(_delete_cards(out, posts.pop(key).get("cards", [])) for key in [k for k in posts if k not in seen])
+
+
+def _delete_cards(out: Path, cards: list[dict[str, Any]]) -> int:
     removed = 0
-    for key in [k for k in posts if k not in seen]:
-        for card in posts.pop(key).get("cards", []):
-            try:
-                (out / card["path"]).unlink()
-                removed += 1
-            except FileNotFoundError:
-                pass
+    for card in cards:
+        try:
+            (out / card["path"]).unlink()
+            removed += 1
+        except FileNotFoundError:
+            pass
     return removed
 
 

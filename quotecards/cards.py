@@ -47,7 +47,7 @@ class CardRecord:
     width: int
     height: int
     bytes: int
-    font_size: int
+    font_size: int  # of the text the card is read for: the quote, or a headline card's title
     lines: list[str]
     warnings: list[str]  # each a sentence: what fell back, and why
     warning_kinds: list[str]  # the kind of each warning, in the same order (card_warnings.Kind)
@@ -66,6 +66,9 @@ class CardRecord:
     title: str  # the post's, for people browsing the cards
     date: str | None
     alt: str  # the card's text for screen readers: the quote and who said it
+    kind: str = "quote"  # post.CardKind: "quote", or "headline" for a page without a quote
+    lang: str = ""  # the language the card was set in
+    lang_source: str = ""  # language.LangSource: "post", "folder", "file name", "text", "site" or ""
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -122,7 +125,7 @@ def _render_posts(paths: list[Path], options: RenderOptions) -> RunResult:
         ctx.layouts.get(options.layout or options.config.layout)  # a bad default fails the run at once
         for path in paths:
             try:
-                post = read_post(path)
+                post = read_post(path, ctx.reading)
                 slug, note = _unique(post.slug, used_slugs)
                 cards = render_post(post, ctx, slug)
                 if note:
@@ -171,6 +174,11 @@ def choose(post: Post, ctx: RunContext, platforms: list[Platform] | None = None)
     if picture is not None:
         return Chosen(layout, why, picture, None)
     kind = Kind.NO_IMAGE if not post.image else Kind.IMAGE_UNAVAILABLE
+    if post.kind == "headline":
+        # A headline set on the site's colours is the design working as meant: said only when a
+        # photo the page names could not be had.
+        warning = CardWarning(kind, f"{problem}: used the layout's fallback background") if post.image else None
+        return Chosen(layout, why, None, warning)
     if options.config.no_image_layout != name:
         # Without its photo a photo design is half empty: the brand card is made for this.
         fallback = ctx.layouts.get(options.config.no_image_layout)
@@ -198,11 +206,14 @@ def render_post(post: Post, ctx: RunContext, slug: str | None = None) -> list[Ca
 
 def _record(post: Post, spec: CardSpec, chosen: Chosen, card: Rendered, encoded: export.Encoded,
             relative: str) -> CardRecord:
-    alt, alt_warning = alt_text(spec.texts.get("quote", ""), spec.texts.get("attribution", ""))
+    texts = spec.texts
+    alt, alt_warning = (alt_text(texts.get("quote", ""), texts.get("attribution", "")) if post.kind == "quote"
+                        else headline_alt(texts.get("title", ""), texts.get("byline", "")))
     warnings = [*post.notes, *([chosen.warning] if chosen.warning else []), *card.warnings,
                 *([alt_warning] if alt_warning else [])]
-    quote = card.blocks.get("quote")
+    main = card.blocks.get("quote") or card.blocks.get("title")  # what the card is read for
     attribution = card.blocks.get("attribution")
+    main_box = card.text_boxes.get("quote") or card.text_boxes.get("title")
     return CardRecord(
         post=str(post.source),
         slug=spec.slug,
@@ -213,8 +224,8 @@ def _record(post: Post, spec: CardSpec, chosen: Chosen, card: Rendered, encoded:
         height=card.image.height,
         bytes=len(encoded.data),
         sha256=hashlib.sha256(encoded.data).hexdigest(),
-        font_size=quote.size if quote else 0,
-        lines=quote.lines_as_set if quote else [],
+        font_size=main.size if main else 0,
+        lines=main.lines_as_set if main else [],
         warnings=[w.message for w in warnings],
         warning_kinds=[w.kind.value for w in warnings],
         attribution_lines=attribution.lines_as_set if attribution else [],
@@ -223,7 +234,7 @@ def _record(post: Post, spec: CardSpec, chosen: Chosen, card: Rendered, encoded:
         encode=encoded.how,
         missing_glyphs=card.missing_glyphs,
         fonts_used=list(dict.fromkeys(f.label for b in card.blocks.values() for f in b.faces_used)),
-        text_box=_xywh(card.text_boxes["quote"]) if "quote" in card.text_boxes else None,
+        text_box=_xywh(main_box) if main_box else None,
         overflow=any(b.shortened for b in card.blocks.values()),
         focus=[round(v, 3) for v in card.focus] if card.focus else None,
         focus_source=card.focus_source,
@@ -231,6 +242,9 @@ def _record(post: Post, spec: CardSpec, chosen: Chosen, card: Rendered, encoded:
         title=post.title,
         date=post.date,
         alt=alt,
+        kind=post.kind,
+        lang=post.lang,
+        lang_source=post.lang_source,
     )
 
 
@@ -241,9 +255,17 @@ ALT_LONG_CHARS = 420
 
 
 def alt_text(quote: str, attribution: str) -> tuple[str, CardWarning | None]:
-    """What the card says, as one sentence a screen reader can speak (the whole quote, even
+    """What a quote card says, as one sentence a screen reader can speak (the whole quote, even
     where the card had to shorten it), and a warning when it is long or had to be cut."""
-    text = f"Quote: {quote} \u2014 {attribution}" if attribution else f"Quote: {quote}"
+    return _capped(f"Quote: {quote} \u2014 {attribution}" if attribution else f"Quote: {quote}")
+
+
+def headline_alt(title: str, byline: str) -> tuple[str, CardWarning | None]:
+    """What a headline card says: the title, and who wrote it when."""
+    return _capped(f"{title} \u2014 {byline}" if byline else title)
+
+
+def _capped(text: str) -> tuple[str, CardWarning | None]:
     if len(text) > ALT_MAX_CHARS:
         cut = text[: ALT_MAX_CHARS - 1].rsplit(" ", 1)[0] + "\u2026"
         return cut, CardWarning(Kind.ALT_TEXT_LONG,

@@ -93,3 +93,12 @@ def strip_quote_marks(text: str) -> str:
         if not any(q in inner for q in "\u201c\u201d\""):  # "a" and "b" is not one quotation
             return inner
     return text
+
+
+def sentence_case(text: str, lang: str = "") -> str:
+    # WordPress exports carry lower-cased titles; a capital first letter is the least we owe.
+    if not text[:1].islower():
+        return text
+    if text[0] == "i" and lang.split("-")[0].casefold() in ("tr", "az"):
+        return "\u0130" + text[1:]  # Turkish and Azerbaijani dotted capital: istanbul → İstanbul
+    return text[:1].upper() + text[1:]

@@ -26,11 +26,14 @@ from typing import Any, Literal
 from PIL import Image
 
 from .errors import ConfigError
+from .fields import CARD_FIELDS, parse_path
 from .post import Post
 
 CONFIG_FILE = "quotecards.toml"
 DEFAULT_LAYOUT = "photo"
 DEFAULT_NO_IMAGE_LAYOUT = "brand"
+DEFAULT_HEADLINE_LAYOUT = "headline"
+CardsWanted = Literal["all", "quotes"]
 
 
 
@@ -51,9 +54,15 @@ class SiteConfig:
     layout_dirs: tuple[Path, ...] = ()
     colors: dict[str, str] = field(default_factory=dict)
     sections: dict[str, str] = field(default_factory=dict)
+    fields: dict[str, tuple[str, ...]] = field(default_factory=dict)  # card field → the site's own paths
+    cards: CardsWanted = "all"  # every page gets a card (a headline card without a quote), or quotes only
+    headline_layout: str = DEFAULT_HEADLINE_LAYOUT
 
     def layout_for(self, post: Post, default: str | None = None) -> tuple[str, Literal["post", "section", "site"]]:
-        """The layout name for `post`, and why: "post", "section" or "site"."""
+        """The layout name for `post`, and why: "post", "section" or "site"; a page without a quote
+        gets the headline layout, unless it names its own."""
+        if post.kind == "headline" and not post.layout:
+            return self.headline_layout, "site"
         if post.layout:
             return post.layout, "post"
         if post.section and post.section.casefold() in self.sections:
@@ -101,11 +110,28 @@ def _read(path: Path) -> dict[str, Any]:
         raise ConfigError(path, "file", f"cannot read: {exc}") from None
 
 
+def _fields(path: Path, key: str, table: object) -> dict[str, tuple[str, ...]]:
+    """[fields]: card field = "path" or ["path", …], each path dotted keys and [n] list items."""
+    if not isinstance(table, dict):
+        raise ConfigError.expecting(path, key, "a table of card field = front-matter path(s)", table)
+    out: dict[str, tuple[str, ...]] = {}
+    for name, value in table.items():
+        if name not in CARD_FIELDS:
+            raise ConfigError(path, f"{key}.{name}", f"unknown card field (expected one of {', '.join(CARD_FIELDS)})")
+        paths = [value] if isinstance(value, str) else value
+        if not isinstance(paths, list) or not paths or not all(isinstance(p, str) and parse_path(p) for p in paths):
+            raise ConfigError.expecting(path, f"{key}.{name}", 'a path like "params.quote" or "images[0]", or a list '
+                                        "of them", value)
+        out[name] = tuple(paths)
+    return out
+
+
 def load_config(path: Path, data: dict[str, Any], prefix: str = "") -> SiteConfig:
     def fail(key: str, expected: str, got: object) -> None:
         raise ConfigError.expecting(path, f"{prefix}{key}", expected, got)
 
-    allowed = {"site_name", "logo", "layout", "no_image_layout", "layout_dirs", "colors", "sections"}
+    allowed = {"site_name", "logo", "layout", "no_image_layout", "layout_dirs", "colors", "sections", "fields",
+               "cards", "headline_layout"}
     for key in data:
         if key not in allowed:
             raise ConfigError(path, f"{prefix}{key}", f"unknown key (expected one of {', '.join(sorted(allowed))})")
@@ -132,8 +158,14 @@ def load_config(path: Path, data: dict[str, Any], prefix: str = "") -> SiteConfi
     logo = text("logo", "")
     if logo and not (path.parent / logo).is_file():
         fail("logo", "a PNG or SVG file, relative to the config file", logo)
+    cards = text("cards", "all")
+    if cards not in ("all", "quotes"):
+        fail("cards", '"all" (every page: a quote card, or a headline card) or "quotes"', cards)
     return SiteConfig(
         path=path,
+        fields=_fields(path, f"{prefix}fields", data.get("fields", {})),
+        cards="all" if cards == "all" else "quotes",
+        headline_layout=text("headline_layout", DEFAULT_HEADLINE_LAYOUT),
         site_name=text("site_name", ""),
         logo=(path.parent / logo) if logo else None,
         layout=text("layout", DEFAULT_LAYOUT),

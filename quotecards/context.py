@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from PIL import Image
@@ -18,9 +18,10 @@ from PIL import Image
 from . import fetch, photo
 from .config import Brand, SiteConfig
 from .errors import PostError
+from .fields import merged
 from .layout import Layout, find_layout, load_layout
 from .platforms import Platform, expand
-from .post import Post
+from .post import Post, ReadOptions
 
 PHOTO_CACHE_SIZE = 8  # decoded photos a worker keeps: an archive's shared logo or stock picture
 
@@ -35,6 +36,13 @@ class RenderOptions:
     fetch: fetch.FetchOptions = field(default_factory=fetch.FetchOptions)
     strict: bool = False  # an image that cannot be had fails the post instead of falling back
     max_pixels: int = photo.MAX_PIXELS
+    read: ReadOptions = field(default_factory=ReadOptions)  # the site's languages, what is public
+    allow_missing_glyphs: bool = False  # a card with characters no font has is made (with a warning)
+
+    @property
+    def reading(self) -> ReadOptions:
+        """How posts are read: `read`, with the site config's [fields] before the default paths."""
+        return replace(self.read, fields=merged(self.config.fields)) if self.config.fields else self.read
 
 
 class Layouts:
@@ -97,12 +105,13 @@ class RunContext:
     session: fetch.RunSession
     brand: Brand
     photos: PhotoCache
+    reading: ReadOptions
 
     @classmethod
     def open(cls, options: RenderOptions, photo_cache_size: int = PHOTO_CACHE_SIZE) -> RunContext:
         return cls(options=options, layouts=Layouts(options), platforms=expand(options.platforms),
                    session=fetch.open_session(options.fetch), brand=options.config.brand(),
-                   photos=PhotoCache(photo_cache_size))
+                   photos=PhotoCache(photo_cache_size), reading=options.reading)
 
     def picture(self, post: Post, platforms: list[Platform] | None = None) -> Picture:
         return self.photos.get(post, self, platforms or self.platforms)

@@ -23,7 +23,8 @@ from .geometry import PixelBox
 from .resources import data_dir
 
 Color = tuple[int, int, int, int]
-TEXT_SOURCES = ("quote", "attribution", "title", "citation", "section", "site")
+TEXT_SOURCES = ("quote", "attribution", "title", "citation", "section", "site", "author", "date", "byline",
+                "description")
 ORIENTATIONS = ("landscape", "portrait", "square")
 
 

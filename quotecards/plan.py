@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .cleanup import clean, strip_quote_marks
+from .cleanup import clean, sentence_case, strip_quote_marks
 from .config import Brand
+from .dates import long_date
 from .layout import Layout
 from .platforms import Platform
 from .post import Post
@@ -30,13 +31,19 @@ def plan_card(post: Post, layout: Layout, platform: Platform, slug: str | None =
               brand: Brand | None = None) -> CardSpec:
     brand = brand or Brand()
     lang = post.lang
+    date = long_date(post.date, lang)
+    author = clean(post.author, lang)
     texts = {
         "quote": strip_quote_marks(clean(post.quote, lang)),
         "attribution": clean(post.attribution, lang),
-        "title": clean(post.title, lang),
+        "title": sentence_case(clean(post.title, lang), lang),
         "citation": clean(post.citation, lang),
-        "section": clean(post.section, lang),
+        "section": sentence_case(clean(post.section, lang), lang),
         "site": brand.site_name,
+        "author": author,
+        "date": date,
+        "byline": " \u00b7 ".join(part for part in (author, date) if part),
+        "description": clean(post.description, lang),
     }
     return CardSpec(slug=slug or post.slug, texts=texts, layout=layout, platform=platform, lang=lang,
                     focal_point=post.focal_point, brand=brand)

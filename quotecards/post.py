@@ -1,7 +1,9 @@
-"""Read one Markdown post (Hugo / WordPress-export front matter) into a `Post`.
+"""Read one Markdown post (Hugo, Jekyll, WordPress-export front matter) into a `Post`.
 
-Real archive posts are messy, so every field is checked for its type, empty values count as
-missing, and each fallback taken is recorded in `Post.notes` so the card can say what it did.
+Real archive posts are messy, so each card field is looked for along the site's paths
+(fields.py), checked for its type, empty values count as missing, and each fallback taken is
+recorded in `Post.notes` so the card can say what it did. A post with a quote gets a quote card;
+one without gets a headline card, never its description dressed in quote marks.
 """
 
 from __future__ import annotations
@@ -10,16 +12,21 @@ import datetime as dt
 import re
 import reprlib
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import unquote, urlsplit
 
+from . import fields, language
 from .card_warnings import CardWarning, Kind
+from .cleanup import sentence_case
 from .errors import PostError
 from .frontmatter_read import front_matter, kind_of, normalise_newlines
+from .publish import Publishing, Unpublished, expiry, unpublished
 
-__all__ = ["Post", "PostError", "read_post", "safe_slug", "MAX_QUOTE_CHARS"]
+__all__ = ["MAX_QUOTE_CHARS", "Post", "PostError", "ReadOptions", "read_post", "safe_slug"]
+
+CardKind = Literal["quote", "headline"]
 
 # A pull quote is a sentence or three; past this the text is an article, not a quote, and
 # shaping megabytes of it would take minutes and gigabytes before failing to fit anyway.
@@ -42,16 +49,33 @@ class Post:
     section: str
     focal_point: tuple[float, float] | None = None  # where the photo's subject is, 0–1 across and down
     layout: str = ""  # quotecard.layout: this post's own choice of layout
-    lang: str = ""  # BCP 47 tag when the post gives one (lang, language, languageCode, locale)
+    lang: str = ""  # BCP 47 tag: the post's, its folder's or file name's, its text's, or the site's
     notes: tuple[CardWarning, ...] = ()  # fallbacks taken, said on the card's record
+    kind: CardKind = "quote"  # a quote card, or a headline card for a page without a quote
+    author: str = ""
+    lang_source: language.LangSource = ""
+    sources: tuple[tuple[str, str], ...] = ()  # card field → the front-matter path it came from
+    unpublished: Unpublished | None = None  # why the page is not public (a draft, …), or None
+    expires: str | None = None  # when the page stops being public (expiryDate), ISO 8601
 
 
-def read_post(path: Path | str) -> Post:
+@dataclass(frozen=True)
+class ReadOptions:
+    """How a site's posts are read: where its fields are, where its languages are, what is public."""
+
+    fields: dict[str, tuple[str, ...]] = field(default_factory=lambda: fields.merged({}))
+    content_dir: Path | None = None  # the folder language folders are counted from
+    languages: tuple[str, ...] = ()  # the site's languages (Hugo's [languages]); empty: any language code
+    default_lang: str = ""  # the site's (Hugo's defaultContentLanguage / languageCode)
+    publishing: Publishing = Publishing()
+
+
+def read_post(path: Path | str, options: ReadOptions | None = None) -> Post:
     """Read `path` into a Post, or raise PostError naming the file and the field."""
     path = Path(path)
     meta = front_matter(path, _read_text(path))
     try:
-        return _post_from(path, meta)
+        return _post_from(path, meta, options or ReadOptions())
     except PostError:
         raise
     except (ValueError, TypeError, OverflowError, RecursionError) as exc:  # a value no check foresaw
@@ -95,74 +119,84 @@ def _limit(path: Path, field: str, text: str, most: int, why: str = "") -> None:
         raise PostError(path, field, f"{len(text):,} characters{why}; a card holds at most {most:,}")
 
 
-def _mapping(path: Path, field: str, value: object) -> dict[str, Any]:
-    if value is None or value == "":
-        return {}
-    if isinstance(value, dict):
-        return value
-    raise PostError(path, field, f"expected a mapping, got {kind_of(value)}")
+class _Fields:
+    """The post's card fields, each looked up once along its paths, with the path remembered."""
+
+    def __init__(self, path: Path, meta: dict[str, Any], paths: dict[str, tuple[str, ...]]):
+        self.path, self.meta, self.paths = path, meta, paths
+        self.used: dict[str, str] = {}
+
+    def raw(self, name: str) -> Any:
+        found = fields.find(self.meta, self.paths[name])
+        if found.path:
+            self.used[name] = found.path
+        return found.value
+
+    def text(self, name: str) -> str:
+        value = self.raw(name)
+        if isinstance(value, dict) and name in ("image", "author"):
+            value = value.get("image" if name == "image" else "name")  # a mapping standing for its main value
+        return _text(self.path, self.used.get(name, name), value)
 
 
-def _post_from(path: Path, meta: dict[str, Any]) -> Post:
+def _post_from(path: Path, meta: dict[str, Any], options: ReadOptions) -> Post:
     notes: list[CardWarning] = []
-    fq = _mapping(path, "featured_quote", meta.get("featured_quote"))
-    quote = _text(path, "featured_quote.quote", fq.get("quote"))
-    summary = _text(path, "featured_quote.summary", fq.get("summary"))
-    citation = _text(path, "featured_quote.citation", fq.get("citation"))
-    title = _text(path, "title", meta.get("title"))
-    description = _text(path, "description", meta.get("description"))
-    section = _text(path, "section", meta.get("section"))
-    lang_key = next((k for k in ("lang", "language", "languageCode", "locale") if meta.get(k)), "lang")
-    lang = _text(path, lang_key, meta.get(lang_key)).replace("_", "-")
-
-    _limit(path, "featured_quote.quote", quote, MAX_QUOTE_CHARS)
-    _limit(path, "featured_quote.summary", summary, MAX_ATTRIBUTION_CHARS)
-    if not quote:
-        if not description:
-            raise PostError(path, "featured_quote.quote",
-                            "no quote text (featured_quote.quote and description are empty)")
-        _limit(path, "description", description, MAX_QUOTE_CHARS, " (quoted: the post has no featured_quote)")
-        quote = description
-        notes.append(CardWarning(Kind.TEXT_FALLBACK, "featured_quote.quote is empty: quoted the description instead"))
-
-    attribution = summary
-    if not attribution and title:
-        attribution = _sentence_case(title, lang)
-        notes.append(CardWarning(Kind.TEXT_FALLBACK,
-                                 "featured_quote.summary is empty: attributed with the title instead"))
-
-    image, alt = _featured_image(path, meta.get("featured_image"))
-    fi = meta.get("featured_image")
-    focal = _focal_point(path, "featured_image.focal_point", fi.get("focal_point") if isinstance(fi, dict) else None)
-    card = _mapping(path, "quotecard", meta.get("quotecard"))
-    focal = _focal_point(path, "quotecard.focal_point", card.get("focal_point")) or focal
-    layout = _text(path, "quotecard.layout", card.get("layout"))
+    found = _Fields(path, meta, options.fields)
+    quote = found.text("quote")
+    attribution = found.text("attribution")
+    title = found.text("title")
+    _limit(path, found.used.get("quote", "quote"), quote, MAX_QUOTE_CHARS)
+    _limit(path, found.used.get("attribution", "attribution"), attribution, MAX_ATTRIBUTION_CHARS)
+    if not quote and not title:
+        raise PostError(path, "title", "nothing to put on a card: no quote and no title")
+    lang, lang_source = language.decide(found.text("lang").replace("_", "-"), path, options.content_dir,
+                                        options.languages, quote or title, options.default_lang)
+    kind: CardKind = "quote" if quote else "headline"
+    if kind == "quote" and not attribution and title:
+        attribution = sentence_case(title, lang)
+        notes.append(CardWarning(Kind.TEXT_FALLBACK, "the quote has no attribution: attributed with the title instead"))
+    point = found.raw("focal_point")
+    focal = _focal_point(path, found.used.get("focal_point", "focal_point"), point)
     return Post(
         source=path,
-        slug=_slug(path, meta.get("aliases")),
+        slug=_slug(path, found.raw("aliases"), found.text("slug")),
         quote=quote,
         attribution=attribution,
-        citation=citation,
-        image=image,
-        image_alt=alt,
+        citation=found.text("citation"),
+        image=found.text("image") or None,
+        image_alt=found.text("image_alt"),
         focal_point=focal,
-        layout=layout,
+        layout=found.text("layout"),
         title=title,
-        description=description,
-        date=_date(path, meta.get("date"), notes),
-        section=section,
+        description=found.text("description"),
+        date=_date(path, found.raw("date"), notes),
+        section=found.text("section") or _section_of(path, options, lang_source),
+        author=found.text("author"),
         lang=lang,
+        lang_source=lang_source,
+        kind=kind,
         notes=tuple(notes),
+        sources=tuple(sorted(found.used.items())),
+        unpublished=unpublished(meta, options.publishing),
+        expires=_iso(expiry(meta)),
     )
 
 
-def _sentence_case(text: str, lang: str = "") -> str:
-    # WordPress exports carry lower-cased titles; a capital first letter is the least we owe.
-    if not text[:1].islower():
-        return text
-    if text[0] == "i" and lang.split("-")[0].casefold() in ("tr", "az"):
-        return "\u0130" + text[1:]  # Turkish and Azerbaijani dotted capital: istanbul → İstanbul
-    return text[:1].upper() + text[1:]
+def _iso(moment: dt.datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def _section_of(path: Path, options: ReadOptions, lang_source: str) -> str:
+    """Hugo's section: the first folder below content/ (below the language folder, if any)."""
+    if options.content_dir is None:
+        return ""
+    try:
+        parts = path.relative_to(options.content_dir).parts[:-1]
+    except ValueError:
+        return ""
+    if lang_source == "folder":
+        parts = parts[1:]
+    return parts[0] if parts else ""
 
 
 def _focal_point(path: Path, field: str, value: object) -> tuple[float, float] | None:
@@ -172,15 +206,6 @@ def _focal_point(path: Path, field: str, value: object) -> tuple[float, float] |
             and all(isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v <= 1 for v in value)):
         return (float(value[0]), float(value[1]))
     raise PostError(path, field, f"expected [x, y] with both between 0 and 1, got {reprlib.repr(value)}")
-
-
-def _featured_image(path: Path, value: object) -> tuple[str | None, str]:
-    if isinstance(value, str) or value is None:
-        return (value.strip() or None) if value else None, ""
-    fi = _mapping(path, "featured_image", value)
-    image = _text(path, "featured_image.image", fi.get("image"))
-    alt = _text(path, "featured_image.alt", fi.get("alt"))
-    return image or None, alt
 
 
 _DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y/%m/%d", "%d/%m/%Y", "%B %d, %Y", "%b %d, %Y", "%d %B %Y")
@@ -205,7 +230,7 @@ def _date(path: Path, value: object, notes: list[CardWarning]) -> str | None:
     return None
 
 
-def _slug(path: Path, aliases: object) -> str:
+def _slug(path: Path, aliases: object, slug: str = "") -> str:
     if isinstance(aliases, str):
         aliases = [aliases]
     if aliases is not None and not isinstance(aliases, list):
@@ -216,10 +241,9 @@ def _slug(path: Path, aliases: object) -> str:
         segments = [s for s in unquote(urlsplit(alias.strip()).path).split("/") if s]
         if segments:
             name = re.sub(r"\.(html?|php)$", "", segments[-1], flags=re.IGNORECASE)
-            slug = safe_slug(name)
-            if slug:
-                return slug
-    return safe_slug(path.stem) or "post"
+            if safe_slug(name):
+                return safe_slug(name)
+    return safe_slug(slug) or safe_slug(path.stem) or "post"
 
 
 def safe_slug(text: str, max_length: int = 120) -> str:

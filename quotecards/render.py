@@ -93,7 +93,8 @@ class Placed:
 def render(spec: CardSpec, picture: Image.Image | None) -> Rendered:
     """Draw the card. `picture` is the decoded featured image, or None for the fallback."""
     safe = spec.platform.safe_box
-    mirror = bool(spec.texts.get("quote")) and textruns.bidi_levels(spec.texts["quote"])[1]
+    main = spec.texts.get("quote") or spec.texts.get("title", "")  # what the card is read for
+    mirror = bool(main) and textruns.bidi_levels(main)[1]
     scene = Scene(spec, spec.layout.layers_for(safe.width, safe.height), picture, mirror)
     framed = frame(scene)
     placed = place_text(scene)

@@ -77,7 +77,7 @@ class Preview:
             if not path.resolve().is_relative_to(inside):
                 continue  # a link out of the folder: /render would refuse it too
             try:
-                post = read_post(path)
+                post = read_post(path, self.ctx.reading)
             except PostError:
                 continue
             out.append({"path": path.relative_to(self.content_dir).as_posix(), "title": post.title,
@@ -93,7 +93,7 @@ class Preview:
         rel = params.get("post", "")
         if rel:
             path = self._inside(rel)
-            base = read_post(path)
+            base = read_post(path, self.ctx.reading)
         else:
             base = Post(source=self.content_dir / "preview.md", slug="preview", quote="", attribution="",
                         citation="", image=None, image_alt="", title="", description="", date=None, section="")

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def archive(folder: Path, n: int = 6) -> Path:
-    """n posts with a local photo, one with nothing to quote, one broken."""
+    """n posts with a local photo, one draft, one broken."""
     content = folder / "content"
     (content / "posts").mkdir(parents=True)
     (content / "posts" / "rocket.jpg").write_bytes((ROOT / "samples/images/rocket.jpg").read_bytes())
@@ -33,7 +33,7 @@ def archive(folder: Path, n: int = 6) -> Path:
         (content / "posts" / f"p{i}.md").write_text(
             f"---\ntitle: Post {i}\naliases: [/posts/post-{i}/]\nfeatured_image:\n  image: rocket.jpg\n"
             f"featured_quote:\n  quote: Quote number {i}, short and sweet.\n  summary: Person {i}\n---\nBody.\n")
-    (content / "posts" / "_index.md").write_text("---\ntitle: Posts\n---\n")
+    (content / "posts" / "_index.md").write_text("---\ntitle: Posts\ndraft: true\n---\n")
     (content / "posts" / "broken.md").write_text("---\ntitle: [unclosed\n---\n")
     return content
 
@@ -48,7 +48,7 @@ def test_first_build_renders_every_post_and_reports_the_rest(tmp_path):
     content = archive(tmp_path)
     summary = build(content, options(tmp_path))
     assert summary.made == 6 and summary.reused == 0
-    assert summary.skipped == {"nothing to quote": 1}
+    assert summary.skipped == {"draft": 1}
     assert [e.post for e in summary.failed] == [str(content / "posts" / "broken.md")]
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
     assert len(manifest["cards"]) == 6 and len(manifest["errors"]) == 1
@@ -61,10 +61,10 @@ def test_an_unchanged_rebuild_reads_no_post(tmp_path, monkeypatch):
     build(content, options(tmp_path))
     reads: list[Path] = []
     real = batch.read_post
-    monkeypatch.setattr(batch, "read_post", lambda p: reads.append(p) or real(p))
+    monkeypatch.setattr(batch, "read_post", lambda p, *options: reads.append(p) or real(p, *options))
     summary = build(content, options(tmp_path))
     assert summary.made == 0 and summary.reused == 6
-    # Only the posts that never made a card (nothing to quote, broken) are read again.
+    # Only the posts that never made a card (a draft, a broken one) are read again.
     assert sorted(p.name for p in reads) == ["_index.md", "broken.md"]
 
 
@@ -134,7 +134,7 @@ def test_cli_build_summarises_and_fails_when_a_post_fails(tmp_path):
     result = CliRunner().invoke(main, ["build", str(content), "--out", str(tmp_path / "out"), "--jobs", "2",
                                        "--site-root", str(tmp_path)])
     assert result.exit_code == 1
-    assert "8 posts: 6 cards made, 0 reused, 1 posts failed, skipped: 1 nothing to quote" in result.stdout
+    assert "8 posts: 6 cards made, 0 reused, 1 posts failed, skipped: 1 draft" in result.stdout
     assert f"error: {content / 'posts' / 'broken.md'}: title: unreadable YAML" in result.stderr
     assert "rendered 6/6 posts" in result.stderr  # not a terminal: plain progress lines
     result = CliRunner().invoke(main, ["build", str(content), "--out", str(tmp_path / "out"), "--site-root",

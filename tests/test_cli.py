@@ -69,7 +69,7 @@ def test_manifest_keeps_cards_from_earlier_runs(tmp_path):
 
 def test_same_slug_twice_does_not_overwrite(tmp_path):
     for name in ("a.md", "b.md"):
-        (tmp_path / name).write_text("---\ndescription: D\naliases: [article/same/]\n---\n")
+        (tmp_path / name).write_text("---\ntitle: D\naliases: [article/same/]\n---\n")
     result = run("render", str(tmp_path / "a.md"), str(tmp_path / "b.md"), "--out", str(tmp_path / "out"))
     assert result.exit_code == 0
     assert (tmp_path / "out/og/same.png").is_file() and (tmp_path / "out/og/same-2.png").is_file()

@@ -51,7 +51,7 @@ def test_every_layout_on_every_platform(name, platform, post):
     allowed = [(max(left, b[0]), max(top, b[1]), min(right, b[2]), min(bottom, b[3])) for b in card.boxes.values()]
     assert ink_outside(card.image, card.backdrop, allowed) is None
     # The band is a lower third, for short quotes: an eighty-word one is shortened there, and says so.
-    if card.blocks["quote"].shortened:
+    if "quote" in card.blocks and card.blocks["quote"].shortened:
         assert (name, post) == ("band", LONG) and card.warnings[0].kind is Kind.SHORTENED
         assert "quote shortened to fit its box" in card.warnings[0].message
 
@@ -188,7 +188,7 @@ def test_a_post_without_a_usable_image_gets_the_no_image_layout(tmp_path):
 def test_a_bad_quotecard_front_matter_is_a_one_line_error(tmp_path):
     path = write(tmp_path / "p.md", "---\ntitle: T\nquotecard:\n  layout: nope\nfeatured_quote:\n  quote: Q.\n---\n")
     result = render_posts([path], RenderOptions(out_dir=tmp_path / "out"))
-    assert result.errors[0].error.startswith(f"{path}: layout: no layout named 'nope' (have: band, brand, photo, split")
+    assert result.errors[0].error.startswith(f"{path}: layout: no layout named 'nope' (have: band, brand, headline, photo, split")
 
 
 def test_cli_renders_every_platform_and_lists_presets_and_layouts(tmp_path):

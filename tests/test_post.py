@@ -66,14 +66,14 @@ def test_json_front_matter(write_post):
 
 
 def test_featured_image_as_plain_string(write_post):
-    post = read_post(write_post("p.md", "---\nfeatured_image: https://e.com/x.png\ndescription: D\n---\n"))
+    post = read_post(write_post("p.md", "---\nfeatured_image: https://e.com/x.png\ntitle: D\n---\n"))
     assert post.image == "https://e.com/x.png"
 
 
-def test_no_quote_falls_back_to_description_and_says_so(write_post):
+def test_a_page_without_a_quote_gets_a_headline_card_not_its_description_quoted(write_post):
     post = read_post(write_post("p.md", "---\ntitle: t\ndescription: Said in the description.\nfeatured_quote: ''\n---\n"))
-    assert post.quote == "Said in the description."
-    assert any(n.kind is Kind.TEXT_FALLBACK and "description" in n.message for n in post.notes)
+    assert (post.kind, post.quote, post.attribution, post.title) == ("headline", "", "", "t")
+    assert post.notes == ()
 
 
 def test_no_summary_falls_back_to_sentence_cased_title(write_post):
@@ -83,12 +83,12 @@ def test_no_summary_falls_back_to_sentence_cased_title(write_post):
 
 
 def test_slug_from_file_name_without_aliases(write_post):
-    assert read_post(write_post("My Post.md", "---\ndescription: D\n---\n")).slug == "my-post"
+    assert read_post(write_post("My Post.md", "---\ntitle: D\n---\n")).slug == "my-post"
 
 
 @pytest.mark.parametrize("alias", ["../../../etc/passwd", "/..", "..\\..\\windows", "a/b/..%2F..%2Fescape"])
 def test_slug_cannot_escape_the_output_folder(write_post, alias):
-    slug = read_post(write_post("x.md", f"---\ndescription: D\naliases: ['{alias}']\n---\n")).slug
+    slug = read_post(write_post("x.md", f"---\ntitle: D\naliases: ['{alias}']\n---\n")).slug
     assert slug and "/" not in slug and "\\" not in slug and not slug.startswith(".")
 
 
@@ -98,50 +98,50 @@ def test_safe_slug_keeps_letters_of_any_script():
 
 
 def test_odd_date_is_left_out_with_a_note(write_post):
-    post = read_post(write_post("p.md", "---\ndescription: D\ndate: 'sometime in 2020'\n---\n"))
+    post = read_post(write_post("p.md", "---\ntitle: D\ndate: 'sometime in 2020'\n---\n"))
     assert post.date is None and any(n.kind is Kind.DATE_UNREADABLE for n in post.notes)
-    assert read_post(write_post("q.md", "---\ndescription: D\ndate: 'October 12, 2020'\n---\n")).date == "2020-10-12T00:00:00"
+    assert read_post(write_post("q.md", "---\ntitle: D\ndate: 'October 12, 2020'\n---\n")).date == "2020-10-12T00:00:00"
 
 
 @pytest.mark.parametrize("value", ["2020-13-45", "2020-02-30", "2020-01-01 25:00:00"])
 def test_an_impossible_yaml_date_is_a_note_not_a_failed_post(write_post, value):
-    post = read_post(write_post("p.md", f"---\ndescription: D\ndate: {value}\n---\n"))
+    post = read_post(write_post("p.md", f"---\ntitle: D\ndate: {value}\n---\n"))
     assert post.date is None and any(n.kind is Kind.DATE_UNREADABLE and value in n.message for n in post.notes)
 
 
 @pytest.mark.parametrize("value, iso", [("2020-02-03", "2020-02-03"), ("2018-10-25 10:00:00+00:00", "2018-10-25T10:00:00+00:00"),
                                         ("2018-10-25T10:00:00Z", "2018-10-25T10:00:00+00:00")])
 def test_yaml_dates_read_as_before(write_post, value, iso):
-    assert read_post(write_post("p.md", f"---\ndescription: D\ndate: {value}\n---\n")).date == iso
+    assert read_post(write_post("p.md", f"---\ntitle: D\ndate: {value}\n---\n")).date == iso
 
 
 @pytest.mark.parametrize("content, field, words", [
-    ("---\ntitle: t\n---\n", "featured_quote.quote", "no quote text"),
+    ("---\ndescription: only a description\n---\n", "title", "nothing to put on a card"),
     ("---\ntitle: [unclosed\n---\n", "title", "unreadable YAML"),
     ("---\ntitle: t\n", "front matter", "no closing delimiter"),
     ("+++\ntitle = \n+++\n", "title", "unreadable TOML"),
     ("---\ntitle: T\nsection: !!int abc\n---\n", "section", "cannot read the value"),
-    ("---\ndescription: D\nweight: " + "9" * 5000 + "\n---\n", "weight", "more than 4,300 digits"),
-    ('{"description": "D", "weight": ' + "9" * 5000 + "}\n", "front matter", "more than 4,300 digits"),
-    ("+++\ndescription = 'D'\nweight = " + "9" * 5000 + "\n+++\n", "front matter", "more than 4,300 digits"),
-    ("+++\ntitle = 0x" + "f" * 4000 + "\ndescription = 'D'\n+++\n", "title", "number too long"),
+    ("---\ntitle: D\nweight: " + "9" * 5000 + "\n---\n", "weight", "more than 4,300 digits"),
+    ('{"title": "D", "weight": ' + "9" * 5000 + "}\n", "front matter", "more than 4,300 digits"),
+    ("+++\ntitle = 'D'\nweight = " + "9" * 5000 + "\n+++\n", "front matter", "more than 4,300 digits"),
+    ("+++\ntitle = 0x" + "f" * 4000 + "\nquote = 'D'\n+++\n", "title", "number too long"),
     ("+++\ntitle = 'T'\ndate = 2020-13-45\n+++\n", "date", "unreadable TOML"),
     ('{"a": ' + "[" * 1000 + "]" * 1000 + "}\n", "front matter", "nested too deeply"),
     ("---\na: " + "[" * 1000 + "]" * 1000 + "\n---\n", "front matter", "nested too deeply"),
     ("+++\na = " + "[" * 1000 + "]" * 1000 + "\n+++\n", "front matter", "nested too deeply"),
     ("---\na0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
      + "".join(f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]\n" for i in range(1, 12))
-     + "description: D\n---\n", "front matter", "aliases expand to more than"),
+     + "title: D\n---\n", "front matter", "aliases expand to more than"),
     ("---\nfeatured_quote:\n  quote: " + "word " * 400 + "\n---\n", "featured_quote.quote", "at most 1,500"),
-    ("---\ndescription: " + "word " * 400 + "\n---\n", "description", "at most 1,500"),
+    ("---\nquote: " + "word " * 400 + "\n---\n", "quote", "at most 1,500"),
     ("---\nfeatured_quote: {quote: Q, summary: " + "x" * 301 + "}\n---\n", "featured_quote.summary", "at most 300"),
     ("---\nfeatured_quote: {quote: Q}\nbody: " + "x" * 600_000 + "\n---\n", "front matter", "characters long"),
     ("{\"title\": \n", "front matter", "unreadable JSON"),
     ("just text\n", "front matter", "none found"),
     ("---\nfeatured_quote:\n  quote: [a, b]\n---\n", "featured_quote.quote", "expected text, got a list"),
-    ("---\nfeatured_quote: [a]\ndescription: D\n---\n", "featured_quote", "expected a mapping"),
-    ("---\ntitle: {a: 1}\ndescription: D\n---\n", "title", "expected text, got a mapping"),
-    ("---\ndescription: D\naliases: 7\n---\n", "aliases", "expected a list"),
+    ("---\nfeatured_quote: [a]\ntitle: D\n---\n", "featured_quote", "expected text, got a list"),
+    ("---\ntitle: {a: 1}\nquote: D\n---\n", "title", "expected text, got a mapping"),
+    ("---\ntitle: D\naliases: 7\n---\n", "aliases", "expected a list"),
     ("---\n- a\n- b\n---\n", "front matter", "expected key: value pairs"),
 ])
 def test_bad_input_is_one_line_naming_file_and_field(write_post, content, field, words):

@@ -1,0 +1,116 @@
+"""A post's language, decided once: the post's own field, else where the site puts it (a
+`content/<lang>/` folder, a `post.<lang>.md` name), else the script its text is written in, else
+the site's default. Quote marks, fonts and line breaking all read the one answer.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import icu
+
+LangSource = Literal["post", "folder", "file name", "text", "site", ""]
+
+_CODE = re.compile(r"^[a-z]{2}(?:[-_][A-Za-z]{2,4})?$", re.IGNORECASE)
+_UKRAINIAN = set("іїєґІЇЄҐ")
+
+
+def is_language_code(code: str) -> bool:
+    """`ja`, `zh-Hant`, `pt-BR`: a two-letter language ICU knows, with an optional script or region."""
+    return bool(_CODE.match(code)) and _known(code.split("-")[0].split("_")[0].lower())
+
+
+@lru_cache(maxsize=256)
+def _known(base: str) -> bool:
+    return bool(icu.Locale(base).getISO3Language())
+
+
+def from_path(path: Path, content_dir: Path | None, languages: tuple[str, ...] = ()) -> tuple[str, LangSource]:
+    """The language the site's layout gives `path`: `post.ja.md`, or `content/ja/…`."""
+    suffixes = path.name.split(".")
+    if len(suffixes) >= 3 and _allowed(suffixes[-2], languages):
+        return _tag(suffixes[-2]), "file name"
+    if content_dir is not None:
+        try:
+            first = path.relative_to(content_dir).parts[0]
+        except (ValueError, IndexError):
+            return "", ""
+        if first != path.name and _allowed(first, languages):
+            return _tag(first), "folder"
+    return "", ""
+
+
+def _allowed(code: str, languages: tuple[str, ...]) -> bool:
+    if languages:
+        return code.lower() in {lang.lower() for lang in languages}
+    return is_language_code(code)
+
+
+def _tag(code: str) -> str:
+    base, _, rest = code.replace("_", "-").partition("-")
+    return base.lower() + (f"-{rest}" if rest else "")
+
+
+def from_text(text: str) -> str:
+    """The language a text's script tells for certain enough to set it by; "" for Latin (or none)."""
+    counts: dict[str, int] = {}
+    for ch in text:
+        if ch.isalpha():
+            script = _script(ch)
+            counts[script] = counts.get(script, 0) + 1
+    letters = sum(counts.values())
+    if not letters:
+        return ""
+    if counts.get("kana"):
+        return "ja"  # kana appears in Japanese alone, however much Han is around it
+    script, n = max(((s, c) for s, c in counts.items() if s != "latin"), key=lambda item: item[1], default=("", 0))
+    if not script or n * 3 < letters:  # mostly Latin: a Latin quote with a foreign name in it
+        return ""
+    if script == "han":
+        return _chinese(text)
+    if script == "cyrillic":
+        return "uk" if any(ch in _UKRAINIAN for ch in text) else "ru"
+    return {"hangul": "ko", "arabic": "ar", "hebrew": "he", "thai": "th", "devanagari": "hi", "georgian": "ka",
+            "armenian": "hy", "greek": "el"}.get(script, "")
+
+
+def _script(ch: str) -> str:
+    name = unicodedata.name(ch, "")
+    if "HIRAGANA" in name or "KATAKANA" in name:
+        return "kana"
+    if "CJK" in name:
+        return "han"
+    for script in ("HANGUL", "ARABIC", "HEBREW", "THAI", "DEVANAGARI", "GEORGIAN", "ARMENIAN", "GREEK", "CYRILLIC"):
+        if name.startswith(script):
+            return script.lower()
+    return "latin"
+
+
+@lru_cache(maxsize=1)
+def _to_simplified() -> icu.Transliterator:
+    return icu.Transliterator.createInstance("Hant-Hans")
+
+
+def _chinese(text: str) -> str:
+    """Traditional if making it Simplified changes it; else Simplified."""
+    return "zh-Hant" if _to_simplified().transliterate(text) != text else "zh-Hans"
+
+
+def decide(post_lang: str, path: Path, content_dir: Path | None, languages: tuple[str, ...], text: str,
+           site_default: str) -> tuple[str, LangSource]:
+    """The post's language and where it came from, in the order the module's docstring gives."""
+    if post_lang:
+        return post_lang, "post"
+    lang, source = from_path(path, content_dir, languages)
+    if lang:
+        return lang, source
+    lang = from_text(text)
+    if lang:
+        return lang, "text"
+    if site_default:
+        return site_default, "site"
+    return "", ""

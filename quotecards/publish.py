@@ -1,0 +1,73 @@
+"""Whether a page is public, decided as Hugo decides it: a draft, a page whose publish date is
+still to come, one past its expiry date, or one the site does not render gets no public card.
+
+Hugo's flags (`--buildDrafts`, `--buildFuture`, `--buildExpired`) have their counterparts in
+`Publishing`, so a preview build can include what a production build leaves out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from .fields import lookup
+
+Unpublished = Literal["draft", "future", "expired", "not rendered"]
+_DATE_KEYS = ("publishDate", "pubdate", "pubDate", "published", "date")
+
+
+@dataclass(frozen=True)
+class Publishing:
+    drafts: bool = False  # like hugo --buildDrafts
+    future: bool = False  # like hugo --buildFuture
+    expired: bool = False  # like hugo --buildExpired
+    now: dt.datetime | None = None  # None: the time of the check
+
+
+def unpublished(meta: Mapping[str, Any], rules: Publishing) -> Unpublished | None:
+    """Why the page has no public card, or None when it is public."""
+    now = rules.now or dt.datetime.now(dt.UTC)
+    if not rules.drafts and (meta.get("draft") is True or meta.get("published") is False):
+        return "draft"
+    if _render_never(meta):
+        return "not rendered"
+    publish = next((d for d in (_when(meta.get(k)) for k in _DATE_KEYS) if d is not None), None)
+    if not rules.future and publish is not None and publish > now:
+        return "future"
+    expires = expiry(meta)
+    if not rules.expired and expires is not None and expires <= now:
+        return "expired"
+    return None
+
+
+def expiry(meta: Mapping[str, Any]) -> dt.datetime | None:
+    """When the page stops being public, if it says."""
+    return _when(meta.get("expiryDate") or meta.get("expirydate") or meta.get("unpublishdate"))
+
+
+def _render_never(meta: Mapping[str, Any]) -> bool:
+    for key in ("_build.render", "build.render", "cascade._build.render"):
+        value = lookup(meta, key)
+        if value is False or (isinstance(value, str) and value.casefold() in ("never", "false")):
+            return True
+    return False
+
+
+def _when(value: object) -> dt.datetime | None:
+    """A front-matter date as an aware datetime (a bare day or a naive time counts as UTC)."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        moment = value
+    elif isinstance(value, dt.date):
+        moment = dt.datetime(value.year, value.month, value.day)
+    elif isinstance(value, str):
+        try:
+            moment = dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    else:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
