@@ -20,6 +20,7 @@ class Kind(StrEnum):
     MISSING_GLYPHS = "missing glyphs"  # no face has a character
     LOW_CONTRAST = "low contrast"
     DECORATION_LEFT_OUT = "decoration left out"  # a decorative mark did not fit its box
+    TEXT_LEFT_OUT = "text left out"  # a secondary text (section, byline, …) did not fit its box at all
     ALT_TEXT_LONG = "alt text long"  # longer than some networks show, or cut to what they accept
 
 

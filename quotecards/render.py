@@ -26,6 +26,7 @@ Background = Literal["photo", "fallback"]
 FocusSource = Literal["post", "auto", ""]  # the post's focal point, the most detail, or no photo
 MIN_FONT_PX = 8  # no text is set smaller, whatever a layout's fractions give on a small canvas
 CENTRE = (0.5, 0.5)  # the crop's centre when nothing says where the subject is
+MAIN_TEXTS = ("quote", "title")  # a card that cannot set these is no card; the rest may be left out
 
 
 @dataclass
@@ -159,10 +160,9 @@ def place_text(scene: Scene) -> Placed:
             exc.source = layer.source
             raise
         except ValueError:
-            if not layer.literal:
+            if layer.source in MAIN_TEXTS:
                 raise
-            placed.warnings.append(CardWarning(Kind.DECORATION_LEFT_OUT, f"decorative {layer.literal!r} left "
-                                               "out: its box is too small on this canvas"))
+            placed.warnings.append(_left_out(layer))
             continue
         top = _valign(layer.valign, box, block.height)
         if layer.literal:
@@ -172,6 +172,13 @@ def place_text(scene: Scene) -> Placed:
         placed.texts.append(PlacedText(layer, block, box, top))
         _note_problems(layer, block, placed)
     return placed
+
+
+def _left_out(layer: TextLayer) -> CardWarning:
+    if layer.literal:
+        return CardWarning(Kind.DECORATION_LEFT_OUT, f"decorative {layer.literal!r} left out: its box is too small "
+                                                     "on this canvas")
+    return CardWarning(Kind.TEXT_LEFT_OUT, f"{layer.source} left out: it does not fit its box on this canvas")
 
 
 def _note_problems(layer: TextLayer, block: typeset.Block, placed: Placed) -> None:
