@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from PIL import Image
 
-from . import export, manifest
+from . import export, fonts, manifest
 from .card_warnings import CardWarning, Kind
 from .context import RenderOptions, RunContext
 from .errors import LayoutError, PostError, QuotecardsError
@@ -30,9 +30,9 @@ from .typeset import ShapingUnavailable
 __all__ = ["CardRecord", "ErrorRecord", "RenderOptions", "RunResult", "alt_text", "choose", "render_post",
            "render_posts", "write_manifest"]
 
-# Layer sources → the front-matter field their text came from, for error messages.
-FIELDS = {"quote": "featured_quote.quote", "attribution": "featured_quote.summary",
-          "citation": "featured_quote.citation"}
+# Layer sources → the front-matter field their text came from when the post does not say.
+_LAYER_FIELDS = {"quote": "featured_quote.quote", "attribution": "featured_quote.summary",
+                 "citation": "featured_quote.citation"}
 
 
 @dataclass
@@ -196,7 +196,11 @@ def render_post(post: Post, ctx: RunContext, slug: str | None = None) -> list[Ca
         try:
             card = render(spec, chosen.picture)
         except ShapingUnavailable as exc:
-            raise PostError(post.source, FIELDS.get(exc.source, exc.source), str(exc)) from None
+            raise PostError(post.source, _field_of(post, exc.source), str(exc)) from None
+        if card.missing_in and not ctx.options.allow_missing_glyphs:
+            source, chars = next(iter(card.missing_in.items()))
+            raise PostError(post.source, _field_of(post, source),
+                            f"{fonts.missing_summary(chars)} (--allow-missing-glyphs makes the card anyway)")
         encoded = export.encode(card.image, platform.max_bytes)
         relative = f"{platform.name}/{spec.slug}.{encoded.extension}"
         export.write_atomic(ctx.options.out_dir / relative, encoded.data)
@@ -252,6 +256,11 @@ def _record(post: Post, spec: CardSpec, chosen: Chosen, card: Rendered, encoded:
 # some of the networks the cards go to, and is long for a screen-reader user to sit through.
 ALT_MAX_CHARS = 1000
 ALT_LONG_CHARS = 420
+
+
+def _field_of(post: Post, source: str) -> str:
+    """The front-matter path a layer's text came from, for an error line."""
+    return dict(post.sources).get(source) or _LAYER_FIELDS.get(source, source)
 
 
 def alt_text(quote: str, attribution: str) -> tuple[str, CardWarning | None]:

@@ -18,6 +18,7 @@ from .platforms import PLATFORMS
 if TYPE_CHECKING:
     from .config import SiteConfig
     from .context import RenderOptions
+    from .publish import Publishing
 
 # The library is imported inside each command, so `--version` and `--help` do not pay for
 # requests, ICU and the font tables.
@@ -35,7 +36,7 @@ def _image_base(_ctx: click.Context, _param: click.Parameter, values: tuple[str,
 
 
 @dataclass(frozen=True)
-class ImageOptions:
+class RunOptions:
     """The options about featured images that every rendering command takes, as one value."""
 
     cache_dir: Path | None
@@ -45,22 +46,48 @@ class ImageOptions:
     site_root: Path
     strict: bool
     max_pixels: int
+    allow_missing_glyphs: bool
 
     def render_options(self, out_dir: Path, config: SiteConfig, public_only: bool = False,
-                       **more: Any) -> RenderOptions:
+                       publishing: Publishing | None = None, **more: Any) -> RenderOptions:
         from .context import RenderOptions
         from .fetch import FetchOptions, default_cache_dir
+        from .post import ReadOptions
 
         fetch = FetchOptions(cache_dir=None if self.no_cache else (self.cache_dir or default_cache_dir()),
                              offline=self.offline, image_bases=self.image_bases, roots=(self.site_root,),
                              public_only=public_only)
+        read = ReadOptions(publishing=publishing) if publishing else ReadOptions()
         return RenderOptions(out_dir=out_dir, config=config, fetch=fetch, strict=self.strict,
-                             max_pixels=self.max_pixels, **more)
+                             max_pixels=self.max_pixels, allow_missing_glyphs=self.allow_missing_glyphs, read=read,
+                             **more)
 
 
-def image_options(command: Callable[..., None]) -> Callable[..., None]:
-    """The options about fetching featured images, shared by the commands that render; the
-    command receives them as one `image: ImageOptions`."""
+def publishing_options(command: Callable[..., None]) -> Callable[..., None]:
+    """Which pages a site build treats as public, as Hugo's own flags do; the command receives `publishing`."""
+    options = [
+        click.option("--build-drafts", "drafts", is_flag=True, help="Cards for drafts too (like hugo --buildDrafts)."),
+        click.option("--build-future", "future", is_flag=True,
+                     help="Cards for pages whose publish date is still to come (like hugo --buildFuture)."),
+        click.option("--build-expired", "expired", is_flag=True,
+                     help="Cards for pages past their expiryDate (like hugo --buildExpired)."),
+    ]
+
+    @functools.wraps(command)
+    def with_publishing(drafts: bool, future: bool, expired: bool, **kwargs: Any) -> None:
+        from .publish import Publishing
+
+        command(publishing=Publishing(drafts=drafts, future=future, expired=expired), **kwargs)
+
+    wrapped: Callable[..., None] = with_publishing
+    for option in reversed(options):
+        wrapped = option(wrapped)
+    return wrapped
+
+
+def run_options(command: Callable[..., None]) -> Callable[..., None]:
+    """The options about featured images and what makes a card, shared by the commands that
+    render; the command receives them as one `run: RunOptions`."""
     options = [
         click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False),
                      help="Where downloaded images are kept between runs [default: $XDG_CACHE_HOME/quotecards]."),
@@ -73,12 +100,14 @@ def image_options(command: Callable[..., None]) -> Callable[..., None]:
         click.option("--strict", is_flag=True, help="A featured image that cannot be had fails its post."),
         click.option("--max-pixels", type=click.IntRange(min=1), default=photo.MAX_PIXELS, show_default=True,
                      help="Refuse images with more pixels than this (decompression bombs)."),
+        click.option("--allow-missing-glyphs", is_flag=True,
+                     help="Make a card even where no font has some of its characters (they show as boxes)."),
     ]
 
     @functools.wraps(command)
     def with_image(**kwargs: Any) -> None:
-        image = ImageOptions(**{name: kwargs.pop(name) for name in ImageOptions.__dataclass_fields__})
-        command(image=image, **kwargs)
+        run = RunOptions(**{name: kwargs.pop(name) for name in RunOptions.__dataclass_fields__})
+        command(run=run, **kwargs)
 
     wrapped: Callable[..., None] = with_image
     for option in reversed(options):
@@ -126,15 +155,15 @@ def main() -> None:
                    "quotecard.layout and its section's layout still win.")
 @click.option("--layout-dir", "layout_dirs", multiple=True, type=click.Path(path_type=Path, file_okay=False),
               help="Extra folder of layout files, searched before the bundled ones.")
-@image_options
+@run_options
 def render_command(posts: tuple[Path, ...], out_dir: Path, platforms: tuple[str, ...], layout: str,
-                   layout_dirs: tuple[Path, ...], image: ImageOptions) -> None:
+                   layout_dirs: tuple[Path, ...], run: RunOptions) -> None:
     """Render cards for POSTS (Markdown files with front matter)."""
     from .cards import render_posts
     from .config import find_config
 
     with user_errors():
-        options = image.render_options(out_dir, find_config(image.site_root), platforms=platforms, layout=layout,
+        options = run.render_options(out_dir, find_config(run.site_root), platforms=platforms, layout=layout,
                                        layout_dirs=layout_dirs)
         result = render_posts(list(posts), options, on_wait=_say)
     for card in result.cards:
@@ -147,6 +176,37 @@ def render_command(posts: tuple[Path, ...], out_dir: Path, platforms: tuple[str,
     click.echo(f"{len(result.cards)} cards written, {len(result.errors)} posts failed; manifest: "
                f"{out_dir / 'manifest.json'}", err=True)
     sys.exit(1 if result.errors else 0)
+
+
+@main.command("fields")
+@click.argument("posts", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--site-root", type=click.Path(path_type=Path, file_okay=False), default=Path("."), show_default=True,
+              help="Where quotecards.toml (or pyproject.toml) is, with the site's [fields].")
+def fields_command(posts: tuple[Path, ...], site_root: Path) -> None:
+    """Show where each card field of POSTS comes from, and what kind of card each gets."""
+    from .config import find_config
+    from .context import RenderOptions
+    from .errors import QuotecardsError
+    from .post import read_post
+
+    with user_errors():
+        reading = RenderOptions(out_dir=Path("."), config=find_config(site_root)).reading
+    failed = False
+    for path in posts:
+        try:
+            post = read_post(path, reading)
+        except QuotecardsError as exc:
+            click.echo(f"error: {exc}", err=True)
+            failed = True
+            continue
+        state = f"; not public: {post.unpublished}" if post.unpublished else ""
+        click.echo(f"{path}: a {post.kind} card; language {post.lang or '-'} "
+                   f"(from {post.lang_source or 'nowhere'}){state}")
+        values = {"aliases": post.slug, "lang": post.lang}
+        for name, source in post.sources:
+            value = values.get(name, getattr(post, name, ""))
+            click.echo(f"  {name:12} {source:28} {str(value)[:70]!r}")
+    sys.exit(1 if failed else 0)
 
 
 @main.command("fonts")
@@ -184,17 +244,18 @@ def _shard(_ctx: click.Context, _param: click.Parameter, value: str) -> tuple[in
 @click.option("--force", is_flag=True, help="Render every card again, changed or not.")
 @click.option("--prune", is_flag=True, help="Delete the cards of posts that no longer exist.")
 @click.option("--shard", default="1/1", callback=_shard, metavar="K/N", help="Render only a stable K-th of N shares.")
-@image_options
+@run_options
+@publishing_options
 def build_command(content_dir: Path, out_dir: Path, platforms: tuple[str, ...], layout: str | None,
                   layout_dirs: tuple[Path, ...], jobs: int, force: bool, prune: bool, shard: tuple[int, int],
-                  image: ImageOptions) -> None:
+                  run: RunOptions, publishing: Publishing) -> None:
     """Render the cards of every post below CONTENT_DIR, in parallel, redoing only what changed."""
     from .batch import BuildOptions, build, terminal_progress
     from .config import find_config
 
     with user_errors():
-        render = image.render_options(out_dir, find_config(image.site_root), platforms=platforms, layout=layout,
-                                      layout_dirs=layout_dirs)
+        render = run.render_options(out_dir, find_config(run.site_root), publishing=publishing, platforms=platforms,
+                                    layout=layout, layout_dirs=layout_dirs)
         summary = build(content_dir, BuildOptions(render=render, jobs=jobs, force=force, prune=prune, shard=shard),
                         terminal_progress())
     for error in summary.failed:
@@ -218,9 +279,10 @@ def build_command(content_dir: Path, out_dir: Path, platforms: tuple[str, ...], 
 @click.option("--force", is_flag=True, help="Render every card again, changed or not.")
 @click.option("--front-matter", is_flag=True,
               help="Also add an images: entry to each post (only that line), for Hugo's own opengraph templates.")
-@image_options
+@run_options
+@publishing_options
 def hugo_command(site: Path, platforms: tuple[str, ...], layout: str | None, jobs: int, force: bool,
-                 front_matter: bool, image: ImageOptions) -> None:
+                 front_matter: bool, run: RunOptions, publishing: Publishing) -> None:
     """Cards for a Hugo SITE: written to static/, and every page pointed at its card."""
     from dataclasses import replace
 
@@ -228,9 +290,10 @@ def hugo_command(site: Path, platforms: tuple[str, ...], layout: str | None, job
     from .config import find_config
     from .hugo import hugo_build
 
-    image = replace(image, site_root=site)
+    run = replace(run, site_root=site)
     with user_errors():
-        render = image.render_options(site / "static", find_config(site), platforms=platforms, layout=layout)
+        render = run.render_options(site / "static", find_config(site), publishing=publishing, platforms=platforms,
+                                    layout=layout)
         result = hugo_build(site, BuildOptions(render=render, jobs=jobs, force=force, prune=True),
                             front_matter=front_matter, progress=terminal_progress())
     summary = result.summary
@@ -244,8 +307,7 @@ def hugo_command(site: Path, platforms: tuple[str, ...], layout: str | None, job
     if front_matter:
         edits = ", ".join(f"{n} {k}" for k, n in sorted(result.edits.items()))
         click.echo("front matter: " + (edits or "nothing to do"))
-    else:
-        click.echo('include {{ partial "quotecards.html" . }} in your <head> (layouts/partials/quotecards.html)')
+    click.echo(result.head)
     sys.exit(1 if summary.failed or result.problems else 0)
 
 
@@ -259,16 +321,16 @@ def hugo_command(site: Path, platforms: tuple[str, ...], layout: str | None, job
 @click.option("--allow-private-images", is_flag=True,
               help="Also fetch images from loopback, private and link-local addresses (an intranet image "
                    "server); by default the preview fetches only public addresses.")
-@image_options
+@run_options
 def serve_command(content_dir: Path, port: int, host: str, layout_dirs: tuple[Path, ...], allow_private_images: bool,
-                  image: ImageOptions) -> None:
+                  run: RunOptions) -> None:
     """A live preview in the browser for the posts in CONTENT_DIR (default: here)."""
 
     from .config import find_config
     from .serve import Preview, make_server
 
     with user_errors():
-        options = image.render_options(content_dir, find_config(image.site_root),
+        options = run.render_options(content_dir, find_config(run.site_root),
                                        public_only=not allow_private_images, layout_dirs=layout_dirs)
         server = make_server(Preview(content_dir.resolve(), options), host, port)
     where = "only this machine can connect" if host in ("127.0.0.1", "localhost", "::1") else \

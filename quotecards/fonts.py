@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import os
 import tomllib
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -193,13 +194,30 @@ def describe_stacks(folder: Path | None = None) -> list[StackEntry]:
     return entries
 
 
-@functools.lru_cache(maxsize=1)
 def install_hint(ch: str) -> str:
     """What to install for a character no face has, when a discoverable family would have it."""
     cp = ord(ch)
     cjk = (0x2E80 <= cp <= 0x9FFF or 0xAC00 <= cp <= 0xD7AF or 0xF900 <= cp <= 0xFAFF
            or 0xFF00 <= cp <= 0xFFEF or 0x20000 <= cp <= 0x3FFFF)
     return INSTALL_HINT["CJK"] if cjk else ""
+
+
+def script_name(ch: str) -> str:
+    """The script a character belongs to, as people call it: "CJK", "Ethiopic", "Cherokee"."""
+    name = unicodedata.name(ch, "")
+    if not name:
+        return f"U+{ord(ch):04X}"
+    first = name.split()[0]
+    return first if first in ("CJK", "NKO") else first.title()
+
+
+def missing_summary(chars: list[str], most: int = 5) -> str:
+    """A few of the characters no face has, their scripts, and what to install: one readable line."""
+    shown = ", ".join(f"{ch!r} (U+{ord(ch):04X})" for ch in chars[:most])
+    more = f" and {len(chars) - most} more" if len(chars) > most else ""
+    scripts = ", ".join(dict.fromkeys(script_name(ch) for ch in chars))
+    hints = "; ".join(dict.fromkeys(h for h in (install_hint(ch) for ch in chars) if h))
+    return f"no font has {shown}{more} ({scripts})" + (f"; {hints}" if hints else "")
 
 
 @functools.lru_cache(maxsize=1)

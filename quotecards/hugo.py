@@ -24,12 +24,13 @@ from pathlib import Path
 from . import export
 from .batch import BuildOptions, Summary, build
 from .frontmatter_edit import EditError, set_image
+from .hugo_site import HugoSite, head_hook, read_site
 
 PARTIAL = """{{- /* quotecards: og:image and twitter:image for this page, from assets/quotecards.json */ -}}
 {{- with resources.Get "quotecards.json" -}}
   {{- $cards := . | transform.Unmarshal -}}
   {{- with $.File -}}
-    {{- with index $cards .Path -}}
+    {{- with or (index $cards (printf "%s/%s" $.Lang .Path)) (index $cards .Path) -}}
 <meta property="og:image" content="{{ .image | absURL }}">
 <meta property="og:image:width" content="{{ .width }}">
 <meta property="og:image:height" content="{{ .height }}">
@@ -49,43 +50,79 @@ class HugoResult:
     pages: int = 0  # pages that point at a card
     edits: dict[str, int] = field(default_factory=dict)  # front-matter outcome → posts
     problems: list[str] = field(default_factory=list)
+    head: str = ""  # how the partial reaches the pages' <head>: what was done, or what to do
 
 
-def hugo_build(site: Path, options: BuildOptions, front_matter: bool = False,
+def hugo_build(root: Path, options: BuildOptions, front_matter: bool = False,
                progress: Callable[[int, int], None] | None = None) -> HugoResult:
-    """Render the site's cards into static/, then point its pages at them."""
-    content = site / "content"
-    render = replace(options.render, out_dir=site / "static")
-    summary = build(content, replace(options, render=render), progress, state_dir=site / ".quotecards")
-    first_platform = render.platforms[0] if render.platforms[0] != "all" else "og"
-    pages: dict[str, dict[str, object]] = {}
-    for card in summary.cards:
-        if card.platform != first_platform:
-            continue
-        # The hash was taken when the card was encoded: no need to read 10,000 PNGs back per run.
-        digest = card.sha256 or hashlib.sha256((site / "static" / card.path).read_bytes()).hexdigest()
-        # The path as found below content/, not resolved: a linked post is a page where its link is.
-        page = Path(card.post).relative_to(content).as_posix()
-        pages[page] = {"image": f"{card.path}?v={digest[:10]}", "width": card.width, "height": card.height,
-                       "alt": card.alt}
+    """Render the site's cards into its static folder, then point its pages at them."""
+    site = read_site(root)
+    read = replace(options.render.read, content_dir=site.content, languages=site.languages,
+                   default_lang=options.render.read.default_lang or site.default_lang, lang_dirs=site.lang_dirs)
+    render = replace(options.render, out_dir=site.static, read=read)
+    summary = build(site.content, replace(options, render=render), progress, state_dir=root / ".quotecards")
+    pages = _pages(site, summary, render.platforms[0] if render.platforms[0] != "all" else "og")
     data = (json.dumps(pages, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
-    export.write_atomic(site / "assets" / "quotecards.json", data)
-    partial = site / "layouts" / "partials" / "quotecards.html"
+    export.write_atomic(root / "assets" / "quotecards.json", data)
+    partial = root / "layouts" / "partials" / "quotecards.html"
     if not partial.exists():  # the site's own copy, if it has one, is its own
         export.write_atomic(partial, PARTIAL.encode("utf-8"))
     result = HugoResult(summary=summary, pages=len(pages))
     if front_matter:
-        inside = content.resolve()
-        for page, entry in sorted(pages.items()):
-            post = content / page
-            if not post.resolve().is_relative_to(inside):
-                result.problems.append(f"{post}: images: a link to {post.resolve()}, outside {content}; not edited")
-                continue
-            try:
-                outcome = set_image(post, str(entry["image"]))
-            except EditError as exc:
-                result.problems.append(str(exc))
-                continue
-            result.edits[outcome] = result.edits.get(outcome, 0) + 1
+        _edit_front_matter(site, pages, result)
+        result.head = ("front matter: Hugo's own opengraph and twitter_cards templates (and themes built on them) "
+                       "read it")
+    else:
+        result.head = _wire_head(site)
     return result
 
+
+def _pages(site: HugoSite, summary: Summary, platform: str) -> dict[str, dict[str, object]]:
+    """Page (as Hugo's .File.Path, with the language in front for a language's own contentDir) → its card."""
+    pages: dict[str, dict[str, object]] = {}
+    for card in summary.cards:
+        if card.platform != platform:
+            continue
+        # The hash was taken when the card was encoded: no need to read 10,000 PNGs back per run.
+        digest = card.sha256 or hashlib.sha256((site.static / card.path).read_bytes()).hexdigest()
+        pages[_page_key(site, Path(card.post))] = {"image": f"{card.path}?v={digest[:10]}", "width": card.width,
+                                                   "height": card.height, "alt": card.alt, "post": card.post}
+    return pages
+
+
+def _page_key(site: HugoSite, post: Path) -> str:
+    # The path as found below the content folder, not resolved: a linked post is a page where its link is.
+    for folder, lang in site.lang_dirs:
+        if post.is_relative_to(folder):
+            return f"{lang}/{post.relative_to(folder).as_posix()}"
+    return post.relative_to(site.content).as_posix()
+
+
+def _edit_front_matter(site: HugoSite, pages: dict[str, dict[str, object]], result: HugoResult) -> None:
+    inside = site.content.resolve()
+    for entry in (pages[key] for key in sorted(pages)):
+        post = Path(str(entry["post"]))
+        if not post.resolve().is_relative_to(inside):
+            result.problems.append(f"{post}: images: a link to {post.resolve()}, outside {site.content}; not edited")
+            continue
+        try:
+            outcome = set_image(post, str(entry["image"]))
+        except EditError as exc:
+            result.problems.append(str(exc))
+            continue
+        result.edits[outcome] = result.edits.get(outcome, 0) + 1
+
+
+def _wire_head(site: HugoSite) -> str:
+    """Put the partial into the theme's <head> hook where there is one; else say exactly what to add."""
+    include = '{{ partial "quotecards.html" . }}'
+    hook = head_hook(site)
+    if hook is None:
+        return f"include {include} in your <head> (layouts/partials/quotecards.html)"
+    path = site.root / "layouts" / "partials" / hook
+    if not path.exists():
+        export.write_atomic(path, (include + "\n").encode("utf-8"))
+        return f"the theme's head hook layouts/partials/{hook} now includes layouts/partials/quotecards.html"
+    if "quotecards.html" in path.read_text(encoding="utf-8", errors="replace"):
+        return f"the theme's head hook layouts/partials/{hook} includes layouts/partials/quotecards.html"
+    return f"add {include} to layouts/partials/{hook} (the theme's head hook; it is yours, so not edited)"

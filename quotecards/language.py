@@ -101,10 +101,13 @@ def _chinese(text: str) -> str:
 
 
 def decide(post_lang: str, path: Path, content_dir: Path | None, languages: tuple[str, ...], text: str,
-           site_default: str) -> tuple[str, LangSource]:
+           site_default: str, lang_dirs: tuple[tuple[Path, str], ...] = ()) -> tuple[str, LangSource]:
     """The post's language and where it came from, in the order the module's docstring gives."""
     if post_lang:
         return post_lang, "post"
+    for folder, code in lang_dirs:
+        if path.is_relative_to(folder):
+            return code, "folder"
     lang, source = from_path(path, content_dir, languages)
     if lang:
         return lang, source

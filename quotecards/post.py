@@ -67,6 +67,7 @@ class ReadOptions:
     content_dir: Path | None = None  # the folder language folders are counted from
     languages: tuple[str, ...] = ()  # the site's languages (Hugo's [languages]); empty: any language code
     default_lang: str = ""  # the site's (Hugo's defaultContentLanguage / languageCode)
+    lang_dirs: tuple[tuple[Path, str], ...] = ()  # a language's own content folder → its code (Hugo)
     publishing: Publishing = Publishing()
 
 
@@ -150,7 +151,7 @@ def _post_from(path: Path, meta: dict[str, Any], options: ReadOptions) -> Post:
     if not quote and not title:
         raise PostError(path, "title", "nothing to put on a card: no quote and no title")
     lang, lang_source = language.decide(found.text("lang").replace("_", "-"), path, options.content_dir,
-                                        options.languages, quote or title, options.default_lang)
+                                        options.languages, quote or title, options.default_lang, options.lang_dirs)
     kind: CardKind = "quote" if quote else "headline"
     if kind == "quote" and not attribution and title:
         attribution = sentence_case(title, lang)

@@ -42,6 +42,7 @@ class Rendered:
     focus_source: FocusSource = ""
     warnings: list[CardWarning] = field(default_factory=list)
     missing_glyphs: list[str] = field(default_factory=list)
+    missing_in: dict[str, list[str]] = field(default_factory=dict)  # layer source → its characters no font has
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,7 @@ class Placed:
     texts: list[PlacedText] = field(default_factory=list)
     warnings: list[CardWarning] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    missing_in: dict[str, list[str]] = field(default_factory=dict)  # layer source → its characters no font has
 
 
 def render(spec: CardSpec, picture: Image.Image | None) -> Rendered:
@@ -117,6 +119,7 @@ def render(spec: CardSpec, picture: Image.Image | None) -> Rendered:
         focus_source=framed.focus_source,
         warnings=warnings,
         missing_glyphs=placed.missing,
+        missing_in=placed.missing_in,
     )
 
 
@@ -185,12 +188,11 @@ def _note_problems(layer: TextLayer, block: typeset.Block, placed: Placed) -> No
     if block.shortened:
         placed.warnings.append(CardWarning(Kind.SHORTENED, f"{layer.source} shortened to fit its box at the "
                                                            "smallest size"))
-    for ch in block.missing:
-        if ch not in placed.missing:
-            placed.missing.append(ch)
-        hint = fonts.install_hint(ch)
-        placed.warnings.append(CardWarning(Kind.MISSING_GLYPHS, f"{layer.source}: no font has a glyph for {ch!r} "
-                                           f"(U+{ord(ch):04X})" + (f"; {hint}" if hint else "")))
+    missing = list(dict.fromkeys(block.missing))
+    if missing:
+        placed.missing.extend(ch for ch in missing if ch not in placed.missing)
+        placed.missing_in.setdefault(layer.source, missing)
+        placed.warnings.append(CardWarning(Kind.MISSING_GLYPHS, f"{layer.source}: {fonts.missing_summary(missing)}"))
 
 
 # -- stage 3: paint the backdrop ---------------------------------------------------------------

@@ -1,0 +1,85 @@
+"""A Hugo site as its configuration describes it: where its content and static files are, its
+languages, and the theme hook a partial can go into.
+
+Read from hugo.toml / hugo.yaml / hugo.json (or the older config.*) at the site's root, the keys
+Hugo itself reads: contentDir, staticDir, publishDir, theme, defaultContentLanguage,
+languageCode, and [languages] with each language's own contentDir.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import ConfigError
+
+CONFIG_NAMES = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json", "config.toml", "config.yaml", "config.yml",
+                "config.json")
+# Theme partials that a theme includes inside <head> for the site to fill: PaperMod's
+# extend_head.html and the like. A site file of the same name is the theme's hook.
+HEAD_HOOKS = ("extend_head.html", "head/extend.html", "custom_head.html", "head-additions.html", "hooks/head-end.html")
+
+
+@dataclass(frozen=True)
+class HugoSite:
+    root: Path
+    config: Path | None
+    content: Path  # the folder all content is below (the languages' folders' common parent)
+    static: Path
+    publish: Path
+    languages: tuple[str, ...]  # the site's language codes, default first
+    default_lang: str
+    lang_dirs: tuple[tuple[Path, str], ...]  # a language's own contentDir → its code
+    themes: tuple[Path, ...]  # the theme folders, the site's own layouts first in Hugo's lookup
+
+
+def read_site(root: Path) -> HugoSite:
+    config = next((root / name for name in CONFIG_NAMES if (root / name).is_file()), None)
+    data = _load(config) if config else {}
+    found = data.get("languages")
+    languages: dict[str, Any] = found if isinstance(found, dict) else {}
+    default = str(data.get("defaultContentLanguage") or "").lower()
+    code = str(data.get("languageCode") or "").replace("_", "-")
+    default_lang = default or (code.split("-")[0].lower() if code else "")
+    lang_dirs = tuple((root / str(v["contentDir"]), str(k).lower()) for k, v in languages.items()
+                      if isinstance(v, dict) and v.get("contentDir"))
+    content = root / str(data.get("contentDir") or "content")
+    if lang_dirs:
+        content = Path(os.path.commonpath([str(d) for d, _lang in lang_dirs]))
+    codes = [str(k).lower() for k in languages]
+    ordered = tuple(dict.fromkeys([default_lang, *codes])) if codes else ()
+    theme = data.get("theme")
+    names = theme if isinstance(theme, list) else [theme] if isinstance(theme, str) else []
+    themes_dir = root / str(data.get("themesDir") or "themes")
+    return HugoSite(root=root, config=config, content=content, static=root / str(data.get("staticDir") or "static"),
+                    publish=root / str(data.get("publishDir") or "public"), languages=tuple(c for c in ordered if c),
+                    default_lang=default_lang, lang_dirs=lang_dirs,
+                    themes=tuple(themes_dir / str(n) for n in names))
+
+
+def _load(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = (tomllib.loads(text) if path.suffix == ".toml" else json.loads(text) if path.suffix == ".json"
+                else yaml.safe_load(text))
+    except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as exc:
+        raise ConfigError(path, "file", f"cannot read the Hugo configuration ({str(exc).splitlines()[0]})") from None
+    if not isinstance(data, dict):
+        raise ConfigError.expecting(path, "file", "a table of settings", data)
+    return data
+
+
+def head_hook(site: HugoSite) -> str | None:
+    """The partial (relative to layouts/partials/) that the site's theme includes in <head> for the
+    site to fill, or None when the theme has none."""
+    for theme in site.themes:
+        for name in HEAD_HOOKS:
+            if (theme / "layouts" / "partials" / name).is_file() or (theme / "layouts" / "_partials" / name).is_file():
+                return name
+    return None
