@@ -21,7 +21,7 @@ QUOTE_MARKS = {
     "fr": ("\u00ab\u202f", "\u202f\u00bb"), "ru": ("\u00ab", "\u00bb"), "uk": ("\u00ab", "\u00bb"),
     "be": ("\u00ab", "\u00bb"), "de": ("\u201e", "\u201c"), "cs": ("\u201e", "\u201c"),
     "sk": ("\u201e", "\u201c"), "pl": ("\u201e", "\u201d"), "ja": ("\u300c", "\u300d"),
-    "zh-tw": ("\u300c", "\u300d"), "zh-hk": ("\u300c", "\u300d"),
+    "zh-tw": ("\u300c", "\u300d"), "zh-hk": ("\u300c", "\u300d"), "zh-hant": ("\u300c", "\u300d"),
     # Arabic, Persian and Urdu quote with guillemets; in a right-to-left line they mirror.
     "ar": ("\u00ab", "\u00bb"), "fa": ("\u00ab", "\u00bb"), "ur": ("\u00ab", "\u00bb"),
 }
