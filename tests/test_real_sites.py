@@ -97,7 +97,7 @@ def test_a_quote_as_a_plain_string_is_the_quote(tmp_path):
 def test_what_is_public_is_decided_as_hugo_decides_it(front, why):
     import yaml
 
-    rules = Publishing(now=dt.datetime(2026, 11, 30, tzinfo=dt.timezone.utc))
+    rules = Publishing(now=dt.datetime(2026, 11, 30, tzinfo=dt.UTC))
     assert unpublished(yaml.safe_load(front), rules) == why
     everything = Publishing(drafts=True, future=True, expired=True, now=rules.now)
     assert unpublished(yaml.safe_load(front), everything) in (None, "not rendered")
