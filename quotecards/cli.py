@@ -260,7 +260,7 @@ def build_command(content_dir: Path, out_dir: Path, platforms: tuple[str, ...], 
                         terminal_progress())
     for error in summary.failed:
         click.echo(f"error: {error.error}", err=True)
-    skipped = ", ".join(f"{n} {why}" for why, n in summary.skipped.items()) or "none"
+    skipped = ", ".join(f"{n} {why}" for why, n in sorted(summary.skipped.items())) or "none"
     click.echo(f"{summary.posts} posts: {summary.made} cards made, {summary.reused} reused, "
                f"{len(summary.failed)} posts failed, skipped: {skipped}"
                + (f", {summary.pruned} cards pruned" if prune else "") + f"; {summary.seconds:.1f} s")
@@ -301,8 +301,9 @@ def hugo_command(site: Path, platforms: tuple[str, ...], layout: str | None, job
         click.echo(f"error: {error.error}", err=True)
     for problem in result.problems:
         click.echo(f"error: {problem}", err=True)
+    skipped = ", ".join(f"{n} {why}" for why, n in sorted(summary.skipped.items())) or "none"
     click.echo(f"{summary.posts} posts: {summary.made} cards made, {summary.reused} reused, "
-               f"{len(summary.failed)} failed; {result.pages} pages point at a card via "
+               f"{len(summary.failed)} failed, skipped: {skipped}; {result.pages} pages point at a card via "
                f"{site / 'assets' / 'quotecards.json'}")
     if front_matter:
         edits = ", ".join(f"{n} {k}" for k, n in sorted(result.edits.items()))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -138,3 +139,81 @@ def test_json_and_bom_front_matter_are_edited_in_place(tmp_path):
     assert edited.startswith(b'\xef\xbb\xbf{\n  "images": ["og/j.png?v=ab"],\n  "title"')
     assert set_image(path, "og/j.png?v=cd") == "updated"
     assert path.read_bytes() == original.replace(b"{\n", b'{\n  "images": ["og/j.png?v=cd"],\n', 1)
+
+
+THEME_HEAD = ('<meta name="twitter:card" content="summary">{{ template "_internal/opengraph.html" . }}'
+              '{{ partial "extend_head.html" . }}')
+
+
+def themed_site(tmp_path: Path) -> Path:
+    """A multilingual site on a theme made like the popular ones: its own opengraph template and
+    twitter:card in <head>, and an empty extend_head.html partial for the site to fill."""
+    root = tmp_path / "themed"
+    theme = root / "themes" / "paperlike" / "layouts"
+    (theme / "_default").mkdir(parents=True)
+    (theme / "partials").mkdir()
+    (theme / "partials" / "extend_head.html").write_text("")
+    (theme / "_default" / "baseof.html").write_text(
+        f"<!doctype html><html><head><title>{{{{ .Title }}}}</title>{THEME_HEAD}</head>"
+        "<body>{{ block \"main\" . }}{{ end }}</body></html>\n")
+    (theme / "_default" / "single.html").write_text('{{ define "main" }}{{ .Content }}{{ end }}\n')
+    (theme / "_default" / "list.html").write_text('{{ define "main" }}{{ .Title }}{{ end }}\n')
+    (root / "hugo.toml").write_text(
+        f'baseURL = "{BASE}"\ntitle = "T"\ntheme = "paperlike"\ndefaultContentLanguage = "en"\n'
+        'disableKinds = ["taxonomy", "term", "RSS", "sitemap", "home", "section"]\n'
+        '[languages.en]\ncontentDir = "content/en"\nweight = 1\n[languages.fr]\ncontentDir = "content/fr"\nweight = 2\n')
+    for lang, name, text in [
+        ("en", "launch.md", "---\ntitle: Launch\nfeatured_quote:\n  quote: We flew.\n  summary: A. Pilot\n---\nx\n"),
+        ("en", "draft.md", "---\ntitle: Not yet\ndraft: true\nfeatured_quote: Secret.\n---\nx\n"),
+        ("en", "about.md", "---\ntitle: About us\n---\nx\n"),
+        ("fr", "fete.md", "---\ntitle: La fête\nfeatured_quote:\n  quote: Nous avons dansé toute la nuit !\n"
+                          "  summary: C. Dubois\n---\nx\n"),
+    ]:
+        (root / "content" / lang / "posts").mkdir(parents=True, exist_ok=True)
+        (root / "content" / lang / "posts" / name).write_text(text)
+    return root
+
+
+def built_pages(root: Path) -> dict[str, str]:
+    """Every built page (path below public/) → its og:image, or "" where it has none."""
+    pages = {}
+    for page in (root / "public").rglob("index.html"):
+        found = re.findall(r'<meta property="og:image" content="([^"]+)"', page.read_text())
+        pages[page.parent.relative_to(root / "public").as_posix()] = found[-1] if found else ""
+    return pages
+
+
+@pytest.mark.parametrize("mode", ["partial", "front matter"])
+def test_a_themed_multilingual_site_shows_a_card_on_every_page(tmp_path, mode):
+    root = themed_site(tmp_path)
+    args = ["hugo", str(root), "--no-cache"] + (["--front-matter"] if mode == "front matter" else [])
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert "4 posts: 3 cards made, 0 reused, 0 failed, skipped: 1 draft;" in result.output
+    if mode == "partial":
+        hook = root / "layouts" / "partials" / "extend_head.html"
+        assert hook.read_text().strip() == '{{ partial "quotecards.html" . }}'
+        assert "the theme's head hook layouts/partials/extend_head.html now includes" in result.output
+    hugo_build(root)
+    pages = built_pages(root)
+    assert set(pages) == {"posts/launch", "posts/about", "fr/posts/fete"}  # Hugo builds no draft
+    for page, image in pages.items():
+        assert image.startswith(BASE + "og/") and "?v=" in image, (page, image)
+        assert (root / "public" / image[len(BASE):].split("?")[0]).is_file()
+    assert not list((root / "static" / "og").glob("not-yet*"))  # and the draft got no card
+    manifest = json.loads((root / ".quotecards" / "manifest.json").read_text())
+    langs = {Path(c["post"]).name: (c["lang"], c["lang_source"], c["kind"]) for c in manifest["cards"]}
+    assert langs == {"launch.md": ("en", "folder", "quote"), "about.md": ("en", "folder", "headline"),
+                     "fete.md": ("fr", "folder", "quote")}
+
+
+def test_a_site_with_its_own_head_hook_is_told_what_to_add(tmp_path):
+    root = themed_site(tmp_path)
+    hook = root / "layouts" / "partials" / "extend_head.html"
+    hook.parent.mkdir(parents=True)
+    hook.write_text("<!-- the site's own analytics -->\n")
+    result = CliRunner().invoke(main, ["hugo", str(root), "--no-cache"])
+    assert result.exit_code == 0, result.output
+    assert hook.read_text() == "<!-- the site's own analytics -->\n"
+    assert ('add {{ partial "quotecards.html" . }} to layouts/partials/extend_head.html (the theme\'s head hook; '
+            "it is yours, so not edited)") in result.output
