@@ -79,7 +79,8 @@ def settings_hash(options: RenderOptions, platforms: list[Platform]) -> str:
     for folder in (*options.layout_dirs, *options.config.layout_dirs, data_dir("layouts")):
         for path in sorted(folder.glob("*.toml")) if folder.is_dir() else ():
             h.update(path.name.encode() + path.read_bytes())
-    for path in sorted(data_dir("fonts").iterdir()):
+    site_fonts = (p for folder in options.config.font_dirs for p in sorted(folder.rglob("*")) if p.is_file())
+    for path in (*sorted(data_dir("fonts").iterdir()), *site_fonts):
         stat = path.stat()  # font files are large: their size and time stand for their bytes
         h.update(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
     if options.config.path is not None:

@@ -210,10 +210,18 @@ def fields_command(posts: tuple[Path, ...], site_root: Path) -> None:
 
 
 @main.command("fonts")
-def fonts_command() -> None:
+@click.option("--site-root", type=click.Path(path_type=Path, file_okay=False), default=Path("."), show_default=True,
+              help="Where quotecards.toml (or pyproject.toml) is, for the site's own font_dirs.")
+def fonts_command(site_root: Path) -> None:
     """List the font stacks: each face, where it came from, and the scripts it covers."""
     from . import fonts
+    from .config import find_config
 
+    with user_errors():
+        site = fonts.site_faces(find_config(site_root).font_dirs)
+    for face in site:
+        scripts = ", ".join(fonts.scripts_covered(face)) or "-"
+        click.echo(f"{'site':5}  {face.label:24}  {scripts:56}  site: {face.path}")
     for entry in fonts.describe_stacks():
         if entry.face is None:
             click.echo(f"{entry.kind:5}  {entry.family:24}  MISSING  {entry.hint}")
@@ -366,11 +374,12 @@ def _size(n: int) -> str:
               help="Where quotecards.toml (or pyproject.toml) is, for the site's own layout folders.")
 def layouts_command(layout_dirs: tuple[Path, ...], site_root: Path) -> None:
     """List the layouts that can be used, and where each comes from."""
+    from . import fonts
     from .config import find_config
     from .layout import available, load_layout
 
     with user_errors():
         config = find_config(site_root)
         for name, path in sorted(available((*layout_dirs, *config.layout_dirs)).items()):
-            layout = load_layout(path, config.colors)
+            layout = load_layout(path, config.colors, fonts.site_faces(config.font_dirs))
             click.echo(f"{name:8} {path}  {layout.description}")

@@ -57,6 +57,7 @@ class SiteConfig:
     fields: dict[str, tuple[str, ...]] = field(default_factory=dict)  # card field → the site's own paths
     cards: CardsWanted = "all"  # every page gets a card (a headline card without a quote), or quotes only
     headline_layout: str = DEFAULT_HEADLINE_LAYOUT
+    font_dirs: tuple[Path, ...] = ()  # the site's own fonts, usable by name in layouts
 
     def layout_for(self, post: Post, default: str | None = None) -> tuple[str, Literal["post", "section", "site"]]:
         """The layout name for `post`, and why: "post", "section" or "site"; a page without a quote
@@ -131,7 +132,7 @@ def load_config(path: Path, data: dict[str, Any], prefix: str = "") -> SiteConfi
         raise ConfigError.expecting(path, f"{prefix}{key}", expected, got)
 
     allowed = {"site_name", "logo", "layout", "no_image_layout", "layout_dirs", "colors", "sections", "fields",
-               "cards", "headline_layout"}
+               "cards", "headline_layout", "font_dirs"}
     for key in data:
         if key not in allowed:
             raise ConfigError(path, f"{prefix}{key}", f"unknown key (expected one of {', '.join(sorted(allowed))})")
@@ -155,6 +156,9 @@ def load_config(path: Path, data: dict[str, Any], prefix: str = "") -> SiteConfi
     dirs = data.get("layout_dirs", [])
     if not isinstance(dirs, list) or not all(isinstance(d, str) for d in dirs):
         fail("layout_dirs", "a list of folders", dirs)
+    font_dirs = data.get("font_dirs", [])
+    if not isinstance(font_dirs, list) or not all(isinstance(d, str) and (path.parent / d).is_dir() for d in font_dirs):
+        fail("font_dirs", "a list of folders of font files, relative to the config file", font_dirs)
     logo = text("logo", "")
     if logo and not (path.parent / logo).is_file():
         fail("logo", "a PNG or SVG file, relative to the config file", logo)
@@ -171,6 +175,7 @@ def load_config(path: Path, data: dict[str, Any], prefix: str = "") -> SiteConfi
         layout=text("layout", DEFAULT_LAYOUT),
         no_image_layout=text("no_image_layout", DEFAULT_NO_IMAGE_LAYOUT),
         layout_dirs=tuple(path.parent / d for d in dirs),
+        font_dirs=tuple(path.parent / d for d in font_dirs),
         colors=colors,
         sections={k.casefold(): v for k, v in mapping("sections").items()},
     )

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from . import fetch, photo
+from . import fetch, fonts, photo
 from .config import Brand, SiteConfig
 from .errors import PostError
 from .fields import merged
@@ -51,13 +51,14 @@ class Layouts:
     def __init__(self, options: RenderOptions):
         self.folders = (*options.layout_dirs, *options.config.layout_dirs)
         self.colors = options.config.colors
+        self.site_faces = fonts.site_faces(options.config.font_dirs)
         self.loaded: dict[str, Layout] = {}
         self.lock = threading.Lock()
 
     def get(self, name: str) -> Layout:
         with self.lock:
             if name not in self.loaded:
-                self.loaded[name] = load_layout(find_layout(name, self.folders), self.colors)
+                self.loaded[name] = load_layout(find_layout(name, self.folders), self.colors, self.site_faces)
             return self.loaded[name]
 
 

@@ -40,7 +40,7 @@ class Face:
     italic: bool
     path: Path
     index: int = 0  # face number inside a .ttc collection
-    source: str = "bundled"  # "bundled" or "system"
+    source: str = "bundled"  # "bundled", "site" (the config's font_dirs) or "system"
     bitmap_size: int | None = None  # colour bitmap fonts (CBDT emoji) draw only at this pixel size
 
     @property
@@ -111,10 +111,23 @@ def system_faces(family: str) -> tuple[Face, ...]:
     return tuple(found)
 
 
+def site_faces(folders: tuple[Path, ...]) -> tuple[Face, ...]:
+    """Every face in a site's own font folders (the config's font_dirs), described as the bundled ones."""
+    found: list[Face] = []
+    for folder in folders:
+        if folder.is_dir():
+            for path in sorted(folder.rglob("*")):
+                if path.suffix.lower() in FONT_SUFFIXES:
+                    found.extend(_describe_file(path, "site"))
+    return tuple(found)
+
+
 def find_face(family: str, weight: int = 400, italic: bool = False, folder: Path | None = None,
-              system: bool = False) -> Face:
-    """The face of `family` closest to `weight` (exact style first), like CSS font matching."""
-    candidates = [f for f in faces(folder) if f.family.casefold() == family.casefold()]
+              system: bool = False, site: tuple[Face, ...] = ()) -> Face:
+    """The face of `family` closest to `weight` (exact style first), like CSS font matching: the
+    site's own faces first, then the bundled ones, then (with `system`) the machine's."""
+    candidates = [f for f in site if f.family.casefold() == family.casefold()]
+    candidates = candidates or [f for f in faces(folder) if f.family.casefold() == family.casefold()]
     if not candidates and system:
         candidates = list(system_faces(family))
     if not candidates:

@@ -218,13 +218,15 @@ def available(folders: tuple[Path, ...] = ()) -> dict[str, Path]:
     return found
 
 
-def load_layout(path: Path, colors: dict[str, str] | None = None) -> Layout:
-    """Read and check a layout; `colors` (a site's branding) overrides the file's named colours."""
+def load_layout(path: Path, colors: dict[str, str] | None = None, site_faces: tuple[fonts.Face, ...] = ()) -> Layout:
+    """Read and check a layout; `colors` (a site's branding) overrides the file's named colours;
+    its fonts are looked for among `site_faces` (the site's font_dirs), the bundled faces, and the
+    machine's installed families."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise LayoutError(path, "file", f"cannot read layout: {exc}") from None
-    check = _Checker(path)
+    check = _Checker(path, site_faces)
     check.keys(data, "", {"name", "description", "colors", "background", "layer", *ORIENTATIONS})
     named = data.get("colors", {})
     if not isinstance(named, dict):
@@ -270,7 +272,7 @@ def _face(check: _Checker, raw: dict, key: str) -> fonts.Face:
     weight = int(check.number(raw.get("weight", 400), f"{key}.weight", 100, 1000))
     italic = check.boolean(raw.get("italic", False), f"{key}.italic")
     try:
-        return fonts.find_face(family, weight, italic=italic)
+        return fonts.find_face(family, weight, italic=italic, system=True, site=check.site_faces)
     except fonts.FontError as exc:
         raise LayoutError(check.path, f"{key}.font", str(exc)) from None
 
@@ -292,9 +294,10 @@ _Item = TypeVar("_Item")
 class _Checker:
     """Type checks that raise LayoutError: the file, the key, expected …, got …."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, site_faces: tuple[fonts.Face, ...] = ()):
         self.path = path
         self.named: dict[str, str] = {}  # colour names the layout (and the site) define
+        self.site_faces = site_faces
 
     def fail(self, key: str, expected: str, got: object) -> NoReturn:
         raise LayoutError.expecting(self.path, key, expected, got)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import need
 
 from quotecards import language
 from quotecards.cleanup import quote_marks
@@ -146,3 +147,40 @@ def test_language_folders_are_read_by_build_and_render_alike():
     post = read_post(SITE / "content/ja/culture/tea.md", options)
     assert (post.lang, post.lang_source, post.section, post.attribution) == ("ja", "folder", "culture",
                                                                              "山本 美咲、茶屋の三代目")
+
+
+def test_a_sites_own_font_is_used_by_name_and_listed(tmp_path):
+    from fontTools.ttLib import TTFont
+
+    from quotecards import fonts
+
+    (tmp_path / "brand-fonts").mkdir()
+    font = TTFont(fonts.find_face("Inter", 700).path)
+    for record in font["name"].names:
+        if record.nameID in (1, 16):
+            record.string = "House Sans"
+    font.save(tmp_path / "brand-fonts" / "HouseSans-Bold.otf")
+    (tmp_path / "layouts").mkdir()
+    brand = (ROOT / "layouts" / "brand.toml").read_text().replace('font = "Inter"', 'font = "House Sans"')
+    (tmp_path / "layouts" / "house.toml").write_text(brand.replace('name = "brand"', 'name = "house"'))
+    (tmp_path / "quotecards.toml").write_text('font_dirs = ["brand-fonts"]\nlayout_dirs = ["layouts"]\n'
+                                              'layout = "house"\n')
+    post = tmp_path / "p.md"
+    post.write_text("---\ntitle: T\nfeatured_quote: {quote: Our own type., summary: The Desk}\n---\n")
+    result = CliRunner().invoke(main, ["render", str(post), "--out", str(tmp_path / "out"), "--offline",
+                                       "--site-root", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    card = json.loads((tmp_path / "out" / "manifest.json").read_text())["cards"][0]
+    assert "House Sans 700" in card["fonts_used"]
+    listing = CliRunner().invoke(main, ["fonts", "--site-root", str(tmp_path)]).output
+    assert any(line.startswith("site   House Sans 700") and "HouseSans-Bold.otf" in line for line in listing.splitlines())
+
+
+def test_an_installed_family_is_found_by_name(tmp_path):
+    need("fonts-noto-cjk")
+    layout = (ROOT / "layouts" / "brand.toml").read_text().replace('font = "Inter"', 'font = "Noto Sans CJK JP"')
+    (tmp_path / "sys.toml").write_text(layout.replace('name = "brand"', 'name = "sys"'))
+    from quotecards.layout import load_layout
+
+    faces = {layer.face.family for layer in load_layout(tmp_path / "sys.toml").layers if hasattr(layer, "face")}
+    assert "Noto Sans CJK JP" in faces
