@@ -58,6 +58,7 @@ class SiteConfig:
     cards: CardsWanted = "all"  # every page gets a card (a headline card without a quote), or quotes only
     headline_layout: str = DEFAULT_HEADLINE_LAYOUT
     font_dirs: tuple[Path, ...] = ()  # the site's own fonts, usable by name in layouts
+    lang: str = ""  # the site's language, for posts that say none and whose folder and script do not tell
 
     def layout_for(self, post: Post, default: str | None = None) -> tuple[str, Literal["post", "section", "site"]]:
         """The layout name for `post`, and why: "post", "section" or "site"; a page without a quote
@@ -132,7 +133,7 @@ def load_config(path: Path, data: dict[str, Any], prefix: str = "") -> SiteConfi
         raise ConfigError.expecting(path, f"{prefix}{key}", expected, got)
 
     allowed = {"site_name", "logo", "layout", "no_image_layout", "layout_dirs", "colors", "sections", "fields",
-               "cards", "headline_layout", "font_dirs"}
+               "cards", "headline_layout", "font_dirs", "lang"}
     for key in data:
         if key not in allowed:
             raise ConfigError(path, f"{prefix}{key}", f"unknown key (expected one of {', '.join(sorted(allowed))})")
@@ -176,6 +177,7 @@ def load_config(path: Path, data: dict[str, Any], prefix: str = "") -> SiteConfi
         no_image_layout=text("no_image_layout", DEFAULT_NO_IMAGE_LAYOUT),
         layout_dirs=tuple(path.parent / d for d in dirs),
         font_dirs=tuple(path.parent / d for d in font_dirs),
+        lang=text("lang", "").replace("_", "-"),
         colors=colors,
         sections={k.casefold(): v for k, v in mapping("sections").items()},
     )

@@ -42,7 +42,8 @@ class RenderOptions:
     @property
     def reading(self) -> ReadOptions:
         """How posts are read: `read`, with the site config's [fields] before the default paths."""
-        return replace(self.read, fields=merged(self.config.fields)) if self.config.fields else self.read
+        read = replace(self.read, default_lang=self.read.default_lang or self.config.lang)
+        return replace(read, fields=merged(self.config.fields)) if self.config.fields else read
 
 
 class Layouts:
