@@ -107,8 +107,8 @@ class Preview:
                 raise ValueError("focal point: both numbers must be between 0 and 1")
             focal = (x, y)
         quote = params.get("quote", base.quote).strip()
-        if not quote:
-            raise ValueError("type a quote (or pick a post that has one)")
+        if not quote and not base.title:  # a post without a quote still has its headline card
+            raise ValueError("type a quote (or pick a post)")
         attribution = params.get("attribution", base.attribution).strip()
         image = params.get("image", base.image or "").strip()
         for name, text, most in (("quote", quote, MAX_QUOTE_CHARS), ("attribution", attribution, MAX_ATTRIBUTION_CHARS),
@@ -119,7 +119,8 @@ class Preview:
         if layout:
             self.check_layout(layout)
         return replace(base, quote=quote, attribution=attribution, image=image or None,
-                       layout=layout or base.layout, focal_point=focal or base.focal_point)
+                       kind="quote" if quote else "headline", layout=layout or base.layout,
+                       focal_point=focal or base.focal_point)
 
     def check_layout(self, name: str) -> None:
         if name not in available(self.ctx.layouts.folders):

@@ -145,7 +145,14 @@ def test_typing_a_quote_re_renders_the_card(browser, preview):
     after = current_png(browser)
     assert before[:8] == after[:8] == b"\x89PNG\r\n\x1a\n" and before != after
     assert browser.execute_script("return document.getElementById('card').naturalWidth") == 1200
-    box.clear()  # no quote at all: a message in the page, not a broken image or a 500
+    count = renders(browser)
+    box.clear()  # a post without its quote gets its headline card
+    box.send_keys(" ")
+    wait_for(lambda: renders(browser) > count and "quote=+" in browser.find_element("id", "download").get_attribute("href"))
+    info = browser.find_element("id", "info").text
+    assert info.startswith("layout headline"), info
+    Select(browser.find_element("id", "post")).select_by_value("")  # no post and no quote: a message, not a 500
+    box.clear()
     box.send_keys(" ")
     wait_for(lambda: "type a quote" in browser.find_element("id", "message").text)
     assert severe(browser) == [] or all("400" in m for m in severe(browser))
