@@ -66,6 +66,9 @@ class CardRecord:
     title: str  # the post's, for people browsing the cards
     date: str | None
     alt: str  # the card's text for screen readers: the quote and who said it
+    format: str = "png"  # png, jpeg, webp or avif
+    mime: str = "image/png"
+    quality: int | None = None  # the lossy formats' quality (a byte budget may have lowered it)
     kind: str = "quote"  # post.CardKind: "quote", or "headline" for a page without a quote
     lang: str = ""  # the language the card was set in
     lang_source: str = ""  # language.LangSource: "post", "folder", "file name", "text", "site" or ""
@@ -201,7 +204,8 @@ def render_post(post: Post, ctx: RunContext, slug: str | None = None) -> list[Ca
             source, chars = next(iter(card.missing_in.items()))
             raise PostError(post.source, _field_of(post, source),
                             f"{fonts.missing_summary(chars)} (--allow-missing-glyphs makes the card anyway)")
-        encoded = export.encode(card.image, platform.max_bytes)
+        fmt, budget = ctx.options.output_for(platform)
+        encoded = export.encode(card.image, budget, fmt, photographic=card.background == "photo")
         relative = f"{platform.name}/{spec.slug}.{encoded.extension}"
         export.write_atomic(ctx.options.out_dir / relative, encoded.data)
         records.append(_record(post, spec, chosen, card, encoded, relative))
@@ -236,6 +240,9 @@ def _record(post: Post, spec: CardSpec, chosen: Chosen, card: Rendered, encoded:
         image=card.background,
         contrast=card.contrast,
         encode=encoded.how,
+        format=encoded.format.name,
+        mime=encoded.mime,
+        quality=encoded.quality,
         missing_glyphs=card.missing_glyphs,
         fonts_used=list(dict.fromkeys(f.label for b in card.blocks.values() for f in b.faces_used)),
         text_box=_xywh(main_box) if main_box else None,

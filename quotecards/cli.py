@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from . import __version__, photo
+from .formats import FORMAT_CHOICES
 from .platforms import PLATFORMS
 
 if TYPE_CHECKING:
@@ -47,6 +48,7 @@ class RunOptions:
     strict: bool
     max_pixels: int
     allow_missing_glyphs: bool
+    card_format: str | None
 
     def render_options(self, out_dir: Path, config: SiteConfig, public_only: bool = False,
                        publishing: Publishing | None = None, **more: Any) -> RenderOptions:
@@ -60,6 +62,7 @@ class RunOptions:
         read = ReadOptions(publishing=publishing) if publishing else ReadOptions()
         return RenderOptions(out_dir=out_dir, config=config, fetch=fetch, strict=self.strict,
                              max_pixels=self.max_pixels, allow_missing_glyphs=self.allow_missing_glyphs, read=read,
+                             format=self.card_format,
                              **more)
 
 
@@ -100,6 +103,9 @@ def run_options(command: Callable[..., None]) -> Callable[..., None]:
         click.option("--strict", is_flag=True, help="A featured image that cannot be had fails its post."),
         click.option("--max-pixels", type=click.IntRange(min=1), default=photo.MAX_PIXELS, show_default=True,
                      help="Refuse images with more pixels than this (decompression bombs)."),
+        click.option("--format", "card_format", type=click.Choice(FORMAT_CHOICES), default=None,
+                     help="The cards' format [default: the site config's, else png]; auto: JPEG for photo cards, "
+                          "PNG for text cards."),
         click.option("--allow-missing-glyphs", is_flag=True,
                      help="Make a card even where no font has some of its characters (they show as boxes)."),
     ]

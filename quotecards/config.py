@@ -27,6 +27,7 @@ from PIL import Image
 
 from .errors import ConfigError
 from .fields import CARD_FIELDS, parse_path
+from .formats import FORMAT_CHOICES
 from .post import Post
 
 CONFIG_FILE = "quotecards.toml"
@@ -59,6 +60,9 @@ class SiteConfig:
     headline_layout: str = DEFAULT_HEADLINE_LAYOUT
     font_dirs: tuple[Path, ...] = ()  # the site's own fonts, usable by name in layouts
     lang: str = ""  # the site's language, for posts that say none and whose folder and script do not tell
+    format: str = "png"  # png, jpeg, webp, avif, or auto (JPEG for photo cards, PNG for text cards)
+    max_bytes: int | None = None  # a byte budget for every card (a messenger's preview limit), under each platform's
+    platforms: dict[str, tuple[str | None, int | None]] = field(default_factory=dict)  # name → its format, budget
 
     def layout_for(self, post: Post, default: str | None = None) -> tuple[str, Literal["post", "section", "site"]]:
         """The layout name for `post`, and why: "post", "section" or "site"; a page without a quote
@@ -128,12 +132,34 @@ def _fields(path: Path, key: str, table: object) -> dict[str, tuple[str, ...]]:
     return out
 
 
+def _platforms(path: Path, key: str, table: object) -> dict[str, tuple[str | None, int | None]]:
+    """[platforms.<name>]: format and max_bytes for one platform's cards."""
+    from .platforms import PLATFORMS
+
+    if not isinstance(table, dict):
+        raise ConfigError.expecting(path, key, "a table of [platforms.<name>] tables", table)
+    out: dict[str, tuple[str | None, int | None]] = {}
+    for name, settings in table.items():
+        if name not in PLATFORMS:
+            raise ConfigError(path, f"{key}.{name}", f"unknown platform (have: {', '.join(PLATFORMS)})")
+        if not isinstance(settings, dict) or not set(settings) <= {"format", "max_bytes"}:
+            raise ConfigError.expecting(path, f"{key}.{name}", "a table with format and/or max_bytes", settings)
+        fmt, budget = settings.get("format"), settings.get("max_bytes")
+        if fmt is not None and fmt not in FORMAT_CHOICES:
+            raise ConfigError.expecting(path, f"{key}.{name}.format", " or ".join(FORMAT_CHOICES), fmt)
+        if budget is not None and (isinstance(budget, bool) or not isinstance(budget, int) or budget < 1000):
+            raise ConfigError.expecting(path, f"{key}.{name}.max_bytes", "a whole number of bytes, at least 1000",
+                                        budget)
+        out[name] = (fmt, budget)
+    return out
+
+
 def load_config(path: Path, data: dict[str, Any], prefix: str = "") -> SiteConfig:
     def fail(key: str, expected: str, got: object) -> None:
         raise ConfigError.expecting(path, f"{prefix}{key}", expected, got)
 
     allowed = {"site_name", "logo", "layout", "no_image_layout", "layout_dirs", "colors", "sections", "fields",
-               "cards", "headline_layout", "font_dirs", "lang"}
+               "cards", "headline_layout", "font_dirs", "lang", "format", "max_bytes", "platforms"}
     for key in data:
         if key not in allowed:
             raise ConfigError(path, f"{prefix}{key}", f"unknown key (expected one of {', '.join(sorted(allowed))})")
@@ -163,6 +189,12 @@ def load_config(path: Path, data: dict[str, Any], prefix: str = "") -> SiteConfi
     logo = text("logo", "")
     if logo and not (path.parent / logo).is_file():
         fail("logo", "a PNG or SVG file, relative to the config file", logo)
+    fmt = text("format", "png")
+    if fmt not in FORMAT_CHOICES:
+        fail("format", " or ".join(FORMAT_CHOICES), fmt)
+    budget = data.get("max_bytes")
+    if budget is not None and (isinstance(budget, bool) or not isinstance(budget, int) or budget < 1000):
+        fail("max_bytes", "a whole number of bytes, at least 1000", budget)
     cards = text("cards", "all")
     if cards not in ("all", "quotes"):
         fail("cards", '"all" (every page: a quote card, or a headline card) or "quotes"', cards)
@@ -178,6 +210,9 @@ def load_config(path: Path, data: dict[str, Any], prefix: str = "") -> SiteConfi
         layout_dirs=tuple(path.parent / d for d in dirs),
         font_dirs=tuple(path.parent / d for d in font_dirs),
         lang=text("lang", "").replace("_", "-"),
+        format=fmt,
+        max_bytes=budget,
+        platforms=_platforms(path, f"{prefix}platforms", data.get("platforms", {})),
         colors=colors,
         sections={k.casefold(): v for k, v in mapping("sections").items()},
     )

@@ -38,6 +38,14 @@ class RenderOptions:
     max_pixels: int = photo.MAX_PIXELS
     read: ReadOptions = field(default_factory=ReadOptions)  # the site's languages, what is public
     allow_missing_glyphs: bool = False  # a card with characters no font has is made (with a warning)
+    format: str | None = None  # this run's format for every card (--format); None: the site's choice
+
+    def output_for(self, platform: Platform) -> tuple[str, int]:
+        """The format and byte budget of `platform`'s cards: the run's format, else the site's for
+        that platform, else the site's; the smallest of the platform's, the site's and its own budgets."""
+        own_format, own_budget = self.config.platforms.get(platform.name, (None, None))
+        budgets = [b for b in (platform.max_bytes, self.config.max_bytes, own_budget) if b]
+        return self.format or own_format or self.config.format, min(budgets)
 
     @property
     def reading(self) -> ReadOptions:

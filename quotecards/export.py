@@ -7,6 +7,7 @@ front-matter entries) takes those from the `Encoded` it returns.
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import os
@@ -20,6 +21,10 @@ from PIL import Image
 from quotecards import png
 
 from .errors import OutputError
+from .formats import EXTENSIONS, FORMAT_CHOICES, FORMATS, Format
+
+__all__ = ["EXTENSIONS", "FORMAT_CHOICES", "FORMATS", "Encoded", "ExportError", "Format", "encode", "prepare_output",
+           "read_json_object", "write_atomic"]
 
 
 class ExportError(Exception):
@@ -27,21 +32,11 @@ class ExportError(Exception):
 
 
 @dataclass(frozen=True)
-class Format:
-    name: str
-    extension: str
-    mime: str
-
-
-FORMATS = {"png": Format("png", "png", "image/png")}
-EXTENSIONS = tuple(f.extension for f in FORMATS.values())
-
-
-@dataclass(frozen=True)
 class Encoded:
     data: bytes
-    how: str  # what was done, for the manifest: "png fast", "png palette 256", …
+    how: str  # what was done, for the manifest: "png fast", "png palette 256", "jpeg q88", …
     format: Format = FORMATS["png"]
+    quality: int | None = None  # the lossy formats' quality
 
     @property
     def extension(self) -> str:
@@ -52,11 +47,59 @@ class Encoded:
         return self.format.mime
 
 
-def encode(image: Image.Image, max_bytes: int, format: str = "png") -> Encoded:  # noqa: A002
-    """`image` in `format`, at most `max_bytes` long, or ExportError."""
-    if format not in FORMATS:
-        raise ExportError(f"unknown format {format!r} (have: {', '.join(FORMATS)})")
-    return _encode_png(image, max_bytes)
+def encode(image: Image.Image, max_bytes: int, format: str = "png", photographic: bool = False) -> Encoded:  # noqa: A002
+    """`image` in `format` ("auto": JPEG for a `photographic` card, else PNG), at most
+    `max_bytes` long, or ExportError. No metadata goes out but the sRGB profile of the lossy
+    formats: nothing of the source photo's EXIF, and the colours mean the same everywhere."""
+    name = ("jpeg" if photographic else "png") if format == "auto" else format
+    if name not in FORMATS:
+        raise ExportError(f"unknown format {format!r} (have: {', '.join(FORMAT_CHOICES)})")
+    if name == "png":
+        return _encode_png(image, max_bytes)
+    return _encode_lossy(image.convert("RGB"), max_bytes, FORMATS[name])
+
+
+def _encode_lossy(image: Image.Image, max_bytes: int, fmt: Format) -> Encoded:
+    """The best quality whose file fits `max_bytes`: the best first, then a binary search down to
+    the lowest worth sending (a handful of encodes, not one per quality step)."""
+    lowest, best = fmt.qualities
+    data = _lossy(image, fmt, best)
+    if len(data) <= max_bytes:
+        return Encoded(data, f"{fmt.name} q{best}", fmt, best)
+    found: tuple[int, bytes] | None = None
+    low, high = lowest, best - 1
+    while low <= high:
+        quality = (low + high) // 2
+        data = _lossy(image, fmt, quality)
+        if len(data) <= max_bytes:
+            found, low = (quality, data), quality + 1
+        else:
+            high = quality - 1
+    if found is None:
+        raise ExportError(f"cannot encode as {fmt.name} under {max_bytes:,} bytes (quality {lowest} needs "
+                          f"{len(_lossy(image, fmt, lowest)):,})")
+    return Encoded(found[1], f"{fmt.name} q{found[0]}", fmt, found[0])
+
+
+def _lossy(image: Image.Image, fmt: Format, quality: int) -> bytes:
+    buffer = io.BytesIO()
+    options: dict[str, Any] = {"quality": quality, "icc_profile": _srgb_icc()}
+    if fmt.name == "jpeg":
+        options.update(optimize=True, progressive=True)
+    elif fmt.name == "webp":
+        options.update(method=4)
+    elif fmt.name == "avif":
+        options.update(speed=8)
+    image.save(buffer, fmt.pillow, **options)
+    return buffer.getvalue()
+
+
+@functools.lru_cache(maxsize=1)
+def _srgb_icc() -> bytes:
+    """The sRGB profile, embedded in lossy cards: a viewer that colour-manages shows them as meant."""
+    from PIL import ImageCms
+
+    return bytes(ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
 
 
 def _encode_png(image: Image.Image, max_bytes: int) -> Encoded:

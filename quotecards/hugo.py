@@ -32,6 +32,9 @@ PARTIAL = """{{- /* quotecards: og:image and twitter:image for this page, from a
   {{- with $.File -}}
     {{- with or (index $cards (printf "%s/%s" $.Lang .Path)) (index $cards .Path) -}}
 <meta property="og:image" content="{{ .image | absURL }}">
+{{- with .type }}
+<meta property="og:image:type" content="{{ . }}">
+{{- end }}
 <meta property="og:image:width" content="{{ .width }}">
 <meta property="og:image:height" content="{{ .height }}">
 <meta property="og:image:alt" content="{{ .alt }}">
@@ -86,7 +89,8 @@ def _pages(site: HugoSite, summary: Summary, platform: str) -> dict[str, dict[st
         # The hash was taken when the card was encoded: no need to read 10,000 PNGs back per run.
         digest = card.sha256 or hashlib.sha256((site.static / card.path).read_bytes()).hexdigest()
         pages[_page_key(site, Path(card.post))] = {"image": f"{card.path}?v={digest[:10]}", "width": card.width,
-                                                   "height": card.height, "alt": card.alt, "post": card.post}
+                                                   "height": card.height, "alt": card.alt, "post": card.post,
+                                                   "type": card.mime}
     return pages
 
 

@@ -134,7 +134,8 @@ class Preview:
         platform = get_platform(name)
         chosen = choose(post, self.ctx)
         card = render(plan_card(post, chosen.layout, platform, brand=self.ctx.brand), chosen.picture)
-        encoded = export.encode(card.image, platform.max_bytes)
+        fmt, budget = self.ctx.options.output_for(platform)
+        encoded = export.encode(card.image, budget, fmt, photographic=card.background == "photo")
         warnings = ([chosen.warning] if chosen.warning else []) + card.warnings
         info = {"layout": chosen.layout.name, "warnings": [w.message for w in warnings],
                 "focus": card.focus, "contrast": card.contrast}
