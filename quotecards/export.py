@@ -59,15 +59,31 @@ def encode(image: Image.Image, max_bytes: int, format: str = "png", photographic
     return _encode_lossy(image.convert("RGB"), max_bytes, FORMATS[name])
 
 
+# Below a format's lowest quality worth sending, a budget may still push it this far (noting so)
+# rather than fail: a blocky preview beats none.
+LAST_RESORT_QUALITY = 10
+
+
 def _encode_lossy(image: Image.Image, max_bytes: int, fmt: Format) -> Encoded:
     """The best quality whose file fits `max_bytes`: the best first, then a binary search down to
-    the lowest worth sending (a handful of encodes, not one per quality step)."""
+    the lowest worth sending (a handful of encodes, not one per quality step), and only then below."""
     lowest, best = fmt.qualities
     data = _lossy(image, fmt, best)
     if len(data) <= max_bytes:
         return Encoded(data, f"{fmt.name} q{best}", fmt, best)
+    found = _search(image, fmt, max_bytes, lowest, best - 1)
+    if found is not None:
+        return Encoded(found[1], f"{fmt.name} q{found[0]}", fmt, found[0])
+    found = _search(image, fmt, max_bytes, LAST_RESORT_QUALITY, lowest - 1)
+    if found is not None:
+        return Encoded(found[1], f"{fmt.name} q{found[0]} (below q{lowest} to meet {max_bytes:,} bytes)", fmt, found[0])
+    raise ExportError(f"cannot encode as {fmt.name} under {max_bytes:,} bytes (quality {LAST_RESORT_QUALITY} needs "
+                      f"{len(_lossy(image, fmt, LAST_RESORT_QUALITY)):,})")
+
+
+def _search(image: Image.Image, fmt: Format, max_bytes: int, low: int, high: int) -> tuple[int, bytes] | None:
+    """The highest quality in [low, high] whose file fits, by bisection."""
     found: tuple[int, bytes] | None = None
-    low, high = lowest, best - 1
     while low <= high:
         quality = (low + high) // 2
         data = _lossy(image, fmt, quality)
@@ -75,10 +91,7 @@ def _encode_lossy(image: Image.Image, max_bytes: int, fmt: Format) -> Encoded:
             found, low = (quality, data), quality + 1
         else:
             high = quality - 1
-    if found is None:
-        raise ExportError(f"cannot encode as {fmt.name} under {max_bytes:,} bytes (quality {lowest} needs "
-                          f"{len(_lossy(image, fmt, lowest)):,})")
-    return Encoded(found[1], f"{fmt.name} q{found[0]}", fmt, found[0])
+    return found
 
 
 def _lossy(image: Image.Image, fmt: Format, quality: int) -> bytes:
