@@ -41,23 +41,25 @@ def timed(encode, rounds: int) -> tuple[float, int]:  # type: ignore[no-untyped-
     return statistics.median(times) * 1000, size
 
 
+def encoders(image: Image.Image) -> list[tuple[str, object]]:
+    rows: list[tuple[str, object]] = [("png.py (quotecards PNG writer)", lambda: png.encode(image)),
+                                      ("Pillow PNG default", lambda: pillow_default(image, "PNG"))]
+    for name in ("jpeg", "webp", "avif"):
+        pillow = export.FORMATS[name].pillow
+        rows.append((f"quotecards {name} (best quality, sRGB profile)",
+                     lambda n=name: export.encode(image, 10**9, n).data))
+        rows.append((f"Pillow {pillow} default", lambda p=pillow: pillow_default(image, p)))
+        rows.append((f"quotecards {name} within 60,000 bytes", lambda n=name: export.encode(image, 60_000, n).data))
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
     print("| card | encoder | ms | bytes |\n|---|---|---:|---:|")
     for kind, path in CARDS.items():
-        image = Image.open(path).convert("RGB")
-        rows = [("png.py (quotecards PNG writer)", lambda: png.encode(image)),
-                ("Pillow PNG default", lambda: pillow_default(image, "PNG"))]
-        for name in ("jpeg", "webp", "avif"):
-            pillow = export.FORMATS[name].pillow
-            rows.append((f"quotecards {name} (best quality, sRGB profile)",
-                         lambda n=name: export.encode(image, 10**9, n).data))
-            rows.append((f"Pillow {pillow} default", lambda p=pillow: pillow_default(image, p)))
-            rows.append((f"quotecards {name} within 60,000 bytes",
-                         lambda n=name: export.encode(image, 60_000, n).data))
-        for label, encode in rows:
+        for label, encode in encoders(Image.open(path).convert("RGB")):
             ms, size = timed(encode, args.rounds)
             print(f"| {kind} | {label} | {ms:.0f} | {size:,} |")
 
