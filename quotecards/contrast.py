@@ -144,3 +144,15 @@ def veil_until_readable(base: Image.Image, canvas: Image.Image, worst: float | N
             break
         extra = min(SCRIM_MAX, extra + SCRIM_STEP)
     return canvas, worst
+
+
+def readable_variant(color: Color, text: Color, target: float) -> Color:
+    """`color`, darkened (or, under dark text, lightened) in steps until `text` reaches `target`
+    on it: a colour field taken from a photo that still carries its text."""
+    toward = 0 if luminance(text[:3]) > 0.18 else 255
+    for step in range(round(1 / SCRIM_STEP) + 1):
+        a = step * SCRIM_STEP
+        r, g, b = (round(c * (1 - a) + toward * a) for c in color[:3])
+        if ratio(luminance(text[:3]), luminance((r, g, b))) >= target:
+            return (r, g, b, color[3])
+    return (toward, toward, toward, color[3])

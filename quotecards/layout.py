@@ -11,11 +11,14 @@ what was expected.
 from __future__ import annotations
 
 import re
+import string
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Literal, NoReturn, TypeVar, cast
+
+from PIL import Image
 
 from . import fonts
 from .errors import LayoutError
@@ -23,8 +26,8 @@ from .geometry import PixelBox
 from .resources import data_dir
 
 Color = tuple[int, int, int, int]
-TEXT_SOURCES = ("quote", "attribution", "title", "citation", "section", "site", "author", "date", "byline",
-                "description")
+TEXT_SOURCES = ("quote", "attribution", "title", "citation", "section", "site", "site_name", "author", "date",
+                "byline", "description")
 ORIENTATIONS = ("landscape", "portrait", "square")
 
 
@@ -57,6 +60,10 @@ class Background:
 Align = Literal["start", "center"]  # start: left, or right in a right-to-left text
 VAlign = Literal["top", "center", "bottom"]
 ALIGNS: tuple[Align, ...] = ("start", "center")
+PhotoColor = Literal["average", "dominant"]
+PHOTO_COLORS: tuple[PhotoColor, ...] = ("average", "dominant")
+ImageFit = Literal["cover", "contain", "tile"]
+IMAGE_FITS: tuple[ImageFit, ...] = ("cover", "contain", "tile")
 VALIGNS: tuple[VAlign, ...] = ("top", "center", "bottom")
 
 
@@ -74,22 +81,22 @@ class TextLayer:
     align: Align = "start"
     literal: str = ""  # fixed text (a large decorative quote mark) instead of the post's
     bleed: bool = False  # placed on the whole canvas, not the platform's safe area
+    fallback: str = ""  # a field or template for when `source` has an empty field; "": the layer is left out
 
     kind: ClassVar[str] = "text"
 
     @classmethod
     def from_table(cls, check: _Checker, raw: dict[str, Any], key: str, bleed: bool) -> TextLayer:
         check.keys(raw, f"{key}.", {"kind", "text", "literal", "box", "font", "weight", "italic", "size",
-                                    "line_height", "color", "valign", "align", "hang_quotes", "max_lines", "bleed"})
+                                    "line_height", "color", "valign", "align", "hang_quotes", "max_lines", "bleed",
+                                    "fallback"})
         literal = raw.get("literal", "")
         if literal:
             check.string(literal, f"{key}.literal")
             source = f"literal:{literal}"
         else:
-            text = raw.get("text")
-            if text not in TEXT_SOURCES:
-                check.fail(f"{key}.text", "one of " + ", ".join(TEXT_SOURCES) + " (or a literal)", text)
-            source = str(text)
+            source = check.text_source(raw.get("text"), f"{key}.text")
+        fallback = check.text_source(raw["fallback"], f"{key}.fallback") if "fallback" in raw else ""
         face = _face(check, raw, key)
         size = check.list_of(raw, f"{key}.size", 2, check.fraction)
         if size[0] > size[1] or size[0] <= 0:
@@ -110,22 +117,56 @@ class TextLayer:
             align=check.choice(raw.get("align", "start"), f"{key}.align", ALIGNS),
             literal=literal,
             bleed=bleed,
+            fallback=fallback,
         )
 
 
 @dataclass(frozen=True)
 class RectLayer:
     box: Box
-    color: Color
+    color: Color  # the field's colour; with color_from_photo, the colour when there is no photo
     bleed: bool = False
+    color_from_photo: PhotoColor | None = None  # take the colour from the photo: its average or dominant one
+    contrast_with: Color = (255, 255, 255, 255)  # …darkened or lightened until this text colour reads on it
 
     kind: ClassVar[str] = "rect"
 
     @classmethod
     def from_table(cls, check: _Checker, raw: dict[str, Any], key: str, bleed: bool) -> RectLayer:
-        check.keys(raw, f"{key}.", {"kind", "box", "color", "bleed"})
+        check.keys(raw, f"{key}.", {"kind", "box", "color", "bleed", "color_from_photo", "contrast_with"})
+        source = raw.get("color_from_photo")
         return cls(box=check.box(raw.get("box"), f"{key}.box"), color=check.color(raw.get("color"), f"{key}.color"),
-                   bleed=bleed)
+                   bleed=bleed,
+                   color_from_photo=None if source is None else check.choice(source, f"{key}.color_from_photo",
+                                                                             PHOTO_COLORS),
+                   contrast_with=check.color(raw.get("contrast_with", "#ffffff"), f"{key}.contrast_with"))
+
+
+@dataclass(frozen=True)
+class ImageLayer:
+    """A picture of the site's own (a texture, a pattern, a frame), from a file beside the layout."""
+
+    box: Box
+    path: Path
+    picture: Image.Image = field(compare=False, repr=False)
+    fit: ImageFit = "cover"
+    opacity: float = 1.0
+    bleed: bool = False
+
+    kind: ClassVar[str] = "image"
+
+    @classmethod
+    def from_table(cls, check: _Checker, raw: dict[str, Any], key: str, bleed: bool) -> ImageLayer:
+        check.keys(raw, f"{key}.", {"kind", "box", "file", "fit", "opacity", "bleed"})
+        path = check.path.parent / check.string(raw.get("file"), f"{key}.file")
+        try:
+            with Image.open(path) as opened:
+                picture = opened.convert("RGBA")
+        except (OSError, ValueError) as exc:
+            raise LayoutError(check.path, f"{key}.file", f"cannot read {path} as an image ({exc})") from None
+        return cls(box=check.box(raw.get("box"), f"{key}.box"), path=path, picture=picture,
+                   fit=check.choice(raw.get("fit", "cover"), f"{key}.fit", IMAGE_FITS),
+                   opacity=check.fraction(raw.get("opacity", 1.0), f"{key}.opacity"), bleed=bleed)
 
 
 @dataclass(frozen=True)
@@ -164,11 +205,11 @@ class BrandLayer:
                    bleed=bleed)
 
 
-Layer = TextLayer | RectLayer | PhotoLayer | BrandLayer
+Layer = TextLayer | RectLayer | PhotoLayer | BrandLayer | ImageLayer
 # A layout file's `kind = "…"` → its layer type. A new kind of layer is a class with `kind` and
 # `from_table`, added here, and its painter in render.PAINTERS.
-LAYER_KINDS: dict[str, type[TextLayer] | type[RectLayer] | type[PhotoLayer] | type[BrandLayer]] = {
-    cls.kind: cls for cls in (TextLayer, RectLayer, PhotoLayer, BrandLayer)}
+LAYER_KINDS: dict[str, type[TextLayer] | type[RectLayer] | type[PhotoLayer] | type[BrandLayer] | type[ImageLayer]] = {
+    cls.kind: cls for cls in (TextLayer, RectLayer, PhotoLayer, BrandLayer, ImageLayer)}
 
 
 @dataclass(frozen=True)
@@ -312,6 +353,26 @@ class _Checker:
         value = data.get(key)
         if not isinstance(value, dict):
             self.fail(key, "a table", value)
+        return value
+
+    def text_source(self, value: object, key: str) -> str:
+        """A card field's name (`title`), or a template of them (`{author} · {date}`)."""
+        if not isinstance(value, str):
+            self.fail(key, "one of " + ", ".join(TEXT_SOURCES) + ", or a template like \"{author} · {date}\"",
+                      value)
+        if "{" not in value and "}" not in value:
+            if value not in TEXT_SOURCES:
+                self.fail(key, "one of " + ", ".join(TEXT_SOURCES) + ", or a template like \"{author} · {date}\"",
+                          value)
+            return value
+        try:
+            names = [name for _text, name, _spec, _conv in string.Formatter().parse(value) if name is not None]
+        except ValueError as exc:
+            raise LayoutError(self.path, key, f"not a template ({exc})") from None
+        unknown = [name for name in names if name not in TEXT_SOURCES]
+        if unknown or not names:
+            raise LayoutError(self.path, key, f"unknown field {{{unknown[0] if unknown else ''}}} in {value!r} "
+                                              f"(have: {', '.join(TEXT_SOURCES)})")
         return value
 
     def string(self, value: object, key: str) -> str:

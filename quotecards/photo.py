@@ -119,3 +119,17 @@ def fallback_background(size: tuple[int, int], colors: tuple[Color, Color]) -> I
     mask = glow.point(lambda v: int(max(0, 128 - v) / 128 * 255 * 0.14))
     canvas.paste(Image.new("RGB", (side, side), (255, 255, 255)), (-side // 2, -side // 2), mask)
     return canvas
+
+
+def main_color(image: Image.Image, how: str) -> tuple[int, int, int]:
+    """The photo's average colour, or its dominant one (the largest of a few clusters)."""
+    small = image.convert("RGB").resize((64, 64), Image.Resampling.BOX)
+    if how == "average":
+        r, g, b = small.resize((1, 1), Image.Resampling.BOX).tobytes()
+        return r, g, b
+    quantized = small.quantize(colors=6, method=Image.Quantize.MEDIANCUT)
+    counts = quantized.getcolors() or []
+    palette: list[int] = quantized.getpalette() or []
+    most = max(counts, key=lambda entry: entry[0], default=(0, 0))[1]
+    index = most if isinstance(most, int) else 0
+    return int(palette[index * 3]), int(palette[index * 3 + 1]), int(palette[index * 3 + 2])

@@ -40,6 +40,7 @@ def plan_card(post: Post, layout: Layout, platform: Platform, slug: str | None =
         "citation": clean(post.citation, lang),
         "section": sentence_case(clean(post.section, lang), lang),
         "site": brand.site_name,
+        "site_name": brand.site_name,
         "author": author,
         "date": date,
         "byline": " \u00b7 ".join(part for part in (author, date) if part),

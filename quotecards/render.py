@@ -9,23 +9,25 @@ from __future__ import annotations
 
 import functools
 import math
+import string
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageOps
 
 from . import contrast, focus, fonts, photo, textruns, typeset
 from .card_warnings import CardWarning, Kind
 from .cleanup import quote_marks
 from .geometry import PixelBox
-from .layout import BrandLayer, Color, Layer, Layout, PhotoLayer, RectLayer, TextLayer
+from .layout import BrandLayer, Color, ImageLayer, Layer, Layout, PhotoLayer, RectLayer, TextLayer
 from .plan import CardSpec
 
 Background = Literal["photo", "fallback"]
 FocusSource = Literal["post", "auto", ""]  # the post's focal point, the most detail, or no photo
 MIN_FONT_PX = 8  # no text is set smaller, whatever a layout's fractions give on a small canvas
 CENTRE = (0.5, 0.5)  # the crop's centre when nothing says where the subject is
+FIELD_CONTRAST_MARGIN = 1.15  # a colour field taken from the photo aims this far over the layout's minimum
 MAIN_TEXTS = ("quote", "title")  # a card that cannot set these is no card; the rest may be left out
 
 
@@ -202,7 +204,36 @@ Painter = Callable[[Image.Image, Layer, PixelBox, Scene, "Framed"], None]
 
 def _paint_rect(canvas: Image.Image, layer: Layer, box: PixelBox, scene: Scene, framed: Framed) -> None:
     assert isinstance(layer, RectLayer)
-    ImageDraw.Draw(canvas, "RGBA").rectangle(box.inclusive(), fill=layer.color)
+    color = layer.color
+    if layer.color_from_photo and scene.picture is not None:
+        taken = photo.main_color(scene.picture, layer.color_from_photo)
+        # A margin over the minimum: text is measured against the pixels under it, antialiased
+        # edges and the accent rule beside the field included.
+        color = contrast.readable_variant((*taken, layer.color[3]), layer.contrast_with,
+                                          scene.spec.layout.background.min_contrast * FIELD_CONTRAST_MARGIN)
+    ImageDraw.Draw(canvas, "RGBA").rectangle(box.inclusive(), fill=color)
+
+
+def _paint_image(canvas: Image.Image, layer: Layer, box: PixelBox, scene: Scene, framed: Framed) -> None:
+    """The layout's own picture in its box: cropped to fill it, fitted inside it, or tiled."""
+    assert isinstance(layer, ImageLayer)
+    source, size = layer.picture, (box.width, box.height)
+    if layer.fit == "tile":
+        picture = Image.new("RGBA", size)
+        for y in range(0, size[1], source.height):
+            for x in range(0, size[0], source.width):
+                picture.paste(source, (x, y))
+    elif layer.fit == "contain":
+        fitted = source.copy()
+        fitted.thumbnail(size, Image.Resampling.LANCZOS)
+        picture = Image.new("RGBA", size)
+        picture.paste(fitted, ((size[0] - fitted.width) // 2, (size[1] - fitted.height) // 2))
+    else:
+        picture = ImageOps.fit(source, size, Image.Resampling.LANCZOS)
+    alpha = picture.getchannel("A")
+    if layer.opacity < 1:
+        alpha = alpha.point([round(v * layer.opacity) for v in range(256)])
+    canvas.paste(picture.convert("RGB"), (box.left, box.top), alpha)
 
 
 def _paint_photo(canvas: Image.Image, layer: Layer, box: PixelBox, scene: Scene, framed: Framed) -> None:
@@ -234,7 +265,8 @@ def _paint_brand(canvas: Image.Image, layer: Layer, box: PixelBox, scene: Scene,
 
 
 # Each layer kind that is painted under the text; text layers are set and drawn by stages 2 and 5.
-PAINTERS: dict[type, Painter] = {RectLayer: _paint_rect, PhotoLayer: _paint_photo, BrandLayer: _paint_brand}
+PAINTERS: dict[type, Painter] = {RectLayer: _paint_rect, PhotoLayer: _paint_photo, BrandLayer: _paint_brand,
+                                  ImageLayer: _paint_image}
 
 
 def paint_backdrop(scene: Scene, framed: Framed, under: Image.Image) -> Image.Image:
@@ -302,7 +334,15 @@ def _text_of(layer: Layer, spec: CardSpec, rtl: bool) -> str:
         # on a right-to-left card a right-to-left mark makes it mirror as the quote's own does.
         mark = quote_marks(spec.lang, rtl)[0].strip() if layer.literal == "\u201c" else layer.literal
         return "\u200f" + mark if rtl else mark
-    return spec.texts.get(layer.source, "")
+    return fill(layer.source, spec.texts) or (fill(layer.fallback, spec.texts) if layer.fallback else "")
+
+
+def fill(source: str, texts: dict[str, str]) -> str:
+    """A field's text, or a template's with every field it names filled; "" when any is empty."""
+    if "{" not in source:
+        return texts.get(source, "")
+    values = {name: texts.get(name, "") for _t, name, _s, _c in string.Formatter().parse(source) if name}
+    return source.format_map(values) if all(values.values()) else ""
 
 
 def _set(layer: TextLayer, text: str, box: PixelBox, short_side: int, lang: str) -> typeset.Block:

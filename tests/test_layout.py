@@ -24,7 +24,7 @@ def test_bundled_layout_loads_with_resolved_fonts():
     ('valign = "bottom"', 'valign = "middle"', "layer[1].valign", '"top", "center" or "bottom"'),
     ('box = [0.075, 0.16, 0.925, 0.72]', 'box = [0.9, 0.16, 0.1, 0.72]', "layer[1].box", "left < right"),
     ('text = "quote"', 'text = "body"', "layer[1].text", "one of quote, attribution"),
-    ('kind = "brand"', 'kind = "logo"', "layer[0].kind", '"text", "rect", "photo" or "brand"'),
+    ('kind = "brand"', 'kind = "logo"', "layer[0].kind", '"text", "rect", "photo", "brand" or "image"'),
     ('photo = true', 'photo = "yes"', "background.photo", "true or false"),
     ('accent = "#f4b942"', 'accent = "gold"', "colors.accent", "a colour as #rgb"),
     ('max_lines = 3', 'max_lines = 0', "portrait.layer[3].max_lines", "a whole number of at least 1"),
