@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 CARD_FIELDS = ("quote", "attribution", "citation", "image", "image_alt", "focal_point", "title", "description",
-               "date", "section", "author", "lang", "layout", "aliases", "slug")
+               "date", "section", "author", "tag", "lang", "layout", "aliases", "slug")
 
 DEFAULT_FIELDS: dict[str, tuple[str, ...]] = {
     "quote": ("featured_quote.quote", "featured_quote", "quote", "pullquote", "pull_quote", "params.quote"),
@@ -32,6 +32,7 @@ DEFAULT_FIELDS: dict[str, tuple[str, ...]] = {
     "date": ("date", "publishDate", "pubDate", "published_at", "created"),
     "section": ("section", "categories[0]", "category"),
     "author": ("author.name", "author", "authors[0].name", "authors[0]", "params.author"),
+    "tag": ("tags[0]", "keywords[0]", "tag", "params.tags[0]"),
     "lang": ("lang", "language", "languageCode", "locale"),
     "layout": ("quotecard.layout",),
     "aliases": ("aliases", "redirect_from"),

@@ -27,7 +27,7 @@ from .resources import data_dir
 
 Color = tuple[int, int, int, int]
 TEXT_SOURCES = ("quote", "attribution", "title", "citation", "section", "site", "site_name", "author", "date",
-                "byline", "description")
+                "byline", "description", "tag")
 ORIENTATIONS = ("landscape", "portrait", "square")
 
 

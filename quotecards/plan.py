@@ -45,6 +45,7 @@ def plan_card(post: Post, layout: Layout, platform: Platform, slug: str | None =
         "date": date,
         "byline": " \u00b7 ".join(part for part in (author, date) if part),
         "description": clean(post.description, lang),
+        "tag": clean(post.tag, lang),
     }
     return CardSpec(slug=slug or post.slug, texts=texts, layout=layout, platform=platform, lang=lang,
                     focal_point=post.focal_point, brand=brand)

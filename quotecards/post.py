@@ -53,6 +53,7 @@ class Post:
     notes: tuple[CardWarning, ...] = ()  # fallbacks taken, said on the card's record
     kind: CardKind = "quote"  # a quote card, or a headline card for a page without a quote
     author: str = ""
+    tag: str = ""  # the page's first tag, for a layout that shows one
     lang_source: language.LangSource = ""
     sources: tuple[tuple[str, str], ...] = ()  # card field → the front-matter path it came from
     unpublished: Unpublished | None = None  # why the page is not public (a draft, …), or None
@@ -173,6 +174,7 @@ def _post_from(path: Path, meta: dict[str, Any], options: ReadOptions) -> Post:
         date=_date(path, found.raw("date"), notes),
         section=found.text("section") or _section_of(path, options, lang_source),
         author=found.text("author"),
+        tag=found.text("tag"),
         lang=lang,
         lang_source=lang_source,
         kind=kind,

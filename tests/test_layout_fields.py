@@ -89,3 +89,13 @@ def test_a_colour_field_takes_the_photos_colour_and_keeps_its_text_readable():
     no_photo = render(plan_card(quote, layout, PLATFORMS["og"]), None).backdrop
     box = band.box.within(PixelBox(0, 0, 1200, 630))
     assert no_photo.getpixel((box.left + 5, box.bottom - 5)) == band.color[:3]
+
+
+def test_a_tag_from_the_front_matter_can_be_shown(tmp_path):
+    from quotecards.post import read_post
+
+    page = tmp_path / "p.md"
+    page.write_text("---\ntitle: A title\ntags: [Transport, City]\n---\n")
+    layout = layout_with(tmp_path, 'text = "section"', 'text = "#{tag}"')
+    card = render(plan_card(read_post(page), layout, PLATFORMS["og"]), None)
+    assert card.blocks["#{tag}"].lines_as_set == ["#Transport"]
