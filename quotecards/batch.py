@@ -281,6 +281,9 @@ def _render_todo(todo: list[tuple[str, str]], fresh: dict[str, dict[str, Any]], 
             errors[key] = error or f"{key}: no cards"
             posts.pop(key, None)
             return
+        made = {record["path"] for record in records}
+        # A card made under another name (another format, slug or platform set) leaves no stale file.
+        _delete_cards(options.render.out_dir, [c for c in posts[key].get("cards", []) if c.get("path") not in made])
         posts[key].update(fresh.pop(key), cards=records)
         summary.made += len(records)
         for record in records:

@@ -107,3 +107,4 @@ def test_hugo_pages_name_the_cards_format(tmp_path):
     assert "front matter: 4 added" in again.output
     third = CliRunner().invoke(main, ["hugo", str(root), "--no-cache", "--format", "jpeg", "--front-matter"])
     assert "front matter: 4 updated" in third.output  # our own .webp entries are recognised and replaced
+    assert not list((root / "static").rglob("*.webp")) and len(list((root / "static").rglob("*.jpg"))) == 4
