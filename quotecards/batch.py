@@ -91,7 +91,7 @@ def settings_hash(options: RenderOptions, platforms: list[Platform]) -> str:
     h.update(json.dumps([options.layout, [p.name for p in platforms], options.max_pixels, options.strict,
                          [list(map(str, b)) for b in options.fetch.image_bases], options.allow_missing_glyphs,
                          [publishing.drafts, publishing.future, publishing.expired], list(options.read.languages),
-                         options.format,
+                         options.format, options.shortening_allowed,
                          options.read.default_lang]).encode())
     return h.hexdigest()
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -25,7 +25,7 @@ from .platforms import Platform
 from .post import Post, read_post
 from .render import Rendered, render
 from .runlock import run_lock
-from .typeset import ShapingUnavailable
+from .typeset import DoesNotFit, ShapingUnavailable
 
 __all__ = ["CardRecord", "ErrorRecord", "RenderOptions", "RunResult", "alt_text", "choose", "render_post",
            "render_posts", "write_manifest"]
@@ -153,7 +153,7 @@ def error_record(path: Path, exc: Exception) -> ErrorRecord:
     return ErrorRecord(str(path), f"{path}: internal error: {exc.__class__.__name__}: {exc}")
 
 
-LayoutSource = Literal["post", "section", "site", "no image"]
+LayoutSource = Literal["post", "section", "site", "no image", "step-down"]
 
 
 @dataclass(frozen=True)
@@ -164,6 +164,7 @@ class Chosen:
     why: LayoutSource
     picture: Image.Image | None
     warning: CardWarning | None  # about the photo: none named, or unavailable, and what was done
+    notes: tuple[CardWarning, ...] = ()  # steps down taken for one platform
 
 
 def choose(post: Post, ctx: RunContext, platforms: list[Platform] | None = None) -> Chosen:
@@ -195,11 +196,7 @@ def render_post(post: Post, ctx: RunContext, slug: str | None = None) -> list[Ca
     chosen = choose(post, ctx)
     records = []
     for platform in ctx.platforms:
-        spec = plan_card(post, chosen.layout, platform, slug, ctx.brand)
-        try:
-            card = render(spec, chosen.picture)
-        except ShapingUnavailable as exc:
-            raise PostError(post.source, _field_of(post, exc.source), str(exc)) from None
+        spec, card, used = _render_stepping_down(post, ctx, chosen, platform, slug)
         if card.missing_in and not ctx.options.allow_missing_glyphs:
             source, chars = next(iter(card.missing_in.items()))
             raise PostError(post.source, _field_of(post, source),
@@ -208,8 +205,36 @@ def render_post(post: Post, ctx: RunContext, slug: str | None = None) -> list[Ca
         encoded = export.encode(card.image, budget, fmt, photographic=card.background == "photo")
         relative = f"{platform.name}/{spec.slug}.{encoded.extension}"
         export.write_atomic(ctx.options.out_dir / relative, encoded.data)
-        records.append(_record(post, spec, chosen, card, encoded, relative))
+        records.append(_record(post, spec, used, card, encoded, relative))
     return records
+
+
+def _render_stepping_down(post: Post, ctx: RunContext, chosen: Chosen, platform: Platform,
+                          slug: str | None) -> tuple[CardSpec, Rendered, Chosen]:
+    """The card in the chosen layout; if the quote or its attribution does not fit there even at the
+    smallest size, in the next roomier layout the site allows (band → photo → brand), never shortened
+    unless the user allows it. None fitting is the post's error."""
+    options, tried = ctx.options, []
+    used = chosen
+    while True:
+        spec = plan_card(post, used.layout, platform, slug, ctx.brand, allow_shortening=options.shortening_allowed)
+        try:
+            card = render(spec, used.picture)
+        except ShapingUnavailable as exc:
+            raise PostError(post.source, _field_of(post, exc.source), str(exc)) from None
+        except DoesNotFit as exc:
+            tried.append(used.layout.name)
+            roomier = options.config.step_down.get(used.layout.name)
+            if not roomier or roomier in tried:
+                raise PostError(post.source, _field_of(post, exc.source),
+                                f"{exc} on {platform.name} in {' or '.join(tried)}; it is never shortened unless "
+                                "asked (--allow-shortening, or allow_shortening = true in the site config)") from None
+            note = CardWarning(Kind.STEPPED_DOWN, f"{exc.source} does not fit the {used.layout.name} layout on "
+                                                  f"{platform.name}: used {roomier}")
+            used = replace(used, layout=ctx.layouts.get(roomier), why="step-down",
+                           warning=note if used.warning is None else used.warning, notes=(*used.notes, note))
+            continue
+        return spec, card, used
 
 
 def _record(post: Post, spec: CardSpec, chosen: Chosen, card: Rendered, encoded: export.Encoded,
@@ -217,7 +242,7 @@ def _record(post: Post, spec: CardSpec, chosen: Chosen, card: Rendered, encoded:
     texts = spec.texts
     alt, alt_warning = (alt_text(texts.get("quote", ""), texts.get("attribution", "")) if post.kind == "quote"
                         else headline_alt(texts.get("title", ""), texts.get("byline", "")))
-    warnings = [*post.notes, *([chosen.warning] if chosen.warning else []), *card.warnings,
+    warnings = [*post.notes, *([chosen.warning] if chosen.warning else []), *chosen.notes, *card.warnings,
                 *([alt_warning] if alt_warning else [])]
     main = card.blocks.get("quote") or card.blocks.get("title")  # what the card is read for
     attribution = card.blocks.get("attribution")

@@ -49,6 +49,7 @@ class RunOptions:
     max_pixels: int
     allow_missing_glyphs: bool
     card_format: str | None
+    allow_shortening: bool
 
     def render_options(self, out_dir: Path, config: SiteConfig, public_only: bool = False,
                        publishing: Publishing | None = None, **more: Any) -> RenderOptions:
@@ -62,7 +63,7 @@ class RunOptions:
         read = ReadOptions(publishing=publishing) if publishing else ReadOptions()
         return RenderOptions(out_dir=out_dir, config=config, fetch=fetch, strict=self.strict,
                              max_pixels=self.max_pixels, allow_missing_glyphs=self.allow_missing_glyphs, read=read,
-                             format=self.card_format,
+                             format=self.card_format, allow_shortening=self.allow_shortening,
                              **more)
 
 
@@ -106,6 +107,9 @@ def run_options(command: Callable[..., None]) -> Callable[..., None]:
         click.option("--format", "card_format", type=click.Choice(FORMAT_CHOICES), default=None,
                      help="The cards' format [default: the site config's, else png]; auto: JPEG for photo cards, "
                           "PNG for text cards."),
+        click.option("--allow-shortening", is_flag=True,
+                     help="Cut a quote or attribution that fits no layout with an ellipsis (with a warning) "
+                          "instead of failing its card."),
         click.option("--allow-missing-glyphs", is_flag=True,
                      help="Make a card even where no font has some of its characters (they show as boxes)."),
     ]

@@ -34,6 +34,8 @@ CONFIG_FILE = "quotecards.toml"
 DEFAULT_LAYOUT = "photo"
 DEFAULT_NO_IMAGE_LAYOUT = "brand"
 DEFAULT_HEADLINE_LAYOUT = "headline"
+# Where a quote goes when it does not fit its layout even at the smallest size: to roomier ones.
+DEFAULT_STEP_DOWN = {"band": "photo", "photo": "brand", "split": "brand"}
 CardsWanted = Literal["all", "quotes"]
 
 
@@ -63,6 +65,8 @@ class SiteConfig:
     format: str = "png"  # png, jpeg, webp, avif, or auto (JPEG for photo cards, PNG for text cards)
     max_bytes: int | None = None  # a byte budget for every card (a messenger's preview limit), under each platform's
     platforms: dict[str, tuple[str | None, int | None]] = field(default_factory=dict)  # name → its format, budget
+    step_down: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_STEP_DOWN))  # layout → a roomier one
+    allow_shortening: bool = False  # cut a quote that fits no layout with an ellipsis (with a warning)
 
     def layout_for(self, post: Post, default: str | None = None) -> tuple[str, Literal["post", "section", "site"]]:
         """The layout name for `post`, and why: "post", "section" or "site"; a page without a quote
@@ -132,6 +136,12 @@ def _fields(path: Path, key: str, table: object) -> dict[str, tuple[str, ...]]:
     return out
 
 
+def _flag(path: Path, key: str, value: object) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError.expecting(path, key, "true or false", value)
+    return value
+
+
 def _platforms(path: Path, key: str, table: object) -> dict[str, tuple[str | None, int | None]]:
     """[platforms.<name>]: format and max_bytes for one platform's cards."""
     from .platforms import PLATFORMS
@@ -159,7 +169,8 @@ def load_config(path: Path, data: dict[str, Any], prefix: str = "") -> SiteConfi
         raise ConfigError.expecting(path, f"{prefix}{key}", expected, got)
 
     allowed = {"site_name", "logo", "layout", "no_image_layout", "layout_dirs", "colors", "sections", "fields",
-               "cards", "headline_layout", "font_dirs", "lang", "format", "max_bytes", "platforms"}
+               "cards", "headline_layout", "font_dirs", "lang", "format", "max_bytes", "platforms", "step_down",
+               "allow_shortening"}
     for key in data:
         if key not in allowed:
             raise ConfigError(path, f"{prefix}{key}", f"unknown key (expected one of {', '.join(sorted(allowed))})")
@@ -213,6 +224,8 @@ def load_config(path: Path, data: dict[str, Any], prefix: str = "") -> SiteConfi
         format=fmt,
         max_bytes=budget,
         platforms=_platforms(path, f"{prefix}platforms", data.get("platforms", {})),
+        step_down={**DEFAULT_STEP_DOWN, **mapping("step_down")},
+        allow_shortening=_flag(path, f"{prefix}allow_shortening", data.get("allow_shortening", False)),
         colors=colors,
         sections={k.casefold(): v for k, v in mapping("sections").items()},
     )

@@ -39,6 +39,11 @@ class RenderOptions:
     read: ReadOptions = field(default_factory=ReadOptions)  # the site's languages, what is public
     allow_missing_glyphs: bool = False  # a card with characters no font has is made (with a warning)
     format: str | None = None  # this run's format for every card (--format); None: the site's choice
+    allow_shortening: bool = False  # --allow-shortening: cut what fits no layout, with an ellipsis
+
+    @property
+    def shortening_allowed(self) -> bool:
+        return self.allow_shortening or self.config.allow_shortening
 
     def output_for(self, platform: Platform) -> tuple[str, int]:
         """The format and byte budget of `platform`'s cards: the run's format, else the site's for

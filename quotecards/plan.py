@@ -21,6 +21,7 @@ class CardSpec:
     lang: str = ""  # the post's language: CJK face variant, line-break and spacing rules
     focal_point: tuple[float, float] | None = None  # from the post; None: found in the photo
     brand: Brand = Brand()
+    allow_shortening: bool = True  # False: a quote or attribution that does not fit raises DoesNotFit
 
     @property
     def size(self) -> tuple[int, int]:
@@ -28,7 +29,7 @@ class CardSpec:
 
 
 def plan_card(post: Post, layout: Layout, platform: Platform, slug: str | None = None,
-              brand: Brand | None = None) -> CardSpec:
+              brand: Brand | None = None, allow_shortening: bool = True) -> CardSpec:
     brand = brand or Brand()
     lang = post.lang
     date = long_date(post.date, lang)
@@ -48,4 +49,4 @@ def plan_card(post: Post, layout: Layout, platform: Platform, slug: str | None =
         "tag": clean(post.tag, lang),
     }
     return CardSpec(slug=slug or post.slug, texts=texts, layout=layout, platform=platform, lang=lang,
-                    focal_point=post.focal_point, brand=brand)
+                    focal_point=post.focal_point, brand=brand, allow_shortening=allow_shortening)

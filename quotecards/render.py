@@ -29,6 +29,7 @@ MIN_FONT_PX = 8  # no text is set smaller, whatever a layout's fractions give on
 CENTRE = (0.5, 0.5)  # the crop's centre when nothing says where the subject is
 FIELD_CONTRAST_MARGIN = 1.15  # a colour field taken from the photo aims this far over the layout's minimum
 MAIN_TEXTS = ("quote", "title")  # a card that cannot set these is no card; the rest may be left out
+NEVER_CUT = ("quote", "attribution")  # someone's words and name: never shortened unless the user allows it
 
 
 @dataclass
@@ -159,9 +160,10 @@ def place_text(scene: Scene) -> Placed:
         if not text or not isinstance(layer, TextLayer):
             continue
         box = scene.area(layer)
+        shorten = spec.allow_shortening or layer.source not in NEVER_CUT
         try:
-            block = _set(layer, text, box, min(safe.width, safe.height), spec.lang)
-        except typeset.ShapingUnavailable as exc:
+            block = _set(layer, text, box, min(safe.width, safe.height), spec.lang, shorten)
+        except (typeset.ShapingUnavailable, typeset.DoesNotFit) as exc:
             exc.source = layer.source
             raise
         except ValueError:
@@ -345,7 +347,8 @@ def fill(source: str, texts: dict[str, str]) -> str:
     return source.format_map(values) if all(values.values()) else ""
 
 
-def _set(layer: TextLayer, text: str, box: PixelBox, short_side: int, lang: str) -> typeset.Block:
+def _set(layer: TextLayer, text: str, box: PixelBox, short_side: int, lang: str,
+         shorten: bool = True) -> typeset.Block:
     stack = fonts.stack_for(layer.face, fonts.cjk_variant(text, lang))
     hang = closing = ""
     if layer.hang_quotes:
@@ -362,6 +365,7 @@ def _set(layer: TextLayer, text: str, box: PixelBox, short_side: int, lang: str)
         max_lines=layer.max_lines,
         lang=lang,
         tail=closing,
+        shorten=shorten,
     )
 
 

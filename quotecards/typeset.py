@@ -19,6 +19,14 @@ from .fonts import Face
 ZWSP = "\u200b"
 
 
+class DoesNotFit(ValueError):
+    """The text does not fit its box even at the smallest size, and may not be shortened."""
+
+    def __init__(self, message: str, source: str = ""):
+        super().__init__(message)
+        self.source = source  # the text layer, filled in by the renderer
+
+
 class ShapingUnavailable(RuntimeError):
     """Complex or right-to-left text, and Pillow lacks raqm/fribidi to shape it."""
 
@@ -227,6 +235,7 @@ def set_text(
     max_lines: int | None = None,
     lang: str = "",
     tail: str = "",
+    shorten: bool = True,
 ) -> Block:
     """Set `text` at the largest size in [min_size, max_size] that fits the box.
 
@@ -234,7 +243,8 @@ def set_text(
     rather than greedily filled. If the text does not fit even at min_size it is shortened at a
     break opportunity with an ellipsis. `hang` is set in the margin, outside the box, so the
     text's edge stays flush with what is below. `tail` (a closing quote mark) always ends the
-    text, after the ellipsis too when the text is shortened.
+    text, after the ellipsis too when the text is shortened. With `shorten` False a text that
+    does not fit raises DoesNotFit instead: a quote is never changed unless the user allows it.
     """
     text = text.strip()
     if not text:
@@ -254,6 +264,9 @@ def set_text(
         para = _Paragraph(broken + tail, stack, lang)
         if fit.fits(para, min_size):
             best = min_size
+        elif not shorten:
+            raise DoesNotFit(f"{len(text.split())} words do not fit a {box_width}\u00d7{box_height}px box "
+                             f"at {min_size}px")
         else:
             para, shortened, best = _shorten(broken, tail, stack, lang, fit, min_size), True, min_size
     # Kerning can make a measured line a hair wider than its summed segments; rarely that costs

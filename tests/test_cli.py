@@ -126,10 +126,14 @@ def test_manifest_records_fonts_text_box_and_overflow(tmp_path):
     assert cards["deep-field.md"]["overflow"] is False
 
 
-def test_overflow_is_recorded_when_the_quote_is_shortened(tmp_path, write_post):
+def test_a_quote_that_fits_no_layout_is_an_error_unless_shortening_is_allowed(tmp_path, write_post):
     post = write_post("long.md", "---\ntitle: t\nfeatured_quote:\n  quote: " + "words that go on " * 85 + "\n---\n")
     out = tmp_path / "out"
-    assert run("render", str(post), "--out", str(out)).exit_code == 0
+    refused = run("render", str(post), "--out", str(out))
+    assert refused.exit_code == 1 and not (out / "og" / "long.png").exists()
+    assert refused.stderr.splitlines()[0].startswith(f"error: {post}: featured_quote.quote: 340 words do not fit a ")
+    assert "on og in brand; it is never shortened unless asked (--allow-shortening" in refused.stderr
+    assert run("render", str(post), "--out", str(out), "--allow-shortening").exit_code == 0
     card = json.loads((out / "manifest.json").read_text())["cards"][0]
     assert card["overflow"] is True and card["lines"][-1].endswith("\u2026")
     assert any("shortened" in w for w in card["warnings"])
@@ -182,3 +186,19 @@ def test_local_image_outside_the_site_root_falls_back_with_a_warning(tmp_path, w
     result = run("render", str(post), "--out", str(tmp_path / "out"), "--site-root", str(site))
     assert result.exit_code == 0
     assert "outside the site and post folders" in result.stdout
+
+
+def test_a_quote_too_long_for_its_layout_steps_down_to_a_roomier_one(tmp_path):
+    text = (ROOT / "samples/posts/deep-field.md").read_text()  # about eighty words: too many for band
+    post = tmp_path / "deep.md"
+    post.write_text(text.replace("---\n", "---\nquotecard: {layout: band}\n", 1).replace(
+        "../images/", str(ROOT / "samples/images") + "/"))
+    result = run("render", str(post), "--out", str(tmp_path / "out"), "--site-root", str(ROOT), "--platform", "all")
+    assert result.exit_code == 0, result.stderr
+    cards = json.loads((tmp_path / "out" / "manifest.json").read_text())["cards"]
+    assert not any(card["overflow"] for card in cards)  # nothing was cut
+    stepped = [card for card in cards if card["layout_source"] == "step-down"]
+    assert stepped and all(card["layout"] == "photo" and "stepped down" in card["warning_kinds"] for card in stepped)
+    assert any(f"does not fit the band layout on {stepped[0]['platform']}: used photo" in w
+               for w in stepped[0]["warnings"])
+    assert {card["layout"] for card in cards if card["layout_source"] == "post"} <= {"band"}
