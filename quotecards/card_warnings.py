@@ -21,6 +21,7 @@ class Kind(StrEnum):
     LOW_CONTRAST = "low contrast"
     DECORATION_LEFT_OUT = "decoration left out"  # a decorative mark did not fit its box
     TEXT_LEFT_OUT = "text left out"  # a secondary text (section, byline, …) did not fit its box at all
+    LONG_QUOTE = "long quote"  # more words than a card reads well with
     STEPPED_DOWN = "stepped down"  # the quote did not fit its layout: a roomier one was used
     ALT_TEXT_LONG = "alt text long"  # longer than some networks show, or cut to what they accept
 

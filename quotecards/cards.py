@@ -14,8 +14,9 @@ from typing import Any, Literal
 
 from PIL import Image
 
-from . import export, fonts, manifest
+from . import export, fonts, linebreak, manifest
 from .card_warnings import CardWarning, Kind
+from .cleanup import LONG_QUOTE_WORDS
 from .context import RenderOptions, RunContext
 from .errors import LayoutError, PostError, QuotecardsError
 from .gallery import gallery_from_manifest
@@ -242,8 +243,11 @@ def _record(post: Post, spec: CardSpec, chosen: Chosen, card: Rendered, encoded:
     texts = spec.texts
     alt, alt_warning = (alt_text(texts.get("quote", ""), texts.get("attribution", "")) if post.kind == "quote"
                         else headline_alt(texts.get("title", ""), texts.get("byline", "")))
+    words = len(linebreak.segments(texts.get("quote", ""), post.lang)) if post.kind == "quote" else 0
+    long_quote = CardWarning(Kind.LONG_QUOTE, f"the quote is {words} words: a card reads best with "
+                                              f"{LONG_QUOTE_WORDS} or fewer") if words > LONG_QUOTE_WORDS else None
     warnings = [*post.notes, *([chosen.warning] if chosen.warning else []), *chosen.notes, *card.warnings,
-                *([alt_warning] if alt_warning else [])]
+                *([long_quote] if long_quote else []), *([alt_warning] if alt_warning else [])]
     main = card.blocks.get("quote") or card.blocks.get("title")  # what the card is read for
     attribution = card.blocks.get("attribution")
     main_box = card.text_boxes.get("quote") or card.text_boxes.get("title")

@@ -24,7 +24,17 @@ QUOTE_MARKS = {
     "zh-tw": ("\u300c", "\u300d"), "zh-hk": ("\u300c", "\u300d"), "zh-hant": ("\u300c", "\u300d"),
     # Arabic, Persian and Urdu quote with guillemets; in a right-to-left line they mirror.
     "ar": ("\u00ab", "\u00bb"), "fa": ("\u00ab", "\u00bb"), "ur": ("\u00ab", "\u00bb"),
+    "el": ("\u00ab", "\u00bb"), "hy": ("\u00ab", "\u00bb"), "ka": ("\u201e", "\u201c"),
+    "he": ("\u201e", "\u201d"),
 }
+# A quotation inside the quote: the marks each language nests inside its own.
+INNER_MARKS = {
+    "fr": ("\u201c", "\u201d"), "ru": ("\u201e", "\u201c"), "uk": ("\u201e", "\u201c"),
+    "de": ("\u201a", "\u2018"), "cs": ("\u201a", "\u2018"), "sk": ("\u201a", "\u2018"),
+    "ja": ("\u300e", "\u300f"), "zh-tw": ("\u300e", "\u300f"), "zh-hk": ("\u300e", "\u300f"),
+    "zh-hant": ("\u300e", "\u300f"), "el": ("\u201c", "\u201d"), "hy": ("\u201c", "\u201d"),
+}
+LONG_QUOTE_WORDS = 40  # past this a quote reads as a paragraph on a card: it is set, and the card says so
 
 
 def quote_marks(lang: str, rtl: bool = False) -> tuple[str, str]:
@@ -49,11 +59,16 @@ def clean(text: str, lang: str = "") -> str:
     text = text.replace("...", ELLIPSIS)
     text = re.sub(r"\s*--\s*", "\u2014", text)  # double hyphen: em dash, closed up
     text = text.replace(" - ", " \u2013 ")  # spaced hyphen: spaced en dash
+    if text.count('"') % 2 == 0:  # paired: open, close, open, close — whatever is around them (CJK has no spaces)
+        parts = text.split('"')
+        text = "".join(part + ("\u201c" if i % 2 == 0 else "\u201d") for i, part in enumerate(parts[:-1])) + parts[-1]
     text = re.sub(r'(^|[\s(\[{\u2014\u2013])"', "\\1\u201c", text)
     text = text.replace('"', "\u201d")
     text = re.sub(r"'(?=\d\ds?\b)", "\u2019", text)  # elided year: the '90s is an apostrophe
     text = re.sub(r"(^|[\s(\[{\u2014\u2013\u201c])'", "\\1\u2018", text)
     text = text.replace("'", "\u2019")
+    # A range of numbers takes an en dash (2024–2025, pages 10–12); a date like 2024-05-01 does not.
+    text = re.sub(r"(?<![\d-])(\d{1,4})-(\d{1,4})(?![\d-])", "\\1\u2013\\2", text)
     return space_punctuation(text, lang)
 
 
@@ -84,6 +99,23 @@ def space_punctuation(text: str, lang: str = "") -> str:
         letters = SHORT_WORDS[base]
         text = re.sub(rf"(?<![\w])([{letters}]) (?=\w)", r"\1" + NBSP, text)
     return text
+
+
+def quotation(text: str, lang: str = "") -> tuple[str, bool]:
+    """A cleaned quote as the card sets it, and whether it carries its own outer marks.
+
+    Marks around the whole text go (the card sets the language's own); a quote that still opens
+    with a mark ("“It’s not over,” she said") keeps its marks and gets none added; otherwise a
+    quotation inside it takes the language's inner marks (‘ ’, „ “ inside « », 『 』 inside 「 」).
+    """
+    text = strip_quote_marks(text)
+    if text[:1] in OPENING_QUOTES:
+        return text, True
+    base = lang.casefold()
+    inner = INNER_MARKS.get(base) or INNER_MARKS.get(base.split("-")[0]) or ("\u2018", "\u2019")
+    if inner != ("\u201c", "\u201d"):
+        text = re.sub("\u201c([^\u201c\u201d]+)\u201d", inner[0] + r"\1" + inner[1], text)
+    return text, False
 
 
 def strip_quote_marks(text: str) -> str:

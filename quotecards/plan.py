@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .cleanup import clean, sentence_case, strip_quote_marks
+from .cleanup import clean, quotation, sentence_case
 from .config import Brand
 from .dates import long_date
 from .layout import Layout
@@ -22,6 +22,7 @@ class CardSpec:
     focal_point: tuple[float, float] | None = None  # from the post; None: found in the photo
     brand: Brand = Brand()
     allow_shortening: bool = True  # False: a quote or attribution that does not fit raises DoesNotFit
+    own_marks: bool = False  # the quote carries its own quotation marks: the card adds none
 
     @property
     def size(self) -> tuple[int, int]:
@@ -33,9 +34,10 @@ def plan_card(post: Post, layout: Layout, platform: Platform, slug: str | None =
     brand = brand or Brand()
     lang = post.lang
     date = long_date(post.date, lang)
+    quote, own_marks = quotation(clean(post.quote, lang), lang)
     author = clean(post.author, lang)
     texts = {
-        "quote": strip_quote_marks(clean(post.quote, lang)),
+        "quote": quote,
         "attribution": clean(post.attribution, lang),
         "title": sentence_case(clean(post.title, lang), lang),
         "citation": clean(post.citation, lang),
@@ -49,4 +51,5 @@ def plan_card(post: Post, layout: Layout, platform: Platform, slug: str | None =
         "tag": clean(post.tag, lang),
     }
     return CardSpec(slug=slug or post.slug, texts=texts, layout=layout, platform=platform, lang=lang,
-                    focal_point=post.focal_point, brand=brand, allow_shortening=allow_shortening)
+                    focal_point=post.focal_point, brand=brand, allow_shortening=allow_shortening,
+                    own_marks=own_marks)

@@ -162,7 +162,8 @@ def place_text(scene: Scene) -> Placed:
         box = scene.area(layer)
         shorten = spec.allow_shortening or layer.source not in NEVER_CUT
         try:
-            block = _set(layer, text, box, min(safe.width, safe.height), spec.lang, shorten)
+            block = _set(layer, text, box, min(safe.width, safe.height), spec.lang, shorten,
+                         marks=layer.hang_quotes and not spec.own_marks)
         except (typeset.ShapingUnavailable, typeset.DoesNotFit) as exc:
             exc.source = layer.source
             raise
@@ -348,10 +349,10 @@ def fill(source: str, texts: dict[str, str]) -> str:
 
 
 def _set(layer: TextLayer, text: str, box: PixelBox, short_side: int, lang: str,
-         shorten: bool = True) -> typeset.Block:
+         shorten: bool = True, marks: bool = False) -> typeset.Block:
     stack = fonts.stack_for(layer.face, fonts.cjk_variant(text, lang))
     hang = closing = ""
-    if layer.hang_quotes:
+    if marks:
         hang, closing = quote_marks(lang, textruns.bidi_levels(text)[1])
     return typeset.set_text(
         text,

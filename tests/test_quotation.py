@@ -1,0 +1,77 @@
+"""A quote is set as said: its own marks kept, nested quotations in the language's inner marks,
+ranges with an en dash, each language's outer marks; a long one is flagged, not cut."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from quotecards.cleanup import clean, quotation, quote_marks
+from quotecards.cli import main
+from quotecards.layout import find_layout, load_layout
+from quotecards.plan import plan_card
+from quotecards.platforms import PLATFORMS
+from quotecards.post import Post, read_post
+from quotecards.render import render
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def post(quote: str, lang: str = "") -> Post:
+    return Post(source=ROOT / "x.md", slug="x", quote=quote, attribution="Someone", citation="", image=None,
+                image_alt="", title="", description="", date=None, section="", lang=lang)
+
+
+def test_a_quote_with_its_own_marks_is_not_marked_again():
+    card = render(plan_card(post("\u201cIt\u2019s not over,\u201d she said."), load_layout(find_layout("photo")),
+                            PLATFORMS["og"]), None)
+    block = card.blocks["quote"]
+    assert block.hang == "" and " ".join(block.lines_as_set).startswith("\u201cIt\u2019s not over,\u201d")
+    assert " ".join(block.lines_as_set).count("\u201c") == 1
+    plain = render(plan_card(post("It is not over."), load_layout(find_layout("photo")), PLATFORMS["og"]), None)
+    assert plain.blocks["quote"].hang == "\u201c"  # a bare quote still gets the language's marks
+
+
+@pytest.mark.parametrize("text, lang, expected", [
+    ('He told me "we will win" and left.', "en", "He told me \u2018we will win\u2019 and left."),
+    ('Он сказал "нет" вчера', "ru", "Он сказал \u201eнет\u201c вчера"),
+    ('Ми почули "так" від усіх', "uk", "Ми почули \u201eтак\u201c від усіх"),
+    ('Er sagte "nein" gestern', "de", "Er sagte \u201anein\u2018 gestern"),
+    ('彼は"はい"と言った', "ja", "彼は\u300eはい\u300fと言った"),
+])
+def test_a_quotation_inside_the_quote_takes_the_languages_inner_marks(text, lang, expected):
+    assert quotation(clean(text, lang), lang) == (expected, False)
+
+
+def test_ranges_take_an_en_dash_and_dates_do_not():
+    assert clean("From 2024-2025, on 2024-05-01, pages 10-12.", "en") == \
+        "From 2024\u20132025, on 2024-05-01, pages 10\u201312."
+
+
+@pytest.mark.parametrize("lang, marks", [
+    ("en", ("\u201c", "\u201d")), ("de", ("\u201e", "\u201c")), ("fr", ("\u00ab\u202f", "\u202f\u00bb")),
+    ("ru", ("\u00ab", "\u00bb")), ("uk", ("\u00ab", "\u00bb")), ("el", ("\u00ab", "\u00bb")),
+    ("hy", ("\u00ab", "\u00bb")), ("ka", ("\u201e", "\u201c")), ("he", ("\u201e", "\u201d")),
+    ("ja", ("\u300c", "\u300d")), ("zh-Hant", ("\u300c", "\u300d")),
+])
+def test_each_language_its_own_marks(lang, marks):
+    assert quote_marks(lang) == marks
+
+
+def test_a_japanese_quote_without_a_language_gets_japanese_marks(tmp_path):
+    page = tmp_path / "p.md"
+    page.write_text("---\ntitle: T\nfeatured_quote: この図書館は閉まりません。\n---\n")
+    assert read_post(page).lang == "ja" and quote_marks(read_post(page).lang)[0] == "\u300c"
+
+
+def test_a_long_quote_is_set_whole_and_flagged(tmp_path):
+    page = tmp_path / "p.md"
+    page.write_text("---\ntitle: T\nfeatured_quote: {quote: " + "a rather long quotation indeed " * 10 + ", summary: S}\n---\n")
+    result = CliRunner().invoke(main, ["render", str(page), "--out", str(tmp_path / "out"), "--offline"])
+    assert result.exit_code == 0, result.output
+    card = json.loads((tmp_path / "out" / "manifest.json").read_text())["cards"][0]
+    assert "long quote" in card["warning_kinds"] and not card["overflow"]
+    assert any("the quote is 50 words" in w for w in card["warnings"])
