@@ -25,7 +25,6 @@ QUOTE_MARKS = {
     # Arabic, Persian and Urdu quote with guillemets; in a right-to-left line they mirror.
     "ar": ("\u00ab", "\u00bb"), "fa": ("\u00ab", "\u00bb"), "ur": ("\u00ab", "\u00bb"),
     "el": ("\u00ab", "\u00bb"), "hy": ("\u00ab", "\u00bb"), "ka": ("\u201e", "\u201c"),
-    "he": ("\u201e", "\u201d"),
 }
 # A quotation inside the quote: the marks each language nests inside its own.
 INNER_MARKS = {
