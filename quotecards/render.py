@@ -161,9 +161,11 @@ def place_text(scene: Scene) -> Placed:
             continue
         box = scene.area(layer)
         shorten = spec.allow_shortening or layer.source not in NEVER_CUT
+        quote = next((p.block.size for p in placed.texts if p.layer.source == "quote"), None)
+        cap = quote if layer.source == "attribution" else None  # who said it never outweighs what was said
         try:
             block = _set(layer, text, box, min(safe.width, safe.height), spec.lang, shorten,
-                         marks=layer.hang_quotes and not spec.own_marks)
+                         marks=layer.hang_quotes and not spec.own_marks, cap=cap)
         except (typeset.ShapingUnavailable, typeset.DoesNotFit) as exc:
             exc.source = layer.source
             raise
@@ -349,7 +351,7 @@ def fill(source: str, texts: dict[str, str]) -> str:
 
 
 def _set(layer: TextLayer, text: str, box: PixelBox, short_side: int, lang: str,
-         shorten: bool = True, marks: bool = False) -> typeset.Block:
+         shorten: bool = True, marks: bool = False, cap: int | None = None) -> typeset.Block:
     stack = fonts.stack_for(layer.face, fonts.cjk_variant(text, lang))
     hang = closing = ""
     if marks:
@@ -359,8 +361,8 @@ def _set(layer: TextLayer, text: str, box: PixelBox, short_side: int, lang: str,
         stack,
         box_width=box.width,
         box_height=box.height,
-        min_size=max(MIN_FONT_PX, round(layer.size[0] * short_side)),
-        max_size=max(MIN_FONT_PX, round(layer.size[1] * short_side)),
+        min_size=min(max(MIN_FONT_PX, round(layer.size[0] * short_side)), cap or 10**6),
+        max_size=min(max(MIN_FONT_PX, round(layer.size[1] * short_side)), cap or 10**6),
         line_height=layer.line_height,
         hang=hang,
         max_lines=layer.max_lines,

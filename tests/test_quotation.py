@@ -75,3 +75,10 @@ def test_a_long_quote_is_set_whole_and_flagged(tmp_path):
     card = json.loads((tmp_path / "out" / "manifest.json").read_text())["cards"][0]
     assert "long quote" in card["warning_kinds"] and not card["overflow"]
     assert any("the quote is 50 words" in w for w in card["warnings"])
+
+
+def test_the_attribution_is_never_set_larger_than_the_quote():
+    long_quote = read_post(ROOT / "samples/posts/deep-field.md")  # eighty words: a small quote
+    for platform in PLATFORMS.values():
+        card = render(plan_card(long_quote, load_layout(find_layout("photo")), platform), None)
+        assert card.blocks["attribution"].size <= card.blocks["quote"].size, platform.name
