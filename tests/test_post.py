@@ -32,7 +32,7 @@ def test_seed_post_every_field(seed_post: Path):
     assert post.attribution == ("Azerbaijani president, Ilham Aliyev, on a fight over disputed territories "
                                 "that Armenia also claims.")
     assert post.citation == ""
-    assert post.image == "https://smarthernews.com/wp-content/uploads/2018/10/kyle-glenn-598701-unsplash-min-scaled.jpg"
+    assert post.image.startswith("https://") and post.image.endswith("/2018/10/kyle-glenn-598701-unsplash-min-scaled.jpg")
     assert post.image_alt == ""
     assert post.title.startswith("azerbaijani president, ilham aliyev")
     assert post.description.startswith("We are winning and will get our territory back")
@@ -66,8 +66,8 @@ def test_json_front_matter(write_post):
 
 
 def test_featured_image_as_plain_string(write_post):
-    post = read_post(write_post("p.md", "---\nfeatured_image: https://e.com/x.png\ntitle: D\n---\n"))
-    assert post.image == "https://e.com/x.png"
+    post = read_post(write_post("p.md", "---\nfeatured_image: https://images.example.com/x.png\ntitle: D\n---\n"))
+    assert post.image == "https://images.example.com/x.png"
 
 
 def test_a_page_without_a_quote_gets_a_headline_card_not_its_description_quoted(write_post):
