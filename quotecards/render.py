@@ -369,6 +369,7 @@ def _set(layer: TextLayer, text: str, box: PixelBox, short_side: int, lang: str,
         lang=lang,
         tail=closing,
         shorten=shorten,
+        opens_with_name=layer.source == "attribution",  # "Oksana | Petrenko" must not happen
     )
 
 

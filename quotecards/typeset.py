@@ -132,9 +132,10 @@ def vertical_metrics(face: Face, size: int) -> tuple[int, int]:
 class _Paragraph:
     """One text, analysed once (faces, bidi, break opportunities), measurable at any size."""
 
-    def __init__(self, text: str, stack: tuple[Face, ...], lang: str):
+    def __init__(self, text: str, stack: tuple[Face, ...], lang: str, opens_with_name: bool = False):
         self.text = text
         self.lang = lang
+        self.opens_with_name = opens_with_name
         self.para = textruns.analyse(text, stack)
         self.bounds = [0]
         self.ends = []  # each segment's end without its trailing spaces
@@ -216,7 +217,9 @@ class _Paragraph:
             j = k
             while j + 1 < self.count and capital[j + 1] and capital[j] and words[j][-1:].isalpha():
                 j += 1
-            first = k + 1 if k == 0 or words[k - 1][-1:] in ".!?:" else k  # a sentence's first word
+            # A sentence's first word is capitalised anyway, unless the text opens with a name (an attribution).
+            opening = k == 0 and not self.opens_with_name
+            first = k + 1 if opening or (k > 0 and words[k - 1][-1:] in ".!?:") else k
             for b in range(first + 1, j + 1):
                 out[b] = 0.25 if (b == first + 1 and j - first >= 2) else 1.0
             k = j + 1
@@ -236,6 +239,7 @@ def set_text(
     lang: str = "",
     tail: str = "",
     shorten: bool = True,
+    opens_with_name: bool = False,
 ) -> Block:
     """Set `text` at the largest size in [min_size, max_size] that fits the box.
 
@@ -253,7 +257,7 @@ def set_text(
         raise ShapingUnavailable(
             "right-to-left or complex script needs Pillow's raqm layout with libfribidi "
             "(Debian: apt install libfribidi0); refusing to draw it wrong")
-    para = _Paragraph(text + tail, stack, lang)
+    para = _Paragraph(text + tail, stack, lang, opens_with_name)
     fit = _Fit(stack, box_width, box_height, line_height, hang, max_lines)
     best = fit.largest(para, min_size, max_size)
     shortened = False
@@ -261,7 +265,7 @@ def set_text(
         # A word wider than the box (a URL, a long Japanese phrase) may be broken inside;
         # if the text still does not fit, it is shortened.
         broken = _break_wide(text, stack, lang, min_size, box_width)
-        para = _Paragraph(broken + tail, stack, lang)
+        para = _Paragraph(broken + tail, stack, lang, opens_with_name)
         if fit.fits(para, min_size):
             best = min_size
         elif not shorten:

@@ -82,3 +82,15 @@ def test_the_attribution_is_never_set_larger_than_the_quote():
     for platform in PLATFORMS.values():
         card = render(plan_card(long_quote, load_layout(find_layout("photo")), platform), None)
         assert card.blocks["attribution"].size <= card.blocks["quote"].size, platform.name
+
+
+def test_an_attribution_does_not_break_inside_the_name_it_opens_with():
+    from quotecards import fonts, typeset
+
+    stack = fonts.stack_for(fonts.find_face("Inter", 600))
+    text = "Oksana Petrenko, head of the regional water board"
+    for width in range(220, 520, 20):
+        block = typeset.set_text(text, stack, width, 400, 24, 24, opens_with_name=True)
+        assert not any(line.rstrip().endswith("Oksana") for line in block.lines_as_set), (width, block.lines_as_set)
+    broken = [typeset.set_text(text, stack, w, 400, 24, 24).lines_as_set for w in range(220, 520, 20)]
+    assert any(line.rstrip().endswith("Oksana") for lines in broken for line in lines)  # what used to happen
