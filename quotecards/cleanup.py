@@ -68,7 +68,17 @@ def clean(text: str, lang: str = "") -> str:
     text = text.replace("'", "\u2019")
     # A range of numbers takes an en dash (2024–2025, pages 10–12); a date like 2024-05-01 does not.
     text = re.sub(r"(?<![\d-])(\d{1,4})-(\d{1,4})(?![\d-])", "\\1\u2013\\2", text)
-    return space_punctuation(text, lang)
+    return space_punctuation(_ties(text), lang)
+
+
+_UNIT = r"(?:%|‰|°[CF]?|[kKmMcG]?(?:m|g|l|W|Wh|B|Hz)|km/h|mph|kWh|MW|GW|t|h|min|s|ms|€|\$|£|¥)"
+
+
+def _ties(text: str) -> str:
+    """No-break spaces where a line must not break: a spaced dash stays with the word before it,
+    and a number stays with its unit (12 km, 40 %, 3 500 t)."""
+    text = re.sub(r" ([\u2014\u2013]) ", NBSP + r"\1 ", text)
+    return re.sub(rf"(?<=\d) (?={_UNIT}(?![\w]))", NBSP, text)
 
 
 def plain(text: str) -> str:

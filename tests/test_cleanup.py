@@ -7,7 +7,7 @@ from quotecards.cleanup import NBSP, NNBSP, clean, strip_quote_marks
 
 @pytest.mark.parametrize("raw, want", [
     ('He said "yes" -- then left...', "He said \u201cyes\u201d\u2014then left\u2026"),
-    ("It's the '90s - really", "It\u2019s the \u201990s \u2013 really"),
+    ("It's the '90s - really", "It\u2019s the \u201990s\u00a0\u2013 really"),
     ("Caf&eacute; &amp; bar&#8217;s", "Caf\u00e9 & bar\u2019s"),
     ("  spaced \n  out  ", "spaced out"),
     ("She said 'no' twice", "She said \u2018no\u2019 twice"),

@@ -94,3 +94,14 @@ def test_an_attribution_does_not_break_inside_the_name_it_opens_with():
         assert not any(line.rstrip().endswith("Oksana") for line in block.lines_as_set), (width, block.lines_as_set)
     broken = [typeset.set_text(text, stack, w, 400, 24, 24).lines_as_set for w in range(220, 520, 20)]
     assert any(line.rstrip().endswith("Oksana") for lines in broken for line in lines)  # what used to happen
+
+
+@pytest.mark.parametrize("text, tied", [
+    ("We walked 12 km \u2014 then more", ["12\u00a0km", "km\u00a0\u2014"]),
+    ("Prices rose 40 % this year", ["40\u00a0%"]),
+    ("The line took 10 min, not 5 s", ["10\u00a0min", "5\u00a0s"]),
+])
+def test_a_number_stays_with_its_unit_and_a_dash_with_the_word_before_it(text, tied):
+    cleaned = clean(text, "en")
+    assert all(piece in cleaned for piece in tied), cleaned
+    assert clean("Page 10 of 20", "en") == "Page 10 of 20"
