@@ -195,6 +195,7 @@ def choose(post: Post, ctx: RunContext, platforms: list[Platform] | None = None)
 def render_post(post: Post, ctx: RunContext, slug: str | None = None) -> list[CardRecord]:
     """All cards of one post. The image is fetched once and shared by every platform."""
     chosen = choose(post, ctx)
+    length = _long_quote(post)  # the post's, not a platform's: counted once
     records = []
     for platform in ctx.platforms:
         spec, card, used = _render_stepping_down(post, ctx, chosen, platform, slug)
@@ -206,7 +207,7 @@ def render_post(post: Post, ctx: RunContext, slug: str | None = None) -> list[Ca
         encoded = export.encode(card.image, budget, fmt, photographic=card.background == "photo")
         relative = f"{platform.name}/{spec.slug}.{encoded.extension}"
         export.write_atomic(ctx.options.out_dir / relative, encoded.data)
-        records.append(_record(post, spec, used, card, encoded, relative))
+        records.append(_record(post, spec, used, card, encoded, relative, length))
     return records
 
 
@@ -232,20 +233,25 @@ def _render_stepping_down(post: Post, ctx: RunContext, chosen: Chosen, platform:
                                 "asked (--allow-shortening, or allow_shortening = true in the site config)") from None
             note = CardWarning(Kind.STEPPED_DOWN, f"{exc.source} does not fit the {used.layout.name} layout on "
                                                   f"{platform.name}: used {roomier}")
-            used = replace(used, layout=ctx.layouts.get(roomier), why="step-down",
-                           warning=note if used.warning is None else used.warning, notes=(*used.notes, note))
+            used = replace(used, layout=ctx.layouts.get(roomier), why="step-down", notes=(*used.notes, note))
             continue
         return spec, card, used
 
 
+def _long_quote(post: Post) -> CardWarning | None:
+    """A warning when the quote runs past what a card reads well with (words as the line breaker counts them)."""
+    words = len(linebreak.segments(post.quote, post.lang)) if post.kind == "quote" else 0
+    if words <= LONG_QUOTE_WORDS:
+        return None
+    return CardWarning(Kind.LONG_QUOTE,
+                       f"the quote is {words} words: a card reads best with {LONG_QUOTE_WORDS} or fewer")
+
+
 def _record(post: Post, spec: CardSpec, chosen: Chosen, card: Rendered, encoded: export.Encoded,
-            relative: str) -> CardRecord:
+            relative: str, long_quote: CardWarning | None = None) -> CardRecord:
     texts = spec.texts
     alt, alt_warning = (alt_text(texts.get("quote", ""), texts.get("attribution", "")) if post.kind == "quote"
                         else headline_alt(texts.get("title", ""), texts.get("byline", "")))
-    words = len(linebreak.segments(texts.get("quote", ""), post.lang)) if post.kind == "quote" else 0
-    long_quote = CardWarning(Kind.LONG_QUOTE, f"the quote is {words} words: a card reads best with "
-                                              f"{LONG_QUOTE_WORDS} or fewer") if words > LONG_QUOTE_WORDS else None
     warnings = [*post.notes, *([chosen.warning] if chosen.warning else []), *chosen.notes, *card.warnings,
                 *([long_quote] if long_quote else []), *([alt_warning] if alt_warning else [])]
     main = card.blocks.get("quote") or card.blocks.get("title")  # what the card is read for

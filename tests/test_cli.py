@@ -201,4 +201,5 @@ def test_a_quote_too_long_for_its_layout_steps_down_to_a_roomier_one(tmp_path):
     assert stepped and all(card["layout"] == "photo" and "stepped down" in card["warning_kinds"] for card in stepped)
     assert any(f"does not fit the band layout on {stepped[0]['platform']}: used photo" in w
                for w in stepped[0]["warnings"])
+    assert all(card["warning_kinds"].count("stepped down") == 1 for card in stepped)  # said once, not twice
     assert {card["layout"] for card in cards if card["layout_source"] == "post"} <= {"band"}
