@@ -21,7 +21,7 @@ from . import fields, language
 from .card_warnings import CardWarning, Kind
 from .cleanup import sentence_case
 from .errors import PostError
-from .frontmatter_read import front_matter, kind_of, normalise_newlines
+from .frontmatter_read import front_matter, kind_of
 from .publish import Publishing, Unpublished, expiry, unpublished
 
 __all__ = ["MAX_QUOTE_CHARS", "Post", "PostError", "ReadOptions", "read_post", "safe_slug"]
@@ -93,7 +93,7 @@ def _read_text(path: Path) -> str:
         text = raw.decode("utf-8-sig")  # a BOM is dropped
     except UnicodeDecodeError as exc:
         raise PostError(path, "file", f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})") from None
-    return normalise_newlines(text)
+    return text  # front_matter() normalises its line endings
 
 
 _NOT_TEXT = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f\ud800-\udfff]")
