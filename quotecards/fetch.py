@@ -29,6 +29,7 @@ from urllib3.exceptions import MaxRetryError, NameResolutionError, NewConnection
 from urllib3.util.retry import Retry
 
 from . import __version__
+from .errors import OutputError
 from .public_net import NotPublicError, public_only
 
 USER_AGENT = f"quotecards/{__version__} (+social share cards)"
@@ -134,7 +135,7 @@ def open_session(options: FetchOptions) -> RunSession:
     if options.cache_dir is None and not options.offline:
         adapter: requests.adapters.HTTPAdapter = requests.adapters.HTTPAdapter(max_retries=retry)
     else:
-        cache = FileCache(str(options.cache_dir or default_cache_dir()))
+        cache = FileCache(str(_usable_cache_dir(options.cache_dir or default_cache_dir())))
         kind = _OfflineAdapter if options.offline else CacheControlAdapter
         adapter = kind(cache=cache, controller_class=_TolerantController, max_retries=retry)
     if options.public_only:
@@ -143,6 +144,16 @@ def open_session(options: FetchOptions) -> RunSession:
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     return session
+
+
+def _usable_cache_dir(folder: Path) -> Path:
+    # Checked once here, so a cache under a file says so in one line, not once per downloaded post.
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(folder, "cache", f"the image cache folder cannot be made ({exc.strerror}); "
+                                           "name another with --cache-dir, or use --no-cache") from None
+    return folder
 
 
 def fetch_image(ref: str, post_dir: Path, options: FetchOptions, session: requests.Session) -> Fetched:

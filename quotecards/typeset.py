@@ -17,6 +17,13 @@ from .cleanup import ELLIPSIS
 from .fonts import Face
 
 ZWSP = "\u200b"
+SENTENCE_ENDS = ".!?\u2026\u3002\uff01\uff1f"
+CLAUSE_ENDS = ",;:\u2013\u2014\u3001\uff0c\uff1b\uff1a"
+CLOSING_MARKS = "\"'\u201d\u2019\u00bb\u203a\u300d\u300f)\uff09"
+# A break's weight, in units of the cost of splitting a name (a quarter of a line's width, squared);
+# below zero, a break the balancing prefers.
+SENTENCE_BREAK = -0.6
+CLAUSE_BREAK = -0.25
 
 
 class DoesNotFit(ValueError):
@@ -143,7 +150,7 @@ class _Paragraph:
             start = self.bounds[-1]
             self.bounds.append(start + len(seg))
             self.ends.append(start + len(seg.rstrip()))
-        self.penalised = self._name_breaks()
+        self.break_weights = self._name_breaks() | self._clause_ends()
 
     @property
     def count(self) -> int:
@@ -201,6 +208,20 @@ class _Paragraph:
         word, rest = (text[:cut], text[cut:]) if from_start else (text[cut + 1:], text[:cut + 1])
         x0, x1 = ink_extent(word, run.face, size, run.rtl, self.lang)
         return x0 if first else measure(rest, run.face, size, run.rtl, self.lang) + x1
+
+    def _clause_ends(self) -> dict[int, float]:
+        """Breaks after a sentence or a clause, weighted below zero: "behind us. | That's the job."
+        reads better than "behind | us. That's the job." when the lines come out near even."""
+        ends = [self.text[self.bounds[k]:self.ends[k]].rstrip(CLOSING_MARKS)[-1:] for k in range(self.count)]
+        out: dict[int, float] = {}
+        for k in range(1, self.count):
+            if ends[k - 1] in SENTENCE_ENDS:
+                out[k] = SENTENCE_BREAK
+            elif ends[k - 1] in CLAUSE_ENDS:
+                out[k] = CLAUSE_BREAK
+            elif ends[k] in SENTENCE_ENDS and k + 1 < self.count:
+                out[k] = -SENTENCE_BREAK  # a sentence's last word alone at the head of the next line
+        return out
 
     def _name_breaks(self) -> dict[int, float]:
         """Breaks (after segment k) that would split a name such as "Ilham Aliyev", weighted.
@@ -348,7 +369,7 @@ class _Fit:
             count = _greedy_count(full, bare, max_width)
             if count is None or ascent + descent + (count - 1) * lh > self.box_height:
                 return None
-            breaks = balanced_breaks(full, bare, max_width, count, para.penalised)
+            breaks = balanced_breaks(full, bare, max_width, count, para.break_weights)
             rows, first = [], 0
             for last in breaks:
                 rows.append(para.line(first, last, size))
@@ -382,12 +403,13 @@ def _greedy_count(full: list[float], bare: list[float], max_width: float) -> int
 
 
 def balanced_breaks(full: list[float], bare: list[float], max_width: float, count: int,
-                    penalised: dict[int, float] | None = None) -> list[int]:
+                    weights: dict[int, float] | None = None) -> list[int]:
     """Break points for exactly `count` lines of near-equal width (dynamic programming).
 
     Cost is the squared distance of each line from the average line width, so every line,
     the last included, is pulled towards the same length. A lone last word and a break inside
-    a name cost extra, so they happen only when the alternative is clearly worse.
+    a name cost extra, so they happen only when the alternative is clearly worse; `weights`
+    (after segment j → weight) make a break dearer (a name) or cheaper (a sentence's end).
     """
     n = len(full)
     prefix = [0.0]
@@ -399,14 +421,14 @@ def balanced_breaks(full: list[float], bare: list[float], max_width: float, coun
 
     target = width(0, n) / count
     orphan_penalty = target * target
-    name_penalty = (0.5 * target) ** 2
+    unit = (0.5 * target) ** 2
     inf = float("inf")
     cost = [[inf] * (n + 1) for _ in range(count + 1)]
     back = [[0] * (n + 1) for _ in range(count + 1)]
     cost[0][0] = 0.0
     for lines in range(1, count + 1):
         for j in range(lines, n + 1):
-            extra = name_penalty * penalised.get(j, 0.0) if penalised else 0.0
+            extra = unit * weights.get(j, 0.0) if weights and j < n else 0.0
             for i in range(j - 1, lines - 2, -1):
                 w = width(i, j)
                 if w > max_width:

@@ -123,7 +123,8 @@ def test_a_title_may_leave_the_name_but_a_sentence_start_is_no_name():
     p = typeset._Paragraph("Then Armenia left, said President Ilham Aliyev.", SERIF, "")
     # Breaks before "Ilham" (title | name) cost a quarter, before "Aliyev." the full penalty;
     # "Then Armenia" starts a sentence and is not a name.
-    assert p.penalised == {5: 0.25, 6: 1.0}
+    assert p._name_breaks() == {5: 0.25, 6: 1.0}
+    assert p.break_weights == {3: typeset.CLAUSE_BREAK, 5: 0.25, 6: 1.0}
 
 
 def _variance(values: list[float]) -> float:
