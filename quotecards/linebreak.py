@@ -109,7 +109,8 @@ def _merge(pieces: list[str], keep: Callable[[str, str], bool]) -> list[str]:
 def _within_words(text: str, pieces: list[str], locale: str) -> list[str]:
     # Chinese writes no spaces, and UAX #14 allows a break between any two ideographs: 和|平.
     words = set(_boundaries(text, _iterators.words(locale.replace("-", "_"))))
-    out, start = [], 0
+    out: list[str] = []
+    start = 0
     for piece in pieces:
         if out and start not in words:
             out[-1] += piece
