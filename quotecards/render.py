@@ -402,7 +402,7 @@ def _ink_bounds(block: typeset.Block, lang: str) -> tuple[float, float, float, f
     """The ink of a one-line block, relative to its first piece's origin on the baseline."""
     piece = block.rows[0].pieces[-1]
     font = fonts.load(piece.face, block.size)
-    return font.getbbox(piece.text, anchor="ls", **typeset.shaping_options(piece.rtl, lang))
+    return font.getbbox(piece.text, anchor="ls", **typeset.shaping_options(piece.rtl, lang, piece.half))
 
 
 def _literal_ink(placed: PlacedText, lang: str) -> PixelBox:
@@ -463,13 +463,13 @@ def _draw_block(canvas: Image.Image, draw: ImageDraw.ImageDraw, placed: PlacedTe
                         layer.color, lang)
         for piece in row.pieces:
             _draw_piece(canvas, draw, piece.text, piece.face, piece.rtl, left + piece.x, baseline, block.size,
-                        layer.color, lang)
+                        layer.color, lang, piece.half)
 
 
 def _draw_piece(canvas: Image.Image, draw: ImageDraw.ImageDraw, text: str, face: fonts.Face, rtl: bool,
-                x: float, baseline: int, size: int, color: Color, lang: str) -> None:
+                x: float, baseline: int, size: int, color: Color, lang: str, half: bool = False) -> None:
     font = fonts.load(face, size)
-    options = typeset.shaping_options(rtl, lang)
+    options = typeset.shaping_options(rtl, lang, half)
     if not face.bitmap_size:
         draw.text((x, baseline), text, font=font, fill=color, anchor="ls", **options)
         return

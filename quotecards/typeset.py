@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypedDict
 
-from . import fonts, linebreak, textruns
+from . import fonts, linebreak, punctuation, textruns
 from .cleanup import ELLIPSIS
 from .fonts import Face
 
@@ -51,6 +51,7 @@ class Piece:
     rtl: bool
     x: float  # from the line's left edge, px
     width: float
+    half: bool = False  # a CJK mark set half width (punctuation.py)
 
 
 @dataclass(frozen=True)
@@ -94,9 +95,10 @@ class Shaping(TypedDict, total=False):
 
     direction: str
     language: str
+    features: list[str]
 
 
-def shaping_options(rtl: bool, lang: str) -> Shaping:
+def shaping_options(rtl: bool, lang: str, half: bool = False) -> Shaping:
     """Direction and language for raqm, the same when measuring and drawing.
 
     The language matters: CJK fonts swap in localised punctuation for Korean or Japanese, and
@@ -108,22 +110,25 @@ def shaping_options(rtl: bool, lang: str) -> Shaping:
     tag = lang.split("@")[0]
     if tag:
         options["language"] = tag
+    if half:
+        options["features"] = ["halt"]
     return options
 
 
 @functools.lru_cache(maxsize=65536)
-def measure(text: str, face: Face, size: int, rtl: bool = False, lang: str = "") -> float:
+def measure(text: str, face: Face, size: int, rtl: bool = False, lang: str = "", half: bool = False) -> float:
     """Advance width of `text` in `face` at `size`, px; colour bitmap faces are scaled."""
     font = fonts.load(face, size)
-    width = font.getlength(text, **shaping_options(rtl, lang))
+    width = font.getlength(text, **shaping_options(rtl, lang, half))
     return width * size / face.bitmap_size if face.bitmap_size else width
 
 
 @functools.lru_cache(maxsize=4096)
-def ink_extent(text: str, face: Face, size: int, rtl: bool = False, lang: str = "") -> tuple[float, float]:
+def ink_extent(text: str, face: Face, size: int, rtl: bool = False, lang: str = "",
+               half: bool = False) -> tuple[float, float]:
     """Left and right edge of the ink of `text` drawn from x = 0, px."""
     font = fonts.load(face, size)
-    x0, _y0, x1, _y1 = font.getbbox(text, anchor="ls", **shaping_options(rtl, lang))
+    x0, _y0, x1, _y1 = font.getbbox(text, anchor="ls", **shaping_options(rtl, lang, half))
     scale = size / face.bitmap_size if face.bitmap_size else 1.0
     return x0 * scale, x1 * scale
 
@@ -181,33 +186,45 @@ class _Paragraph:
         runs = self.para.line(start, end)
         if not runs:  # a line of nothing but spaces
             return Line(text="", pieces=(), width=0.0)
-        texts = [self.text[r.start:r.end] for r in runs]
-        advances = [measure(t, r.face, size, r.rtl, self.lang) for t, r in zip(texts, runs)]
+        parts = self._parts(runs, start, end)
+        advances = [measure(p.text, p.face, size, p.rtl, self.lang, p.half) for p in parts]
         # Ink can stick out past the advance (a swash, a big closing quote mark): the line's
         # width is its ink and advance together, and the first glyph's overhang is moved inside.
-        left = min(0.0, self._ink(texts[0], runs[0], size, first=True))
-        right_ink = sum(advances[:-1]) + self._ink(texts[-1], runs[-1], size, first=False)
+        left = min(0.0, self._ink(parts[0], size, first=True))
+        right_ink = sum(advances[:-1]) + self._ink(parts[-1], size, first=False)
         pieces, x = [], -left
-        for text, run, w in zip(texts, runs, advances):
-            pieces.append(Piece(text=text, face=run.face, rtl=run.rtl, x=x, width=w))
+        for part, w in zip(parts, advances):
+            pieces.append(Piece(text=part.text, face=part.face, rtl=part.rtl, x=x, width=w, half=part.half))
             x += w
         width = max(x, right_ink - left)
         return Line(text=self.text[start:end].replace(ZWSP, ""), pieces=tuple(pieces), width=width)
 
-    def _ink(self, text: str, run: textruns.Run, size: int, first: bool) -> float:
+    def _parts(self, runs: list[textruns.Run], start: int, end: int) -> list[Piece]:
+        """The line's runs as unplaced pieces, CJK marks that meet cut out to be set half width."""
+        halves = punctuation.half_width(self.text[start:end])
+        parts: list[Piece] = []
+        for run in runs:
+            text = self.text[run.start:run.end]
+            cut = punctuation.split(text, run.start - start, halves) \
+                if halves and punctuation.compresses(run.face.family) else [(text, False)]
+            parts.extend(Piece(text=t, face=run.face, rtl=run.rtl, x=0.0, width=0.0, half=half) for t, half in cut)
+        return parts
+
+    def _ink(self, part: Piece, size: int, first: bool) -> float:
         """Where the ink of `text` starts (`first`: its left edge) or ends, from its origin.
 
         Only the run's outermost word can reach past its advance, and finding a bounding box
         renders every glyph it covers: a word costs a seventh of a line. Words are shaped apart
         (no kerning or joining crosses a space), so the word alone gives the same ink.
         """
-        from_start = first != run.rtl  # a right-to-left run's left end is its logical end
+        text, face, rtl = part.text, part.face, part.rtl
+        from_start = first != rtl  # a right-to-left run's left end is its logical end
         cut = text.find(" ") if from_start else text.rfind(" ")
         if cut < 0:
-            return ink_extent(text, run.face, size, run.rtl, self.lang)[0 if first else 1]
+            return ink_extent(text, face, size, rtl, self.lang, part.half)[0 if first else 1]
         word, rest = (text[:cut], text[cut:]) if from_start else (text[cut + 1:], text[:cut + 1])
-        x0, x1 = ink_extent(word, run.face, size, run.rtl, self.lang)
-        return x0 if first else measure(rest, run.face, size, run.rtl, self.lang) + x1
+        x0, x1 = ink_extent(word, face, size, rtl, self.lang)
+        return x0 if first else measure(rest, face, size, rtl, self.lang) + x1
 
     def _clause_ends(self) -> dict[int, float]:
         """Breaks after a sentence or a clause, weighted below zero: "behind us. | That's the job."

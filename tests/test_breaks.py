@@ -98,3 +98,23 @@ def test_a_break_at_a_sentence_end_is_preferred(lang, text, sentence_end):
 def test_a_plain_language_tag_gets_the_plain_rules():
     # _break_wide falls back to these when a phrase is wider than the line.
     assert linebreak.segments("HTTP/2 e-mail", "en") == ["HTTP/", "2 ", "e-", "mail"]
+
+
+@pytest.mark.system(CJK)
+@pytest.mark.parametrize("lang,pair", [("ja", "。」"), ("ja", "、「"), ("zh", "」「"), ("zh", "。」")])
+def test_cjk_punctuation_that_meets_is_compressed(lang, pair):
+    text = "図書館" + pair + "本"
+    block = typeset.set_text(text, SERIF, 2000, 500, 100, 100, lang=lang)
+    row = block.rows[0]
+    halves = [p.text for p in row.pieces if p.half]
+    assert halves == [pair[0]] if pair[0] in "。、」" else [pair[1]]
+    # Five full-width characters and one half-width one; the ink of every glyph is still drawn.
+    assert row.width == pytest.approx(550, abs=4)
+
+
+@pytest.mark.system(CJK)
+def test_a_cjk_line_starts_at_its_bracket_and_traditional_chinese_keeps_full_width():
+    assert any(p.half for p in typeset.set_text("「慢」是招牌", SERIF, 2000, 500, 100, 100, lang="zh").rows[0].pieces)
+    traditional = fonts.stack_for(SERIF[0], fonts.cjk_variant("「慢」是招牌。", "zh-hant"))
+    tc = typeset.set_text("「慢」是招牌。", traditional, 2000, 500, 100, 100, lang="zh-hant")
+    assert not any(p.half for p in tc.rows[0].pieces)
