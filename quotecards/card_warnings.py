@@ -24,6 +24,8 @@ class Kind(StrEnum):
     LONG_QUOTE = "long quote"  # more words than a card reads well with
     STEPPED_DOWN = "stepped down"  # the quote did not fit its layout: a roomier one was used
     ALT_TEXT_LONG = "alt text long"  # longer than some networks show, or cut to what they accept
+    SMALL_PHOTO = "small photo"  # too small to fill the canvas: set beside the text instead (photo_aside_layout)
+    SUBJECT_COVERED = "subject covered"  # the text would sit on the photo's subject: set beside it instead
 
 
 # The kinds the gallery puts a red flag on, with the flag's words.

@@ -28,8 +28,8 @@ from .render import Rendered, render
 from .runlock import run_lock
 from .typeset import DoesNotFit, ShapingUnavailable
 
-__all__ = ["CardRecord", "ErrorRecord", "RenderOptions", "RunResult", "alt_text", "choose", "render_post",
-           "render_posts", "write_manifest"]
+__all__ = ["CardRecord", "ErrorRecord", "RenderOptions", "RunResult", "alt_text", "choose", "compose_card",
+           "render_post", "render_posts", "write_manifest"]
 
 # Layer sources → the front-matter field their text came from when the post does not say.
 _LAYER_FIELDS = {"quote": "featured_quote.quote", "attribution": "featured_quote.summary",
@@ -154,7 +154,11 @@ def error_record(path: Path, exc: Exception) -> ErrorRecord:
     return ErrorRecord(str(path), f"{path}: internal error: {exc.__class__.__name__}: {exc}")
 
 
-LayoutSource = Literal["post", "section", "site", "no image", "step-down"]
+LayoutSource = Literal["post", "section", "site", "no image", "step-down", "small photo", "subject covered"]
+# A photo scaled up more than this to fill a canvas is soft and blocky: set beside the text instead.
+SMALL_PHOTO_SCALE = 2.0
+# More of the subject than this under the main text's lines, and the photo is set beside the text.
+COVER_LIMIT = 0.25
 
 
 @dataclass(frozen=True)
@@ -198,7 +202,7 @@ def render_post(post: Post, ctx: RunContext, slug: str | None = None) -> list[Ca
     length = _long_quote(post)  # the post's, not a platform's: counted once
     records = []
     for platform in ctx.platforms:
-        spec, card, used = _render_stepping_down(post, ctx, chosen, platform, slug)
+        spec, card, used = compose_card(post, ctx, chosen, platform, slug)
         if card.missing_in and not ctx.options.allow_missing_glyphs:
             source, chars = next(iter(card.missing_in.items()))
             raise PostError(post.source, _field_of(post, source),
@@ -211,13 +215,14 @@ def render_post(post: Post, ctx: RunContext, slug: str | None = None) -> list[Ca
     return records
 
 
-def _render_stepping_down(post: Post, ctx: RunContext, chosen: Chosen, platform: Platform,
-                          slug: str | None) -> tuple[CardSpec, Rendered, Chosen]:
+def compose_card(post: Post, ctx: RunContext, chosen: Chosen, platform: Platform,
+                 slug: str | None = None) -> tuple[CardSpec, Rendered, Chosen]:
     """The card in the chosen layout; if the quote or its attribution does not fit there even at the
     smallest size, in the next roomier layout the site allows (band → photo → brand), never shortened
-    unless the user allows it. None fitting is the post's error."""
+    unless the user allows it. None fitting is the post's error. A photo too small for the canvas,
+    or whose subject the text would cover, is set beside the text (photo_aside_layout)."""
     options, tried = ctx.options, []
-    used = chosen
+    used = _aside(post, ctx, chosen, platform, small=_upscale(chosen, platform) > SMALL_PHOTO_SCALE)
     while True:
         spec = plan_card(post, used.layout, platform, slug, ctx.brand, allow_shortening=options.shortening_allowed)
         try:
@@ -235,7 +240,40 @@ def _render_stepping_down(post: Post, ctx: RunContext, chosen: Chosen, platform:
                                                   f"{platform.name}: used {roomier}")
             used = replace(used, layout=ctx.layouts.get(roomier), why="step-down", notes=(*used.notes, note))
             continue
+        if card.covered > COVER_LIMIT:
+            aside = _aside(post, ctx, used, platform, covered=card.covered)
+            if aside is not used and aside.layout.name not in tried:
+                tried.append(used.layout.name)
+                used = aside
+                continue
         return spec, card, used
+
+
+def _upscale(chosen: Chosen, platform: Platform) -> float:
+    """How far a full-bleed photo must be scaled up to cover the canvas (1 or less: not at all)."""
+    if chosen.picture is None or not chosen.layout.background.photo:
+        return 0.0
+    return max(platform.width / chosen.picture.width, platform.height / chosen.picture.height)
+
+
+def _aside(post: Post, ctx: RunContext, used: Chosen, platform: Platform, small: bool = False,
+           covered: float = 0.0) -> Chosen:
+    """`used`, or the site's design with the photo beside the text, when the photo is too small for
+    the canvas (`small`) or the text would cover its subject (`covered`). A headline card keeps
+    its design: the aside designs set a quote."""
+    name = ctx.options.config.photo_aside_layout
+    if not (small or covered) or not name or name == used.layout.name or post.kind != "quote" \
+            or used.picture is None or not used.layout.background.photo:
+        return used
+    if small:
+        note = CardWarning(Kind.SMALL_PHOTO, f"the photo ({used.picture.width}\u00d7{used.picture.height}) is too "
+                                             f"small to fill the {platform.name} canvas: used {name}, beside the text")
+    else:
+        note = CardWarning(Kind.SUBJECT_COVERED, f"the {used.layout.name} layout's text would cover "
+                                                 f"{round(covered * 100)}% of the photo's subject on {platform.name}: "
+                                                 f"used {name}")
+    return replace(used, layout=ctx.layouts.get(name), why="small photo" if small else "subject covered",
+                   notes=(*used.notes, note))
 
 
 def _long_quote(post: Post) -> CardWarning | None:

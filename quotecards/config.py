@@ -4,6 +4,7 @@
     logo = "static/logo.svg"           # PNG or SVG, relative to the config file
     layout = "photo"                   # the site's default layout
     no_image_layout = "brand"          # for posts whose photo cannot be had
+    photo_aside_layout = "split"       # for a photo too small to fill the card, or whose subject the text would cover
     layout_dirs = ["design/layouts"]   # the site's own layouts, searched first
     [colors]                           # recolours every layout's named colours
     accent = "#e63946"
@@ -34,8 +35,9 @@ CONFIG_FILE = "quotecards.toml"
 DEFAULT_LAYOUT = "photo"
 DEFAULT_NO_IMAGE_LAYOUT = "brand"
 DEFAULT_HEADLINE_LAYOUT = "headline"
+DEFAULT_PHOTO_ASIDE_LAYOUT = "split"
 # Where a quote goes when it does not fit its layout even at the smallest size: to roomier ones.
-DEFAULT_STEP_DOWN = {"band": "photo", "photo": "brand", "split": "brand"}
+DEFAULT_STEP_DOWN = {"band": "photo", "photo": "brand", "split": "brand", "brand": "long"}
 CardsWanted = Literal["all", "quotes"]
 
 
@@ -60,6 +62,7 @@ class SiteConfig:
     fields: dict[str, tuple[str, ...]] = field(default_factory=dict)  # card field → the site's own paths
     cards: CardsWanted = "all"  # every page gets a card (a headline card without a quote), or quotes only
     headline_layout: str = DEFAULT_HEADLINE_LAYOUT
+    photo_aside_layout: str = DEFAULT_PHOTO_ASIDE_LAYOUT  # "": keep the photo under the text whatever its size
     font_dirs: tuple[Path, ...] = ()  # the site's own fonts, usable by name in layouts
     lang: str = ""  # the site's language, for posts that say none and whose folder and script do not tell
     format: str = "png"  # png, jpeg, webp, avif, or auto (JPEG for photo cards, PNG for text cards)
@@ -170,7 +173,7 @@ def load_config(path: Path, data: dict[str, Any], prefix: str = "") -> SiteConfi
 
     allowed = {"site_name", "logo", "layout", "no_image_layout", "layout_dirs", "colors", "sections", "fields",
                "cards", "headline_layout", "font_dirs", "lang", "format", "max_bytes", "platforms", "step_down",
-               "allow_shortening"}
+               "allow_shortening", "photo_aside_layout"}
     for key in data:
         if key not in allowed:
             raise ConfigError(path, f"{prefix}{key}", f"unknown key (expected one of {', '.join(sorted(allowed))})")
@@ -214,6 +217,7 @@ def load_config(path: Path, data: dict[str, Any], prefix: str = "") -> SiteConfi
         fields=_fields(path, f"{prefix}fields", data.get("fields", {})),
         cards="all" if cards == "all" else "quotes",
         headline_layout=text("headline_layout", DEFAULT_HEADLINE_LAYOUT),
+        photo_aside_layout=text("photo_aside_layout", DEFAULT_PHOTO_ASIDE_LAYOUT),
         site_name=text("site_name", ""),
         logo=(path.parent / logo) if logo else None,
         layout=text("layout", DEFAULT_LAYOUT),

@@ -127,18 +127,20 @@ def scrim_needed(region: Image.Image, text: Color, scrim: Color, target: float) 
 
 def veil_until_readable(base: Image.Image, canvas: Image.Image, worst: float | None, start: float, target: float,
                         scrim: Color, paint: Callable[[Image.Image], Image.Image],
-                        worst_of: Callable[[Image.Image], float | None]) -> tuple[Image.Image, float | None]:
+                        worst_of: Callable[[Image.Image], float | None],
+                        where: Image.Image | None = None) -> tuple[Image.Image, float | None]:
     """`canvas` (the backdrop painted over `base`) with the background veiled by the least extra
     scrim that brings the text to `target`, from the estimate `start` up in steps, and the worst
     contrast reached (`worst` as measured when no veil is needed).
 
     Only the background is veiled (colour fields and logos keep their colours): `paint` puts
-    them back on each try. The estimate works on the near-worst colour alone; measuring the
-    veiled canvas decides.
+    them back on each try; `where` (a mask) limits the veil to the text's surroundings. The
+    estimate works on the near-worst colour alone; measuring the veiled canvas decides.
     """
     extra = start
     while extra > 0:
-        canvas = paint(Image.blend(base, Image.new("RGB", base.size, scrim[:3]), extra))
+        veiled = Image.blend(base, Image.new("RGB", base.size, scrim[:3]), extra)
+        canvas = paint(veiled if where is None else Image.composite(veiled, base, where))
         worst = worst_of(canvas)
         if worst is None or worst >= target or extra >= SCRIM_MAX:
             break

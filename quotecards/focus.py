@@ -64,3 +64,66 @@ def _best(sums: list[int], window: float) -> float:
         if score > best_score:
             best_start, best_score = start, score
     return (best_start + span / 2) / n
+
+
+SUBJECT_CORE = 0.6  # the subject is the connected region around the peak of detail down to this share of it
+SUBJECT_MAX_AREA = 0.35  # a "subject" over more of the canvas than this is detail all over (stars, leaves)
+SUBJECT_BLUR = 0.06  # detail is pooled over this share of the map's long side before the peak is looked for
+POINT_REACH = 0.12  # a focal point the post gives stands for a subject this far around it (of the canvas)
+
+
+def crop_window(image_size: tuple[int, int], size: tuple[int, int],
+                point: tuple[float, float]) -> tuple[float, float, float, float]:
+    """The part of the photo (fractions: left, top, width, height) a cover crop to `size` around
+    `point` shows; the same arithmetic as photo.cover."""
+    scale = max(size[0] / image_size[0], size[1] / image_size[1])
+    w, h = min(size[0] / scale / image_size[0], 1.0), min(size[1] / scale / image_size[1], 1.0)
+    return max(0.0, min(point[0] - w / 2, 1 - w)), max(0.0, min(point[1] - h / 2, 1 - h)), w, h
+
+
+def subject(image: Image.Image, size: tuple[int, int], point: tuple[float, float],
+            given: bool = False) -> tuple[float, float, float, float] | None:
+    """Where the subject sits on the canvas (left, top, right, bottom as fractions), or None when
+    no one part of the photo stands out. A focal point the post gives is taken at its word.
+
+    The subject is the region around the strongest pooled detail, above the photo's own level of
+    detail (a wooden table and a blue sky have some everywhere).
+    """
+    left, top, w, h = crop_window(image.size, size, point)
+    if given:
+        x, y = (point[0] - left) / w, (point[1] - top) / h
+        return (max(0.0, x - POINT_REACH), max(0.0, y - POINT_REACH), min(1.0, x + POINT_REACH),
+                min(1.0, y + POINT_REACH))
+    detail = interest(image)
+    seen = detail.crop((round(left * detail.width), round(top * detail.height),
+                        max(round((left + w) * detail.width), 1), max(round((top + h) * detail.height), 1)))
+    values = sorted(seen.tobytes())
+    level = values[len(values) * 3 // 4]
+    pooled = seen.point([min(255, max(0, v - level) * 3) for v in range(256)]).filter(
+        ImageFilter.GaussianBlur(max(1, round(max(seen.size) * SUBJECT_BLUR))))
+    region = _region_around_peak(pooled.tobytes(), pooled.width, pooled.height)
+    if region is None:
+        return None
+    x0, y0, x1, y1 = region
+    box = (x0 / pooled.width, y0 / pooled.height, x1 / pooled.width, y1 / pooled.height)
+    return box if (box[2] - box[0]) * (box[3] - box[1]) <= SUBJECT_MAX_AREA else None
+
+
+def _region_around_peak(pixels: bytes, w: int, h: int) -> tuple[int, int, int, int] | None:
+    """The bounding box of the 4-connected region around the map's peak, down to SUBJECT_CORE of it."""
+    peak = max(pixels, default=0)
+    if peak == 0:
+        return None
+    start = pixels.index(peak)
+    floor = peak * SUBJECT_CORE
+    seen, todo = {start}, [start]
+    x0, y0, x1, y1 = w, h, 0, 0
+    while todo:
+        i = todo.pop()
+        x, y = i % w, i // w
+        x0, y0, x1, y1 = min(x0, x), min(y0, y), max(x1, x + 1), max(y1, y + 1)
+        for j, ok in ((i - 1, x > 0), (i + 1, x < w - 1), (i - w, y > 0), (i + w, y < h - 1)):
+            if ok and j not in seen and pixels[j] >= floor:
+                seen.add(j)
+                todo.append(j)
+    return x0, y0, x1, y1

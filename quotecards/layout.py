@@ -47,6 +47,11 @@ class Box:
         return PixelBox(area.left + round(self.left * area.width), area.top + round(self.top * area.height),
                         area.left + round(self.right * area.width), area.top + round(self.bottom * area.height))
 
+    def squeezed(self, left: float, right: float) -> Box:
+        """The box with the area's width narrowed to [left, right]: a text group moved off the subject."""
+        span = right - left
+        return Box(left + self.left * span, self.top, left + self.right * span, self.bottom)
+
 
 @dataclass(frozen=True)
 class Background:
@@ -82,6 +87,8 @@ class TextLayer:
     literal: str = ""  # fixed text (a large decorative quote mark) instead of the post's
     bleed: bool = False  # placed on the whole canvas, not the platform's safe area
     fallback: str = ""  # a field or template for when `source` has an empty field; "": the layer is left out
+    grow: float = 1.0  # a text of a few words may be set up to this many times the top size
+    group: str = ""  # layers of one group move together, centred in the room their boxes span
 
     kind: ClassVar[str] = "text"
 
@@ -89,7 +96,7 @@ class TextLayer:
     def from_table(cls, check: _Checker, raw: dict[str, Any], key: str, bleed: bool) -> TextLayer:
         check.keys(raw, f"{key}.", {"kind", "text", "literal", "box", "font", "weight", "italic", "size",
                                     "line_height", "color", "valign", "align", "hang_quotes", "max_lines", "bleed",
-                                    "fallback"})
+                                    "fallback", "grow", "group"})
         literal = raw.get("literal", "")
         if literal:
             check.string(literal, f"{key}.literal")
@@ -118,6 +125,8 @@ class TextLayer:
             literal=literal,
             bleed=bleed,
             fallback=fallback,
+            grow=check.number(raw.get("grow", 1.0), f"{key}.grow", 1.0, 4.0),
+            group=check.group(raw, key),
         )
 
 
@@ -128,18 +137,20 @@ class RectLayer:
     bleed: bool = False
     color_from_photo: PhotoColor | None = None  # take the colour from the photo: its average or dominant one
     contrast_with: Color = (255, 255, 255, 255)  # …darkened or lightened until this text colour reads on it
+    group: str = ""
 
     kind: ClassVar[str] = "rect"
 
     @classmethod
     def from_table(cls, check: _Checker, raw: dict[str, Any], key: str, bleed: bool) -> RectLayer:
-        check.keys(raw, f"{key}.", {"kind", "box", "color", "bleed", "color_from_photo", "contrast_with"})
+        check.keys(raw, f"{key}.", {"kind", "box", "color", "bleed", "color_from_photo", "contrast_with", "group"})
         source = raw.get("color_from_photo")
         return cls(box=check.box(raw.get("box"), f"{key}.box"), color=check.color(raw.get("color"), f"{key}.color"),
                    bleed=bleed,
                    color_from_photo=None if source is None else check.choice(source, f"{key}.color_from_photo",
                                                                              PHOTO_COLORS),
-                   contrast_with=check.color(raw.get("contrast_with", "#ffffff"), f"{key}.contrast_with"))
+                   contrast_with=check.color(raw.get("contrast_with", "#ffffff"), f"{key}.contrast_with"),
+                   group=check.group(raw, key))
 
 
 @dataclass(frozen=True)
@@ -193,16 +204,17 @@ class BrandLayer:
     color: Color
     align: Align = "start"
     bleed: bool = False
+    group: str = ""
 
     kind: ClassVar[str] = "brand"
 
     @classmethod
     def from_table(cls, check: _Checker, raw: dict[str, Any], key: str, bleed: bool) -> BrandLayer:
-        check.keys(raw, f"{key}.", {"kind", "box", "font", "weight", "italic", "color", "align", "bleed"})
+        check.keys(raw, f"{key}.", {"kind", "box", "font", "weight", "italic", "color", "align", "bleed", "group"})
         return cls(box=check.box(raw.get("box"), f"{key}.box"), face=_face(check, raw, key),
                    color=check.color(raw.get("color", "#ffffff"), f"{key}.color"),
                    align=check.choice(raw.get("align", "start"), f"{key}.align", ALIGNS),
-                   bleed=bleed)
+                   bleed=bleed, group=check.group(raw, key))
 
 
 Layer = TextLayer | RectLayer | PhotoLayer | BrandLayer | ImageLayer
@@ -220,6 +232,7 @@ class Layout:
     background: Background
     layers: tuple[Layer, ...]
     variants: tuple[tuple[str, tuple[Layer, ...]], ...] = ()  # orientation → its own layers
+    text_width: float = 1.0  # [compose]: on a landscape photo the text may narrow to this share, off the subject
 
     def layers_for(self, width: int, height: int) -> tuple[Layer, ...]:
         """The layers for a canvas (or safe area) of this size: its orientation's, or the default."""
@@ -268,7 +281,7 @@ def load_layout(path: Path, colors: dict[str, str] | None = None, site_faces: tu
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise LayoutError(path, "file", f"cannot read layout: {exc}") from None
     check = _Checker(path, site_faces)
-    check.keys(data, "", {"name", "description", "colors", "background", "layer", *ORIENTATIONS})
+    check.keys(data, "", {"name", "description", "colors", "background", "layer", "compose", *ORIENTATIONS})
     named = data.get("colors", {})
     if not isinstance(named, dict):
         check.fail("colors", "a table of name = colour", named)
@@ -299,7 +312,16 @@ def load_layout(path: Path, colors: dict[str, str] | None = None, site_faces: tu
         background=background,
         layers=_layers(check, data.get("layer"), "layer"),
         variants=tuple(variants),
+        text_width=_compose(check, data),
     )
+
+
+def _compose(check: _Checker, data: dict[str, Any]) -> float:
+    if "compose" not in data:
+        return 1.0
+    table = check.table(data, "compose")
+    check.keys(table, "compose.", {"text_width"})
+    return check.number(table.get("text_width", 1.0), "compose.text_width", 0.3, 1.0)
 
 
 def _layers(check: _Checker, raw_layers: Any, key: str) -> tuple[Layer, ...]:
@@ -387,6 +409,12 @@ class _Checker:
 
     def fraction(self, value: object, key: str) -> float:
         return self.number(value, key, 0.0, 1.0)
+
+    def group(self, raw: dict[str, Any], key: str) -> str:
+        value = raw.get("group", "")
+        if not isinstance(value, str) or (value and not re.fullmatch(r"[A-Za-z0-9_-]{1,32}", value)):
+            self.fail(f"{key}.group", "a name of letters, digits, '-' and '_'", value)
+        return value
 
     def boolean(self, value: object, key: str) -> bool:
         if not isinstance(value, bool):

@@ -13,6 +13,9 @@ from .errors import PlatformError
 from .geometry import PixelBox
 
 MB = 1024 * 1024
+# A quote is not set smaller than this share of the canvas width: on a phone, where a 1200 px
+# card is shown some 400 px wide, that is about the size of the network's own small print.
+LEGIBLE_SHARE = 0.03
 
 
 @dataclass(frozen=True)
@@ -23,6 +26,11 @@ class Platform:
     max_bytes: int
     description: str
     safe: tuple[int, int, int, int] = (0, 0, 0, 0)  # px kept clear at the top, right, bottom, left
+    min_text: int = 0  # px: no quote is set smaller; 0: LEGIBLE_SHARE of the width
+
+    @property
+    def legible_px(self) -> int:
+        return self.min_text or round(self.width * LEGIBLE_SHARE)
 
     @property
     def size(self) -> tuple[int, int]:

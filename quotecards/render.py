@@ -1,8 +1,9 @@
-"""CardSpec + photo → picture, in stages: frame the photo, place the text, paint the backdrop,
-lift the contrast, draw the text.
+"""CardSpec + photo → picture, in stages: find the subject, arrange the text off it, frame the
+photo, place the text, paint the backdrop, lift the contrast, draw the text.
 
 Each layer kind has its painter (PAINTERS); text layers are set in `place_text` and drawn last,
-on a backdrop whose contrast under every line has been measured and, where needed, raised.
+on a backdrop whose contrast under every line has been measured and, where needed, raised —
+under the text only, so the photo keeps its light elsewhere.
 """
 
 from __future__ import annotations
@@ -11,12 +12,12 @@ import functools
 import math
 import string
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from PIL import Image, ImageDraw, ImageOps
+from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageOps
 
-from . import contrast, focus, fonts, photo, textruns, typeset
+from . import contrast, focus, fonts, linebreak, photo, textruns, typeset
 from .card_warnings import CardWarning, Kind
 from .cleanup import quote_marks
 from .geometry import PixelBox
@@ -30,6 +31,10 @@ CENTRE = (0.5, 0.5)  # the crop's centre when nothing says where the subject is
 FIELD_CONTRAST_MARGIN = 1.15  # a colour field taken from the photo aims this far over the layout's minimum
 MAIN_TEXTS = ("quote", "title")  # a card that cannot set these is no card; the rest may be left out
 NEVER_CUT = ("quote", "attribution")  # someone's words and name: never shortened unless the user allows it
+SHORT_WORDS, LONG_WORDS = 5, 15  # a layer's `grow` applies in full up to SHORT_WORDS, fading out by LONG_WORDS
+MARK_TO_QUOTE = 2.4  # a decorative quote mark's size, as a multiple of the quote's, within its layer's range
+SIDE_SCRIM_FAR = 0.35  # with the text to one side, the layout's veil keeps this share of itself on the far side
+Side = Literal["", "left", "right"]  # where the text group was moved on a landscape photo card
 
 
 @dataclass
@@ -43,6 +48,9 @@ class Rendered:
     backdrop: Image.Image  # the canvas just before the text went on: what the text is read against
     focus: tuple[float, float] | None = None  # where the photo was cropped around (fractions)
     focus_source: FocusSource = ""
+    subject: PixelBox | None = None  # where the photo's subject sits on the canvas, when one stands out
+    covered: float = 0.0  # the share of the subject under the main text's lines
+    side: Side = ""  # the text group moved to this side, off the subject
     warnings: list[CardWarning] = field(default_factory=list)
     missing_glyphs: list[str] = field(default_factory=list)
     missing_in: dict[str, list[str]] = field(default_factory=dict)  # layer source → its characters no font has
@@ -56,12 +64,22 @@ class Scene:
     layers: tuple[Layer, ...]
     picture: Image.Image | None
     mirror: bool  # a right-to-left quote mirrors the whole design
+    side: Side = ""
 
     def area(self, layer: Layer) -> PixelBox:
         """Where `layer` goes on the canvas: inside the safe area, or the whole canvas if it bleeds."""
         width, height = self.spec.size
         box = layer.box.within(PixelBox(0, 0, width, height) if layer.bleed else self.spec.platform.safe_box)
         return box.mirrored(width) if self.mirror else box
+
+
+@dataclass(frozen=True)
+class Located:
+    """Where the photo is cropped around, and where its subject then sits on the canvas."""
+
+    point: tuple[float, float] | None
+    source: FocusSource
+    subject: PixelBox | None  # only for a photo under the text, and only when one part stands out
 
 
 @dataclass(frozen=True)
@@ -102,8 +120,11 @@ def render(spec: CardSpec, picture: Image.Image | None) -> Rendered:
     main = spec.texts.get("quote") or spec.texts.get("title", "")  # what the card is read for
     mirror = bool(main) and textruns.bidi_levels(main)[1]
     scene = Scene(spec, spec.layout.layers_for(safe.width, safe.height), picture, mirror)
-    framed = frame(scene)
+    located = locate(scene)
+    scene = arrange(scene, located.subject)
+    framed = frame(scene, located)
     placed = place_text(scene)
+    scene, placed.texts[:] = centre_groups(scene, placed.texts)
     backdrop, worst = lift_contrast(scene, framed, placed.texts)
     warnings = placed.warnings
     target = spec.layout.background.min_contrast
@@ -120,30 +141,63 @@ def render(spec: CardSpec, picture: Image.Image | None) -> Rendered:
         background=framed.background,
         focus=framed.focus,
         focus_source=framed.focus_source,
+        subject=located.subject,
+        covered=_covered(located.subject, placed.texts),
+        side=scene.side,
         warnings=warnings,
         missing_glyphs=placed.missing,
         missing_in=placed.missing_in,
     )
 
 
-# -- stage 1: frame the photo ------------------------------------------------------------------
+# -- stage 1: find the subject, and arrange the text off it -----------------------------------
 
-def frame(scene: Scene) -> Framed:
+def locate(scene: Scene) -> Located:
+    """The point the photo is cropped around (the post's, or the most detail) and, for a photo under
+    the text, where its subject then sits on the canvas."""
+    spec, picture, layout = scene.spec, scene.picture, scene.spec.layout
+    if picture is None or not layout.uses_photo:
+        return Located(None, "", None)
+    # The crop is chosen for the box the photo fills: the canvas, or a split card's half.
+    boxes = [scene.area(layer) for layer in scene.layers if isinstance(layer, PhotoLayer)]
+    box_size = spec.size if layout.background.photo or not boxes else (boxes[0].width, boxes[0].height)
+    given = spec.focal_point is not None
+    point = spec.focal_point or focus.auto_focus(picture, box_size)
+    found = focus.subject(picture, spec.size, point, given) if layout.background.photo else None
+    width, height = spec.size
+    subject = None if found is None else PixelBox(round(found[0] * width), round(found[1] * height),
+                                                  round(found[2] * width), round(found[3] * height))
+    return Located(point, "post" if given else "auto", subject)
+
+
+def arrange(scene: Scene, subject: PixelBox | None) -> Scene:
+    """On a landscape photo card whose layout allows it (`[compose] text_width`), the text group
+    narrowed to the side of the canvas away from an off-centre subject."""
+    layout, (width, _height) = scene.spec.layout, scene.spec.size
+    safe = scene.spec.platform.safe_box
+    if subject is None or layout.text_width >= 1 or safe.width <= safe.height * 1.15:
+        return scene
+    centre = (subject.left + subject.right) / 2 / width
+    if abs(centre - 0.5) < 0.05:
+        return scene  # dead centre: no side is free; the card may step aside (cards.py)
+    side: Side = "right" if centre < 0.5 else "left"
+    share = layout.text_width
+    # Boxes are in reading order and mirrored later for a right-to-left card: flip the side first.
+    start = (side == "right") != scene.mirror
+    span = (1 - share, 1.0) if start else (0.0, share)
+    layers = tuple(replace(layer, box=layer.box.squeezed(*span))
+                   if not layer.bleed and not isinstance(layer, PhotoLayer) else layer for layer in scene.layers)
+    return replace(scene, layers=layers, side=side)
+
+
+def frame(scene: Scene, located: Located) -> Framed:
     """The photo cropped around its subject (with the layout's scrim), or the fallback background."""
     spec, picture, layout = scene.spec, scene.picture, scene.spec.layout
-    point: tuple[float, float] | None = None
-    source: FocusSource = ""
-    if picture is not None and layout.uses_photo:
-        # The crop is chosen for the box the photo fills: the canvas, or a split card's half.
-        boxes = [scene.area(layer) for layer in scene.layers if isinstance(layer, PhotoLayer)]
-        box_size = spec.size if layout.background.photo or not boxes else (boxes[0].width, boxes[0].height)
-        if spec.focal_point:
-            point, source = spec.focal_point, "post"
-        else:
-            point, source = focus.auto_focus(picture, box_size), "auto"
+    point, source = located.point, located.source
     if picture is not None and layout.background.photo:
         # The scrim is for photos; the fallback's own colours are chosen to carry text.
-        return Framed(_scrim(photo.cover(picture, spec.size, point or CENTRE), layout), "photo", point, source)
+        return Framed(_scrim(photo.cover(picture, spec.size, point or CENTRE), layout, scene.side), "photo", point,
+                      source)
     background: Background = "photo" if picture is not None and layout.uses_photo else "fallback"
     return Framed(photo.fallback_background(spec.size, layout.background.fallback), background, point, source)
 
@@ -151,21 +205,20 @@ def frame(scene: Scene) -> Framed:
 # -- stage 2: place the text -------------------------------------------------------------------
 
 def place_text(scene: Scene) -> Placed:
-    """Every text layer set at the largest size that fits its box, and where it goes."""
+    """Every text layer set at the largest size that fits its box, and where it goes.
+
+    The main text (the quote, or a headline's title) is set first: the attribution is never set
+    larger than the quote, and a decorative quote mark scales with it.
+    """
     spec = scene.spec
-    safe = spec.platform.safe_box
     placed = Placed()
-    for layer in scene.layers:
-        text = _text_of(layer, spec, scene.mirror)
-        if not text or not isinstance(layer, TextLayer):
-            continue
+    texts = [layer for layer in scene.layers if isinstance(layer, TextLayer) and _text_of(layer, spec, scene.mirror)]
+    for layer in sorted(texts, key=lambda layer: layer.source not in MAIN_TEXTS):
         box = scene.area(layer)
-        shorten = spec.allow_shortening or layer.source not in NEVER_CUT
-        quote = next((p.block.size for p in placed.texts if p.layer.source == "quote"), None)
-        cap = quote if layer.source == "attribution" else None  # who said it never outweighs what was said
         try:
-            block = _set(layer, text, box, min(safe.width, safe.height), spec.lang, shorten,
-                         marks=layer.hang_quotes and not spec.own_marks, cap=cap)
+            block = _set(layer, _text_of(layer, spec, scene.mirror), box, _sizes(layer, scene, placed), spec.lang,
+                         shorten=spec.allow_shortening or layer.source not in NEVER_CUT,
+                         marks=layer.hang_quotes and not spec.own_marks)
         except (typeset.ShapingUnavailable, typeset.DoesNotFit) as exc:
             exc.source = layer.source
             raise
@@ -181,7 +234,106 @@ def place_text(scene: Scene) -> Placed:
             top -= block.ascent + round(_ink_bounds(block, spec.lang)[1])
         placed.texts.append(PlacedText(layer, block, box, top))
         _note_problems(layer, block, placed)
+    placed.texts.sort(key=lambda p: texts.index(p.layer))  # drawn in the layout's order
     return placed
+
+
+def _sizes(layer: TextLayer, scene: Scene, placed: Placed) -> tuple[int, int]:
+    """The smallest and largest px size `layer` may be set at on this canvas.
+
+    A quote is never set under the platform's legible floor (it steps down instead); a short one
+    may grow past the layer's top size (`grow`), so four words do not sit small in an empty card;
+    an attribution stays at or under the quote's size; a decorative mark follows the quote.
+    """
+    spec = scene.spec
+    safe = spec.platform.safe_box
+    short_side = min(safe.width, safe.height)
+    low, high = (max(MIN_FONT_PX, round(f * short_side)) for f in layer.size)
+    quote = next((p.block.size for p in placed.texts if p.layer.source == "quote"), None)
+    if layer.source == "quote":
+        low = max(low, spec.platform.legible_px)
+        high = max(low, round(high * _growth(layer, spec.texts.get("quote", ""), spec.lang)))
+    elif layer.source == "title":
+        high = round(high * _growth(layer, spec.texts.get("title", ""), spec.lang))
+    elif layer.source == "attribution" and quote:
+        low, high = min(low, quote), min(high, quote)  # who said it never outweighs what was said
+    elif layer.literal and quote:
+        high = max(low, min(high, round(quote * MARK_TO_QUOTE)))
+    return low, high
+
+
+def _growth(layer: TextLayer, text: str, lang: str) -> float:
+    """How far past its top size a text of this many words may be set: all of `grow` for a few
+    words, none from LONG_WORDS on."""
+    if layer.grow <= 1 or not text:
+        return 1.0
+    words = len(linebreak.segments(text, linebreak.locale_for(text, lang)))
+    share = min(1.0, max(0.0, (LONG_WORDS - words) / (LONG_WORDS - SHORT_WORDS)))
+    return 1 + (layer.grow - 1) * share
+
+
+def centre_groups(scene: Scene, texts: list[PlacedText]) -> tuple[Scene, list[PlacedText]]:
+    """Each group of layers (`group = "…"`) stacked as set, top to bottom with the gaps between
+    their boxes kept, and centred in the room the boxes span: a short quote and its attribution
+    sit together in the middle of a colour field, not pinned apart with the space between empty."""
+    layers, texts = list(scene.layers), list(texts)
+    for name in dict.fromkeys(getattr(layer, "group", "") for layer in layers):
+        if not name:
+            continue
+        members = sorted((i for i, layer in enumerate(layers) if getattr(layer, "group", "") == name),
+                         key=lambda i: scene.area(layers[i]).top)
+        areas = {i: scene.area(layers[i]) for i in members}
+        spans = {i: span for i in members if (span := _extent(layers[i], areas[i], texts, scene.spec.lang))}
+        if not spans:
+            continue
+        order = [i for i in members if i in spans]
+        gaps = [max(0, areas[b].top - areas[a].bottom) for a, b in zip(order, order[1:])]
+        total = sum(spans[i][1] for i in order) + sum(gaps)
+        room = (min(a.top for a in areas.values()), max(a.bottom for a in areas.values()))
+        y = round((room[0] + room[1] - total) / 2)
+        for k, i in enumerate(order):
+            layers[i], texts = _shift(layers[i], y - spans[i][0], areas[i], scene, texts)
+            y += spans[i][1] + (gaps[k] if k < len(gaps) else 0)
+    return replace(scene, layers=tuple(layers)), texts
+
+
+def _extent(layer: Layer, area: PixelBox, texts: list[PlacedText], lang: str) -> tuple[int, int] | None:
+    """Where `layer` starts as set and how tall it is: a text its lines (a decorative mark its ink),
+    anything else its box; None for a text that was left out."""
+    if isinstance(layer, TextLayer):
+        placed = next((p for p in texts if p.layer is layer), None)
+        if placed is None:
+            return None
+        if layer.literal:
+            ink = _literal_ink(placed, lang)
+            return ink.top, ink.bottom - ink.top
+        return placed.top, placed.block.height
+    return area.top, area.bottom - area.top
+
+
+def _shift(layer: Layer, dy: int, area: PixelBox, scene: Scene,
+           texts: list[PlacedText]) -> tuple[Layer, list[PlacedText]]:
+    """`layer` moved down by `dy` px, and its placed text with it."""
+    reference = scene.spec.size[1] if layer.bleed else scene.spec.platform.safe_box.height
+    step = dy / reference
+    moved = replace(layer, box=replace(layer.box, top=layer.box.top + step, bottom=layer.box.bottom + step))
+    texts = [replace(p, layer=moved, top=p.top + dy, box=p.box._replace(top=p.box.top + dy, bottom=p.box.bottom + dy))
+             if p.layer is layer and isinstance(moved, TextLayer) else p for p in texts]
+    return moved, texts
+
+
+def _covered(subject: PixelBox | None, texts: list[PlacedText]) -> float:
+    """The share of the subject's box under the main text's lines."""
+    main = next((p for p in texts if p.layer.source in MAIN_TEXTS), None)
+    if subject is None or main is None:
+        return 0.0
+    area = max(1, (subject.right - subject.left) * (subject.bottom - subject.top))
+    under = 0
+    for line in _line_areas(main):
+        w = min(line.right, subject.right) - max(line.left, subject.left)
+        h = min(line.bottom, subject.bottom) - max(line.top, subject.top)
+        under += max(0, w) * max(0, h)
+    return round(min(1.0, under / area), 3)
 
 
 def _left_out(layer: TextLayer) -> CardWarning:
@@ -293,9 +445,26 @@ def lift_contrast(scene: Scene, framed: Framed, texts: list[PlacedText]) -> tupl
     read = [p for p in texts if p.read]
     canvas = paint_backdrop(scene, framed, framed.base)
     start, worst = _extra_scrim(canvas, layout, read)
+    if start <= 0:
+        return canvas, worst
     return contrast.veil_until_readable(
         framed.base, canvas, worst, start, layout.background.min_contrast, layout.background.scrim,
-        paint=lambda under: paint_backdrop(scene, framed, under), worst_of=lambda veiled: _worst_contrast(veiled, read))
+        paint=lambda under: paint_backdrop(scene, framed, under), worst_of=lambda veiled: _worst_contrast(veiled, read),
+        where=_around_text(framed.base.size, read))
+
+
+def _around_text(size: tuple[int, int], placed: list[PlacedText]) -> Image.Image:
+    """A soft mask over the text's lines: an extra veil darkens where the text is, not the subject."""
+    mask = Image.new("L", size, 0)
+    draw = ImageDraw.Draw(mask)
+    reach = 1
+    for p in placed:
+        margin = p.block.line_height // 2
+        reach = max(reach, margin)
+        for line in _line_areas(p):
+            draw.rectangle((line.left - margin, line.top - margin, line.right + margin, line.bottom + margin), fill=255)
+    # The blur stays inside the margin, so every line still sits on the full veil.
+    return mask.filter(ImageFilter.BoxBlur(reach // 2))
 
 
 def _extra_scrim(canvas: Image.Image, layout: Layout, placed: list[PlacedText]) -> tuple[float, float | None]:
@@ -350,8 +519,8 @@ def fill(source: str, texts: dict[str, str]) -> str:
     return source.format_map(values) if all(values.values()) else ""
 
 
-def _set(layer: TextLayer, text: str, box: PixelBox, short_side: int, lang: str,
-         shorten: bool = True, marks: bool = False, cap: int | None = None) -> typeset.Block:
+def _set(layer: TextLayer, text: str, box: PixelBox, sizes: tuple[int, int], lang: str,
+         shorten: bool = True, marks: bool = False) -> typeset.Block:
     stack = fonts.stack_for(layer.face, fonts.cjk_variant(text, lang))
     hang = closing = ""
     if marks:
@@ -361,8 +530,8 @@ def _set(layer: TextLayer, text: str, box: PixelBox, short_side: int, lang: str,
         stack,
         box_width=box.width,
         box_height=box.height,
-        min_size=min(max(MIN_FONT_PX, round(layer.size[0] * short_side)), cap or 10**6),
-        max_size=min(max(MIN_FONT_PX, round(layer.size[1] * short_side)), cap or 10**6),
+        min_size=sizes[0],
+        max_size=sizes[1],
         line_height=layer.line_height,
         hang=hang,
         max_lines=layer.max_lines,
@@ -381,20 +550,27 @@ def _valign(valign: str, box: PixelBox, block_height: int) -> int:
     return box.top
 
 
-def _scrim(canvas: Image.Image, layout: Layout) -> Image.Image:
-    """A vertical veil in the scrim colour, from the top opacity to the bottom one."""
-    veil, mask = _veil(canvas.size, layout.background.scrim[:3], layout.background.scrim_opacity)
+def _scrim(canvas: Image.Image, layout: Layout, side: Side = "") -> Image.Image:
+    """A vertical veil in the scrim colour, from the top opacity to the bottom one; with the text
+    moved to one side, fading towards the other, where the subject is."""
+    veil, mask = _veil(canvas.size, layout.background.scrim[:3], layout.background.scrim_opacity, side)
     return Image.composite(veil, canvas, mask)
 
 
 @functools.lru_cache(maxsize=16)
-def _veil(size: tuple[int, int], color: tuple[int, ...],
-          opacity: tuple[float, float]) -> tuple[Image.Image, Image.Image]:
+def _veil(size: tuple[int, int], color: tuple[int, ...], opacity: tuple[float, float],
+          side: Side = "") -> tuple[Image.Image, Image.Image]:
     # The same few canvas sizes and layouts come back card after card: made once per process.
     # Pure (its result depends on its arguments alone) and immutable once made, so it is shared.
     top, bottom = opacity
     ramp = Image.linear_gradient("L").resize(size, Image.Resampling.BILINEAR)
     mask = ramp.point([round(255 * (top + (bottom - top) * v / 255)) for v in range(256)])
+    if side:
+        # Opaque on the text's side (a gradient's 0 there), thinning towards the subject's.
+        across = Image.linear_gradient("L").rotate(90 if side == "left" else -90)
+        across = across.resize(size, Image.Resampling.BILINEAR)
+        across = across.point([round(255 * (1 - (1 - SIDE_SCRIM_FAR) * v / 255)) for v in range(256)])
+        mask = ImageChops.multiply(mask, across)
     return Image.new("RGB", size, color), mask
 
 

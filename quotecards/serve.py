@@ -26,15 +26,13 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from . import export
-from .cards import choose
+from .cards import choose, compose_card
 from .context import RenderOptions, RunContext
 from .errors import QuotecardsError
 from .frontmatter_edit import EditError, set_quotecard
 from .layout import available
-from .plan import plan_card
 from .platforms import PLATFORMS, get_platform
 from .post import MAX_ATTRIBUTION_CHARS, MAX_QUOTE_CHARS, Post, PostError, read_post
-from .render import render
 from .typeset import ShapingUnavailable
 
 PAGE = (Path(__file__).parent / "preview.html")
@@ -132,12 +130,12 @@ class Preview:
         if name not in PLATFORMS:
             raise ValueError(f"no platform named {name[:40]!r}")
         platform = get_platform(name)
-        chosen = choose(post, self.ctx)
-        card = render(plan_card(post, chosen.layout, platform, brand=self.ctx.brand), chosen.picture)
+        # The same steps as a build: a quote that does not fit steps down, a small photo is set aside.
+        _spec, card, used = compose_card(post, self.ctx, choose(post, self.ctx), platform)
         fmt, budget = self.ctx.options.output_for(platform)
         encoded = export.encode(card.image, budget, fmt, photographic=card.background == "photo")
-        warnings = ([chosen.warning] if chosen.warning else []) + card.warnings
-        info = {"layout": chosen.layout.name, "warnings": [w.message for w in warnings],
+        warnings = ([used.warning] if used.warning else []) + list(used.notes) + card.warnings
+        info = {"layout": used.layout.name, "why": used.why, "warnings": [w.message for w in warnings],
                 "focus": card.focus, "contrast": card.contrast}
         return encoded, info
 

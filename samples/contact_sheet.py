@@ -1,15 +1,18 @@
-"""Contact sheets for the README: every layout on every platform, and the cards in other scripts.
+"""Contact sheets for the README and for review: every layout on every platform, for a short, a
+medium and a long quote, in Latin, CJK and right-to-left text; and the cards in other scripts.
 
     python samples/contact_sheet.py
 
-Writes samples/cards/layouts-<post>.png (layouts down, platforms across, rendered here through
-the library) and samples/cards/scripts.png (the world-* cards of the last `quotecards render`).
+Writes samples/cards/sheet-<script>.jpg (rows: layout × length; columns: platforms), rendered
+here through the library, and samples/cards/scripts.png (the world-* cards of the last
+`quotecards render`).
 """
 
 from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from PIL import Image, ImageDraw
@@ -17,47 +20,98 @@ from PIL import Image, ImageDraw
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from quotecards import fetch, fonts, photo  # noqa: E402
-from quotecards.layout import available, load_layout  # noqa: E402
-from quotecards.plan import plan_card  # noqa: E402
+from quotecards import fonts, photo  # noqa: E402
+from quotecards.cards import Chosen, compose_card  # noqa: E402
+from quotecards.config import SiteConfig  # noqa: E402
+from quotecards.context import RenderOptions, RunContext  # noqa: E402
+from quotecards.errors import QuotecardsError  # noqa: E402
+from quotecards.layout import available  # noqa: E402
 from quotecards.platforms import PLATFORMS  # noqa: E402
 from quotecards.post import read_post  # noqa: E402
-from quotecards.render import render  # noqa: E402
 
-ROW_HEIGHT, GAP, LABEL = 240, 10, 28
-SHEET_POSTS = ("launch-day.md", "world-cairo-water.md")
+ROW_HEIGHT, GAP, LABEL = 170, 14, 22
+SITE = SiteConfig(site_name="The Harbour Times")
+
+# script → photo, then (length, language, quote, attribution) for a short, a medium and a long quote.
+SHEETS: dict[str, tuple[str, list[tuple[str, str, str, str]]]] = {
+    "latin": ("rocket.jpg", [
+        ("short", "en", "Done is a feature.", "Jürgen Weiß, managing editor"),
+        ("medium", "en", "Four years of concrete, paperwork and patience took nine seconds to disappear "
+                         "behind us. That’s the job.", "Ayşe Çelik, launch director, after the first flight"),
+        ("long", "en", "Every one of those smudges is a galaxy, and every galaxy holds more stars than anyone "
+                       "could count in a lifetime. But the picture is a memory, not a window: the light left them "
+                       "billions of years ago, and most of what happened since is invisible to us.",
+         "Eleni Papadopoulou, astrophysicist"),
+    ]),
+    "cjk": ("coffee.jpg", [
+        ("short", "ja", "本は、待ってくれる。", "佐藤花子、図書館長"),
+        ("medium", "ja", "この図書館は決して閉まりません。夜の街にも、本を読みたい人がいるからです。",
+         "佐藤花子、図書館長"),
+        ("long", "zh", "我们不卖速度。我们卖的是你和朋友一起度过的十分钟，一杯慢慢冲泡的咖啡，和一个安静的下午。"
+                       "「慢」是我们的招牌，也是我们对这座城市的承诺。", "王小明，咖啡馆店主"),
+    ]),
+    "rtl": ("chelsea.jpg", [
+        ("short", "he", "הספרייה לא נסגרת.", "נועה לוי, Tel Aviv Public Library"),
+        ("medium", "ar", "الماء النظيف ليس رفاهية. إنه حق لكل بيت في القاهرة، ونحن نعمل كل يوم حتى يصل إليه.",
+         "منى حسن، مهندسة المياه"),
+        ("long", "he", "הספרייה לא נסגרת לעולם, כי גם בלילה העיר רוצה לקרוא. פתחנו ב־2019 עם 300 ספרים, "
+                       "והיום יש לנו יותר מעשרים אלף, ועדיין אנשים מביאים לנו ספרים מהבית כל שבוע.",
+         "נועה לוי, מנהלת הספרייה"),
+    ]),
+}
 
 
-def layouts_sheet(post_path: Path) -> Path:
-    post = read_post(post_path)
-    # A post without a photo borrows one, so the photo designs show what they do.
-    picture = photo.decode((HERE / "images" / "rocket.jpg").read_bytes())
-    if post.image:
-        options = fetch.FetchOptions(roots=(HERE.parent,))
-        with fetch.open_session(options) as session:
-            picture = photo.decode(fetch.fetch_image(post.image, post_path.parent, options, session).data)
-    layouts = [load_layout(path) for name, path in sorted(available().items())]
+def layouts_sheet(script: str) -> Path:
+    """Each layout as the site's choice, on every platform, as a build would make it: a photo too
+    small for a canvas, or a quote that does not fit, shows the design the build steps to."""
+    picture_name, quotes = SHEETS[script]
+    picture = photo.decode((HERE / "images" / picture_name).read_bytes())
+    base = read_post(HERE / "posts" / "launch-day.md")
+    names = [name for name in sorted(available()) if name != "headline"]
     platforms = list(PLATFORMS.values())
-    tiles = [[render(plan_card(post, layout, platform), picture).image for platform in platforms] for layout in layouts]
     widths = [round(p.width * ROW_HEIGHT / p.height) for p in platforms]
-    sheet = Image.new("RGB", (sum(widths) + GAP * (len(widths) + 1),
-                              LABEL + (ROW_HEIGHT + GAP + LABEL) * len(layouts)), "white")
+    rows = [(name, length, replace(base, quote=quote, attribution=who, lang=lang))
+            for name in names for length, lang, quote, who in quotes]
+    sheet = Image.new("RGB", (sum(widths) + GAP * (len(widths) + 1), LABEL + (ROW_HEIGHT + GAP + LABEL) * len(rows)),
+                      "white")
     draw = ImageDraw.Draw(sheet)
-    label = fonts.load(fonts.find_face("Inter", 600), 16)
+    label, small = (fonts.load(fonts.find_face("Inter", 600), size) for size in (15, 11))
     x = GAP
     for platform, width in zip(platforms, widths):
-        draw.text((x, 6), f"{platform.name} {platform.width}\u00d7{platform.height}", fill="black", font=label)
+        draw.text((x, 6), f"{platform.name} {platform.width}\u00d7{platform.height}", fill="black", font=small)
         x += width + GAP
-    for row, (layout, cards) in enumerate(zip(layouts, tiles)):
-        y = LABEL + row * (ROW_HEIGHT + GAP + LABEL)
-        draw.text((GAP, y + 6), f"layout: {layout.name}", fill="black", font=label)
-        x = GAP
-        for card, width in zip(cards, widths):
-            sheet.paste(card.resize((width, ROW_HEIGHT), Image.Resampling.LANCZOS), (x, y + LABEL))
-            x += width + GAP
-    out = HERE / "cards" / f"layouts-{post_path.stem}.png"
-    sheet.save(out, optimize=True)
+    with RunContext.open(RenderOptions(out_dir=HERE, config=SITE)) as ctx:
+        for row, (name, length, post) in enumerate(rows):
+            y = LABEL + row * (ROW_HEIGHT + GAP + LABEL)
+            draw.text((GAP, y + 4), f"{name} · {length} quote", fill="black", font=label)
+            chosen = Chosen(ctx.layouts.get(name), "site", picture, None)
+            x = GAP
+            for platform, width in zip(platforms, widths):
+                try:
+                    _spec, card, used = compose_card(post, ctx, chosen, platform)
+                except QuotecardsError as exc:
+                    draw.multiline_text((x + 4, y + LABEL + 4), _wrap(str(exc).split(": ", 2)[-1], 26),
+                                        fill="#b00020", font=small)
+                else:
+                    sheet.paste(card.image.resize((width, ROW_HEIGHT), Image.Resampling.LANCZOS), (x, y + LABEL))
+                    if used.layout.name != name:
+                        draw.text((x, y + LABEL + ROW_HEIGHT + 1), f"→ {used.layout.name} ({used.why})",
+                                  fill="#555555", font=small)
+                x += width + GAP
+    out = HERE / "cards" / f"sheet-{script}.jpg"
+    sheet.save(out, quality=82, optimize=True, progressive=True)
     return out
+
+
+def _wrap(text: str, width: int) -> str:
+    lines, line = [], ""
+    for word in text.split():
+        if line and len(line) + len(word) >= width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return "\n".join([*lines, line][:8])
 
 
 def scripts_sheet() -> Path:
@@ -76,11 +130,12 @@ def scripts_sheet() -> Path:
     return out
 
 
-def main() -> None:
-    for name in SHEET_POSTS:
-        print(layouts_sheet(HERE / "posts" / name))
-    print(scripts_sheet())
+def main(scripts: list[str]) -> None:
+    for script in scripts or SHEETS:
+        print(layouts_sheet(script))
+    if not scripts:
+        print(scripts_sheet())
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -132,7 +132,7 @@ def test_a_quote_that_fits_no_layout_is_an_error_unless_shortening_is_allowed(tm
     refused = run("render", str(post), "--out", str(out))
     assert refused.exit_code == 1 and not (out / "og" / "long.png").exists()
     assert refused.stderr.splitlines()[0].startswith(f"error: {post}: featured_quote.quote: 340 words do not fit a ")
-    assert "on og in brand; it is never shortened unless asked (--allow-shortening" in refused.stderr
+    assert "on og in brand or long; it is never shortened unless asked (--allow-shortening" in refused.stderr
     assert run("render", str(post), "--out", str(out), "--allow-shortening").exit_code == 0
     card = json.loads((out / "manifest.json").read_text())["cards"][0]
     assert card["overflow"] is True and card["lines"][-1].endswith("\u2026")
@@ -198,8 +198,14 @@ def test_a_quote_too_long_for_its_layout_steps_down_to_a_roomier_one(tmp_path):
     cards = json.loads((tmp_path / "out" / "manifest.json").read_text())["cards"]
     assert not any(card["overflow"] for card in cards)  # nothing was cut
     stepped = [card for card in cards if card["layout_source"] == "step-down"]
-    assert stepped and all(card["layout"] == "photo" and "stepped down" in card["warning_kinds"] for card in stepped)
-    assert any(f"does not fit the band layout on {stepped[0]['platform']}: used photo" in w
-               for w in stepped[0]["warnings"])
-    assert all(card["warning_kinds"].count("stepped down") == 1 for card in stepped)  # said once, not twice
+    # band → photo, and where the photo design cannot hold it at a legible size either, on to brand and long.
+    assert stepped and all(card["layout"] in ("photo", "brand", "long") and "stepped down" in card["warning_kinds"]
+                           for card in stepped)
+    assert all(any(f"does not fit the band layout on {card['platform']}: used photo" in w for w in card["warnings"])
+               for card in stepped)
+    steps = {"photo": 1, "brand": 2, "long": 3}
+    assert all(card["warning_kinds"].count("stepped down") == steps[card["layout"]] for card in stepped)
     assert {card["layout"] for card in cards if card["layout_source"] == "post"} <= {"band"}
+    # A photo too small for a canvas is set beside the text instead, and the manifest says why.
+    aside = [card for card in cards if card["layout_source"] == "small photo"]
+    assert aside and all(card["layout"] == "split" and "small photo" in card["warning_kinds"] for card in aside)
