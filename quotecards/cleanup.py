@@ -25,7 +25,10 @@ QUOTE_MARKS = {
     # Arabic, Persian and Urdu quote with guillemets; in a right-to-left line they mirror.
     "ar": ("\u00ab", "\u00bb"), "fa": ("\u00ab", "\u00bb"), "ur": ("\u00ab", "\u00bb"),
     "el": ("\u00ab", "\u00bb"), "hy": ("\u00ab", "\u00bb"), "ka": ("\u201e", "\u201c"),
+    # Hebrew: a low opening mark and a high closing one, as the Academy of the Hebrew Language sets them.
+    "he": ("\u201e", "\u201d"), "yi": ("\u201e", "\u201d"),
 }
+LOW_MARKS = "\u201e\u201a"  # „ ‚: an opening mark drawn on the baseline
 # A quotation inside the quote: the marks each language nests inside its own.
 INNER_MARKS = {
     "fr": ("\u201c", "\u201d"), "ru": ("\u201e", "\u201c"), "uk": ("\u201e", "\u201c"),
@@ -44,6 +47,16 @@ def quote_marks(lang: str, rtl: bool = False) -> tuple[str, str]:
     if marks:
         return marks
     return ("\u00ab", "\u00bb") if rtl else ("\u201c", "\u201d")
+
+
+def decorative_mark(lang: str, rtl: bool = False) -> str:
+    """The large mark a design sets above a quote: the language's opening one, except that a mark
+    drawn on the baseline („) turns, set large at the top, into a closing ” to the eye; those
+    languages take “ (German's own closing mark) instead, or ” on a right-to-left card."""
+    mark = quote_marks(lang, rtl)[0].strip()
+    if mark in LOW_MARKS:
+        return "\u201d" if rtl else "\u201c"
+    return mark
 
 
 _TAG = re.compile(r"<[^<>]{1,200}>")

@@ -19,7 +19,7 @@ from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageOps
 
 from . import contrast, focus, fonts, linebreak, photo, textruns, typeset
 from .card_warnings import CardWarning, Kind
-from .cleanup import quote_marks
+from .cleanup import decorative_mark, quote_marks
 from .geometry import PixelBox
 from .layout import BrandLayer, Color, ImageLayer, Layer, Layout, PhotoLayer, RectLayer, TextLayer
 from .plan import CardSpec
@@ -100,10 +100,15 @@ class PlacedText:
     block: typeset.Block
     box: PixelBox
     top: int
+    mirror: bool = False  # on a right-to-left card, where even a left-to-right name is set flush right
 
     @property
     def read(self) -> bool:
         return not self.layer.literal  # a decorative mark is seen, not read: no contrast rule
+
+    @property
+    def flush_right(self) -> bool:
+        return self.block.rtl or self.mirror
 
 
 @dataclass
@@ -215,6 +220,13 @@ def place_text(scene: Scene) -> Placed:
     texts = [layer for layer in scene.layers if isinstance(layer, TextLayer) and _text_of(layer, spec, scene.mirror)]
     for layer in sorted(texts, key=lambda layer: layer.source not in MAIN_TEXTS):
         box = scene.area(layer)
+        if layer.literal:
+            mark = _place_mark(layer, _text_of(layer, spec, scene.mirror), box, _sizes(layer, scene, placed), spec.lang)
+            if mark is None:
+                placed.warnings.append(_left_out(layer))
+            else:
+                placed.texts.append(mark)
+            continue
         try:
             block = _set(layer, _text_of(layer, spec, scene.mirror), box, _sizes(layer, scene, placed), spec.lang,
                          shorten=spec.allow_shortening or layer.source not in NEVER_CUT,
@@ -227,15 +239,34 @@ def place_text(scene: Scene) -> Placed:
                 raise
             placed.warnings.append(_left_out(layer))
             continue
-        top = _valign(layer.valign, box, block.height)
-        if layer.literal:
-            # A decorative mark is placed by its ink, not its line: a guillemet sits mid-line and a
-            # comma-shaped “ at the top, and either should start where the box does.
-            top -= block.ascent + round(_ink_bounds(block, spec.lang)[1])
-        placed.texts.append(PlacedText(layer, block, box, top))
+        placed.texts.append(PlacedText(layer, block, box, _valign(layer.valign, box, block.height), scene.mirror))
         _note_problems(layer, block, placed)
     placed.texts.sort(key=lambda p: texts.index(p.layer))  # drawn in the layout's order
     return placed
+
+
+def _place_mark(layer: TextLayer, text: str, box: PixelBox, sizes: tuple[int, int], lang: str) -> PlacedText | None:
+    """A decorative mark at the largest size in `sizes` whose ink fits the box, placed by its ink.
+
+    A mark's line box says little about where it is drawn: “ sits at the cap height, « mid-line,
+    「 in one half of its em. Its ink starts where the box does (on the reading side) and at its
+    top, so every language's mark lines up with the text as “ does.
+    """
+    stack = fonts.stack_for(layer.face, fonts.cjk_variant(text, lang))
+    for size in range(sizes[1], sizes[0] - 1, -1):
+        try:
+            block = typeset.set_text(text, stack, box.width, 10**6, size, size, line_height=1.0, max_lines=1,
+                                     lang=lang)
+        except ValueError:
+            return None
+        x0, y0, x1, y1 = _ink_bounds(block, lang)
+        if x1 - x0 <= box.width and y1 - y0 <= box.height:
+            row = block.rows[0]
+            start = _row_left(box, block, row, layer.align, block.rtl) + row.pieces[-1].x
+            dx = round(box.left - (start + x0)) if not block.rtl else round(box.right - (start + x1))
+            top = box.top - block.ascent - round(y0)
+            return PlacedText(layer, block, box._replace(left=box.left + dx, right=box.right + dx), top)
+    return None
 
 
 def _sizes(layer: TextLayer, scene: Scene, placed: Placed) -> tuple[int, int]:
@@ -406,19 +437,24 @@ def _paint_brand(canvas: Image.Image, layer: Layer, box: PixelBox, scene: Scene,
     if brand.logo is not None:
         logo = brand.logo.copy()
         logo.thumbnail((box.width, box.height), Image.Resampling.LANCZOS)
-        x = box.left + ((box.width - logo.width) // 2 if layer.align == "center" else 0)
+        x = box.left + _brand_offset(layer.align, scene.mirror, box.width - logo.width)
         canvas.paste(logo, (x, box.top + (box.height - logo.height) // 2), logo if logo.mode == "RGBA" else None)
     elif brand.site_name:
         block = typeset.set_text(brand.site_name, fonts.stack_for(layer.face), box.width, box.height,
                                  max(MIN_FONT_PX, box.height // 3), max(MIN_FONT_PX, box.height), line_height=1.0,
                                  max_lines=1)
         row = block.rows[0]
-        left = box.left + ((box.width - row.width) / 2 if layer.align == "center" else 0)
+        left = box.left + _brand_offset(layer.align, scene.mirror, box.width - row.width)
         baseline = box.top + (box.height - block.height) // 2 + block.ascent
         draw = ImageDraw.Draw(canvas)
         for piece in row.pieces:
             draw.text((left + piece.x, baseline), piece.text, font=fonts.load(piece.face, block.size),
                       fill=layer.color, anchor="ls", **typeset.shaping_options(piece.rtl, scene.spec.lang))
+
+
+def _brand_offset(align: str, mirror: bool, room: float) -> int:
+    """Where in its box the brand starts: centred, or flush to the card's reading side."""
+    return round(room / 2 if align == "center" else room if mirror else 0)
 
 
 # Each layer kind that is painted under the text; text layers are set and drawn by stages 2 and 5.
@@ -506,7 +542,7 @@ def _text_of(layer: Layer, spec: CardSpec, rtl: bool) -> str:
     if layer.literal:
         # A decorative mark follows the language's quotation marks (« in French, 「 in Japanese);
         # on a right-to-left card a right-to-left mark makes it mirror as the quote's own does.
-        mark = quote_marks(spec.lang, rtl)[0].strip() if layer.literal == "\u201c" else layer.literal
+        mark = decorative_mark(spec.lang, rtl) if layer.literal == "\u201c" else layer.literal
         return "\u200f" + mark if rtl else mark
     return fill(layer.source, spec.texts) or (fill(layer.fallback, spec.texts) if layer.fallback else "")
 
@@ -574,11 +610,28 @@ def _veil(size: tuple[int, int], color: tuple[int, ...], opacity: tuple[float, f
     return Image.new("RGB", size, color), mask
 
 
-def _ink_bounds(block: typeset.Block, lang: str) -> tuple[float, float, float, float]:
+def _ink_bounds(block: typeset.Block, lang: str) -> tuple[int, int, int, int]:
     """The ink of a one-line block, relative to its first piece's origin on the baseline."""
     piece = block.rows[0].pieces[-1]
-    font = fonts.load(piece.face, block.size)
-    return font.getbbox(piece.text, anchor="ls", **typeset.shaping_options(piece.rtl, lang, piece.half))
+    return _ink_of(piece.text, piece.face, block.size, piece.rtl, lang, piece.half)
+
+
+@functools.lru_cache(maxsize=256)
+def _ink_of(text: str, face: fonts.Face, size: int, rtl: bool, lang: str, half: bool) -> tuple[int, int, int, int]:
+    # Pillow's bounding box reaches from the origin and the baseline to the glyphs, not around
+    # their ink; a mark's ink (“ high up, 「 in one corner of its em) is found by drawing it.
+    # A pure function of its arguments, for a few marks and sizes: kept per process.
+    font = fonts.load(face, size)
+    options = typeset.shaping_options(rtl, lang, half)
+    x0, y0, x1, y1 = (math.floor(v) if i < 2 else math.ceil(v)
+                      for i, v in enumerate(font.getbbox(text, anchor="ls", **options)))
+    pad = 2
+    canvas = Image.new("L", (x1 - x0 + 2 * pad, y1 - y0 + 2 * pad))
+    ImageDraw.Draw(canvas).text((pad - x0, pad - y0), text, font=font, fill=255, anchor="ls", **options)
+    ink = canvas.getbbox()
+    if ink is None:
+        return x0, y0, x1, y1
+    return ink[0] + x0 - pad, ink[1] + y0 - pad, ink[2] + x0 - pad, ink[3] + y0 - pad
 
 
 def _literal_ink(placed: PlacedText, lang: str) -> PixelBox:
@@ -586,15 +639,15 @@ def _literal_ink(placed: PlacedText, lang: str) -> PixelBox:
     row = block.rows[0]
     piece = row.pieces[-1]
     x0, y0, x1, y1 = _ink_bounds(block, lang)
-    left = _row_left(placed.box, block, row, placed.layer.align) + piece.x
+    left = _row_left(placed.box, block, row, placed.layer.align, placed.flush_right) + piece.x
     baseline = placed.top + block.ascent
     return PixelBox(math.floor(left + x0), math.floor(baseline + y0), math.ceil(left + x1), math.ceil(baseline + y1))
 
 
-def _row_left(box: PixelBox, block: typeset.Block, row: typeset.Line, align: str) -> float:
+def _row_left(box: PixelBox, block: typeset.Block, row: typeset.Line, align: str, flush_right: bool) -> float:
     if align == "center":
         return box.left + (box.width - row.width) / 2
-    return box.right - row.width if block.rtl else box.left
+    return box.right - row.width if flush_right else box.left
 
 
 def _line_areas(placed: PlacedText) -> list[PixelBox]:
@@ -604,7 +657,7 @@ def _line_areas(placed: PlacedText) -> list[PixelBox]:
         if row.width <= 0:
             continue
         baseline = placed.top + block.ascent + i * block.line_height
-        left = _row_left(placed.box, block, row, placed.layer.align)
+        left = _row_left(placed.box, block, row, placed.layer.align, placed.flush_right)
         right = left + row.width
         if i == 0 and block.hang:
             left, right = (left, right + block.hang_width) if block.rtl else (left - block.hang_width, right)
@@ -632,7 +685,7 @@ def _draw_block(canvas: Image.Image, draw: ImageDraw.ImageDraw, placed: PlacedTe
     layer, block = placed.layer, placed.block
     for i, row in enumerate(block.rows):
         baseline = placed.top + block.ascent + i * block.line_height
-        left = _row_left(placed.box, block, row, layer.align)
+        left = _row_left(placed.box, block, row, layer.align, placed.flush_right)
         if i == 0 and block.hang and block.hang_face is not None:
             hang_x = left + row.width if block.rtl else left - block.hang_width
             _draw_piece(canvas, draw, block.hang, block.hang_face, block.rtl, hang_x, baseline, block.size,
