@@ -158,7 +158,7 @@ LayoutSource = Literal["post", "section", "site", "no image", "step-down", "smal
 # A photo scaled up more than this to fill a canvas is soft and blocky: set beside the text instead.
 SMALL_PHOTO_SCALE = 2.0
 # More of the subject than this under the main text's lines, and the photo is set beside the text.
-COVER_LIMIT = 0.25
+COVER_LIMIT = 0.15
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 import string
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -33,6 +34,9 @@ MAIN_TEXTS = ("quote", "title")  # a card that cannot set these is no card; the 
 NEVER_CUT = ("quote", "attribution")  # someone's words and name: never shortened unless the user allows it
 SHORT_WORDS, LONG_WORDS = 5, 15  # a layer's `grow` applies in full up to SHORT_WORDS, fading out by LONG_WORDS
 MARK_TO_QUOTE = 2.4  # a decorative quote mark's size, as a multiple of the quote's, within its layer's range
+# Between a name and its role: a comma (Latin, CJK, Arabic), an ideographic comma, a spaced dash.
+ROLE_SEPARATOR = re.compile(r",\s|\u3001|\uff0c|\u060c\s?|\s[\u2013\u2014-]\s")
+NAME_WORDS = 5  # a longer opening is not taken for a name
 SIDE_SCRIM_FAR = 0.35  # with the text to one side, the layout's veil keeps this share of itself on the far side
 Side = Literal["", "left", "right"]  # where the text group was moved on a landscape photo card
 
@@ -575,7 +579,26 @@ def _set(layer: TextLayer, text: str, box: PixelBox, sizes: tuple[int, int], lan
         tail=closing,
         shorten=shorten,
         opens_with_name=layer.source == "attribution",  # "Oksana | Petrenko" must not happen
+        switch=_role(layer, text, lang) if layer.source == "attribution" else None,
     )
+
+
+def _role(layer: TextLayer, text: str, lang: str) -> tuple[int, tuple[fonts.Face, ...]] | None:
+    """Where an attribution's role starts ("Ayşe Çelik|, launch director"), and the lighter face it
+    is set in, so the name reads first; None when the two cannot be told apart."""
+    match = ROLE_SEPARATOR.search(text)
+    if match is None or layer.face.weight < 500:
+        return None
+    name, role = text[:match.start()], text[match.end():]
+    if not role.strip() or not 1 <= len(name.split()) <= NAME_WORDS or any(ch.isdigit() for ch in name):
+        return None
+    try:
+        lighter = fonts.find_face(layer.face.family, layer.face.weight - 200, italic=layer.face.italic, system=True)
+    except fonts.FontError:
+        return None
+    if lighter.weight >= layer.face.weight:
+        return None
+    return match.start(), fonts.stack_for(lighter, fonts.cjk_variant(text, lang))
 
 
 def _valign(valign: str, box: PixelBox, block_height: int) -> int:

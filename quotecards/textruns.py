@@ -116,8 +116,17 @@ def bidi_levels(text: str) -> tuple[list[int], bool]:
     return levels, bidi.getParaLevel() % 2 == 1
 
 
-def analyse(text: str, stack: tuple[Face, ...]) -> Paragraph:
-    faces, missing = faces_for(text, stack)
+def analyse(text: str, stack: tuple[Face, ...], switch: tuple[int, tuple[Face, ...]] | None = None) -> Paragraph:
+    """`text` in runs of one face and one direction; from `switch`'s index on, in its stack
+    (an attribution's role set lighter than the name before it)."""
+    if switch is None or not 0 < switch[0] < len(text):
+        faces, missing = faces_for(text, stack)
+    else:
+        at, second = switch
+        faces, missing = faces_for(text[:at], stack)
+        rest, missing_rest = faces_for(text[at:], second)
+        faces += rest
+        missing += [ch for ch in missing_rest if ch not in missing]
     levels, rtl = bidi_levels(text)
     runs: list[Run] = []
     start = 0

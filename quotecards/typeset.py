@@ -144,11 +144,12 @@ def vertical_metrics(face: Face, size: int) -> tuple[int, int]:
 class _Paragraph:
     """One text, analysed once (faces, bidi, break opportunities), measurable at any size."""
 
-    def __init__(self, text: str, stack: tuple[Face, ...], lang: str, opens_with_name: bool = False):
+    def __init__(self, text: str, stack: tuple[Face, ...], lang: str, opens_with_name: bool = False,
+                 switch: tuple[int, tuple[Face, ...]] | None = None):
         self.text = text
         self.lang = lang
         self.opens_with_name = opens_with_name
-        self.para = textruns.analyse(text, stack)
+        self.para = textruns.analyse(text, stack, switch)
         self.bounds = [0]
         self.ends = []  # each segment's end without its trailing spaces
         for seg in linebreak.segments(text, linebreak.locale_for(text, lang)):
@@ -278,6 +279,7 @@ def set_text(
     tail: str = "",
     shorten: bool = True,
     opens_with_name: bool = False,
+    switch: tuple[int, tuple[Face, ...]] | None = None,
 ) -> Block:
     """Set `text` at the largest size in [min_size, max_size] that fits the box.
 
@@ -287,7 +289,11 @@ def set_text(
     text's edge stays flush with what is below. `tail` (a closing quote mark) always ends the
     text, after the ellipsis too when the text is shortened. With `shorten` False a text that
     does not fit raises DoesNotFit instead: a quote is never changed unless the user allows it.
+    `switch` (index, stack) sets the text from that index on in another stack: a lighter role
+    after a name.
     """
+    if switch is not None:
+        switch = (switch[0] - (len(text) - len(text.lstrip())), switch[1])
     text = text.strip()
     if not text:
         raise ValueError("nothing to set")
@@ -295,7 +301,7 @@ def set_text(
         raise ShapingUnavailable(
             "right-to-left or complex script needs Pillow's raqm layout with libfribidi "
             "(Debian: apt install libfribidi0); refusing to draw it wrong")
-    para = _Paragraph(text + tail, stack, lang, opens_with_name)
+    para = _Paragraph(text + tail, stack, lang, opens_with_name, switch)
     fit = _Fit(stack, box_width, box_height, line_height, hang, max_lines)
     best = fit.largest(para, min_size, max_size)
     shortened = False
@@ -303,7 +309,8 @@ def set_text(
         # A word wider than the box (a URL, a long Japanese phrase) may be broken inside;
         # if the text still does not fit, it is shortened.
         broken = _break_wide(text, stack, lang, min_size, box_width)
-        para = _Paragraph(broken + tail, stack, lang, opens_with_name)
+        # Break points inside words move the offsets: the text is set in one stack then.
+        para = _Paragraph(broken + tail, stack, lang, opens_with_name, switch if broken == text else None)
         if fit.fits(para, min_size):
             best = min_size
         elif not shorten:
