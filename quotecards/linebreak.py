@@ -85,7 +85,7 @@ def segments(text: str, lang: str = "") -> list[str]:
     `lang` is a plain language tag (UAX #14 alone) or one from `locale_for` (a setter's rules too).
     """
     locale, _, mode = lang.partition("@")
-    pieces = _split(text, _iterators.get((locale + ("@" + mode if mode == "lw=phrase" else "")).replace("-", "_")))
+    pieces = _split(text, _iterators.get(locale.replace("-", "_")))
     if mode == "lw=keepall":
         pieces = _keep_all(pieces)
     elif mode == "lw=words":
@@ -93,6 +93,21 @@ def segments(text: str, lang: str = "") -> list[str]:
     elif mode == "lw=phrase":
         pieces = _merge(pieces, _splits_kana_ending)
     return _merge(pieces, _splits_a_unit) if mode else pieces
+
+
+def phrase_bounds(text: str, lang: str) -> set[int] | None:
+    """For Japanese (`lang` from locale_for), the offsets between phrases (ICU's phrase breaking,
+    a stem kept with its ending): the breaks a setter prefers. Others may break inside a phrase
+    at a cost, so a narrow line is not left half empty. None where every break is as good."""
+    locale, _, mode = lang.partition("@")
+    if mode != "lw=phrase":
+        return None
+    pieces = _merge(_split(text, _iterators.get(f"{locale}@lw=phrase".replace("-", "_"))), _splits_kana_ending)
+    bounds, at = set(), 0
+    for piece in pieces:
+        at += len(piece)
+        bounds.add(at)
+    return bounds
 
 
 def _merge(pieces: list[str], keep: Callable[[str, str], bool]) -> list[str]:

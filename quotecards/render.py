@@ -257,12 +257,14 @@ def _place_mark(layer: TextLayer, text: str, box: PixelBox, sizes: tuple[int, in
     top, so every language's mark lines up with the text as “ does.
     """
     stack = fonts.stack_for(layer.face, fonts.cjk_variant(text, lang))
-    for size in range(sizes[1], sizes[0] - 1, -1):
+    size = sizes[1]
+    while size >= sizes[0]:
+        size, tried = size - max(1, size // 25), size  # in steps of 4 %: a mark's exact size is not seen
         try:
-            block = typeset.set_text(text, stack, box.width, 10**6, size, size, line_height=1.0, max_lines=1,
+            block = typeset.set_text(text, stack, box.width, 10**6, tried, tried, line_height=1.0, max_lines=1,
                                      lang=lang)
         except ValueError:
-            return None
+            continue  # its line is wider than the box at this size
         x0, y0, x1, y1 = _ink_bounds(block, lang)
         if x1 - x0 <= box.width and y1 - y0 <= box.height:
             row = block.rows[0]

@@ -24,6 +24,8 @@ CLOSING_MARKS = "\"'\u201d\u2019\u00bb\u203a\u300d\u300f)\uff09"
 # below zero, a break the balancing prefers.
 SENTENCE_BREAK = -0.6
 CLAUSE_BREAK = -0.25
+INSIDE_PHRASE = 1.5
+AVOIDED = 1.0  # a break weighted this much or more (inside a name, inside a phrase) does not set the line count
 
 
 class DoesNotFit(ValueError):
@@ -152,11 +154,18 @@ class _Paragraph:
         self.para = textruns.analyse(text, stack, switch)
         self.bounds = [0]
         self.ends = []  # each segment's end without its trailing spaces
-        for seg in linebreak.segments(text, linebreak.locale_for(text, lang)):
+        locale = linebreak.locale_for(text, lang)
+        for seg in linebreak.segments(text, locale):
             start = self.bounds[-1]
             self.bounds.append(start + len(seg))
             self.ends.append(start + len(seg.rstrip()))
-        self.break_weights = self._name_breaks() | self._clause_ends()
+        self.break_weights: dict[int, float] = {}
+        for weights in (self._inside_phrases(linebreak.phrase_bounds(text, locale)), self._name_breaks(),
+                        self._clause_ends()):
+            for k, weight in weights.items():
+                self.break_weights[k] = self.break_weights.get(k, 0.0) + weight
+        # Breaks the line count keeps away from while a line can hold what they would split.
+        self.avoided = frozenset(k for k, weight in self.break_weights.items() if weight >= AVOIDED)
 
     @property
     def count(self) -> int:
@@ -226,6 +235,13 @@ class _Paragraph:
         word, rest = (text[:cut], text[cut:]) if from_start else (text[cut + 1:], text[:cut + 1])
         x0, x1 = ink_extent(word, face, size, rtl, self.lang)
         return x0 if first else measure(rest, face, size, rtl, self.lang) + x1
+
+    def _inside_phrases(self, phrases: set[int] | None) -> dict[int, float]:
+        """Breaks inside a Japanese phrase (夜の|街にも is one), weighted: taken where the lines
+        come out clearly more even, as a narrow story card needs."""
+        if phrases is None:
+            return {}
+        return {k: INSIDE_PHRASE for k in range(1, self.count) if self.bounds[k] not in phrases}
 
     def _clause_ends(self) -> dict[int, float]:
         """Breaks after a sentence or a clause, weighted below zero: "behind us. | That's the job."
@@ -355,7 +371,7 @@ class _Fit:
         """Whether `para` fits at `size`: measured there, or by the `widths` given for it."""
         ascent, descent, lh, _ = self.metrics(para, size)
         full, bare = widths or para.segment_widths(size)
-        count = _greedy_count(full, bare, self.box_width)
+        count = _line_count(full, bare, self.box_width, para.avoided)
         if count is None or (self.max_lines is not None and count > self.max_lines):
             return False
         return ascent + descent + (count - 1) * lh <= self.box_height
@@ -390,7 +406,7 @@ class _Fit:
         full, bare = para.segment_widths(size)
         max_width = float(self.box_width)
         while True:
-            count = _greedy_count(full, bare, max_width)
+            count = _line_count(full, bare, max_width, para.avoided)
             if count is None or ascent + descent + (count - 1) * lh > self.box_height:
                 return None
             breaks = balanced_breaks(full, bare, max_width, count, para.break_weights)
@@ -411,6 +427,24 @@ class _Fit:
             shortened=shortened, rtl=para.para.rtl, missing=para.para.missing,
             faces_used=tuple(dict.fromkeys(p.face for row in rows for p in row.pieces)),
         )
+
+
+def _line_count(full: list[float], bare: list[float], max_width: float, avoided: frozenset[int]) -> int | None:
+    """The fewest lines the text needs without the `avoided` breaks (inside a name, a Japanese
+    phrase), or, where a line cannot hold what they keep together, with them."""
+    if avoided:
+        units_full, units_bare = [full[0]], [bare[0]]
+        for k in range(1, len(full)):
+            if k in avoided:  # glued to the unit before: the unit's last segment is this one
+                units_bare[-1] = units_full[-1] + bare[k]
+                units_full[-1] += full[k]
+            else:
+                units_full.append(full[k])
+                units_bare.append(bare[k])
+        count = _greedy_count(units_full, units_bare, max_width)
+        if count is not None:
+            return count
+    return _greedy_count(full, bare, max_width)
 
 
 def _greedy_count(full: list[float], bare: list[float], max_width: float) -> int | None:

@@ -140,7 +140,8 @@ def test_a_decorative_mark_lines_up_with_the_text_by_its_ink(lang, quote):
     _spec, card, _used = compose("brand", "og", None, quote=quote, lang=lang)
     mark, text = card.text_boxes["literal:\u201c"], card.text_boxes["quote"]
     ink_left = _ink_left(card, text)
-    assert abs(mark.left - ink_left) <= 4, (mark, ink_left)
+    # Within the first letter's own side bearing (a CJK glyph sits inside its em).
+    assert abs(mark.left - ink_left) <= max(4, 0.1 * card.blocks["quote"].size), (mark, ink_left)
     assert mark.bottom <= text.top + 4  # above the quote, not beside it
 
 
