@@ -9,7 +9,7 @@ with detail everywhere is cropped as a person would, in the middle.
 
 from __future__ import annotations
 
-from PIL import Image, ImageChops, ImageFilter, ImageOps
+from PIL import Image, ImageChops, ImageFilter, ImageOps, ImageStat
 
 SAMPLE = 96  # px on the long side of the copy that is measured: enough to find a subject
 CENTRE_PULL = 0.15  # how much of the window's detail a window at the far edge gives up
@@ -67,6 +67,7 @@ def _best(sums: list[int], window: float) -> float:
 
 
 SUBJECT_CORE = 0.6  # the subject is the connected region around the peak of detail down to this share of it
+SUBJECT_STANDS_OUT = 1.6  # the subject holds this many times the canvas's average pooled detail
 SUBJECT_MAX_AREA = 0.35  # a "subject" over more of the canvas than this is detail all over (stars, leaves)
 SUBJECT_BLUR = 0.06  # detail is pooled over this share of the map's long side before the peak is looked for
 POINT_REACH = 0.12  # a focal point the post gives stands for a subject this far around it (of the canvas)
@@ -105,6 +106,9 @@ def subject(image: Image.Image, size: tuple[int, int], point: tuple[float, float
     if region is None:
         return None
     x0, y0, x1, y1 = region
+    inside, overall = ImageStat.Stat(pooled.crop(region)).mean[0], ImageStat.Stat(pooled).mean[0]
+    if inside < SUBJECT_STANDS_OUT * overall:
+        return None  # the richest part is hardly richer than the rest: a field of stars, a table top
     box = (x0 / pooled.width, y0 / pooled.height, x1 / pooled.width, y1 / pooled.height)
     return box if (box[2] - box[0]) * (box[3] - box[1]) <= SUBJECT_MAX_AREA else None
 

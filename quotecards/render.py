@@ -581,26 +581,41 @@ def _set(layer: TextLayer, text: str, box: PixelBox, sizes: tuple[int, int], lan
         tail=closing,
         shorten=shorten,
         opens_with_name=layer.source == "attribution",  # "Oksana | Petrenko" must not happen
-        switch=_role(layer, text, lang) if layer.source == "attribution" else None,
+        styles=_name_first(layer, text, lang) if layer.source == "attribution" else (),
     )
 
 
-def _role(layer: TextLayer, text: str, lang: str) -> tuple[int, tuple[fonts.Face, ...]] | None:
-    """Where an attribution's role starts ("Ayşe Çelik|, launch director"), and the lighter face it
-    is set in, so the name reads first; None when the two cannot be told apart."""
-    match = ROLE_SEPARATOR.search(text)
-    if match is None or layer.face.weight < 500:
-        return None
-    name, role = text[:match.start()], text[match.end():]
-    if not role.strip() or not 1 <= len(name.split()) <= NAME_WORDS or any(ch.isdigit() for ch in name):
-        return None
+def _name_first(layer: TextLayer, text: str, lang: str) -> textruns.Styles:
+    """An attribution with its name in the layer's face and its role, before or after it, in the
+    face 200 lighter ("Ayşe Çelik, launch director"; "Azerbaijani president, Ilham Aliyev, on …"),
+    so the name reads first; nothing when the two cannot be told apart."""
+    parts, at = [], 0
+    for match in [*ROLE_SEPARATOR.finditer(text), None]:
+        end = match.start() if match else len(text)
+        parts.append((at, end))
+        at = match.end() if match else at
+    name = next(((a, b) for a, b in parts if _looks_like_name(text[a:b])), None)
+    if len(parts) < 2 or name is None or layer.face.weight < 500:
+        return ()
     try:
         lighter = fonts.find_face(layer.face.family, layer.face.weight - 200, italic=layer.face.italic, system=True)
     except fonts.FontError:
-        return None
+        return ()
     if lighter.weight >= layer.face.weight:
-        return None
-    return match.start(), fonts.stack_for(lighter, fonts.cjk_variant(text, lang))
+        return ()
+    light = fonts.stack_for(lighter, fonts.cjk_variant(text, lang))
+    strong = fonts.stack_for(layer.face, fonts.cjk_variant(text, lang))
+    return ((0, light), (name[0], strong), (name[1], light)) if name[0] else ((name[1], light),)
+
+
+def _looks_like_name(part: str) -> bool:
+    """A few words, no digits, each word capitalised where its script has capitals (a role is
+    written in lower case: "launch director"; a script without capitals cannot tell, and the
+    first part is taken)."""
+    words = part.split()
+    if not 1 <= len(words) <= NAME_WORDS or any(ch.isdigit() for ch in part):
+        return False
+    return all(not word[:1].islower() for word in words)
 
 
 def _valign(valign: str, box: PixelBox, block_height: int) -> int:

@@ -116,17 +116,19 @@ def bidi_levels(text: str) -> tuple[list[int], bool]:
     return levels, bidi.getParaLevel() % 2 == 1
 
 
-def analyse(text: str, stack: tuple[Face, ...], switch: tuple[int, tuple[Face, ...]] | None = None) -> Paragraph:
-    """`text` in runs of one face and one direction; from `switch`'s index on, in its stack
-    (an attribution's role set lighter than the name before it)."""
-    if switch is None or not 0 < switch[0] < len(text):
-        faces, missing = faces_for(text, stack)
-    else:
-        at, second = switch
-        faces, missing = faces_for(text[:at], stack)
-        rest, missing_rest = faces_for(text[at:], second)
-        faces += rest
-        missing += [ch for ch in missing_rest if ch not in missing]
+Styles = tuple[tuple[int, tuple["Face", ...]], ...]  # (from this offset on, this stack), in order
+
+
+def analyse(text: str, stack: tuple[Face, ...], styles: Styles = ()) -> Paragraph:
+    """`text` in runs of one face and one direction; from each of `styles`' offsets on, in its
+    stack (an attribution's name set stronger than the role around it)."""
+    spans = [(0, stack), *((at, s) for at, s in styles if 0 <= at < len(text))]
+    faces: list[Face] = []
+    missing: list[str] = []
+    for (start, span_stack), (end, _next) in zip(spans, [*spans[1:], (len(text), stack)]):
+        span_faces, span_missing = faces_for(text[start:end], span_stack)
+        faces += span_faces
+        missing += [ch for ch in span_missing if ch not in missing]
     levels, rtl = bidi_levels(text)
     runs: list[Run] = []
     start = 0

@@ -147,11 +147,11 @@ class _Paragraph:
     """One text, analysed once (faces, bidi, break opportunities), measurable at any size."""
 
     def __init__(self, text: str, stack: tuple[Face, ...], lang: str, opens_with_name: bool = False,
-                 switch: tuple[int, tuple[Face, ...]] | None = None):
+                 styles: textruns.Styles = ()):
         self.text = text
         self.lang = lang
         self.opens_with_name = opens_with_name
-        self.para = textruns.analyse(text, stack, switch)
+        self.para = textruns.analyse(text, stack, styles)
         self.bounds = [0]
         self.ends = []  # each segment's end without its trailing spaces
         locale = linebreak.locale_for(text, lang)
@@ -295,7 +295,7 @@ def set_text(
     tail: str = "",
     shorten: bool = True,
     opens_with_name: bool = False,
-    switch: tuple[int, tuple[Face, ...]] | None = None,
+    styles: textruns.Styles = (),
 ) -> Block:
     """Set `text` at the largest size in [min_size, max_size] that fits the box.
 
@@ -305,11 +305,11 @@ def set_text(
     text's edge stays flush with what is below. `tail` (a closing quote mark) always ends the
     text, after the ellipsis too when the text is shortened. With `shorten` False a text that
     does not fit raises DoesNotFit instead: a quote is never changed unless the user allows it.
-    `switch` (index, stack) sets the text from that index on in another stack: a lighter role
-    after a name.
+    `styles` ((offset, stack), …) set the text from each offset on in another stack: a name
+    stronger than the role around it.
     """
-    if switch is not None:
-        switch = (switch[0] - (len(text) - len(text.lstrip())), switch[1])
+    lead = len(text) - len(text.lstrip())
+    styles = tuple((max(0, at - lead), s) for at, s in styles)
     text = text.strip()
     if not text:
         raise ValueError("nothing to set")
@@ -317,7 +317,7 @@ def set_text(
         raise ShapingUnavailable(
             "right-to-left or complex script needs Pillow's raqm layout with libfribidi "
             "(Debian: apt install libfribidi0); refusing to draw it wrong")
-    para = _Paragraph(text + tail, stack, lang, opens_with_name, switch)
+    para = _Paragraph(text + tail, stack, lang, opens_with_name, styles)
     fit = _Fit(stack, box_width, box_height, line_height, hang, max_lines)
     best = fit.largest(para, min_size, max_size)
     shortened = False
@@ -326,7 +326,7 @@ def set_text(
         # if the text still does not fit, it is shortened.
         broken = _break_wide(text, stack, lang, min_size, box_width)
         # Break points inside words move the offsets: the text is set in one stack then.
-        para = _Paragraph(broken + tail, stack, lang, opens_with_name, switch if broken == text else None)
+        para = _Paragraph(broken + tail, stack, lang, opens_with_name, styles if broken == text else ())
         if fit.fits(para, min_size):
             best = min_size
         elif not shorten:

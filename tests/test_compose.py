@@ -157,6 +157,7 @@ def test_a_low_opening_mark_is_set_large_as_a_high_one():
 
 
 @pytest.mark.parametrize("attribution,name", [("Ayşe Çelik, launch director", "Ayşe Çelik"),
+                                               ("Azerbaijani president, Ilham Aliyev, on a fight", "Ilham Aliyev"),
                                                ("منى حسن، مهندسة المياه", "منى حسن"),
                                                pytest.param("佐藤花子、図書館長", "佐藤花子",
                                                             marks=pytest.mark.system("fonts-noto-cjk"))])
@@ -168,8 +169,9 @@ def test_the_name_is_set_stronger_than_the_role(attribution, name):
     assert name_weights and role_weights and min(name_weights) > max(role_weights)
 
 
-def test_an_attribution_without_a_role_is_set_in_one_weight():
-    _spec, card, _used = compose("brand", "og", None, attribution="River Kura Volunteers")
+@pytest.mark.parametrize("attribution", ["River Kura Volunteers", "a council member, 54, after the vote"])
+def test_an_attribution_without_a_name_and_a_role_is_set_in_one_weight(attribution):
+    _spec, card, _used = compose("brand", "og", None, attribution=attribution)
     assert len({p.face for row in card.blocks["attribution"].rows for p in row.pieces}) == 1
 
 
