@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from . import __version__, export, manifest, workers
-from .cards import CardRecord, ErrorRecord, error_record, render_post
+from .cards import CardRecord, ErrorRecord, SomeCardsFailed, error_record, render_post
 from .context import Layouts, RenderOptions, RunContext
 from .gallery import gallery_from_manifest
 from .platforms import Platform, expand
@@ -127,6 +127,8 @@ def _render_one(path: str, slug: str) -> workers.Result:
         ctx = _worker_context[0]
         records = render_post(read_post(Path(path), ctx.reading), ctx, slug)
         return path, [r.to_json() for r in records], None
+    except SomeCardsFailed as partly:  # the cards that were made are kept; the post is tried again next build
+        return path, [r.to_json() for r in partly.records], error_record(Path(path), partly).error
     except Exception as exc:  # one post's failure is that post's, never the batch's  # noqa: BLE001
         return path, None, error_record(Path(path), exc).error
 
@@ -255,7 +257,8 @@ def _build(content_dir: Path, options: BuildOptions, progress: Callable[[int, in
     if todo:
         _render_todo(todo, fresh, options, state, errors, summary, progress, state_dir)
     for key in errors:
-        posts.pop(key, None)
+        if not posts.get(key, {}).get("partial"):
+            posts.pop(key, None)
     summary.failed = [ErrorRecord(k, v) for k, v in sorted(errors.items())]
     summary.cards = [CardRecord.from_json(c) for key in sorted(posts) for c in posts[key].get("cards", [])]
     written = all((state_dir / name).is_file() for name in (STATE_FILE, manifest.FILE, "index.html"))
@@ -280,6 +283,9 @@ def _render_todo(todo: list[tuple[str, str]], fresh: dict[str, dict[str, Any]], 
         if error is not None or records is None:
             errors[key] = error or f"{key}: no cards"
             posts.pop(key, None)
+            if records:  # some cards made: recorded, but without the fingerprint that would skip the post
+                posts[key] = {"cards": records, "partial": True}
+                summary.made += len(records)
             return
         made = {record["path"] for record in records}
         # A card made under another name (another format, slug or platform set) leaves no stale file.

@@ -28,8 +28,8 @@ from .render import Rendered, render
 from .runlock import run_lock
 from .typeset import DoesNotFit, ShapingUnavailable
 
-__all__ = ["CardRecord", "ErrorRecord", "RenderOptions", "RunResult", "alt_text", "choose", "compose_card",
-           "render_post", "render_posts", "write_manifest"]
+__all__ = ["CardRecord", "ErrorRecord", "RenderOptions", "RunResult", "SomeCardsFailed", "alt_text", "choose",
+           "compose_card", "render_post", "render_posts", "write_manifest"]
 
 # Layer sources → the front-matter field their text came from when the post does not say.
 _LAYER_FIELDS = {"quote": "featured_quote.quote", "attribution": "featured_quote.summary",
@@ -131,7 +131,11 @@ def _render_posts(paths: list[Path], options: RenderOptions) -> RunResult:
             try:
                 post = read_post(path, ctx.reading)
                 slug, note = _unique(post.slug, used_slugs)
-                cards = render_post(post, ctx, slug)
+                try:
+                    cards = render_post(post, ctx, slug)
+                except SomeCardsFailed as partly:
+                    cards = partly.records
+                    result.errors.append(error_record(path, partly))
                 if note:
                     for card in cards:
                         card.add_warning(note, first=True)
@@ -196,23 +200,48 @@ def choose(post: Post, ctx: RunContext, platforms: list[Platform] | None = None)
     return Chosen(layout, why, None, CardWarning(kind, f"{problem}: used the layout's fallback background"))
 
 
+class SomeCardsFailed(PostError):
+    """Some of a post's cards could not be made (a quote no layout holds on one canvas); `records`
+    are the cards that were, written and ready to be recorded."""
+
+    def __init__(self, first: PostError, message: str, records: list[CardRecord]):
+        super().__init__(first.path, first.field, message)
+        self.records = records
+
+
 def render_post(post: Post, ctx: RunContext, slug: str | None = None) -> list[CardRecord]:
-    """All cards of one post. The image is fetched once and shared by every platform."""
+    """All cards of one post. The image is fetched once and shared by every platform.
+
+    A card that cannot be made is that card's error, not its post's: the other platforms' cards
+    are made, and SomeCardsFailed carries them with the failures (all failing: the first error).
+    """
     chosen = choose(post, ctx)
     length = _long_quote(post)  # the post's, not a platform's: counted once
-    records = []
+    records, failures = [], []
     for platform in ctx.platforms:
-        spec, card, used = compose_card(post, ctx, chosen, platform, slug)
-        if card.missing_in and not ctx.options.allow_missing_glyphs:
-            source, chars = next(iter(card.missing_in.items()))
-            raise PostError(post.source, _field_of(post, source),
-                            f"{fonts.missing_summary(chars)} (--allow-missing-glyphs makes the card anyway)")
-        fmt, budget = ctx.options.output_for(platform)
-        encoded = export.encode(card.image, budget, fmt, photographic=card.background == "photo")
-        relative = f"{platform.name}/{spec.slug}.{encoded.extension}"
-        export.write_atomic(ctx.options.out_dir / relative, encoded.data)
-        records.append(_record(post, spec, used, card, encoded, relative, length))
+        try:
+            records.append(_one_card(post, ctx, chosen, platform, slug, length))
+        except PostError as exc:
+            failures.append(exc)
+    if failures and not records:
+        raise failures[0]
+    if failures:
+        raise SomeCardsFailed(failures[0], "; ".join(f.message for f in failures), records)
     return records
+
+
+def _one_card(post: Post, ctx: RunContext, chosen: Chosen, platform: Platform, slug: str | None,
+              length: CardWarning | None) -> CardRecord:
+    spec, card, used = compose_card(post, ctx, chosen, platform, slug)
+    if card.missing_in and not ctx.options.allow_missing_glyphs:
+        source, chars = next(iter(card.missing_in.items()))
+        raise PostError(post.source, _field_of(post, source),
+                        f"{fonts.missing_summary(chars)} (--allow-missing-glyphs makes the card anyway)")
+    fmt, budget = ctx.options.output_for(platform)
+    encoded = export.encode(card.image, budget, fmt, photographic=card.background == "photo")
+    relative = f"{platform.name}/{spec.slug}.{encoded.extension}"
+    export.write_atomic(ctx.options.out_dir / relative, encoded.data)
+    return _record(post, spec, used, card, encoded, relative, length)
 
 
 def compose_card(post: Post, ctx: RunContext, chosen: Chosen, platform: Platform,

@@ -209,3 +209,33 @@ def test_a_quote_too_long_for_its_layout_steps_down_to_a_roomier_one(tmp_path):
     # A photo too small for a canvas is set beside the text instead, and the manifest says why.
     aside = [card for card in cards if card["layout_source"] == "small photo"]
     assert aside and all(card["layout"] == "split" and "small photo" in card["warning_kinds"] for card in aside)
+
+
+def test_a_card_no_layout_holds_fails_alone_and_the_other_platforms_cards_are_made(tmp_path, write_post):
+    # About 150 words: too many for a 1200×630 card at its legible floor, not for a story's tall canvas.
+    words = ("The archive keeps what the city forgets, and every box we open tells another story. " * 10).strip()
+    post = write_post("tall.md", f"---\ntitle: t\nfeatured_quote:\n  quote: {words}\n  summary: An archivist\n---\n")
+    out = tmp_path / "out"
+    result = run("render", str(post), "--out", str(out), "--platform", "og", "--platform", "story")
+    assert result.exit_code == 1
+    assert "on og in " in result.stderr and "on story" not in result.stderr
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert [card["platform"] for card in manifest["cards"]] == ["story"]
+    assert (out / "story" / "tall.png").exists() and not (out / "og" / "tall.png").exists()
+    assert manifest["errors"][0]["error"].startswith(f"{post}: featured_quote.quote: ")
+
+
+def test_a_build_keeps_the_cards_it_could_make_and_tries_the_post_again(tmp_path):
+    words = ("The archive keeps what the city forgets, and every box we open tells another story. " * 10).strip()
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "tall.md").write_text(f"---\ntitle: t\nfeatured_quote:\n  quote: {words}\n---\n")
+    args = ("build", str(content), "--out", str(tmp_path / "out"), "--platform", "og", "--platform", "story",
+            "--jobs", "1")
+    first = run(*args)
+    assert first.exit_code == 1, first.output
+    cards = json.loads((tmp_path / "out" / "manifest.json").read_text())["cards"]
+    assert [card["platform"] for card in cards] == ["story"]
+    again = run(*args)  # not skipped as done: the failing card is tried again
+    assert again.exit_code == 1 and "1 cards made, 0 reused" in again.output
+    assert "on og in " in again.stderr
