@@ -1,0 +1,124 @@
+"""Composition: where the photo's subject is and the text group moved off it, and groups of
+layers stacked as set and centred in their room."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from . import focus
+from .geometry import PixelBox
+from .layout import Layer, PhotoLayer, TextLayer
+from .place import MAIN_TEXTS
+from .scene import FocusSource, PlacedText, Scene, Side, line_areas, literal_ink
+
+
+@dataclass(frozen=True)
+class Located:
+    """Where the photo is cropped around, and where its subject then sits on the canvas."""
+
+
+    point: tuple[float, float] | None
+    source: FocusSource
+    subject: PixelBox | None  # only for a photo under the text, and only when one part stands out
+
+
+def locate(scene: Scene) -> Located:
+    """The point the photo is cropped around (the post's, or the most detail) and, for a photo under
+    the text, where its subject then sits on the canvas."""
+    spec, picture, layout = scene.spec, scene.picture, scene.spec.layout
+    if picture is None or not layout.uses_photo:
+        return Located(None, "", None)
+    # The crop is chosen for the box the photo fills: the canvas, or a split card's half.
+    boxes = [scene.area(layer) for layer in scene.layers if isinstance(layer, PhotoLayer)]
+    box_size = spec.size if layout.background.photo or not boxes else (boxes[0].width, boxes[0].height)
+    given = spec.focal_point is not None
+    point = spec.focal_point or focus.auto_focus(picture, box_size)
+    found = focus.subject(picture, spec.size, point, given) if layout.background.photo else None
+    width, height = spec.size
+    subject = None if found is None else PixelBox(round(found[0] * width), round(found[1] * height),
+                                                  round(found[2] * width), round(found[3] * height))
+    return Located(point, "post" if given else "auto", subject)
+
+
+def arrange(scene: Scene, subject: PixelBox | None) -> Scene:
+    """On a landscape photo card whose layout allows it (`[compose] text_width`), the text group
+    narrowed to the side of the canvas away from an off-centre subject."""
+    layout, (width, _height) = scene.spec.layout, scene.spec.size
+    safe = scene.spec.platform.safe_box
+    if subject is None or layout.text_width >= 1 or safe.width <= safe.height * 1.15:
+        return scene
+    centre = (subject.left + subject.right) / 2 / width
+    if abs(centre - 0.5) < 0.05:
+        return scene  # dead centre: no side is free; the card may step aside (cards.py)
+    side: Side = "right" if centre < 0.5 else "left"
+    share = layout.text_width
+    # Boxes are in reading order and mirrored later for a right-to-left card: flip the side first.
+    start = (side == "right") != scene.mirror
+    span = (1 - share, 1.0) if start else (0.0, share)
+    layers = tuple(replace(layer, box=layer.box.squeezed(*span))
+                   if not layer.bleed and not isinstance(layer, PhotoLayer) else layer for layer in scene.layers)
+    return replace(scene, layers=layers, side=side)
+
+
+def centre_groups(scene: Scene, texts: list[PlacedText]) -> tuple[Scene, list[PlacedText]]:
+    """Each group of layers (`group = "…"`) stacked as set, top to bottom with the gaps between
+    their boxes kept, and centred in the room the boxes span: a short quote and its attribution
+    sit together in the middle of a colour field, not pinned apart with the space between empty."""
+    layers, texts = list(scene.layers), list(texts)
+    for name in dict.fromkeys(getattr(layer, "group", "") for layer in layers):
+        if not name:
+            continue
+        members = sorted((i for i, layer in enumerate(layers) if getattr(layer, "group", "") == name),
+                         key=lambda i: scene.area(layers[i]).top)
+        areas = {i: scene.area(layers[i]) for i in members}
+        spans = {i: span for i in members if (span := _extent(layers[i], areas[i], texts, scene.spec.lang))}
+        if not spans:
+            continue
+        order = [i for i in members if i in spans]
+        gaps = [max(0, areas[b].top - areas[a].bottom) for a, b in zip(order, order[1:])]
+        total = sum(spans[i][1] for i in order) + sum(gaps)
+        room = (min(a.top for a in areas.values()), max(a.bottom for a in areas.values()))
+        y = round((room[0] + room[1] - total) / 2)
+        for k, i in enumerate(order):
+            layers[i], texts = _shift(layers[i], y - spans[i][0], areas[i], scene, texts)
+            y += spans[i][1] + (gaps[k] if k < len(gaps) else 0)
+    return replace(scene, layers=tuple(layers)), texts
+
+
+def _extent(layer: Layer, area: PixelBox, texts: list[PlacedText], lang: str) -> tuple[int, int] | None:
+    """Where `layer` starts as set and how tall it is: a text its lines (a decorative mark its ink),
+    anything else its box; None for a text that was left out."""
+    if isinstance(layer, TextLayer):
+        placed = next((p for p in texts if p.layer is layer), None)
+        if placed is None:
+            return None
+        if layer.literal:
+            ink = literal_ink(placed, lang)
+            return ink.top, ink.bottom - ink.top
+        return placed.top, placed.block.height
+    return area.top, area.bottom - area.top
+
+
+def _shift(layer: Layer, dy: int, area: PixelBox, scene: Scene,
+           texts: list[PlacedText]) -> tuple[Layer, list[PlacedText]]:
+    """`layer` moved down by `dy` px, and its placed text with it."""
+    reference = scene.spec.size[1] if layer.bleed else scene.spec.platform.safe_box.height
+    step = dy / reference
+    moved = replace(layer, box=replace(layer.box, top=layer.box.top + step, bottom=layer.box.bottom + step))
+    texts = [replace(p, layer=moved, top=p.top + dy, box=p.box._replace(top=p.box.top + dy, bottom=p.box.bottom + dy))
+             if p.layer is layer and isinstance(moved, TextLayer) else p for p in texts]
+    return moved, texts
+
+
+def covered(subject: PixelBox | None, texts: list[PlacedText]) -> float:
+    """The share of the subject's box under the main text's lines."""
+    main = next((p for p in texts if p.layer.source in MAIN_TEXTS), None)
+    if subject is None or main is None:
+        return 0.0
+    area = max(1, (subject.right - subject.left) * (subject.bottom - subject.top))
+    under = 0
+    for line in line_areas(main):
+        w = min(line.right, subject.right) - max(line.left, subject.left)
+        h = min(line.bottom, subject.bottom) - max(line.top, subject.top)
+        under += max(0, w) * max(0, h)
+    return round(min(1.0, under / area), 3)
