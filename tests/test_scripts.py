@@ -160,6 +160,8 @@ def test_cjk_lines_never_start_with_closing_punctuation(name):
         block = typeset.set_text(text, SERIF, width, 3000, 40, 40, lang=CORPUS[name]["lang"])
         for line in block.lines[1:]:
             assert line[0] not in "。，、」』）！？：；”", (width, block.lines)
+        for line in block.lines[:-1]:
+            assert line[-1] not in "「『（“", (width, block.lines)  # nor ends with an opening one
         assert "".join(block.lines) == text
 
 
