@@ -16,7 +16,6 @@ from .scene import FocusSource, PlacedText, Scene, Side, line_areas, literal_ink
 class Located:
     """Where the photo is cropped around, and where its subject then sits on the canvas."""
 
-
     point: tuple[float, float] | None
     source: FocusSource
     subject: PixelBox | None  # only for a photo under the text, and only when one part stands out

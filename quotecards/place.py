@@ -37,7 +37,6 @@ class Placed:
 def place_text(scene: Scene) -> Placed:
     """Every text layer set at the largest size that fits its box, and where it goes.
 
-
     The main text (the quote, or a headline's title) is set first: the attribution is never set
     larger than the quote, and a decorative quote mark scales with it.
     """
@@ -74,7 +73,6 @@ def place_text(scene: Scene) -> Placed:
 def _place_mark(layer: TextLayer, text: str, box: PixelBox, sizes: tuple[int, int], lang: str) -> PlacedText | None:
     """A decorative mark at the largest size in `sizes` whose ink fits the box, placed by its ink.
 
-
     A mark's line box says little about where it is drawn: “ sits at the cap height, « mid-line,
     「 in one half of its em. Its ink starts where the box does (on the reading side) and at its
     top, so every language's mark lines up with the text as “ does.
@@ -100,7 +98,6 @@ def _place_mark(layer: TextLayer, text: str, box: PixelBox, sizes: tuple[int, in
 
 def _sizes(layer: TextLayer, scene: Scene, placed: Placed) -> tuple[int, int]:
     """The smallest and largest px size `layer` may be set at on this canvas.
-
 
     A quote is never set under the platform's legible floor (it steps down instead); a short one
     may grow past the layer's top size (`grow`), so four words do not sit small in an empty card;

@@ -97,8 +97,7 @@ def render(spec: CardSpec, picture: Image.Image | None) -> Rendered:
     )
 
 
-# -- stage 1: find the subject, and arrange the text off it -----------------------------------
-
+# -- frame the photo (its subject and the text's arrangement: arrange.py) -----------------------
 
 def frame(scene: Scene, located: Located) -> Framed:
     """The photo cropped around its subject (with the layout's scrim), or the fallback background."""
@@ -112,10 +111,7 @@ def frame(scene: Scene, located: Located) -> Framed:
     return Framed(photo.fallback_background(spec.size, layout.background.fallback), background, point, source)
 
 
-# -- stage 2: place the text -------------------------------------------------------------------
-
-
-# -- stage 3: paint the backdrop ---------------------------------------------------------------
+# -- paint the backdrop (the text is set by place.py) ---------------------------------------------
 
 Painter = Callable[[Image.Image, Layer, PixelBox, Scene, "Framed"], None]
 
@@ -187,7 +183,7 @@ def _brand_offset(align: str, mirror: bool, room: float) -> int:
     return round(room / 2 if align == "center" else room if mirror else 0)
 
 
-# Each layer kind that is painted under the text; text layers are set and drawn by stages 2 and 5.
+# Each layer kind that is painted under the text; text layers are set by place.py and drawn last.
 PAINTERS: dict[type, Painter] = {RectLayer: _paint_rect, PhotoLayer: _paint_photo, BrandLayer: _paint_brand,
                                   ImageLayer: _paint_image}
 
@@ -202,7 +198,7 @@ def paint_backdrop(scene: Scene, framed: Framed, under: Image.Image) -> Image.Im
     return canvas
 
 
-# -- stage 4: lift the contrast ----------------------------------------------------------------
+# -- lift the contrast ----------------------------------------------------------------------------
 
 def lift_contrast(scene: Scene, framed: Framed, texts: list[PlacedText]) -> tuple[Image.Image, float | None]:
     """The backdrop, its background veiled just enough for every line of text to be read, and the
@@ -256,7 +252,7 @@ def _worst_contrast(canvas: Image.Image, placed: list[PlacedText]) -> float | No
     return round(min(values), 2) if values else None
 
 
-# -- stage 5: draw the text ----------------------------------------------------------------------
+# -- draw the text --------------------------------------------------------------------------------
 
 def draw_text(backdrop: Image.Image, texts: list[PlacedText], lang: str) -> Image.Image:
     canvas = backdrop.copy()

@@ -1,5 +1,6 @@
 """Contact sheets for the README and for review: every layout on every platform, for a short, a
-medium and a long quote, in Latin, CJK and right-to-left text; and the cards in other scripts.
+medium and a long quote (or title, for the headline design), in Latin, CJK and right-to-left
+text; and the cards in other scripts.
 
     python samples/contact_sheet.py
 
@@ -67,10 +68,12 @@ def layouts_sheet(script: str) -> Path:
     picture_name, quotes = SHEETS[script]
     picture = photo.decode((HERE / "images" / picture_name).read_bytes())
     base = read_post(HERE / "posts" / "launch-day.md")
-    names = [name for name in sorted(available()) if name != "headline"]
+    names = sorted(available())
     platforms = list(PLATFORMS.values())
     widths = [round(p.width * ROW_HEIGHT / p.height) for p in platforms]
-    rows = [(name, length, replace(base, quote=quote, attribution=who, lang=lang))
+    # The headline design is for pages without a quote: it gets the same texts as titles.
+    rows = [(name, length, replace(base, quote=quote, attribution=who, lang=lang) if name != "headline"
+             else replace(base, quote="", attribution="", title=quote, lang=lang, kind="headline"))
             for name in names for length, lang, quote, who in quotes]
     sheet = Image.new("RGB", (sum(widths) + GAP * (len(widths) + 1), LABEL + (ROW_HEIGHT + GAP + LABEL) * len(rows)),
                       "white")
@@ -83,7 +86,8 @@ def layouts_sheet(script: str) -> Path:
     with RunContext.open(RenderOptions(out_dir=HERE, config=SITE)) as ctx:
         for row, (name, length, post) in enumerate(rows):
             y = LABEL + row * (ROW_HEIGHT + GAP + LABEL)
-            draw.text((GAP, y + 4), f"{name} · {length} quote", fill="black", font=label)
+            what = "title" if name == "headline" else "quote"
+            draw.text((GAP, y + 4), f"{name} · {length} {what}", fill="black", font=label)
             chosen = Chosen(ctx.layouts.get(name), "site", picture, None)
             x = GAP
             for platform, width in zip(platforms, widths):
