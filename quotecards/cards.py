@@ -288,11 +288,13 @@ def _upscale(chosen: Chosen, platform: Platform) -> float:
 def _aside(post: Post, ctx: RunContext, used: Chosen, platform: Platform, small: bool = False,
            covered: float = 0.0) -> Chosen:
     """`used`, or the site's design with the photo beside the text, when the photo is too small for
-    the canvas (`small`) or the text would cover its subject (`covered`). A headline card keeps
-    its design: the aside designs set a quote."""
+    the canvas (`small`) or the text would cover its subject (`covered`). A headline card goes
+    aside only to a design that can set a title."""
     name = ctx.options.config.photo_aside_layout
-    if not (small or covered) or not name or name == used.layout.name or post.kind != "quote" \
+    if not (small or covered) or not name or name == used.layout.name \
             or used.picture is None or not used.layout.background.photo:
+        return used
+    if post.kind != "quote" and not ctx.layouts.get(name).sets("title"):
         return used
     if small:
         note = CardWarning(Kind.SMALL_PHOTO, f"the photo ({used.picture.width}\u00d7{used.picture.height}) is too "

@@ -240,6 +240,12 @@ class Layout:
         orientation = "landscape" if ratio > 1.15 else "portrait" if ratio < 0.87 else "square"
         return dict(self.variants).get(orientation, self.layers)
 
+    def sets(self, name: str) -> bool:
+        """Whether some text layer, in some orientation, sets the card field `name` (or falls back to it)."""
+        return any(isinstance(layer, TextLayer) and name in (layer.source, layer.fallback,
+                                                             *re.findall(r"\{(\w+)\}", layer.source + layer.fallback))
+                   for layers in (self.layers, *dict(self.variants).values()) for layer in layers)
+
     @property
     def uses_photo(self) -> bool:
         return self.background.photo or any(isinstance(layer, PhotoLayer)

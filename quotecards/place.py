@@ -53,9 +53,10 @@ def place_text(scene: Scene) -> Placed:
                 placed.texts.append(mark)
             continue
         try:
+            # Quote marks go round a quote: not round the title a quote layer falls back to.
+            marks = layer.hang_quotes and not spec.own_marks and bool(fill(layer.source, spec.texts))
             block = _set(layer, _text_of(layer, spec, scene.mirror), box, _sizes(layer, scene, placed), spec.lang,
-                         shorten=spec.allow_shortening or layer.source not in NEVER_CUT,
-                         marks=layer.hang_quotes and not spec.own_marks)
+                         shorten=spec.allow_shortening or layer.source not in NEVER_CUT, marks=marks)
         except (typeset.ShapingUnavailable, typeset.DoesNotFit) as exc:
             exc.source = layer.source
             raise
@@ -108,11 +109,12 @@ def _sizes(layer: TextLayer, scene: Scene, placed: Placed) -> tuple[int, int]:
     short_side = min(safe.width, safe.height)
     low, high = (max(MIN_FONT_PX, round(f * short_side)) for f in layer.size)
     quote = next((p.block.size for p in placed.texts if p.layer.source == "quote"), None)
+    shown = fill(layer.source, spec.texts) or (fill(layer.fallback, spec.texts) if layer.fallback else "")
     if layer.source == "quote":
         low = max(low, spec.platform.legible_px)
-        high = max(low, round(high * _growth(layer, spec.texts.get("quote", ""), spec.lang)))
+        high = max(low, round(high * _growth(layer, shown, spec.lang)))
     elif layer.source == "title":
-        high = round(high * _growth(layer, spec.texts.get("title", ""), spec.lang))
+        high = round(high * _growth(layer, shown, spec.lang))
     elif layer.source == "attribution" and quote:
         low, high = min(low, quote), min(high, quote)  # who said it never outweighs what was said
     elif layer.literal and quote:

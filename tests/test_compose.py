@@ -92,8 +92,13 @@ def test_a_photo_too_small_for_the_canvas_is_set_beside_the_text():
     _spec, _card, used = compose("photo", "og", small)
     assert used.layout.name == "split" and used.why == "small photo"
     assert used.notes[0].kind is Kind.SMALL_PHOTO and "500\u00d7310" in used.notes[0].message
-    # A headline card keeps its design: the aside designs set a quote.
-    _spec, _card, used = compose("headline", "og", small, quote="", kind="headline")
+    # A headline card goes aside too, to a design that sets its title — without quote marks.
+    _spec, card, used = compose("headline", "og", small, quote="", kind="headline", title="Council passes a budget")
+    assert used.layout.name == "split" and " ".join(card.blocks["quote"].lines) == "Council passes a budget"
+    assert card.blocks["quote"].hang == ""
+    # Where the aside design cannot set a title, the headline keeps its own.
+    with_brand = SiteConfig(site_name="T", photo_aside_layout="band")
+    _spec, _card, used = compose("headline", "og", small, quote="", kind="headline", config=with_brand)
     assert used.layout.name == "headline"
 
 
