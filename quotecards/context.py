@@ -117,7 +117,7 @@ class RunContext:
     options: RenderOptions
     layouts: Layouts
     platforms: list[Platform]
-    session: fetch.RunSession
+    session: fetch.LazySession  # opened when a URL is first fetched
     brand: Brand
     photos: PhotoCache
     reading: ReadOptions
@@ -125,7 +125,7 @@ class RunContext:
     @classmethod
     def open(cls, options: RenderOptions, photo_cache_size: int = PHOTO_CACHE_SIZE) -> RunContext:
         return cls(options=options, layouts=Layouts(options), platforms=expand(options.platforms),
-                   session=fetch.open_session(options.fetch), brand=options.config.brand(),
+                   session=fetch.LazySession(options.fetch), brand=options.config.brand(),
                    photos=PhotoCache(photo_cache_size), reading=options.reading)
 
     def picture(self, post: Post, platforms: list[Platform] | None = None) -> Picture:
@@ -141,7 +141,8 @@ class RunContext:
         self.close()
 
 
-def load_picture(post: Post, options: RenderOptions, session: fetch.RunSession, platforms: list[Platform]) -> Picture:
+def load_picture(post: Post, options: RenderOptions, session: fetch.LazySession | fetch.RunSession,
+                 platforms: list[Platform]) -> Picture:
     """The decoded photo and None, or None and why not; with --strict a failure is the post's error."""
     if not post.image:
         return None, "no featured image"

@@ -14,9 +14,9 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from fontTools.ttLib import TTCollection, TTFont
 from PIL import ImageFont, features
 
+from .font_facts import facts
 from .resources import data_dir
 
 FONT_SUFFIXES = (".ttf", ".otf", ".ttc")
@@ -52,26 +52,10 @@ class FontError(LookupError):
     pass
 
 
-def _describe(font: TTFont, path: Path, index: int, source: str) -> Face:
-    names = font["name"]
-    # Typographic family (ID 16) groups all weights; legacy family (ID 1) splits them.
-    family = names.getDebugName(16) or names.getDebugName(1) or path.stem
-    os2 = font["OS/2"]
-    bitmap = None
-    if "CBLC" in font:
-        bitmap = max(s.bitmapSizeTable.ppemY for s in font["CBLC"].strikes)
-    return Face(family=family, weight=int(os2.usWeightClass), italic=bool(os2.fsSelection & 0x01),
-                path=path, index=index, source=source, bitmap_size=bitmap)
-
-
 def _describe_file(path: Path, source: str) -> list[Face]:
-    try:
-        if path.suffix.lower() == ".ttc":
-            collection = TTCollection(path, lazy=True)
-            return [_describe(f, path, i, source) for i, f in enumerate(collection.fonts)]
-        return [_describe(TTFont(path, lazy=True), path, 0, source)]
-    except Exception:  # a broken system font is skipped, never fatal
-        return []
+    """The faces in a font file, as its name and OS/2 tables describe them (font_facts keeps them)."""
+    return [Face(family=f["family"], weight=f["weight"], italic=f["italic"], path=path, index=f["index"],
+                 source=source, bitmap_size=f["bitmap_size"]) for f in facts().faces(path)]
 
 
 @functools.lru_cache(maxsize=8)
@@ -252,11 +236,8 @@ def load(face: Face, size: int) -> ImageFont.FreeTypeFont:
 
 @functools.lru_cache(maxsize=128)
 def coverage(face: Face) -> frozenset[int]:
-    if face.path.suffix.lower() == ".ttc":
-        font = TTCollection(face.path, lazy=True).fonts[face.index]
-    else:
-        font = TTFont(face.path, lazy=True)
-    return frozenset(font.getBestCmap())
+    """The code points `face` has a glyph for (its best cmap)."""
+    return facts().coverage(face.path, face.index)
 
 
 def scripts_covered(face: Face) -> list[str]:

@@ -108,7 +108,22 @@ def frame(scene: Scene, located: Located) -> Framed:
         return Framed(_scrim(photo.cover(picture, spec.size, point or CENTRE), layout, scene.side), "photo", point,
                       source)
     background: Background = "photo" if picture is not None and layout.uses_photo else "fallback"
+    if _hidden(scene):
+        return Framed(Image.new("RGB", spec.size), background, point, source)
     return Framed(photo.fallback_background(spec.size, layout.background.fallback), background, point, source)
+
+
+def _hidden(scene: Scene) -> bool:
+    """Whether opaque layers (colour fields, the photo) cover the whole canvas, so no background
+    shows: a split card's photo and field. Then none is painted."""
+    mask = Image.new("1", scene.spec.size, 0)
+    draw = ImageDraw.Draw(mask)
+    for layer in scene.layers:
+        opaque = (isinstance(layer, RectLayer) and layer.color[3] == 255) or \
+            (isinstance(layer, PhotoLayer) and scene.picture is not None)
+        if opaque:
+            draw.rectangle(scene.area(layer).inclusive(), fill=1)
+    return mask.getextrema() == (1, 1)
 
 
 # -- paint the backdrop (the text is set by place.py) ---------------------------------------------

@@ -1,7 +1,9 @@
-"""Where the bundled fonts/ and layouts/ folders are, installed or in a checkout."""
+"""Where the bundled fonts/ and layouts/ folders are, installed or in a checkout; and where the
+user's cache folder is."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -17,3 +19,9 @@ def data_dir(name: str) -> Path:
         if candidate.is_dir():
             return candidate
     raise FileNotFoundError(f"quotecards: bundled folder {name!r} is missing from the installation")
+
+
+def cache_dir() -> Path:
+    """$XDG_CACHE_HOME/quotecards, i.e. ~/.cache/quotecards by default."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "quotecards"

@@ -1,0 +1,145 @@
+"""What a font file says about itself — its faces (family, weight, style) and each face's
+character coverage — read once with fontTools and kept on disk, keyed by the file's path, size
+and modification time, so a changed font is read again and an unchanged one never is.
+
+Reading the name tables and cmaps of the bundled faces and the system's CJK collections is most
+of what a one-card process would otherwise spend before drawing anything, and fontTools itself
+is imported only on a miss. The store is a single JSON file in the cache folder; a store that
+cannot be read or written is no store (the facts are read from the fonts, as without one).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any
+
+from .resources import cache_dir
+
+STORE_NAME = "font-facts-v1.json"
+
+FaceFacts = dict[str, Any]  # family, weight, italic, index, bitmap_size
+
+
+class FontFacts:
+    """The store, loaded on first use; one per process (the facts of a file never change while its
+    size and mtime do not, so sharing them is safe)."""
+
+    def __init__(self, path: Path | None):
+        self.path = path
+        self.entries: dict[str, dict[str, Any]] | None = None
+        self.lock = threading.Lock()
+
+    def faces(self, font: Path) -> list[FaceFacts]:
+        entry = self._entry(font)
+        if "faces" not in entry:
+            entry["faces"] = _read_faces(font)
+            self._save()
+        return list(entry["faces"])
+
+    def coverage(self, font: Path, index: int) -> frozenset[int]:
+        entry = self._entry(font)
+        key = str(index)
+        ranges = entry.setdefault("coverage", {}).get(key)
+        if ranges is None:
+            ranges = entry["coverage"][key] = _as_ranges(_read_cmap(font, index))
+            self._save()
+        return frozenset(cp for start, end in ranges for cp in range(start, end + 1))
+
+    def _entry(self, font: Path) -> dict[str, Any]:
+        with self.lock:
+            if self.entries is None:
+                self.entries = self._load()
+            try:
+                stat = font.stat()
+            except OSError:
+                return {}
+            stamp = [stat.st_size, stat.st_mtime_ns]
+            entry = self.entries.get(str(font))
+            if entry is None or entry.get("stamp") != stamp:
+                entry = self.entries[str(font)] = {"stamp": stamp}
+            return entry
+
+    def _load(self) -> dict[str, dict[str, Any]]:
+        if self.path is None:
+            return {}
+        try:
+            data = json.loads(self.path.read_text("utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def _save(self) -> None:
+        if self.path is None or self.entries is None:
+            return
+        with self.lock:
+            text = json.dumps(self.entries, separators=(",", ":"))
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".font-facts-", dir=self.path.parent)
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(text)
+            os.replace(tmp, self.path)  # whole or not at all: a reader never sees half a store
+        except OSError:
+            pass  # no store: the facts are read from the fonts next time as well
+
+
+def _read_faces(font: Path) -> list[FaceFacts]:
+    from fontTools.ttLib import TTCollection, TTFont
+
+    try:
+        if font.suffix.lower() == ".ttc":
+            fonts = list(TTCollection(font, lazy=True).fonts)
+        else:
+            fonts = [TTFont(font, lazy=True)]
+        return [_describe(f, font, i) for i, f in enumerate(fonts)]
+    except Exception:  # a broken system font is skipped, never fatal  # noqa: BLE001
+        return []
+
+
+def _describe(font: Any, path: Path, index: int) -> FaceFacts:
+    names = font["name"]
+    # Typographic family (ID 16) groups all weights; legacy family (ID 1) splits them.
+    family = names.getDebugName(16) or names.getDebugName(1) or path.stem
+    os2 = font["OS/2"]
+    bitmap = max(s.bitmapSizeTable.ppemY for s in font["CBLC"].strikes) if "CBLC" in font else None
+    return {"family": family, "weight": int(os2.usWeightClass), "italic": bool(os2.fsSelection & 0x01),
+            "index": index, "bitmap_size": bitmap}
+
+
+def _read_cmap(font: Path, index: int) -> list[int]:
+    from fontTools.ttLib import TTCollection, TTFont
+
+    opened = TTCollection(font, lazy=True).fonts[index] if font.suffix.lower() == ".ttc" else TTFont(font, lazy=True)
+    return sorted(opened.getBestCmap())
+
+
+def _as_ranges(points: list[int]) -> list[list[int]]:
+    ranges: list[list[int]] = []
+    for cp in points:
+        if ranges and cp == ranges[-1][1] + 1:
+            ranges[-1][1] = cp
+        else:
+            ranges.append([cp, cp])
+    return ranges
+
+
+def _store_path() -> Path | None:
+    if os.environ.get("QUOTECARDS_NO_FONT_CACHE"):
+        return None
+    return cache_dir() / STORE_NAME
+
+
+_facts: list[FontFacts] = []
+_facts_lock = threading.Lock()
+
+
+def facts() -> FontFacts:
+    """The process's store (made on first use)."""
+    with _facts_lock:
+        if not _facts:
+            _facts.append(FontFacts(_store_path()))
+        return _facts[0]

@@ -1,0 +1,71 @@
+"""What a one-card process loads: font facts from the store, not from the fonts; no HTTP stack for
+a local photo. (How long it takes is measured by benchmarks/, not here.)"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from quotecards import font_facts
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Renders one card from a local photo, then says which heavy modules the process had loaded.
+PROBE = """
+import sys
+from pathlib import Path
+from quotecards.cards import RenderOptions, render_posts
+from quotecards.fetch import FetchOptions
+result = render_posts([Path(sys.argv[1])], RenderOptions(out_dir=Path(sys.argv[2]),
+                                                         fetch=FetchOptions(roots=(Path(sys.argv[3]),))))
+assert result.cards and not result.errors, result.errors
+print(" ".join(m for m in ("fontTools", "requests", "urllib3", "cachecontrol") if m in sys.modules))
+"""
+
+
+def probe(tmp_path: Path, cache: Path) -> set[str]:
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
+    env.pop("QUOTECARDS_NO_FONT_CACHE", None)
+    done = subprocess.run([sys.executable, "-c", PROBE, str(ROOT / "samples/posts/launch-day.md"),
+                           str(tmp_path / "out"), str(ROOT)], env=env, capture_output=True, text=True, check=True)
+    return set(done.stdout.split())
+
+
+def test_a_local_photo_card_loads_no_http_stack_and_with_warm_font_facts_no_font_parser(tmp_path):
+    cache = tmp_path / "cache"
+    first = probe(tmp_path, cache)
+    assert "fontTools" in first  # a cold store: the fonts are read once…
+    assert (cache / "quotecards" / font_facts.STORE_NAME).is_file()
+    second = probe(tmp_path, cache)
+    assert not second, second  # …and never again; and no HTTP stack for a local photo either time
+    assert not first & {"requests", "urllib3", "cachecontrol"}
+
+
+def test_a_changed_font_file_is_read_again(tmp_path):
+    font = tmp_path / "Inter-Regular.otf"
+    shutil.copy(ROOT / "fonts" / "Inter-Regular.otf", font)
+    store = font_facts.FontFacts(tmp_path / "store.json")
+    assert store.faces(font)[0]["family"] == "Inter"
+    assert ord("A") in store.coverage(font, 0)
+    saved = json.loads((tmp_path / "store.json").read_text())
+    assert saved[str(font)]["faces"][0]["weight"] == 400
+    # Another font under the same name: its size and mtime differ, so it is read afresh.
+    shutil.copy(ROOT / "fonts" / "NotoSansHebrew-Regular.ttf", font)
+    os.utime(font, ns=(1, 1))
+    again = font_facts.FontFacts(tmp_path / "store.json")
+    assert again.faces(font)[0]["family"] == "Noto Sans Hebrew"
+    assert ord("\u05d0") in again.coverage(font, 0)
+
+
+def test_a_store_that_cannot_be_written_is_no_store(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    store = font_facts.FontFacts(blocker / "store.json")  # under a regular file: never writable
+    assert store.faces(ROOT / "fonts" / "Inter-Regular.otf")[0]["family"] == "Inter"
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json")
+    assert font_facts.FontFacts(broken).faces(ROOT / "fonts" / "Inter-Regular.otf")[0]["family"] == "Inter"
