@@ -7,7 +7,9 @@ run goes on with the next.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -125,7 +127,8 @@ def render_posts(paths: list[Path], options: RenderOptions,
 def _render_posts(paths: list[Path], options: RenderOptions) -> RunResult:
     result = RunResult()
     used_slugs: set[str] = set()
-    with RunContext.open(options) as ctx:
+    # One process, the cores to itself: cards are encoded on other threads while the next is drawn.
+    with RunContext.open(options, encode_threads=os.cpu_count() or 1) as ctx:
         ctx.layouts.get(options.layout or options.config.layout)  # a bad default fails the run at once
         for path in paths:
             try:
@@ -218,11 +221,19 @@ def render_post(post: Post, ctx: RunContext, slug: str | None = None) -> list[Ca
     chosen = choose(post, ctx)
     length = _long_quote(post)  # the post's, not a platform's: counted once
     records, failures = [], []
+    pending: list[Future[CardRecord]] = []
     for platform in ctx.platforms:
         try:
-            records.append(_one_card(post, ctx, chosen, platform, slug, length))
+            made = _one_card(post, ctx, chosen, platform, slug, length)
         except PostError as exc:
             failures.append(exc)
+            continue
+        if isinstance(made, CardRecord):
+            records.append(made)
+        else:
+            pending.append(made)
+    records += [future.result() for future in pending]  # an encoder's error is raised here, as in line
+    records.sort(key=lambda r: [p.name for p in ctx.platforms].index(r.platform))
     if failures and not records:
         raise failures[0]
     if failures:
@@ -231,17 +242,22 @@ def render_post(post: Post, ctx: RunContext, slug: str | None = None) -> list[Ca
 
 
 def _one_card(post: Post, ctx: RunContext, chosen: Chosen, platform: Platform, slug: str | None,
-              length: CardWarning | None) -> CardRecord:
+              length: CardWarning | None) -> CardRecord | Future[CardRecord]:
+    """The card drawn; encoded and written here, or handed to the run's encoder threads."""
     spec, card, used = compose_card(post, ctx, chosen, platform, slug)
     if card.missing_in and not ctx.options.allow_missing_glyphs:
         source, chars = next(iter(card.missing_in.items()))
         raise PostError(post.source, _field_of(post, source),
                         f"{fonts.missing_summary(chars)} (--allow-missing-glyphs makes the card anyway)")
-    fmt, budget = ctx.options.output_for(platform)
-    encoded = export.encode(card.image, budget, fmt, photographic=card.background == "photo")
-    relative = f"{platform.name}/{spec.slug}.{encoded.extension}"
-    export.write_atomic(ctx.options.out_dir / relative, encoded.data)
-    return _record(post, spec, used, card, encoded, relative, length)
+
+    def finish() -> CardRecord:
+        fmt, budget = ctx.options.output_for(platform)
+        encoded = export.encode(card.image, budget, fmt, photographic=card.background == "photo")
+        relative = f"{platform.name}/{spec.slug}.{encoded.extension}"
+        export.write_atomic(ctx.options.out_dir / relative, encoded.data)
+        return _record(post, spec, used, card, encoded, relative, length)
+
+    return finish() if ctx.encoders is None else ctx.encoders.submit(finish)
 
 
 def compose_card(post: Post, ctx: RunContext, chosen: Chosen, platform: Platform,

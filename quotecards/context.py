@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -121,18 +122,25 @@ class RunContext:
     brand: Brand
     photos: PhotoCache
     reading: ReadOptions
+    # Cards are encoded on these threads while the next one is drawn (the encoders release the
+    # GIL); None: in the drawing thread, as in a build's workers, which already fill the cores.
+    encoders: ThreadPoolExecutor | None = None
 
     @classmethod
-    def open(cls, options: RenderOptions, photo_cache_size: int = PHOTO_CACHE_SIZE) -> RunContext:
+    def open(cls, options: RenderOptions, photo_cache_size: int = PHOTO_CACHE_SIZE,
+             encode_threads: int = 0) -> RunContext:
         return cls(options=options, layouts=Layouts(options), platforms=expand(options.platforms),
                    session=fetch.LazySession(options.fetch), brand=options.config.brand(),
-                   photos=PhotoCache(photo_cache_size), reading=options.reading)
+                   photos=PhotoCache(photo_cache_size), reading=options.reading,
+                   encoders=ThreadPoolExecutor(encode_threads, "encode") if encode_threads > 0 else None)
 
     def picture(self, post: Post, platforms: list[Platform] | None = None) -> Picture:
         return self.photos.get(post, self, platforms or self.platforms)
 
     def close(self) -> None:
         self.session.close()
+        if self.encoders is not None:
+            self.encoders.shutdown()
 
     def __enter__(self) -> RunContext:
         return self

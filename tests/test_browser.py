@@ -178,7 +178,10 @@ def test_clicking_the_photo_moves_the_crop_and_save_writes_one_line(browser, pre
     assert current_png(browser) != before  # a story crop of a landscape photo moved to its left edge
     Select(browser.find_element("id", "layout")).select_by_value("split")
     browser.find_element("id", "save").click()
-    wait_for(lambda: "Saved" in browser.find_element("id", "message").text)
+    try:
+        wait_for(lambda: "Saved" in browser.find_element("id", "message").text)
+    except AssertionError:
+        raise AssertionError("message: " + browser.find_element("id", "message").text) from None
     edited = post.read_bytes()
     added = [line for line in edited.splitlines(True) if line not in original.splitlines(True)]
     assert len(added) == 1 and added[0].startswith(b'quotecard: {"layout": "split", "focal_point": [0.0')

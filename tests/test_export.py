@@ -50,3 +50,38 @@ def test_alt_text_is_capped_at_what_networks_accept_with_a_warning():
     assert len(text) > ALT_LONG_CHARS and text.endswith("Someone") and warning and "some networks cut it" in warning.message
     text, warning = alt_text("word " * 290, "Someone")
     assert len(text) <= ALT_MAX_CHARS and text.endswith("word\u2026") and warning and "alt text cut" in warning.message
+
+
+def test_level_9_is_tried_only_where_it_could_reach_the_limit(monkeypatch):
+    noisy = Image.effect_noise((600, 400), 80).convert("RGB")
+    fast = len(export.png.encode(noisy))
+    levels = []
+    real = export._png
+
+    def counting(image, **options):
+        levels.append((image.mode, options.get("compress_level")))
+        return real(image, **options)
+
+    monkeypatch.setattr(export, "_png", counting)
+    far = export.encode(noisy, int(fast / 2))  # twice the limit: level 9 could never bring it under
+    assert far.how.startswith("png palette") and ("RGB", 9) not in levels
+    levels.clear()
+    export.encode(noisy, int(fast * 0.97))  # a little over: level 9 is worth its time
+    assert levels[0] == ("RGB", 9)
+
+
+def test_cards_encoded_on_threads_are_the_cards_encoded_in_line(tmp_path):
+    from quotecards.cards import RenderOptions, render_post
+    from quotecards.context import RunContext
+    from quotecards.fetch import FetchOptions
+
+    post = read_post(ROOT / "samples/posts/roastery.md")
+    made = {}
+    for threads in (0, 2):
+        out = tmp_path / str(threads)
+        options = RenderOptions(out_dir=out, platforms=("all",), fetch=FetchOptions(roots=(ROOT,)))
+        with RunContext.open(options, encode_threads=threads) as ctx:
+            records = render_post(post, ctx)
+        made[threads] = [(r.platform, r.sha256, (out / r.path).read_bytes()) for r in records]
+    assert [p for p, _s, _d in made[2]] == list(PLATFORMS)
+    assert made[0] == made[2]
