@@ -26,7 +26,7 @@ from .layout import Layout
 from .plan import CardSpec, plan_card
 from .platforms import Platform
 from .post import Post, read_post
-from .render import Rendered, render
+from .render import Rendered, SubjectCovered, render
 from .runlock import run_lock
 from .typeset import DoesNotFit, ShapingUnavailable
 
@@ -270,8 +270,14 @@ def compose_card(post: Post, ctx: RunContext, chosen: Chosen, platform: Platform
     used = _aside(post, ctx, chosen, platform, small=_upscale(chosen, platform) > SMALL_PHOTO_SCALE)
     while True:
         spec = plan_card(post, used.layout, platform, slug, ctx.brand, allow_shortening=options.shortening_allowed)
+        aside = _aside(post, ctx, used, platform, covered=1.0)
         try:
-            card = render(spec, used.picture)
+            card = render(spec, used.picture, COVER_LIMIT if aside is not used and aside.layout.name not in tried
+                          else None)
+        except SubjectCovered as exc:
+            tried.append(used.layout.name)
+            used = _aside(post, ctx, used, platform, covered=exc.share)
+            continue
         except ShapingUnavailable as exc:
             raise PostError(post.source, _field_of(post, exc.source), str(exc)) from None
         except DoesNotFit as exc:
@@ -285,12 +291,6 @@ def compose_card(post: Post, ctx: RunContext, chosen: Chosen, platform: Platform
                                                   f"{platform.name}: used {roomier}")
             used = replace(used, layout=ctx.layouts.get(roomier), why="step-down", notes=(*used.notes, note))
             continue
-        if card.covered > COVER_LIMIT:
-            aside = _aside(post, ctx, used, platform, covered=card.covered)
-            if aside is not used and aside.layout.name not in tried:
-                tried.append(used.layout.name)
-                used = aside
-                continue
         return spec, card, used
 
 

@@ -61,17 +61,32 @@ class Framed:
     focus_source: FocusSource
 
 
-def render(spec: CardSpec, picture: Image.Image | None) -> Rendered:
-    """Draw the card. `picture` is the decoded featured image, or None for the fallback."""
+class SubjectCovered(Exception):
+    """The main text would cover more of the photo's subject than the caller allows."""
+
+    def __init__(self, share: float):
+        super().__init__(f"{share:.0%} of the subject under the text")
+        self.share = share
+
+
+def render(spec: CardSpec, picture: Image.Image | None, cover_limit: float | None = None) -> Rendered:
+    """Draw the card. `picture` is the decoded featured image, or None for the fallback.
+
+    With `cover_limit`, a card whose main text would cover more than that share of the photo's
+    subject raises SubjectCovered as soon as its text is placed, before anything is drawn.
+    """
     safe = spec.platform.safe_box
     main = spec.texts.get("quote") or spec.texts.get("title", "")  # what the card is read for
     mirror = bool(main) and textruns.bidi_levels(main)[1]
     scene = Scene(spec, spec.layout.layers_for(safe.width, safe.height), picture, mirror)
     located = locate(scene)
     scene = arrange(scene, located.subject)
-    framed = frame(scene, located)
     placed = place_text(scene)
     scene, placed.texts[:] = centre_groups(scene, placed.texts)
+    share = covered(located.subject, placed.texts)
+    if cover_limit is not None and share > cover_limit:
+        raise SubjectCovered(share)
+    framed = frame(scene, located)
     backdrop, worst = lift_contrast(scene, framed, placed.texts)
     warnings = placed.warnings
     target = spec.layout.background.min_contrast
@@ -89,7 +104,7 @@ def render(spec: CardSpec, picture: Image.Image | None) -> Rendered:
         focus=framed.focus,
         focus_source=framed.focus_source,
         subject=located.subject,
-        covered=covered(located.subject, placed.texts),
+        covered=share,
         side=scene.side,
         warnings=warnings,
         missing_glyphs=placed.missing,

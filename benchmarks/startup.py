@@ -1,0 +1,126 @@
+"""Where people wait: one card as a whole process, and every platform for a post.
+
+    python benchmarks/startup.py [--rounds 7]
+
+1. `quotecards render POST --out DIR` (a local photo, the og card) against a plain Pillow script
+   doing the least a card needs (read the front matter, decode and resize the photo, wrap and draw
+   the quote, save a PNG), each as a fresh process, alternating, with a warm font-facts store and
+   compiled bytecode (as an installed package has): median seconds, peak memory, the ratio.
+2. In one process, steady state: the sample posts with photos × og, and × every platform, with the
+   cards encoded in line and on two threads: seconds and the ratio of all to og.
+
+Figures go to benchmarks/RESULTS.md by hand, with the date and the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import compileall
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+
+POST = ROOT / "samples/posts/launch-day.md"
+PHOTO_POSTS = ("launch-day", "roastery", "shelter-cat", "deep-field", "spacewalk")
+
+NAIVE = f"""
+import sys, frontmatter
+from PIL import Image, ImageDraw, ImageFont
+post = frontmatter.load(sys.argv[1])
+quote = post["featured_quote"]["quote"]
+card = Image.open({str(ROOT / "samples/images/rocket.jpg")!r}).convert("RGB").resize((1200, 630))
+draw = ImageDraw.Draw(card)
+font = ImageFont.truetype({str(ROOT / "fonts/NotoSerifDisplay-SemiBold.ttf")!r}, 48)
+lines, line = [], ""
+for word in quote.split():
+    trial = (line + " " + word).strip()
+    if draw.textlength(trial, font=font) > 1000:
+        lines.append(line)
+        line = word
+    else:
+        line = trial
+lines.append(line)
+for i, text in enumerate(lines):
+    draw.text((100, 150 + i * 60), text, font=font, fill="white")
+card.save(sys.argv[2] + "/naive.png")
+"""
+
+
+def timed(command: list[str], env: dict[str, str]) -> tuple[float, int]:
+    """Wall seconds and peak resident memory (KB) of one process."""
+    start = time.perf_counter()
+    child = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _pid, status, usage = os.wait4(child.pid, 0)
+    elapsed = time.perf_counter() - start
+    if status != 0:
+        raise SystemExit(f"{command[:3]} failed: {child.stderr.read().decode() if child.stderr else ''}")
+    return elapsed, usage.ru_maxrss
+
+
+def whole_process(rounds: int) -> None:
+    compileall.compile_dir(ROOT / "quotecards", quiet=1)  # as `pip install` leaves it
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    with tempfile.TemporaryDirectory() as tmp:
+        ours = [sys.executable, "-m", "quotecards", "render", str(POST), "--out", tmp, "--site-root", str(ROOT)]
+        naive = [sys.executable, "-c", NAIVE, str(POST), tmp]
+        timed(ours, env)  # warms the font-facts store, as any earlier run on the machine has
+        runs: dict[str, list[tuple[float, int]]] = {"quotecards": [], "naive script": []}
+        for _ in range(rounds):
+            runs["quotecards"].append(timed(ours, env))
+            runs["naive script"].append(timed(naive, env))
+    print("| one og card, whole process | median s | peak MB |")
+    print("|---|---|---|")
+    for name, results in runs.items():
+        print(f"| {name} | {statistics.median(t for t, _ in results):.3f} | "
+              f"{statistics.median(m for _, m in results) / 1024:.0f} |")
+    ratio = statistics.median(t for t, _ in runs["quotecards"]) / statistics.median(t for t, _ in runs["naive script"])
+    print(f"\nquotecards / naive: {ratio:.2f}×\n")
+
+
+def every_platform(rounds: int) -> None:
+    from quotecards.cards import RenderOptions, render_post
+    from quotecards.context import RunContext
+    from quotecards.fetch import FetchOptions
+    from quotecards.post import read_post
+
+    posts = [read_post(ROOT / "samples/posts" / f"{name}.md") for name in PHOTO_POSTS]
+    print("| sample posts with photos, one process | og | all ten | all / og |")
+    print("|---|---|---|---|")
+    for threads in (0, 2):
+        seconds = {}
+        for platforms in ("og", "all"):
+            with tempfile.TemporaryDirectory() as tmp, RunContext.open(
+                    RenderOptions(out_dir=Path(tmp), platforms=(platforms,), fetch=FetchOptions(roots=(ROOT,))),
+                    encode_threads=threads) as ctx:
+                for post in posts:  # warm: fonts, layouts
+                    render_post(post, ctx)
+                times = []
+                for _ in range(rounds):
+                    ctx.photos.entries.clear()  # each round decodes its photos again
+                    start = time.perf_counter()
+                    for post in posts:
+                        render_post(post, ctx)
+                    times.append(time.perf_counter() - start)
+                seconds[platforms] = statistics.median(times)
+        label = "encoded in line" if threads == 0 else f"encoded on {threads} threads"
+        print(f"| {label} | {seconds['og']:.2f} s | {seconds['all']:.2f} s | {seconds['all'] / seconds['og']:.1f}× |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=7)
+    args = parser.parse_args()
+    whole_process(args.rounds)
+    every_platform(max(1, args.rounds // 3))
+
+
+if __name__ == "__main__":
+    main()
