@@ -223,6 +223,10 @@ def render_post(post: Post, ctx: RunContext, slug: str | None = None) -> list[Ca
     records, failures = [], []
     pending: list[Future[CardRecord]] = []
     for platform in ctx.platforms:
+        # No more cards drawn and waiting than there are encoders: a story canvas is 6 MB of
+        # pixels, and ten of them at once would be the run's peak memory.
+        while pending and len(pending) >= ctx.encode_threads:
+            records.append(pending.pop(0).result())  # an encoder's error is raised here, as in line
         try:
             made = _one_card(post, ctx, chosen, platform, slug, length)
         except PostError as exc:
@@ -232,7 +236,7 @@ def render_post(post: Post, ctx: RunContext, slug: str | None = None) -> list[Ca
             records.append(made)
         else:
             pending.append(made)
-    records += [future.result() for future in pending]  # an encoder's error is raised here, as in line
+    records += [future.result() for future in pending]
     records.sort(key=lambda r: [p.name for p in ctx.platforms].index(r.platform))
     if failures and not records:
         raise failures[0]

@@ -125,6 +125,7 @@ class RunContext:
     # Cards are encoded on these threads while the next one is drawn (the encoders release the
     # GIL); None: in the drawing thread, as in a build's workers, which already fill the cores.
     encoders: ThreadPoolExecutor | None = None
+    encode_threads: int = 0
 
     @classmethod
     def open(cls, options: RenderOptions, photo_cache_size: int = PHOTO_CACHE_SIZE,
@@ -132,7 +133,8 @@ class RunContext:
         return cls(options=options, layouts=Layouts(options), platforms=expand(options.platforms),
                    session=fetch.LazySession(options.fetch), brand=options.config.brand(),
                    photos=PhotoCache(photo_cache_size), reading=options.reading,
-                   encoders=ThreadPoolExecutor(encode_threads, "encode") if encode_threads > 0 else None)
+                   encoders=ThreadPoolExecutor(encode_threads, "encode") if encode_threads > 0 else None,
+                   encode_threads=encode_threads)
 
     def picture(self, post: Post, platforms: list[Platform] | None = None) -> Picture:
         return self.photos.get(post, self, platforms or self.platforms)

@@ -115,6 +115,11 @@ def _srgb_icc() -> bytes:
     return bytes(ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
 
 
+def encode_for_screen(image: Image.Image) -> Encoded:
+    """A lossless PNG made as fast as can be, for a picture shown and soon replaced (the preview)."""
+    return Encoded(png.encode(image.convert("RGB") if not png.supports(image) else image, quick=True), "png quick")
+
+
 # How far over a byte limit a file may be for zlib's level 9 to be worth trying to bring it under.
 LEVEL_9_REACH = 1.25
 

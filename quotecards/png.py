@@ -40,12 +40,15 @@ def supports(image: Image.Image) -> bool:
     return image.mode in CHANNELS and image.width > 0 and image.height > 0
 
 
-def encode(image: Image.Image) -> bytes:
-    """The PNG bytes of `image` (mode L, RGB or RGBA), lossless."""
+def encode(image: Image.Image, quick: bool = False) -> bytes:
+    """The PNG bytes of `image` (mode L, RGB or RGBA), lossless. `quick`: no time spent making the
+    file small (the live preview's picture on screen, replaced as the user types)."""
     if not supports(image):
         raise ValueError(f"cannot write mode {image.mode} with the fast PNG writer")
     rows = Rows(image)
     basic = (_SUB, _UP, _AVERAGE)
+    if quick:
+        return _png_file(image, _deflate(rows.filtered((_UP,)), 1, _DEFAULT))
     # Bands of 8 rows, one band in 20: enough to tell what kind of picture this is.
     sample = rows.filtered(basic, [range(y, min(y + 8, rows.height)) for y in range(0, rows.height, 160)])
     tried = {plan: len(_deflate(sample, *plan)) for plan in _PLANS[:3]}
@@ -60,6 +63,10 @@ def encode(image: Image.Image) -> bytes:
         # Paeth's residuals suit run-length matching; for the others they cost more than they save.
         kinds = basic + (_PAETH,) if strategy == _RLE else basic
         data = _deflate(rows.filtered(kinds), level, strategy)
+    return _png_file(image, data)
+
+
+def _png_file(image: Image.Image, data: bytes) -> bytes:
     header = struct.pack(">IIBBBBB", image.width, image.height, 8, _COLOUR_TYPE[image.mode], 0, 0, 0)
     return b"".join((_SIGNATURE, _chunk(b"IHDR", header), _chunk(b"IDAT", data), _chunk(b"IEND", b"")))
 

@@ -132,8 +132,11 @@ class Preview:
         platform = get_platform(name)
         # The same steps as a build: a quote that does not fit steps down, a small photo is set aside.
         _spec, card, used = compose_card(post, self.ctx, choose(post, self.ctx), platform)
-        fmt, budget = self.ctx.options.output_for(platform)
-        encoded = export.encode(card.image, budget, fmt, photographic=card.background == "photo")
+        if params.get("download"):
+            fmt, budget = self.ctx.options.output_for(platform)
+            encoded = export.encode(card.image, budget, fmt, photographic=card.background == "photo")
+        else:  # on screen, replaced as the user types: the same pixels, no time spent on bytes
+            encoded = export.encode_for_screen(card.image)
         warnings = ([used.warning] if used.warning else []) + list(used.notes) + card.warnings
         info = {"layout": used.layout.name, "why": used.why, "warnings": [w.message for w in warnings],
                 "focus": card.focus, "contrast": card.contrast}

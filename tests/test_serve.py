@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 import threading
@@ -239,3 +240,15 @@ def test_only_public_addresses_count_as_public():
         assert not public_net.is_public(address), address
     for address in ("93.184.215.14", "2606:2800:21f:cb07:6820:80da:af6b:8b2c"):
         assert public_net.is_public(address), address
+
+
+def test_the_card_on_screen_has_the_pixels_of_the_download(served):
+    url, app, _content = served
+    shown = get(url, app, "/render", post="short.md", quote="Done is a feature.", platform="og")
+    saved = get(url, app, "/render", post="short.md", quote="Done is a feature.", platform="og", download="1")
+    assert shown.status_code == saved.status_code == 200
+    assert shown.headers["Content-Type"] == "image/png" and "attachment" in saved.headers["Content-Disposition"]
+    from PIL import Image, ImageChops
+
+    on_screen, downloaded = (Image.open(io.BytesIO(r.content)).convert("RGB") for r in (shown, saved))
+    assert ImageChops.difference(on_screen, downloaded).getbbox() is None
