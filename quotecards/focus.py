@@ -9,14 +9,31 @@ with detail everywhere is cropped as a person would, in the middle.
 
 from __future__ import annotations
 
+import weakref
+
 from PIL import Image, ImageChops, ImageFilter, ImageOps, ImageStat
 
 SAMPLE = 96  # px on the long side of the copy that is measured: enough to find a subject
 CENTRE_PULL = 0.15  # how much of the window's detail a window at the far edge gives up
 
 
+# A photo's map, made once while the photo lives: every canvas of a post crops the same photo and
+# looks for the same subject. Keyed by the picture itself (its identity), gone with it.
+_maps: dict[int, Image.Image] = {}
+
+
 def interest(image: Image.Image) -> Image.Image:
-    """An "L" map, small, of how much there is to see at each place of `image`."""
+    """An "L" map, small, of how much there is to see at each place of `image` (never changed by
+    its users: shared by every canvas of the photo)."""
+    key = id(image)
+    found = _maps.get(key)
+    if found is None:
+        found = _maps[key] = _interest(image)
+        weakref.finalize(image, _maps.pop, key, None)
+    return found
+
+
+def _interest(image: Image.Image) -> Image.Image:
     scale = SAMPLE / max(image.size)
     size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
     # An integer block reduce first (a third of the time of a box resize of the whole photo),

@@ -186,3 +186,15 @@ def test_the_quote_is_never_set_under_the_platform_floor():
     _spec, card, used = compose("photo", "og", subject_photo(0.2, 0.4), quote=sixty)
     assert card.blocks["quote"].size >= 36
     assert used.layout.name != "photo" and Kind.STEPPED_DOWN in [n.kind for n in used.notes]
+
+
+def test_a_photo_is_analysed_once_for_every_canvas(monkeypatch):
+    from quotecards import focus
+
+    made = []
+    real = focus._interest
+    monkeypatch.setattr(focus, "_interest", lambda image: made.append(image) or real(image))
+    picture = subject_photo(0.25, 0.4)
+    for platform in PLATFORMS:
+        compose("photo", platform, picture, config=SiteConfig(photo_aside_layout=""))
+    assert made == [picture]
