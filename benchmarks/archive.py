@@ -1,0 +1,101 @@
+"""An archive build at scale: a cold `build` of many posts on two workers, then a rebuild with
+nothing changed, with cards per second and peak memory, and what that projects to.
+
+    python benchmarks/archive.py [--posts 10000] [--photo-share 0.2] [--jobs 2]
+
+Makes its own archive: posts with quotes in several scripts and lengths (from the test corpus),
+a share of them with a featured photo (a few dozen distinct 1600×1000 JPEGs drawn here, as an
+archive reuses its pictures), the rest text-only (brand cards). Prints the cold build's time,
+cards per second (and per core), the parent's and the largest worker's peak memory, the
+no-change rebuild's time, and the projection to 100,000 posts × 10 platforms on 16 cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import random
+import resource
+import sys
+import tempfile
+import time
+import tomllib
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+
+from PIL import Image, ImageDraw, ImageFilter  # noqa: E402
+
+from quotecards.batch import BuildOptions, build  # noqa: E402
+from quotecards.cards import RenderOptions  # noqa: E402
+from quotecards.fetch import FetchOptions  # noqa: E402
+
+CORPUS = tomllib.loads((ROOT / "tests/corpus/multilingual.toml").read_text("utf-8"))["quote"]
+PHOTOS = 40
+
+
+def photo(seed: int) -> bytes:
+    rng = random.Random(seed)
+    image = Image.new("RGB", (1600, 1000), tuple(rng.randrange(40, 200) for _ in range(3)))
+    draw = ImageDraw.Draw(image)
+    for _ in range(120):
+        x, y, r = rng.randrange(1600), rng.randrange(1000), rng.randrange(20, 260)
+        draw.ellipse((x, y, x + r, y + r), fill=tuple(rng.randrange(256) for _ in range(3)))
+    buffer = io.BytesIO()
+    image.filter(ImageFilter.GaussianBlur(2)).save(buffer, "JPEG", quality=85)
+    return buffer.getvalue()
+
+
+def archive(folder: Path, posts: int, photo_share: float) -> None:
+    rng = random.Random(7)
+    images = folder / "images"
+    images.mkdir(parents=True)
+    for i in range(PHOTOS):
+        (images / f"p{i}.jpg").write_bytes(photo(i))
+    content = folder / "content"
+    content.mkdir()
+    for i in range(posts):
+        entry = CORPUS[i % len(CORPUS)]
+        quote = entry["quote"] if i % 3 else " ".join(entry["quote"].split()[:6]) or entry["quote"]
+        image = f"  image: ../images/p{rng.randrange(PHOTOS)}.jpg\n" if rng.random() < photo_share else ""
+        (content / f"post-{i:05d}.md").write_text(
+            f"---\ntitle: Post {i}\nlang: {entry['lang']}\n"
+            + (f"featured_image:\n{image}" if image else "")
+            + f"featured_quote:\n  quote: {quote!r}\n  summary: {entry.get('attribution', 'Someone')!r}\n---\n",
+            encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--posts", type=int, default=10_000)
+    parser.add_argument("--photo-share", type=float, default=0.2)
+    parser.add_argument("--jobs", type=int, default=2)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        archive(folder, args.posts, args.photo_share)
+        options = BuildOptions(render=RenderOptions(out_dir=folder / "out", fetch=FetchOptions(roots=(folder,))),
+                               jobs=args.jobs)
+        start = time.perf_counter()
+        cold = build(folder / "content", options)
+        seconds = time.perf_counter() - start
+        start = time.perf_counter()
+        again = build(folder / "content", options)
+        rebuild = time.perf_counter() - start
+    parent = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    worker = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    rate = cold.made / seconds
+    print(f"cold build: {cold.made} cards from {args.posts} posts ({args.photo_share:.0%} with photos) in "
+          f"{seconds:.0f} s on {args.jobs} workers: {rate:.1f} cards/s, {rate / args.jobs:.1f} per core; "
+          f"{len(cold.failed)} failed")
+    print(f"peak memory: parent {parent:.0f} MB, largest worker {worker:.0f} MB")
+    print(f"no-change rebuild: {again.made} made, {again.reused} reused, in {rebuild:.2f} s")
+    cards = 100_000 * 10
+    print(f"projection: 100,000 posts x 10 platforms = {cards:,} cards on 16 cores at {rate / args.jobs:.1f} "
+          f"cards/s/core: {cards / (rate / args.jobs * 16) / 3600:.1f} h (og-sized cards; taller canvases cost more)")
+
+
+if __name__ == "__main__":
+    main()
