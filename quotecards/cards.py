@@ -266,21 +266,25 @@ def _one_card(post: Post, ctx: RunContext, chosen: Chosen, platform: Platform, s
 
 def compose_card(post: Post, ctx: RunContext, chosen: Chosen, platform: Platform,
                  slug: str | None = None) -> tuple[CardSpec, Rendered, Chosen]:
-    """The card in the chosen layout; if the quote or its attribution does not fit there even at the
-    smallest size, in the next roomier layout the site allows (band → photo → brand), never shortened
-    unless the user allows it. None fitting is the post's error. A photo too small for the canvas,
-    or whose subject the text would cover, is set beside the text (photo_aside_layout)."""
+    """The card in the chosen layout, or in the one the site's rules lead to from it: a photo too
+    small for the canvas, or whose subject the text would cover, is set beside the text
+    (photo_aside_layout); a quote or attribution that does not fit even at the smallest size goes to
+    the next roomier layout (band → photo → brand → long), never shortened unless the user allows
+    it. None fitting is that card's error."""
     options, tried = ctx.options, []
-    used = _aside(post, ctx, chosen, platform, small=_upscale(chosen, platform) > SMALL_PHOTO_SCALE)
+    aside = _aside_design(post, ctx, chosen)
+    used = chosen
+    if aside is not None and _upscale(chosen, platform) > SMALL_PHOTO_SCALE:
+        used = _set_aside(chosen, aside, platform, small=True)
     while True:
         spec = plan_card(post, used.layout, platform, slug, ctx.brand, allow_shortening=options.shortening_allowed)
-        aside = _aside(post, ctx, used, platform, covered=1.0)
+        aside = _aside_design(post, ctx, used)
         try:
-            card = render(spec, used.picture, COVER_LIMIT if aside is not used and aside.layout.name not in tried
-                          else None)
+            card = render(spec, used.picture, COVER_LIMIT if aside is not None and aside.name not in tried else None)
         except SubjectCovered as exc:
+            assert aside is not None  # only asked for when there is one
             tried.append(used.layout.name)
-            used = _aside(post, ctx, used, platform, covered=exc.share)
+            used = _set_aside(used, aside, platform, covered=exc.share)
             continue
         except ShapingUnavailable as exc:
             raise PostError(post.source, _field_of(post, exc.source), str(exc)) from None
@@ -305,26 +309,29 @@ def _upscale(chosen: Chosen, platform: Platform) -> float:
     return max(platform.width / chosen.picture.width, platform.height / chosen.picture.height)
 
 
-def _aside(post: Post, ctx: RunContext, used: Chosen, platform: Platform, small: bool = False,
-           covered: float = 0.0) -> Chosen:
-    """`used`, or the site's design with the photo beside the text, when the photo is too small for
-    the canvas (`small`) or the text would cover its subject (`covered`). A headline card goes
-    aside only to a design that can set a title."""
+def _aside_design(post: Post, ctx: RunContext, used: Chosen) -> Layout | None:
+    """The site's design with the photo beside the text, where `used` lays a photo under the text
+    and may go there; a headline card only to a design that can set a title."""
     name = ctx.options.config.photo_aside_layout
-    if not (small or covered) or not name or name == used.layout.name \
-            or used.picture is None or not used.layout.background.photo:
-        return used
-    if post.kind != "quote" and not ctx.layouts.get(name).sets("title"):
-        return used
+    if not name or name == used.layout.name or used.picture is None or not used.layout.background.photo:
+        return None
+    design = ctx.layouts.get(name)
+    return design if post.kind == "quote" or design.sets("title") else None
+
+
+def _set_aside(used: Chosen, design: Layout, platform: Platform, small: bool = False, covered: float = 0.0) -> Chosen:
+    """`used` set in `design` instead, saying why: the photo is too small for the canvas, or the
+    text would cover that share of its subject."""
+    assert used.picture is not None
     if small:
         note = CardWarning(Kind.SMALL_PHOTO, f"the photo ({used.picture.width}\u00d7{used.picture.height}) is too "
-                                             f"small to fill the {platform.name} canvas: used {name}, beside the text")
+                                             f"small to fill the {platform.name} canvas: used {design.name}, beside "
+                                             "the text")
     else:
         note = CardWarning(Kind.SUBJECT_COVERED, f"the {used.layout.name} layout's text would cover "
                                                  f"{round(covered * 100)}% of the photo's subject on {platform.name}: "
-                                                 f"used {name}")
-    return replace(used, layout=ctx.layouts.get(name), why="small photo" if small else "subject covered",
-                   notes=(*used.notes, note))
+                                                 f"used {design.name}")
+    return replace(used, layout=design, why="small photo" if small else "subject covered", notes=(*used.notes, note))
 
 
 def _long_quote(post: Post) -> CardWarning | None:
