@@ -4,8 +4,8 @@ nothing changed, with cards per second and peak memory, and what that projects t
     python benchmarks/archive.py [--posts 10000] [--photo-share 0.2] [--jobs 2]
 
 Makes its own archive: posts with quotes in several scripts and lengths (from the test corpus),
-a share of them with a featured photo (a few dozen distinct 1600×1000 JPEGs drawn here, as an
-archive reuses its pictures), the rest text-only (brand cards). Prints the cold build's time,
+a share of them with a featured photo (a few dozen distinct 2400×1600 JPEGs, drawn as run.py draws
+them; an archive reuses its pictures), the rest text-only (brand cards). Prints the cold build's time,
 cards per second (and per core), the parent's and the largest worker's peak memory, the
 no-change rebuild's time, and the projection to 100,000 posts × 10 platforms on 16 cores.
 """
@@ -13,7 +13,6 @@ no-change rebuild's time, and the projection to 100,000 posts × 10 platforms on
 from __future__ import annotations
 
 import argparse
-import io
 import random
 import resource
 import sys
@@ -25,8 +24,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(HERE))
 
-from PIL import Image, ImageDraw, ImageFilter  # noqa: E402
+from run import make_photo  # noqa: E402
 
 from quotecards.batch import BuildOptions, build  # noqa: E402
 from quotecards.cards import RenderOptions  # noqa: E402
@@ -36,24 +36,12 @@ CORPUS = tomllib.loads((ROOT / "tests/corpus/multilingual.toml").read_text("utf-
 PHOTOS = 40
 
 
-def photo(seed: int) -> bytes:
-    rng = random.Random(seed)
-    image = Image.new("RGB", (1600, 1000), tuple(rng.randrange(40, 200) for _ in range(3)))
-    draw = ImageDraw.Draw(image)
-    for _ in range(120):
-        x, y, r = rng.randrange(1600), rng.randrange(1000), rng.randrange(20, 260)
-        draw.ellipse((x, y, x + r, y + r), fill=tuple(rng.randrange(256) for _ in range(3)))
-    buffer = io.BytesIO()
-    image.filter(ImageFilter.GaussianBlur(2)).save(buffer, "JPEG", quality=85)
-    return buffer.getvalue()
-
-
 def archive(folder: Path, posts: int, photo_share: float) -> None:
     rng = random.Random(7)
     images = folder / "images"
     images.mkdir(parents=True)
     for i in range(PHOTOS):
-        (images / f"p{i}.jpg").write_bytes(photo(i))
+        (images / f"p{i}.jpg").write_bytes(make_photo(i))
     content = folder / "content"
     content.mkdir()
     for i in range(posts):
