@@ -114,10 +114,5 @@ def covered(subject: PixelBox | None, texts: list[PlacedText]) -> float:
     main = next((p for p in texts if p.layer.source in MAIN_TEXTS), None)
     if subject is None or main is None:
         return 0.0
-    area = max(1, (subject.right - subject.left) * (subject.bottom - subject.top))
-    under = 0
-    for line in line_areas(main):
-        w = min(line.right, subject.right) - max(line.left, subject.left)
-        h = min(line.bottom, subject.bottom) - max(line.top, subject.top)
-        under += max(0, w) * max(0, h)
-    return round(min(1.0, under / area), 3)
+    under = sum(line.overlap(subject) for line in line_areas(main))
+    return round(min(1.0, under / max(1, subject.width * subject.height)), 3)

@@ -221,23 +221,22 @@ def render_post(post: Post, ctx: RunContext, slug: str | None = None) -> list[Ca
     chosen = choose(post, ctx)
     length = _long_quote(post)  # the post's, not a platform's: counted once
     records, failures = [], []
-    pending: list[Future[CardRecord]] = []
+    pending: list[Future[CardRecord]] = []  # in platform order, as the records come out of it
     for platform in ctx.platforms:
         # No more cards drawn and waiting than there are encoders: a story canvas is 6 MB of
         # pixels, and ten of them at once would be the run's peak memory.
         while pending and len(pending) >= ctx.encode_threads:
             records.append(pending.pop(0).result())  # an encoder's error is raised here, as in line
         try:
-            made = _one_card(post, ctx, chosen, platform, slug, length)
+            finish = _draw_card(post, ctx, chosen, platform, slug, length)
         except PostError as exc:
             failures.append(exc)
             continue
-        if isinstance(made, CardRecord):
-            records.append(made)
+        if ctx.encoders is None:
+            records.append(finish())
         else:
-            pending.append(made)
+            pending.append(ctx.encoders.submit(finish))
     records += [future.result() for future in pending]
-    records.sort(key=lambda r: [p.name for p in ctx.platforms].index(r.platform))
     if failures and not records:
         raise failures[0]
     if failures:
@@ -245,9 +244,9 @@ def render_post(post: Post, ctx: RunContext, slug: str | None = None) -> list[Ca
     return records
 
 
-def _one_card(post: Post, ctx: RunContext, chosen: Chosen, platform: Platform, slug: str | None,
-              length: CardWarning | None) -> CardRecord | Future[CardRecord]:
-    """The card drawn; encoded and written here, or handed to the run's encoder threads."""
+def _draw_card(post: Post, ctx: RunContext, chosen: Chosen, platform: Platform, slug: str | None,
+               length: CardWarning | None) -> Callable[[], CardRecord]:
+    """The card drawn, and what is left to do for it: encode it, write it and record it."""
     spec, card, used = compose_card(post, ctx, chosen, platform, slug)
     if card.missing_in and not ctx.options.allow_missing_glyphs:
         source, chars = next(iter(card.missing_in.items()))
@@ -261,7 +260,7 @@ def _one_card(post: Post, ctx: RunContext, chosen: Chosen, platform: Platform, s
         export.write_atomic(ctx.options.out_dir / relative, encoded.data)
         return _record(post, spec, used, card, encoded, relative, length)
 
-    return finish() if ctx.encoders is None else ctx.encoders.submit(finish)
+    return finish
 
 
 def compose_card(post: Post, ctx: RunContext, chosen: Chosen, platform: Platform,

@@ -44,7 +44,6 @@ class FetchOptions:
     roots: tuple[Path, ...] = field(default_factory=lambda: (Path.cwd(),))  # where local images may live
     public_only: bool = False  # refuse loopback, private, link-local and multicast addresses (the preview)
 
-
 Origin = Literal["network", "cache", "file", "mirror"]  # cache: fresh, or revalidated with the server
 
 
@@ -52,18 +51,6 @@ Origin = Literal["network", "cache", "file", "mirror"]  # cache: fresh, or reval
 class Fetched:
     data: bytes
     origin: Origin
-
-
-
-
-
-
-
-
-
-
-
-
 
 
 class LazySession:
@@ -122,24 +109,6 @@ def fetch_image(ref: str, post_dir: Path, options: FetchOptions, session: LazySe
     path = Path(ref).expanduser()
     return Fetched(_read_local(ref, path if path.is_absolute() else post_dir / path,
                                (post_dir, *options.roots), options), "file")
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 
 
 def _read_local(ref: str, path: Path, roots: tuple[Path, ...], options: FetchOptions) -> bytes:

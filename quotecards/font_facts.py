@@ -31,13 +31,15 @@ class FontFacts:
     def __init__(self, path: Path | None):
         self.path = path
         self.entries: dict[str, dict[str, Any]] | None = None
+        self.changed = False
         self.lock = threading.Lock()
 
     def faces(self, font: Path) -> list[FaceFacts]:
+        """The faces in `font`; a caller reading a folder of fonts saves once after it (`save`)."""
         entry = self._entry(font)
         if "faces" not in entry:
             entry["faces"] = _read_faces(font)
-            self._save()
+            self.changed = True
         return list(entry["faces"])
 
     def coverage(self, font: Path, index: int) -> frozenset[int]:
@@ -46,7 +48,8 @@ class FontFacts:
         ranges = entry.setdefault("coverage", {}).get(key)
         if ranges is None:
             ranges = entry["coverage"][key] = _as_ranges(_read_cmap(font, index))
-            self._save()
+            self.changed = True
+            self.save()
         return frozenset(cp for start, end in ranges for cp in range(start, end + 1))
 
     def _entry(self, font: Path) -> dict[str, Any]:
@@ -72,11 +75,13 @@ class FontFacts:
             return {}
         return data if isinstance(data, dict) else {}
 
-    def _save(self) -> None:
-        if self.path is None or self.entries is None:
+    def save(self) -> None:
+        """The store written, if anything was read from a font since it was last written."""
+        if self.path is None or self.entries is None or not self.changed:
             return
         with self.lock:
             text = json.dumps(self.entries, separators=(",", ":"))
+            self.changed = False
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".font-facts-", dir=self.path.parent)

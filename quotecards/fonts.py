@@ -66,6 +66,7 @@ def faces(folder: Path | None = None) -> tuple[Face, ...]:
     for p in sorted(folder.iterdir()):
         if p.suffix.lower() in FONT_SUFFIXES:
             found.extend(_describe_file(p, "bundled"))
+    facts().save()  # once for the folder, not once for each file read
     return tuple(found)
 
 
@@ -92,6 +93,7 @@ def system_faces(family: str) -> tuple[Face, ...]:
                 if name.lower().endswith(FONT_SUFFIXES) and len(stem) >= 6 and wanted.startswith(stem):
                     found.extend(f for f in _describe_file(Path(dirpath) / name, "system")
                                  if _compact(f.family) == wanted)
+    facts().save()
     return tuple(found)
 
 
@@ -103,6 +105,7 @@ def site_faces(folders: tuple[Path, ...]) -> tuple[Face, ...]:
             for path in sorted(folder.rglob("*")):
                 if path.suffix.lower() in FONT_SUFFIXES:
                     found.extend(_describe_file(path, "site"))
+    facts().save()
     return tuple(found)
 
 

@@ -21,6 +21,11 @@ class PixelBox(NamedTuple):
     def height(self) -> int:
         return self.bottom - self.top
 
+    def overlap(self, other: PixelBox) -> int:
+        """The area, px², the two boxes share."""
+        return max(0, min(self.right, other.right) - max(self.left, other.left)) * \
+            max(0, min(self.bottom, other.bottom) - max(self.top, other.top))
+
     def mirrored(self, canvas_width: int) -> PixelBox:
         """The box reflected across the canvas's vertical centre line (a right-to-left card)."""
         return PixelBox(canvas_width - self.right, self.top, canvas_width - self.left, self.bottom)

@@ -50,6 +50,7 @@ class _CappedRetry(Retry):
             raise MaxRetryError(_pool, url or "", error)
         return super().increment(method, url, response, error, _pool, _stacktrace)
 
+
 class _TolerantController(CacheController):
     """A cache entry that cannot be read (truncated, from another version) is dropped, not fatal."""
 
@@ -59,6 +60,7 @@ class _TolerantController(CacheController):
         except Exception:
             self.cache.delete(request.url or "")
             return None
+
 
 class _OfflineAdapter(CacheControlAdapter):
     """Answers from the cache only, fresh or stale; anything else fails without touching the network."""
@@ -73,6 +75,7 @@ class _OfflineAdapter(CacheControlAdapter):
             raise requests.ConnectionError("offline, and not in the cache")
         return self.build_response(request, cached, from_cache=True)
 
+
 class RunSession(requests.Session):
     """The run's Session, which also remembers the hosts it could not reach: an archive with a
     thousand posts on one dead host pays that host's connect timeout once, not a thousand times."""
@@ -80,6 +83,7 @@ class RunSession(requests.Session):
     def __init__(self) -> None:
         super().__init__()
         self.unreachable: dict[str, str] = {}  # scheme://host:port → why
+
 
 def open_session(options: FetchOptions) -> RunSession:
     """The one Session a run shares: its connection pool, retries and cache."""
@@ -103,8 +107,10 @@ def open_session(options: FetchOptions) -> RunSession:
     session.mount("https://", adapter)
     return session
 
+
 def _usable_cache_dir(folder: Path) -> Path:
-    # Checked once here, so a cache under a file says so in one line, not once per downloaded post.
+    # Checked before the session is made: a cache under a file is one line naming the folder for
+    # each post that downloads, not a traceback; posts with local photos are not touched by it.
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -112,11 +118,13 @@ def _usable_cache_dir(folder: Path) -> Path:
                                            "name another with --cache-dir, or use --no-cache") from None
     return folder
 
+
 def forget(url: str, session: requests.Session) -> None:
     """Drop `url` from the cache (its bytes turned out not to be a usable image)."""
     adapter = session.get_adapter(url)
     if isinstance(adapter, CacheControlAdapter):
         adapter.cache.delete(adapter.controller.cache_url(url))
+
 
 def download(url: str, options: FetchOptions, session: requests.Session) -> Fetched:
     host = _host(url)
@@ -129,13 +137,16 @@ def download(url: str, options: FetchOptions, session: requests.Session) -> Fetc
         unreachable[host] = exc.reason
         raise FetchError(f"{url}: cannot connect ({exc.reason})") from None
 
+
 class _Unreachable(Exception):
     def __init__(self, reason: str):
         self.reason = reason
 
+
 def _host(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme.lower()}://{(parts.hostname or '').lower()}:{parts.port or ''}"
+
 
 def _get(url: str, options: FetchOptions, session: requests.Session) -> Fetched:
     cut = threading.Event()
@@ -185,6 +196,7 @@ def _get(url: str, options: FetchOptions, session: requests.Session) -> Fetched:
             raise FetchError(f"{url}: connection lost ({_root_cause(exc)})") from None
         raise FetchError(f"{url}: {exc.__class__.__name__}") from None
 
+
 def _cut_off(response: requests.Response, cut: threading.Event) -> None:
     cut.set()
     # Shutting the socket down wakes the blocked read; closing it from here would not.
@@ -199,9 +211,11 @@ def _cut_off(response: requests.Response, cut: threading.Event) -> None:
     except OSError:
         pass
 
+
 def _never_connected(exc: BaseException) -> bool:
     """Whether the error is a connection that was never made (no such host, refused, unreachable)."""
     return _find(exc, NewConnectionError) is not None  # NameResolutionError is one too
+
 
 def _find(exc: BaseException, kind: type[BaseException]) -> BaseException | None:
     """The first error of `kind` among `exc`'s causes (urllib3 keeps them in `.reason`)."""
@@ -212,6 +226,7 @@ def _find(exc: BaseException, kind: type[BaseException]) -> BaseException | None
         reason = getattr(seen, "reason", None)
         seen = reason if isinstance(reason, BaseException) else (seen.__cause__ or seen.__context__)
     return None
+
 
 def _root_cause(exc: BaseException) -> str:
     cause: BaseException | None = exc

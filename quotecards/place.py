@@ -42,11 +42,13 @@ def place_text(scene: Scene) -> Placed:
     """
     spec = scene.spec
     placed = Placed()
-    texts = [layer for layer in scene.layers if isinstance(layer, TextLayer) and _text_of(layer, spec, scene.mirror)]
-    for layer in sorted(texts, key=lambda layer: layer.source not in MAIN_TEXTS):
+    texts = [(layer, text) for layer in scene.layers
+             if isinstance(layer, TextLayer) and (text := _text_of(layer, spec, scene.mirror))]
+    order = [layer for layer, _text in texts]
+    for layer, text in sorted(texts, key=lambda pair: pair[0].source not in MAIN_TEXTS):
         box = scene.area(layer)
         if layer.literal:
-            mark = _place_mark(layer, _text_of(layer, spec, scene.mirror), box, _sizes(layer, scene, placed), spec.lang)
+            mark = _place_mark(layer, text, box, _sizes(layer, text, scene, placed), spec.lang)
             if mark is None:
                 placed.warnings.append(_left_out(layer))
             else:
@@ -55,7 +57,7 @@ def place_text(scene: Scene) -> Placed:
         try:
             # Quote marks go round a quote: not round the title a quote layer falls back to.
             marks = layer.hang_quotes and not spec.own_marks and bool(fill(layer.source, spec.texts))
-            block = _set(layer, _text_of(layer, spec, scene.mirror), box, _sizes(layer, scene, placed), spec.lang,
+            block = _set(layer, text, box, _sizes(layer, text, scene, placed), spec.lang,
                          shorten=spec.allow_shortening or layer.source not in NEVER_CUT, marks=marks)
         except (typeset.ShapingUnavailable, typeset.DoesNotFit) as exc:
             exc.source = layer.source
@@ -67,7 +69,7 @@ def place_text(scene: Scene) -> Placed:
             continue
         placed.texts.append(PlacedText(layer, block, box, _valign(layer.valign, box, block.height), scene.mirror))
         _note_problems(layer, block, placed)
-    placed.texts.sort(key=lambda p: texts.index(p.layer))  # drawn in the layout's order
+    placed.texts.sort(key=lambda p: order.index(p.layer))  # drawn in the layout's order
     return placed
 
 
@@ -97,8 +99,8 @@ def _place_mark(layer: TextLayer, text: str, box: PixelBox, sizes: tuple[int, in
     return None
 
 
-def _sizes(layer: TextLayer, scene: Scene, placed: Placed) -> tuple[int, int]:
-    """The smallest and largest px size `layer` may be set at on this canvas.
+def _sizes(layer: TextLayer, text: str, scene: Scene, placed: Placed) -> tuple[int, int]:
+    """The smallest and largest px size `layer` (its `text`) may be set at on this canvas.
 
     A quote is never set under the platform's legible floor (it steps down instead); a short one
     may grow past the layer's top size (`grow`), so four words do not sit small in an empty card;
@@ -109,12 +111,11 @@ def _sizes(layer: TextLayer, scene: Scene, placed: Placed) -> tuple[int, int]:
     short_side = min(safe.width, safe.height)
     low, high = (max(MIN_FONT_PX, round(f * short_side)) for f in layer.size)
     quote = next((p.block.size for p in placed.texts if p.layer.source == "quote"), None)
-    shown = fill(layer.source, spec.texts) or (fill(layer.fallback, spec.texts) if layer.fallback else "")
     if layer.source == "quote":
         low = max(low, spec.platform.legible_px)
-        high = max(low, round(high * _growth(layer, shown, spec.lang)))
+        high = max(low, round(high * _growth(layer, text, spec.lang)))
     elif layer.source == "title":
-        high = round(high * _growth(layer, shown, spec.lang))
+        high = round(high * _growth(layer, text, spec.lang))
     elif layer.source == "attribution" and quote:
         low, high = min(low, quote), min(high, quote)  # who said it never outweighs what was said
     elif layer.literal and quote:
