@@ -77,6 +77,7 @@ class Rows:
     # Rows are filtered a few dozen at a time so that the temporaries stay in the CPU's cache:
     # on a whole 1200x630 card the same numpy calls take half as long again.
     CHUNK = 24
+    BAND = 128  # rows read from the picture at a time
 
     def __init__(self, image: Image.Image) -> None:
         import numpy as np  # imported here: only commands that render pay for it
@@ -86,9 +87,13 @@ class Rows:
         self.height, self.stride = image.height, image.width * bpp
         # One zero row above and bpp zero bytes to the left make every neighbour a plain view.
         self.padded = np.zeros((self.height + 1, self.stride + bpp), np.uint8)
-        self.padded[1:, bpp:] = np.frombuffer(image.tobytes(), np.uint8).reshape(self.height, self.stride)
+        # Copied in bands: the whole picture's bytes at once would be one more card-sized copy.
+        for top in range(0, self.height, self.BAND):
+            band = image.crop((0, top, image.width, min(top + self.BAND, self.height))).tobytes()
+            self.padded[1 + top:1 + top + len(band) // self.stride, bpp:] = \
+                np.frombuffer(band, np.uint8).reshape(-1, self.stride)
 
-    def filtered(self, kinds: tuple[int, ...], spans: list[range] | None = None) -> bytes:
+    def filtered(self, kinds: tuple[int, ...], spans: list[range] | None = None) -> memoryview:
         """The rows in `spans` (all by default), each prefixed by the type of the filter among
         `kinds` that leaves the smallest residuals, and filtered by it."""
         np = self.np
@@ -110,7 +115,7 @@ class Rows:
                 out[at:at + n, 0] = types[best]
                 out[at:at + n, 1:] = residuals[best, np.arange(n)]
                 at += n
-        return out.tobytes()
+        return memoryview(out.reshape(-1))  # handed to the compressor as it is, not copied to bytes
 
     def _residual(self, kind: int, y0: int, y1: int, out: Any) -> None:
         # uint8 arithmetic wraps modulo 256, exactly as PNG's filters are defined.
@@ -136,7 +141,7 @@ class Rows:
             np.subtract(x, np.where(pa <= pc, nearer, c), out=out, casting="unsafe")
 
 
-def _deflate(data: bytes, level: int, strategy: int) -> bytes:
+def _deflate(data: memoryview, level: int, strategy: int) -> bytes:
     from zlib_ng import zlib_ng  # imported here: only commands that render pay for it
 
     compressor = zlib_ng.compressobj(level, zlib_ng.DEFLATED, 15, 8, strategy)
