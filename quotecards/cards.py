@@ -247,24 +247,27 @@ def render_post(post: Post, ctx: RunContext, slug: str | None = None) -> list[Ca
 def _draw_card(post: Post, ctx: RunContext, chosen: Chosen, platform: Platform, slug: str | None,
                length: CardWarning | None) -> Callable[[], CardRecord]:
     """The card drawn, and what is left to do for it: encode it, write it and record it."""
-    spec, card, used = compose_card(post, ctx, chosen, platform, slug)
+    spec, card, used = compose_card(post, ctx, chosen, platform, slug, keep_backdrop=False)
     if card.missing_in and not ctx.options.allow_missing_glyphs:
         source, chars = next(iter(card.missing_in.items()))
         raise PostError(post.source, _field_of(post, source),
                         f"{fonts.missing_summary(chars)} (--allow-missing-glyphs makes the card anyway)")
 
+    # What waits for an encoder is the picture and its record, not the card's other images.
+    image, record = card.image, _record(post, spec, used, card, length)
+
     def finish() -> CardRecord:
         fmt, budget = ctx.options.output_for(platform)
-        encoded = export.encode(card.image, budget, fmt, photographic=card.background == "photo")
+        encoded = export.encode(image, budget, fmt, photographic=record.image == "photo")
         relative = f"{platform.name}/{spec.slug}.{encoded.extension}"
         export.write_atomic(ctx.options.out_dir / relative, encoded.data)
-        return _record(post, spec, used, card, encoded, relative, length)
+        return _with_file(record, encoded, relative)
 
     return finish
 
 
 def compose_card(post: Post, ctx: RunContext, chosen: Chosen, platform: Platform,
-                 slug: str | None = None) -> tuple[CardSpec, Rendered, Chosen]:
+                 slug: str | None = None, keep_backdrop: bool = True) -> tuple[CardSpec, Rendered, Chosen]:
     """The card in the chosen layout, or in the one the site's rules lead to from it: a photo too
     small for the canvas, or whose subject the text would cover, is set beside the text
     (photo_aside_layout); a quote or attribution that does not fit even at the smallest size goes to
@@ -279,7 +282,8 @@ def compose_card(post: Post, ctx: RunContext, chosen: Chosen, platform: Platform
         spec = plan_card(post, used.layout, platform, slug, ctx.brand, allow_shortening=options.shortening_allowed)
         aside = _aside_design(post, ctx, used)
         try:
-            card = render(spec, used.picture, COVER_LIMIT if aside is not None and aside.name not in tried else None)
+            card = render(spec, used.picture, COVER_LIMIT if aside is not None and aside.name not in tried else None,
+                          keep_backdrop)
         except SubjectCovered as exc:
             assert aside is not None  # only asked for when there is one
             tried.append(used.layout.name)
@@ -342,8 +346,15 @@ def _long_quote(post: Post) -> CardWarning | None:
                        f"the quote is {words} words: a card reads best with {LONG_QUOTE_WORDS} or fewer")
 
 
-def _record(post: Post, spec: CardSpec, chosen: Chosen, card: Rendered, encoded: export.Encoded,
-            relative: str, long_quote: CardWarning | None = None) -> CardRecord:
+def _with_file(record: CardRecord, encoded: export.Encoded, relative: str) -> CardRecord:
+    """The card's record with the file it was written to."""
+    return replace(record, path=relative, bytes=len(encoded.data), sha256=hashlib.sha256(encoded.data).hexdigest(),
+                   encode=encoded.how, format=encoded.format.name, mime=encoded.mime, quality=encoded.quality)
+
+
+def _record(post: Post, spec: CardSpec, chosen: Chosen, card: Rendered,
+            long_quote: CardWarning | None = None) -> CardRecord:
+    """What a drawn card is, before it is encoded: its file's fields are left empty (_with_file)."""
     texts = spec.texts
     alt, alt_warning = (alt_text(texts.get("quote", ""), texts.get("attribution", "")) if post.kind == "quote"
                         else headline_alt(texts.get("title", ""), texts.get("byline", "")))
@@ -357,11 +368,11 @@ def _record(post: Post, spec: CardSpec, chosen: Chosen, card: Rendered, encoded:
         slug=spec.slug,
         platform=spec.platform.name,
         layout=chosen.layout.name,
-        path=relative,
+        path="",
         width=card.image.width,
         height=card.image.height,
-        bytes=len(encoded.data),
-        sha256=hashlib.sha256(encoded.data).hexdigest(),
+        bytes=0,
+        sha256="",
         font_size=main.size if main else 0,
         lines=main.lines_as_set if main else [],
         warnings=[w.message for w in warnings],
@@ -369,10 +380,7 @@ def _record(post: Post, spec: CardSpec, chosen: Chosen, card: Rendered, encoded:
         attribution_lines=attribution.lines_as_set if attribution else [],
         image=card.background,
         contrast=card.contrast,
-        encode=encoded.how,
-        format=encoded.format.name,
-        mime=encoded.mime,
-        quality=encoded.quality,
+        encode="",
         missing_glyphs=card.missing_glyphs,
         fonts_used=list(dict.fromkeys(f.label for b in card.blocks.values() for f in b.faces_used)),
         text_box=_xywh(main_box) if main_box else None,

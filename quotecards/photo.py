@@ -112,7 +112,10 @@ def fallback_background(size: tuple[int, int], colors: tuple[Color, Color]) -> I
     ramp.putdata([round(255 * (0.65 * x / (small[0] - 1) + 0.35 * y / (small[1] - 1)))
                   for y in range(small[1]) for x in range(small[0])])
     ramp = ramp.resize(size, Image.Resampling.BICUBIC)
-    canvas = Image.composite(Image.new("RGB", size, colors[1][:3]), Image.new("RGB", size, colors[0][:3]), ramp)
+    # A colour pasted through a mask blends as a composite of two solid images does, pixel for
+    # pixel, without making them: on a story canvas each would be 8 MB.
+    canvas = Image.new("RGB", size, colors[0][:3])
+    canvas.paste(colors[1][:3], mask=ramp)
     side = int(max(width, height) * 1.6)
     # The glow is a radial gradient scaled to `side` and centred on the top left corner: only its
     # lower right quarter lands on the canvas, so only that part is resampled (same scale, same
@@ -125,7 +128,8 @@ def fallback_background(size: tuple[int, int], colors: tuple[Color, Color]) -> I
                                                   (half + seen[1]) * scale))
     # radial_gradient reaches 128 at the square's sides: fade to nothing by then, or its edge shows.
     mask = glow.point(lambda v: int(max(0, 128 - v) / 128 * 255 * 0.14))
-    canvas.paste(Image.new("RGB", seen, (255, 255, 255)), (half - side // 2, half - side // 2), mask)
+    corner = half - side // 2
+    canvas.paste((255, 255, 255), (corner, corner, corner + seen[0], corner + seen[1]), mask)
     return canvas
 
 

@@ -40,7 +40,9 @@ class Rendered:
     text_boxes: dict[str, PixelBox]  # layer source → where its lines were set
     contrast: float | None  # the worst text layer's contrast against the pixels under it
     background: Background
-    backdrop: Image.Image  # the canvas just before the text went on: what the text is read against
+    # The canvas just before the text went on, what the text is read against; kept when asked
+    # (tests and reviews look at it), else None: a build has no use for a second canvas.
+    backdrop: Image.Image | None
     focus: tuple[float, float] | None = None  # where the photo was cropped around (fractions)
     focus_source: FocusSource = ""
     subject: PixelBox | None = None  # where the photo's subject sits on the canvas, when one stands out
@@ -69,9 +71,11 @@ class SubjectCovered(Exception):
         self.share = share
 
 
-def render(spec: CardSpec, picture: Image.Image | None, cover_limit: float | None = None) -> Rendered:
+def render(spec: CardSpec, picture: Image.Image | None, cover_limit: float | None = None,
+           keep_backdrop: bool = True) -> Rendered:
     """Draw the card. `picture` is the decoded featured image, or None for the fallback.
 
+    Without `keep_backdrop` the text is drawn on the backdrop itself, and the card has none.
     With `cover_limit`, a card whose main text would cover more than that share of the photo's
     subject raises SubjectCovered as soon as its text is placed, before anything is drawn.
     """
@@ -88,21 +92,23 @@ def render(spec: CardSpec, picture: Image.Image | None, cover_limit: float | Non
         raise SubjectCovered(share)
     framed = frame(scene, located)
     backdrop, worst = lift_contrast(scene, framed, placed.texts)
+    background, focus, focus_source = framed.background, framed.focus, framed.focus_source
+    del framed  # its base picture is painted over: not kept while the text is drawn on a copy
     warnings = placed.warnings
     target = spec.layout.background.min_contrast
     if worst is not None and worst < target:
         warnings.append(CardWarning(Kind.LOW_CONTRAST, f"low contrast: text reaches {worst:.2f}:1, under {target:g}:1"))
     return Rendered(
-        image=draw_text(backdrop, placed.texts, spec.lang),
-        backdrop=backdrop,
+        image=draw_text(backdrop.copy() if keep_backdrop else backdrop, placed.texts, spec.lang),
+        backdrop=backdrop if keep_backdrop else None,
         blocks={p.layer.source: p.block for p in placed.texts},
         boxes={p.layer.source: with_hang(p.box, p.block) for p in placed.texts},
         text_boxes={p.layer.source: literal_ink(p, spec.lang) if p.layer.literal else ink_area(p)
                     for p in placed.texts},
         contrast=worst,
-        background=framed.background,
-        focus=framed.focus,
-        focus_source=framed.focus_source,
+        background=background,
+        focus=focus,
+        focus_source=focus_source,
         subject=located.subject,
         covered=share,
         side=scene.side,
@@ -284,8 +290,8 @@ def _worst_contrast(canvas: Image.Image, placed: list[PlacedText]) -> float | No
 
 # -- draw the text --------------------------------------------------------------------------------
 
-def draw_text(backdrop: Image.Image, texts: list[PlacedText], lang: str) -> Image.Image:
-    canvas = backdrop.copy()
+def draw_text(canvas: Image.Image, texts: list[PlacedText], lang: str) -> Image.Image:
+    """The texts drawn on `canvas`, in place."""
     draw = ImageDraw.Draw(canvas)
     for placed in texts:
         _draw_block(canvas, draw, placed, lang)
@@ -294,14 +300,15 @@ def draw_text(backdrop: Image.Image, texts: list[PlacedText], lang: str) -> Imag
 
 def _scrim(canvas: Image.Image, layout: Layout, side: Side = "") -> Image.Image:
     """A vertical veil in the scrim colour, from the top opacity to the bottom one; with the text
-    moved to one side, fading towards the other, where the subject is."""
-    veil, mask = _veil(canvas.size, layout.background.scrim[:3], layout.background.scrim_opacity, side)
-    return Image.composite(veil, canvas, mask)
+    moved to one side, fading towards the other, where the subject is. `canvas` is the card's
+    own fresh crop, veiled in place: the colour pasted through the mask blends exactly as a
+    composite with a solid veil image would, without making one."""
+    canvas.paste(layout.background.scrim[:3], mask=_veil(canvas.size, layout.background.scrim_opacity, side))
+    return canvas
 
 
 @functools.lru_cache(maxsize=16)
-def _veil(size: tuple[int, int], color: tuple[int, ...], opacity: tuple[float, float],
-          side: Side = "") -> tuple[Image.Image, Image.Image]:
+def _veil(size: tuple[int, int], opacity: tuple[float, float], side: Side = "") -> Image.Image:
     # The same few canvas sizes and layouts come back card after card: made once per process.
     # Pure (its result depends on its arguments alone) and immutable once made, so it is shared.
     top, bottom = opacity
@@ -313,7 +320,7 @@ def _veil(size: tuple[int, int], color: tuple[int, ...], opacity: tuple[float, f
         across = across.resize(size, Image.Resampling.BILINEAR)
         across = across.point([round(255 * (1 - (1 - SIDE_SCRIM_FAR) * v / 255)) for v in range(256)])
         mask = ImageChops.multiply(mask, across)
-    return Image.new("RGB", size, color), mask
+    return mask
 
 
 def _draw_block(canvas: Image.Image, draw: ImageDraw.ImageDraw, placed: PlacedText, lang: str) -> None:
