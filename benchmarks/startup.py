@@ -104,7 +104,7 @@ def every_platform(rounds: int) -> None:
                     render_post(post, ctx)
                 times = []
                 for _ in range(rounds):
-                    ctx.photos.entries.clear()  # each round decodes its photos again
+                    ctx.photos.clear()  # each round decodes its photos again
                     start = time.perf_counter()
                     for post in posts:
                         render_post(post, ctx)

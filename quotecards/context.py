@@ -25,6 +25,8 @@ from .platforms import Platform, expand
 from .post import Post, ReadOptions
 
 PHOTO_CACHE_SIZE = 8  # decoded photos a worker keeps: an archive's shared logo or stock picture
+# ...and no more of them than this many bytes: a photo decoded for a story canvas is some 20 MB.
+PHOTO_CACHE_BYTES = 48 << 20
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,7 @@ class PhotoCache:
 
     def __init__(self, size: int = PHOTO_CACHE_SIZE):
         self.size = size
+        self.held = 0  # bytes of the decoded photos kept
         self.entries: OrderedDict[tuple[str, str, tuple[int, int]], Picture] = OrderedDict()
         self.lock = threading.Lock()
 
@@ -104,10 +107,23 @@ class PhotoCache:
                 return self.entries[key]
         result = load_picture(post, ctx.options, ctx.session, platforms)
         with self.lock:
-            self.entries[key] = result
-            if len(self.entries) > self.size:
-                self.entries.popitem(last=False)
+            if key not in self.entries:
+                self.entries[key] = result
+                self.held += _bytes_of(result[0])
+            # The newest is always kept: a post's cards share its decode whatever its size.
+            while len(self.entries) > 1 and (len(self.entries) > self.size or self.held > PHOTO_CACHE_BYTES):
+                self.held -= _bytes_of(self.entries.popitem(last=False)[1][0])
         return result
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+            self.held = 0
+
+
+def _bytes_of(image: Image.Image | None) -> int:
+    """About what a decoded picture holds in memory: Pillow keeps RGB in four bytes a pixel."""
+    return 0 if image is None else image.width * image.height * (1 if image.mode in ("L", "1", "P") else 4)
 
 
 @dataclass

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import functools
 import os
+import threading
 import tomllib
 import unicodedata
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -226,14 +228,55 @@ def has_complex_shaping() -> bool:
     return bool(features.check("raqm") and features.check("fribidi"))
 
 
-@functools.lru_cache(maxsize=512)
+# Sized faces kept loaded, by their cost in memory. Each size is a FreeType face of its own: some
+# 2 MB for a CJK collection's face (tens of thousands of glyphs), a tenth of that for a Latin one,
+# while loading one again takes a millisecond or less. A count would let CJK sizes fill a worker.
+SIZED_FACES_BUDGET = 16 << 20
+FACE_BASE_COST = 160 << 10  # bytes of a sized face whatever its glyphs
+FACE_CODEPOINT_COST = 48  # bytes more per character its cmap maps
+
+
+class SizedFaces:
+    """Sized fonts, most recently used first, up to a budget of estimated bytes. Thread-safe: the
+    preview's requests share it."""
+
+    def __init__(self, budget: int = SIZED_FACES_BUDGET):
+        self.budget = budget
+        self.used = 0
+        self.fonts: OrderedDict[tuple[Face, int], tuple[ImageFont.FreeTypeFont, int]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, face: Face, size: int) -> ImageFont.FreeTypeFont:
+        key = (face, size)
+        with self.lock:
+            if key in self.fonts:
+                self.fonts.move_to_end(key)
+                return self.fonts[key][0]
+        font = _open(face, size)
+        cost = FACE_BASE_COST + FACE_CODEPOINT_COST * len(coverage(face))
+        with self.lock:
+            if key not in self.fonts:
+                self.fonts[key] = (font, cost)
+                self.used += cost
+            while self.used > self.budget and len(self.fonts) > 1:
+                _font, dropped = self.fonts.popitem(last=False)[1]
+                self.used -= dropped
+        return font
+
+
+_sized = SizedFaces()
+
+
 def load(face: Face, size: int) -> ImageFont.FreeTypeFont:
     """A sized font; raqm when Pillow has it, so kerning and shaping match what is drawn.
 
     Colour bitmap faces load at their only strike size; callers scale what they draw.
     """
+    return _sized.get(face, face.bitmap_size or size)
+
+
+def _open(face: Face, size: int) -> ImageFont.FreeTypeFont:
     engine = ImageFont.Layout.RAQM if features.check("raqm") else ImageFont.Layout.BASIC
-    size = face.bitmap_size or size
     return ImageFont.truetype(str(face.path), size=size, index=face.index, layout_engine=engine)
 
 

@@ -1,0 +1,84 @@
+"""What a run keeps is bounded by bytes, and what it stops keeping changes no pixel."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageChops
+
+from quotecards import context, fonts, photo
+from quotecards.cards import RenderOptions
+from quotecards.context import RunContext
+from quotecards.fetch import FetchOptions
+from quotecards.layout import find_layout, load_layout
+from quotecards.plan import plan_card
+from quotecards.platforms import get_platform
+from quotecards.post import read_post
+from quotecards.render import render
+
+ROOT = Path(__file__).resolve().parent.parent
+SERIF = fonts.stack_for(fonts.find_face("Noto Serif Display", 600))
+LATIN = SERIF[0]
+
+
+def test_sized_faces_are_kept_within_their_budget_newest_first():
+    sized = fonts.SizedFaces(budget=2 << 20)
+    for size in range(20, 60):
+        sized.get(LATIN, size)
+    assert sized.used <= sized.budget
+    assert (LATIN, 59) in sized.fonts  # the newest stays
+    assert (LATIN, 20) not in sized.fonts  # the oldest went first
+    assert 1 < len(sized.fonts) < 40
+
+
+@pytest.mark.system("fonts-noto-cjk")
+def test_a_cjk_face_weighs_many_latin_ones():
+    cjk = next(f for f in SERIF if "CJK" in f.family)
+    latin, chinese = fonts.SizedFaces(budget=8 << 20), fonts.SizedFaces(budget=8 << 20)
+    for size in range(20, 60):
+        latin.get(LATIN, size)
+        chinese.get(cjk, size)
+    assert len(chinese.fonts) * 5 < len(latin.fonts)
+    assert chinese.used <= chinese.budget and len(chinese.fonts) >= 1
+
+
+def test_a_face_larger_than_the_budget_is_still_served():
+    sized = fonts.SizedFaces(budget=1)
+    font = sized.get(LATIN, 40)
+    assert font.size == 40 and list(sized.fonts) == [(LATIN, 40)]
+
+
+def test_the_photo_cache_holds_no_more_bytes_than_its_budget(tmp_path, monkeypatch):
+    for i in range(4):
+        Image.new("RGB", (1600, 1200), (40 * i, 90, 120)).save(tmp_path / f"p{i}.jpg")
+        (tmp_path / f"post{i}.md").write_text(
+            f"---\ntitle: Post {i}\nfeatured_image: p{i}.jpg\nfeatured_quote: Said {i}.\n---\n", encoding="utf-8")
+    options = RenderOptions(out_dir=tmp_path / "out", fetch=FetchOptions(roots=(tmp_path,)))
+    with RunContext.open(options) as ctx:
+        one = ctx.picture(read_post(tmp_path / "post0.md"))[0]
+        assert one is not None
+        each = context._bytes_of(one)
+        monkeypatch.setattr(context, "PHOTO_CACHE_BYTES", int(each * 2.5))
+        for i in range(1, 4):
+            ctx.picture(read_post(tmp_path / f"post{i}.md"))
+        assert len(ctx.photos.entries) == 2
+        assert ctx.photos.held == 2 * each
+        # The one just decoded is kept, however large.
+        monkeypatch.setattr(context, "PHOTO_CACHE_BYTES", 1)
+        ctx.picture(read_post(tmp_path / "post0.md"))
+        assert len(ctx.photos.entries) == 1 and ctx.photos.held == each
+        ctx.photos.clear()
+        assert ctx.photos.held == 0 and not ctx.photos.entries
+
+
+def test_a_card_drawn_without_keeping_its_backdrop_is_the_same_card():
+    layout = load_layout(find_layout("photo"))
+    picture = photo.decode((ROOT / "samples/images/rocket.jpg").read_bytes())
+    for platform in ("og", "story"):
+        spec = plan_card(read_post(ROOT / "samples/posts/launch-day.md"), layout, get_platform(platform))
+        kept, drawn = render(spec, picture), render(spec, picture, keep_backdrop=False)
+        assert drawn.backdrop is None and kept.backdrop is not None
+        assert ImageChops.difference(kept.image, drawn.image).getbbox() is None
+        # Keeping it still means a backdrop without the text on it.
+        assert ImageChops.difference(kept.image, kept.backdrop).getbbox() is not None
