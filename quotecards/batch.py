@@ -34,6 +34,7 @@ from .platforms import Platform, expand
 from .post import Post, PostError, read_post
 from .resources import data_dir
 from .runlock import run_lock
+from .store import CardStore, StoreOptions, post_key
 
 STATE_FILE = ".quotecards-state.json"
 CHECKPOINT_SECONDS = 3.0
@@ -46,13 +47,15 @@ class BuildOptions:
     force: bool = False  # render everything again
     prune: bool = False  # delete the cards of posts that are gone
     shard: tuple[int, int] = (1, 1)  # K of N: this run's stable share of the archive
+    store: StoreOptions | None = None  # the card store (store.py); None: none
 
 
 @dataclass
 class Summary:
     cards: list[CardRecord] = field(default_factory=list)  # every card of the archive (this shard), made or reused
     made: int = 0  # cards rendered this run
-    reused: int = 0  # cards kept from an earlier run
+    reused: int = 0  # cards kept from an earlier run, in the output folder or from the store
+    restored: int = 0  # of those, cards taken from the store
     failed: list[ErrorRecord] = field(default_factory=list)
     skipped: Counter = field(default_factory=Counter)  # reason → posts
     warnings: Counter[str] = field(default_factory=Counter)  # warning kind → cards that have it
@@ -81,8 +84,8 @@ def settings_hash(options: RenderOptions, platforms: list[Platform]) -> str:
             h.update(path.name.encode() + path.read_bytes())
     site_fonts = (p for folder in options.config.font_dirs for p in sorted(folder.rglob("*")) if p.is_file())
     for path in (*sorted(data_dir("fonts").iterdir()), *site_fonts):
-        stat = path.stat()  # font files are large: their size and time stand for their bytes
-        h.update(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+        # By their bytes, not their mtimes: a fresh checkout or install must give the same hash.
+        h.update(path.name.encode() + hashlib.sha256(path.read_bytes()).digest())
     if options.config.path is not None:
         h.update(options.config.path.read_bytes())
     if options.config.logo is not None:
@@ -194,6 +197,8 @@ def _build(content_dir: Path, options: BuildOptions, progress: Callable[[int, in
     state = {"settings": settings, "posts": state.get("posts", {})}
     posts: dict[str, dict[str, Any]] = state["posts"]
     summary = Summary()
+    store = CardStore(options.store) if options.store is not None else None
+    store_keys: dict[str, str] = {}  # post → its key in the store, for the cards it is about to get
     reading = options.render.reading
     now = reading.publishing.now or dt.datetime.now(dt.UTC)
     all_paths = discover(content_dir)
@@ -241,13 +246,22 @@ def _build(content_dir: Path, options: BuildOptions, progress: Callable[[int, in
             summary.reused += len(entry["cards"])
             dirty = True
             continue
+        made = {"stat": [stat.st_size, stat.st_mtime_ns], "hash": digest, "expires": post.expires}
+        dirty = True
+        if store is not None:
+            store_keys[key] = post_key(settings, post, slug, options.render.fetch)
+            stored = None if options.force else store.restore(store_keys[key], out, key)
+            if stored is not None:  # drawn by an earlier build, on this machine or a CI cache's
+                _take_cards(out, posts, key, {**made, "slug": slug}, stored)
+                summary.reused += len(stored)
+                summary.restored += len(stored)
+                continue
         # Until its new cards arrive, the post keeps its old ones in the manifest; with no stat
         # and no hash, a run killed before then renders it again next time.
         old_cards = entry.get("cards", []) if entry else []
         posts[key] = {"stat": None, "hash": None, "slug": slug, "cards": old_cards}
-        fresh[key] = {"stat": [stat.st_size, stat.st_mtime_ns], "hash": digest, "expires": post.expires}
+        fresh[key] = made
         todo.append((key, slug))
-        dirty = True
 
     if options.prune:
         known = len(posts)
@@ -255,7 +269,13 @@ def _build(content_dir: Path, options: BuildOptions, progress: Callable[[int, in
         dirty = dirty or len(posts) != known
 
     if todo:
-        _render_todo(todo, fresh, options, state, errors, summary, progress, state_dir)
+        def keep(key: str, records: list[dict[str, Any]]) -> None:
+            if store is not None:
+                store.put(store_keys[key], records, out)
+
+        _render_todo(todo, fresh, options, state, errors, summary, progress, state_dir, keep)
+    if store is not None and (todo or summary.restored):
+        store.trim()
     for key in errors:
         if not posts.get(key, {}).get("partial"):
             posts.pop(key, None)
@@ -271,8 +291,10 @@ def _build(content_dir: Path, options: BuildOptions, progress: Callable[[int, in
 
 def _render_todo(todo: list[tuple[str, str]], fresh: dict[str, dict[str, Any]], options: BuildOptions,
                  state: dict[str, Any], errors: dict[str, str],
-                 summary: Summary, progress: Callable[[int, int], None] | None, state_dir: Path) -> None:
-    """Render the posts that need it in worker processes, checkpointing every few seconds."""
+                 summary: Summary, progress: Callable[[int, int], None] | None, state_dir: Path,
+                 keep: Callable[[str, list[dict[str, Any]]], None]) -> None:
+    """Render the posts that need it in worker processes, checkpointing every few seconds;
+    `keep` is given each post's cards as they are made (the store)."""
     posts: dict[str, dict[str, Any]] = state["posts"]
     total, done = len(todo), [0]
     last_checkpoint = [time.monotonic()]
@@ -287,10 +309,8 @@ def _render_todo(todo: list[tuple[str, str]], fresh: dict[str, dict[str, Any]], 
                 posts[key] = {"cards": records, "partial": True}
                 summary.made += len(records)
             return
-        made = {record["path"] for record in records}
-        # A card made under another name (another format, slug or platform set) leaves no stale file.
-        _delete_cards(options.render.out_dir, [c for c in posts[key].get("cards", []) if c.get("path") not in made])
-        posts[key].update(fresh.pop(key), cards=records)
+        _take_cards(options.render.out_dir, posts, key, fresh.pop(key), records)
+        keep(key, records)
         summary.made += len(records)
         for record in records:
             summary.warnings.update(set(record.get("warning_kinds", ())))
@@ -309,6 +329,15 @@ def _render_todo(todo: list[tuple[str, str]], fresh: dict[str, dict[str, Any]], 
     except KeyboardInterrupt:
         _checkpoint(state_dir, state, errors)
         raise
+
+
+def _take_cards(out: Path, posts: dict[str, dict[str, Any]], key: str, made: dict[str, Any],
+                cards: list[dict[str, Any]]) -> None:
+    """The post's entry gets its new cards; a card it had under another name (another format,
+    slug or platform set) leaves no stale file."""
+    paths = {card["path"] for card in cards}
+    _delete_cards(out, [c for c in posts.get(key, {}).get("cards", []) if c.get("path") not in paths])
+    posts[key] = {"slug": posts.get(key, {}).get("slug"), **made, "cards": cards}
 
 
 def _skip_reason(post: Post, cards: str) -> str | None:

@@ -17,9 +17,11 @@ from .formats import FORMAT_CHOICES
 from .platforms import PLATFORMS
 
 if TYPE_CHECKING:
+    from .batch import Summary
     from .config import SiteConfig
     from .context import RenderOptions
     from .publish import Publishing
+    from .store import StoreOptions
 
 # The library is imported inside each command, so `--version` and `--help` do not pay for
 # requests, ICU and the font tables.
@@ -84,6 +86,46 @@ def publishing_options(command: Callable[..., None]) -> Callable[..., None]:
         command(publishing=Publishing(drafts=drafts, future=future, expired=expired), **kwargs)
 
     wrapped: Callable[..., None] = with_publishing
+    for option in reversed(options):
+        wrapped = option(wrapped)
+    return wrapped
+
+
+@dataclass(frozen=True)
+class StoreChoice:
+    """--store, --no-store and --store-max-bytes as given."""
+
+    folder: Path | None
+    off: bool
+    max_bytes: int | None  # None: the store's default
+
+    def options(self, run: RunOptions) -> StoreOptions | None:
+        """The card store to use: --store, else beside the download cache (none with --no-cache)."""
+        from .resources import cache_dir
+        from .store import StoreOptions
+
+        if self.off or (run.no_cache and self.folder is None):
+            return None
+        folder = self.folder or (run.cache_dir or cache_dir()) / "cards"
+        return StoreOptions(folder) if self.max_bytes is None else StoreOptions(folder, self.max_bytes)
+
+
+def store_options(command: Callable[..., None]) -> Callable[..., None]:
+    """The card store's options (store.py), shared by the site builds; the command receives `store`."""
+    options = [
+        click.option("--store", "store_dir", type=click.Path(path_type=Path, file_okay=False),
+                     help="Where cards are kept by their content between builds: cache this folder in CI "
+                          "[default: the cache folder's cards/]."),
+        click.option("--no-store", is_flag=True, help="Neither take cards from the store nor keep them there."),
+        click.option("--store-max-bytes", type=click.IntRange(min=0), default=None,
+                     help="Past this size the least recently used cards leave the store [default: 2 GiB]."),
+    ]
+
+    @functools.wraps(command)
+    def with_store(store_dir: Path | None, no_store: bool, store_max_bytes: int | None, **kwargs: Any) -> None:
+        command(store=StoreChoice(store_dir, no_store, store_max_bytes), **kwargs)
+
+    wrapped: Callable[..., None] = with_store
     for option in reversed(options):
         wrapped = option(wrapped)
     return wrapped
@@ -264,9 +306,10 @@ def _shard(_ctx: click.Context, _param: click.Parameter, value: str) -> tuple[in
 @click.option("--shard", default="1/1", callback=_shard, metavar="K/N", help="Render only a stable K-th of N shares.")
 @run_options
 @publishing_options
+@store_options
 def build_command(content_dir: Path, out_dir: Path, platforms: tuple[str, ...], layout: str | None,
                   layout_dirs: tuple[Path, ...], jobs: int, force: bool, prune: bool, shard: tuple[int, int],
-                  run: RunOptions, publishing: Publishing) -> None:
+                  run: RunOptions, publishing: Publishing, store: StoreChoice) -> None:
     """Render the cards of every post below CONTENT_DIR, in parallel, redoing only what changed."""
     from .batch import BuildOptions, build, terminal_progress
     from .config import find_config
@@ -274,18 +317,23 @@ def build_command(content_dir: Path, out_dir: Path, platforms: tuple[str, ...], 
     with user_errors():
         render = run.render_options(out_dir, find_config(run.site_root), publishing=publishing, platforms=platforms,
                                     layout=layout, layout_dirs=layout_dirs)
-        summary = build(content_dir, BuildOptions(render=render, jobs=jobs, force=force, prune=prune, shard=shard),
+        summary = build(content_dir, BuildOptions(render=render, jobs=jobs, force=force, prune=prune, shard=shard,
+                                                  store=store.options(run)),
                         terminal_progress())
     for error in summary.failed:
         click.echo(f"error: {error.error}", err=True)
     skipped = ", ".join(f"{n} {why}" for why, n in sorted(summary.skipped.items())) or "none"
-    click.echo(f"{summary.posts} posts: {summary.made} cards made, {summary.reused} reused, "
+    click.echo(f"{summary.posts} posts: {summary.made} cards made, {_reused(summary)}, "
                f"{len(summary.failed)} posts failed, skipped: {skipped}"
                + (f", {summary.pruned} cards pruned" if prune else "") + f"; {summary.seconds:.1f} s")
     for kind, n in summary.warnings.most_common():
         click.echo(f"  {n} \u00d7 {kind}")
     click.echo(f"manifest: {out_dir / 'manifest.json'}")
     sys.exit(1 if summary.failed else 0)
+
+
+def _reused(summary: Summary) -> str:
+    return f"{summary.reused} reused" + (f" ({summary.restored} from the store)" if summary.restored else "")
 
 
 @main.command("hugo")
@@ -299,8 +347,9 @@ def build_command(content_dir: Path, out_dir: Path, platforms: tuple[str, ...], 
               help="Also add an images: entry to each post (only that line), for Hugo's own opengraph templates.")
 @run_options
 @publishing_options
+@store_options
 def hugo_command(site: Path, platforms: tuple[str, ...], layout: str | None, jobs: int, force: bool,
-                 front_matter: bool, run: RunOptions, publishing: Publishing) -> None:
+                 front_matter: bool, run: RunOptions, publishing: Publishing, store: StoreChoice) -> None:
     """Cards for a Hugo SITE: written to static/, and every page pointed at its card."""
     from dataclasses import replace
 
@@ -312,7 +361,8 @@ def hugo_command(site: Path, platforms: tuple[str, ...], layout: str | None, job
     with user_errors():
         render = run.render_options(site / "static", find_config(site), publishing=publishing, platforms=platforms,
                                     layout=layout)
-        result = hugo_build(site, BuildOptions(render=render, jobs=jobs, force=force, prune=True),
+        result = hugo_build(site, BuildOptions(render=render, jobs=jobs, force=force, prune=True,
+                                               store=store.options(run)),
                             front_matter=front_matter, progress=terminal_progress())
     summary = result.summary
     for error in summary.failed:
@@ -320,7 +370,7 @@ def hugo_command(site: Path, platforms: tuple[str, ...], layout: str | None, job
     for problem in result.problems:
         click.echo(f"error: {problem}", err=True)
     skipped = ", ".join(f"{n} {why}" for why, n in sorted(summary.skipped.items())) or "none"
-    click.echo(f"{summary.posts} posts: {summary.made} cards made, {summary.reused} reused, "
+    click.echo(f"{summary.posts} posts: {summary.made} cards made, {_reused(summary)}, "
                f"{len(summary.failed)} failed, skipped: {skipped}; {result.pages} pages point at a card via "
                f"{site / 'assets' / 'quotecards.json'}")
     if front_matter:

@@ -24,7 +24,7 @@ from .errors import OutputError
 from .formats import EXTENSIONS, FORMAT_CHOICES, FORMATS, Format
 
 __all__ = ["EXTENSIONS", "FORMAT_CHOICES", "FORMATS", "Encoded", "ExportError", "Format", "encode", "prepare_output",
-           "read_json_object", "write_atomic"]
+           "read_json_object", "umask", "write_atomic"]
 
 
 class ExportError(Exception):
@@ -187,7 +187,7 @@ def write_atomic(path: Path, data: bytes, like: os.stat_result | None = None) ->
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             if like is None:
-                os.fchmod(handle.fileno(), 0o666 & ~_umask())
+                os.fchmod(handle.fileno(), 0o666 & ~umask())
             else:
                 handle.flush()
                 os.fsync(handle.fileno())  # a post is worth the wait; a card can be made again
@@ -204,7 +204,7 @@ def write_atomic(path: Path, data: bytes, like: os.stat_result | None = None) ->
         raise
 
 
-def _umask() -> int:
+def umask() -> int:
     """The process's umask, read without changing it (os.umask can only swap, racing other threads)."""
     try:
         with open("/proc/self/status", encoding="ascii") as status:

@@ -95,15 +95,24 @@ def forget(url: str, session: LazySession | RunSession) -> None:
 
 def fetch_image(ref: str, post_dir: Path, options: FetchOptions, session: LazySession | RunSession) -> Fetched:
     """The bytes behind `ref`: a URL (or its local mirror), or a path inside the site."""
+    local = read_local_image(ref, post_dir, options)
+    if local is not None:
+        return local
+    from .http_get import download
+
+    return download(ref, options, session.get() if isinstance(session, LazySession) else session)
+
+
+def read_local_image(ref: str, post_dir: Path, options: FetchOptions) -> Fetched | None:
+    """The bytes of a path inside the site or of a URL's local mirror; None for a URL that only
+    the network has. FetchError when it cannot be read, or is no http(s) URL."""
     for prefix, folder in options.image_bases:
         if ref.startswith(prefix):
             relative = unquote(urlsplit(ref[len(prefix):]).path).lstrip("/")
             return Fetched(_read_local(ref, folder / relative, (folder,), options), "mirror")
     scheme = urlsplit(ref).scheme.lower()
     if scheme in ("http", "https"):
-        from .http_get import download
-
-        return download(ref, options, session.get() if isinstance(session, LazySession) else session)
+        return None
     if scheme and len(scheme) > 1:  # one letter is a Windows drive, not a scheme
         raise FetchError(f"{ref}: unsupported URL scheme {scheme!r} (only http and https)")
     path = Path(ref).expanduser()
