@@ -18,6 +18,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import re
 import sys
 import time
 from collections import Counter
@@ -33,10 +34,32 @@ from .gallery import gallery_from_manifest
 from .platforms import Platform, expand
 from .post import Post, PostError, read_post
 from .resources import data_dir
-from .runlock import run_lock
+from .runlock import LOCK_FILE, run_lock
 from .store import CardStore, StoreOptions, post_key
 
 STATE_FILE = ".quotecards-state.json"
+PART = re.compile(r"\.shard-(\d+)-of-(\d+)")  # in the names of a shard's own state, manifest and lock
+
+
+@dataclass(frozen=True)
+class Files:
+    """The files a build keeps in its state folder: the whole archive's, or a shard's part of it.
+
+    Shards write parts, never each other's files, so the shards of one build can run at once
+    into one folder or each into its own; `quotecards merge` (merge.py), or the next build
+    without --shard, makes the parts one."""
+
+    state: str = STATE_FILE
+    manifest: str = manifest.FILE
+    lock: str = LOCK_FILE
+
+    @classmethod
+    def of(cls, shard: tuple[int, int]) -> Files:
+        k, n = shard
+        if n == 1:
+            return cls()
+        part = f".shard-{k}-of-{n}"
+        return cls(f".quotecards-state{part}.json", f"manifest{part}.json", f".quotecards{part}.lock")
 CHECKPOINT_SECONDS = 3.0
 
 
@@ -180,7 +203,7 @@ def build(content_dir: Path, options: BuildOptions, progress: Callable[[int, int
                                                                                content_dir=content_dir)))
     export.prepare_output(options.render.out_dir)
     export.prepare_output(state_dir)
-    with run_lock(state_dir, on_wait):
+    with run_lock(state_dir, on_wait, Files.of(options.shard).lock):
         return _build(content_dir, options, progress, state_dir)
 
 
@@ -190,7 +213,9 @@ def _build(content_dir: Path, options: BuildOptions, progress: Callable[[int, in
     out = options.render.out_dir
     platforms = expand(options.render.platforms)
     settings = settings_hash(options.render, platforms)
-    state = _read_state(state_dir / STATE_FILE)
+    files = Files.of(options.shard)
+    state = _read_state(state_dir / files.state) or _share_of_whole(state_dir, content_dir, options.shard)
+    parts = _absorb_parts(state_dir, state, settings) if options.shard == (1, 1) else []
     previous_errors = state.get("errors")
     # Changed settings or --force: every card is rendered again, but slugs are kept stable.
     unchanged_settings = state.get("settings") == settings and not options.force
@@ -281,10 +306,16 @@ def _build(content_dir: Path, options: BuildOptions, progress: Callable[[int, in
             posts.pop(key, None)
     summary.failed = [ErrorRecord(k, v) for k, v in sorted(errors.items())]
     summary.cards = [CardRecord.from_json(c) for key in sorted(posts) for c in posts[key].get("cards", [])]
-    written = all((state_dir / name).is_file() for name in (STATE_FILE, manifest.FILE, "index.html"))
-    if dirty or errors != previous_errors or not written:
-        _checkpoint(state_dir, state, errors)
-        gallery_from_manifest(state_dir, out)
+    # A shard writes its part; the gallery is the whole build's (merge.py).
+    written = all((state_dir / name).is_file() for name in (files.state, files.manifest)) and \
+        (files != Files() or (state_dir / "index.html").is_file())
+    if dirty or errors != previous_errors or not written or parts:
+        _checkpoint(state_dir, state, errors, files, options.shard)
+        if files == Files():
+            gallery_from_manifest(state_dir, out)
+        for part in parts:  # folded into the whole build's state and manifest, just written
+            for name in (part.state, part.manifest):
+                (state_dir / name).unlink(missing_ok=True)
     summary.seconds = time.monotonic() - started
     return summary
 
@@ -319,7 +350,7 @@ def _render_todo(todo: list[tuple[str, str]], fresh: dict[str, dict[str, Any]], 
         if progress:
             progress(done[0], total)
         if time.monotonic() - last_checkpoint[0] > CHECKPOINT_SECONDS:
-            _checkpoint(state_dir, state, errors)
+            _checkpoint(state_dir, state, errors, Files.of(options.shard), options.shard)
             last_checkpoint[0] = time.monotonic()
 
     _warm_parent(options.render)
@@ -327,7 +358,7 @@ def _render_todo(todo: list[tuple[str, str]], fresh: dict[str, dict[str, Any]], 
     try:
         workers.run_jobs(todo, pool, on_result, on_tick)
     except KeyboardInterrupt:
-        _checkpoint(state_dir, state, errors)
+        _checkpoint(state_dir, state, errors, Files.of(options.shard), options.shard)
         raise
 
 
@@ -387,12 +418,49 @@ def _read_state(path: Path) -> dict[str, Any]:
     return data if isinstance(data.get("posts"), dict) else {}
 
 
-def _checkpoint(folder: Path, state: dict[str, Any], errors: dict[str, str]) -> None:
-    """State and manifest, each written whole to a temporary file and renamed into place."""
+def _checkpoint(folder: Path, state: dict[str, Any], errors: dict[str, str], files: Files,
+                shard: tuple[int, int]) -> None:
+    """State and manifest (or a shard's parts of them), each written whole and renamed into place."""
     cards = [c for key in sorted(state["posts"]) for c in state["posts"][key].get("cards", [])]
-    manifest.write(folder, cards, [{"post": k, "error": v} for k, v in sorted(errors.items())])
+    about = {"settings": state["settings"], "shard": list(shard)} if files != Files() else None
+    manifest.write(folder, cards, [{"post": k, "error": v} for k, v in sorted(errors.items())], files.manifest, about)
     # The errors go into the state as well, so that the next run can tell whether they changed.
-    export.write_atomic(folder / STATE_FILE, json.dumps({**state, "errors": errors}).encode())
+    export.write_atomic(folder / files.state, json.dumps({**state, "errors": errors}).encode())
+
+
+def _share_of_whole(folder: Path, content_dir: Path, shard: tuple[int, int]) -> dict[str, Any]:
+    """A shard's first state where a whole build ran before: that build's entries of its share."""
+    if shard == (1, 1):
+        return {}
+    whole = _read_state(folder / STATE_FILE)
+    posts = {key: entry for key, entry in whole.get("posts", {}).items()
+             if Path(key).is_relative_to(content_dir) and in_shard(Path(key), content_dir, shard)}
+    return {"settings": whole.get("settings"), "posts": posts} if posts else {}
+
+
+def _absorb_parts(folder: Path, state: dict[str, Any], settings: str) -> list[Files]:
+    """Fold the parts that shards of this build left in `folder` into the whole build's state:
+    their posts are then reused, not drawn again. Parts made with other settings are left."""
+    parts = []
+    for path in sorted(folder.glob(".quotecards-state.shard-*-of-*.json")):
+        found = PART.search(path.name)
+        part = _read_state(path)
+        if found is None or part.get("settings") != settings:
+            continue
+        if not state.get("posts"):  # only shards have run here: the whole build starts from their settings
+            state["settings"] = settings
+        for key, entry in part["posts"].items():
+            state.setdefault("posts", {}).setdefault(key, entry)
+        parts.append(Files.of((int(found.group(1)), int(found.group(2)))))
+    # Two shards cannot see each other's slugs: where two posts wrote one card path, the later
+    # file won. Both are drawn again, numbered as an unsharded build numbers them.
+    owners: dict[str, set[str]] = {}
+    for key, entry in state.get("posts", {}).items():
+        for card in entry.get("cards", []):
+            owners.setdefault(card.get("path"), set()).add(key)
+    for key in {key for keys in owners.values() if len(keys) > 1 for key in keys}:
+        state["posts"].pop(key)
+    return parts
 
 
 def terminal_progress(stream: TextIO | None = None) -> Callable[[int, int], None]:

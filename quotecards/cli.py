@@ -332,6 +332,24 @@ def build_command(content_dir: Path, out_dir: Path, platforms: tuple[str, ...], 
     sys.exit(1 if summary.failed else 0)
 
 
+@main.command("merge")
+@click.argument("out_dir", type=click.Path(path_type=Path, file_okay=False))
+@click.argument("part_dirs", nargs=-1, type=click.Path(path_type=Path, file_okay=False, exists=True))
+def merge_command(out_dir: Path, part_dirs: tuple[Path, ...]) -> None:
+    """Make the parts that `build --shard K/N` wrote into OUT_DIR (and PART_DIRS) one build's output."""
+    from .merge import merge
+
+    with user_errors():
+        out_dir.mkdir(parents=True, exist_ok=True)
+        result = merge(out_dir, list(part_dirs))
+    for error in result.errors:
+        click.echo(f"error: {error}", err=True)
+    renamed = f"; {len(result.renamed)} posts' slugs numbered, as one build would" if result.renamed else ""
+    click.echo(f"{result.parts} parts: {result.cards} cards in {out_dir / 'manifest.json'}, "
+               f"{result.linked} brought in from the other folders{renamed}")
+    sys.exit(1 if result.errors else 0)
+
+
 def _reused(summary: Summary) -> str:
     return f"{summary.reused} reused" + (f" ({summary.restored} from the store)" if summary.restored else "")
 

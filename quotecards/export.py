@@ -7,6 +7,7 @@ front-matter entries) takes those from the `Encoded` it returns.
 
 from __future__ import annotations
 
+import errno
 import functools
 import io
 import json
@@ -24,7 +25,7 @@ from .errors import OutputError
 from .formats import EXTENSIONS, FORMAT_CHOICES, FORMATS, Format
 
 __all__ = ["EXTENSIONS", "FORMAT_CHOICES", "FORMATS", "Encoded", "ExportError", "Format", "encode", "prepare_output",
-           "read_json_object", "umask", "write_atomic"]
+           "place_file", "read_json_object", "umask", "write_atomic"]
 
 
 class ExportError(Exception):
@@ -223,3 +224,25 @@ def read_json_object(path: Path) -> dict[str, Any]:
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
+
+
+def place_file(source: Path, target: Path) -> None:
+    """`target` becomes `source`'s bytes, whole at every moment: a hard link renamed into place,
+    or a copy written atomically where the two folders cannot share a file."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.link")
+    temporary.unlink(missing_ok=True)  # left by a run that was killed here
+    try:
+        os.link(source, temporary)
+    except OSError as exc:
+        if not source.is_file():
+            raise
+        if exc.errno is not None and exc.errno not in _CANNOT_LINK:
+            raise
+        write_atomic(target, source.read_bytes())
+        return
+    os.replace(temporary, target)
+
+
+# The two folders are on different file systems, or theirs has no hard links (or no more of them).
+_CANNOT_LINK = {errno.EXDEV, errno.EPERM, errno.EMLINK, errno.EOPNOTSUPP, errno.ENOSYS}

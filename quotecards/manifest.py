@@ -16,9 +16,11 @@ from . import export
 FILE = "manifest.json"
 
 
-def write(folder: Path, cards: list[dict[str, Any]], errors: list[dict[str, Any]]) -> Path:
-    path = folder / FILE
-    data = {"cards": cards, "errors": errors}
+def write(folder: Path, cards: list[dict[str, Any]], errors: list[dict[str, Any]], name: str = FILE,
+          about: dict[str, Any] | None = None) -> Path:
+    """The manifest, or a shard's part of one (`name`, with `about` the settings and shard it was made with)."""
+    path = folder / name
+    data = {**(about or {}), "cards": cards, "errors": errors}
     export.write_atomic(path, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
     return path
 
@@ -34,8 +36,8 @@ def merge(folder: Path, cards: list[dict[str, Any]], errors: list[dict[str, Any]
     return write(folder, kept_cards + cards, kept_errors + errors)
 
 
-def read(folder: Path) -> dict[str, list[Any]]:
-    """The folder's manifest; empty lists where it has none or it cannot be read."""
-    data = export.read_json_object(folder / FILE)
+def read(folder: Path, name: str = FILE) -> dict[str, list[Any]]:
+    """The folder's manifest (or a part); empty lists where it has none or it cannot be read."""
+    data = export.read_json_object(folder / name)
     cards, errors = data.get("cards"), data.get("errors")
     return {"cards": cards if isinstance(cards, list) else [], "errors": errors if isinstance(errors, list) else []}

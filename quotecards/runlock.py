@@ -27,9 +27,10 @@ LOCK_FILE = ".quotecards.lock"
 
 
 @contextmanager
-def run_lock(folder: Path, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
-    """Hold the folder's lock for the body; if another run holds it, say so through `on_wait` and wait."""
-    path = folder / LOCK_FILE
+def run_lock(folder: Path, on_wait: Callable[[str], None] | None = None, name: str = LOCK_FILE) -> Iterator[None]:
+    """Hold the folder's lock for the body; if another run holds it, say so through `on_wait` and wait.
+    A shard of a build locks its own part (`name`), so the shards of one build share a folder."""
+    path = folder / name
     told = False
     while True:
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)

@@ -18,7 +18,6 @@ recently used entries past the size bound, each renamed away before it is delete
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import json
 import os
@@ -84,7 +83,7 @@ class CardStore:
             return None
         try:
             for record in records:
-                _place(entry / _file_name(record), out / record["path"])
+                export.place_file(entry / _file_name(record), out / record["path"])
             os.utime(entry / RECORDS)  # used now: the last to be trimmed
         except (OSError, KeyError, TypeError):
             return None  # trimmed by another build while being read, or not an entry of ours
@@ -100,7 +99,7 @@ class CardStore:
         making = Path(tempfile.mkdtemp(dir=entry.parent, prefix=".making-"))
         try:
             for record in records:
-                _place(out / record["path"], making / _file_name(record))
+                export.place_file(out / record["path"], making / _file_name(record))
             (making / RECORDS).write_text(json.dumps({"cards": records}, ensure_ascii=False), encoding="utf-8")
             os.chmod(making, 0o777 & ~export.umask())  # mkdtemp's 0700 would hide the store from a CI cache's user
             os.rename(making, entry)
@@ -138,25 +137,3 @@ class CardStore:
 def _file_name(record: Record) -> str:
     """A card's file in its entry: one per platform, with the card's own extension."""
     return f"{record['platform']}{Path(record['path']).suffix}"
-
-
-def _place(source: Path, target: Path) -> None:
-    """`target` becomes `source`'s bytes, whole at every moment: a hard link renamed into place,
-    or a copy written atomically where the two folders cannot share a file."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.link")
-    temporary.unlink(missing_ok=True)  # left by a run that was killed here
-    try:
-        os.link(source, temporary)
-    except OSError as exc:
-        if not source.is_file():
-            raise
-        if exc.errno is not None and exc.errno not in _CANNOT_LINK:
-            raise
-        export.write_atomic(target, source.read_bytes())
-        return
-    os.replace(temporary, target)
-
-
-# The two folders are on different file systems, or theirs has no hard links (or no more of them).
-_CANNOT_LINK = {errno.EXDEV, errno.EPERM, errno.EMLINK, errno.EOPNOTSUPP, errno.ENOSYS}
