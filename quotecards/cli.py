@@ -398,6 +398,47 @@ def hugo_command(site: Path, platforms: tuple[str, ...], layout: str | None, job
     sys.exit(1 if summary.failed or result.problems else 0)
 
 
+@main.command("jekyll")
+@click.argument("site", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.option("--platform", "platforms", multiple=True, default=("og",), show_default=True,
+              type=click.Choice([*PLATFORMS, "all"]), help="Platform presets; the first is the one pages point at.")
+@click.option("--layout", default=None, help="Default layout [default: the site config's, else photo].")
+@click.option("--jobs", type=click.IntRange(min=0), default=0, help="Worker processes [default: one per core].")
+@click.option("--force", is_flag=True, help="Render every card again, changed or not.")
+@click.option("--front-matter", is_flag=True,
+              help="Also add an image: line to each post (only that line), which jekyll-seo-tag reads.")
+@run_options
+@publishing_options
+@store_options
+def jekyll_command(site: Path, platforms: tuple[str, ...], layout: str | None, jobs: int, force: bool,
+                   front_matter: bool, run: RunOptions, publishing: Publishing, store: StoreChoice) -> None:
+    """Cards for a Jekyll SITE's _posts: written to assets/quotecards/, and every post pointed at its card."""
+    from dataclasses import replace
+
+    from .batch import BuildOptions, terminal_progress
+    from .config import find_config
+    from .jekyll import jekyll_build
+
+    run = replace(run, site_root=site)
+    with user_errors():
+        render = run.render_options(site / "assets", find_config(site), publishing=publishing, platforms=platforms,
+                                    layout=layout)
+        result = jekyll_build(site, BuildOptions(render=render, jobs=jobs, force=force, prune=True,
+                                                 store=store.options(run)),
+                              front_matter=front_matter, progress=terminal_progress())
+    summary = result.summary
+    for line in [e.error for e in summary.failed] + result.problems:
+        click.echo(f"error: {line}", err=True)
+    click.echo(f"{summary.posts} posts: {summary.made} cards made, {_reused(summary)}, {len(summary.failed)} failed; "
+               f"{result.pages} pages point at a card via {site / '_data' / 'quotecards.json'}")
+    if front_matter:
+        edits = ", ".join(f"{n} {k}" for k, n in sorted(result.edits.items()))
+        click.echo("front matter: " + (edits or "nothing to do"))
+    else:
+        click.echo('include it in your <head>: {% include quotecards.html %} (_includes/quotecards.html)')
+    sys.exit(1 if summary.failed or result.problems else 0)
+
+
 @main.command("serve")
 @click.argument("content_dir", required=False, type=click.Path(path_type=Path, file_okay=False, exists=True),
                 default=Path("."))

@@ -43,6 +43,9 @@ class FetchOptions:
     image_bases: tuple[tuple[str, Path], ...] = ()  # URL prefix → local folder mirroring it
     roots: tuple[Path, ...] = field(default_factory=lambda: (Path.cwd(),))  # where local images may live
     public_only: bool = False  # refuse loopback, private, link-local and multicast addresses (the preview)
+    # Where a path from the site's root ("/images/x.jpg") is served from: Hugo's static/, Jekyll's
+    # and Eleventy's source folder. Tried before the file system's own root.
+    web_roots: tuple[Path, ...] = ()
 
 Origin = Literal["network", "cache", "file", "mirror"]  # cache: fresh, or revalidated with the server
 
@@ -116,6 +119,11 @@ def read_local_image(ref: str, post_dir: Path, options: FetchOptions) -> Fetched
     if scheme and len(scheme) > 1:  # one letter is a Windows drive, not a scheme
         raise FetchError(f"{ref}: unsupported URL scheme {scheme!r} (only http and https)")
     path = Path(ref).expanduser()
+    if ref.startswith("/"):
+        for web_root in options.web_roots:
+            served = web_root / unquote(urlsplit(ref).path).lstrip("/")
+            if served.is_file():
+                return Fetched(_read_local(ref, served, (web_root,), options), "file")
     return Fetched(_read_local(ref, path if path.is_absolute() else post_dir / path,
                                (post_dir, *options.roots), options), "file")
 

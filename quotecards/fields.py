@@ -14,6 +14,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+# Where `quotecards jekyll` serves its cards: an `image:` there is the card it wrote for
+# jekyll-seo-tag, never a photo to make a card from.
+OWN_CARDS = "/assets/quotecards/"
+
 CARD_FIELDS = ("quote", "attribution", "citation", "image", "image_alt", "focal_point", "title", "description",
                "date", "section", "author", "tag", "lang", "layout", "aliases", "slug")
 

@@ -23,6 +23,7 @@ from typing import Any
 
 from . import export
 from .errors import PostError
+from .fields import OWN_CARDS
 from .frontmatter_read import front_matter
 
 
@@ -41,6 +42,12 @@ def set_image(path: Path, url: str) -> str:
         return (isinstance(value, list) and len(value) == 1 and isinstance(value[0], str)
                 and bool(card.match(value[0])))
     return _set(path, "images", [url], ours)
+
+
+def set_jekyll_image(path: Path, url: str) -> str:
+    """Make `url` (a card under /assets/quotecards/) the post's `image:`, which jekyll-seo-tag reads.
+    Returns "added", "updated", "kept" or "own" (the post's own image, left alone)."""
+    return _set(path, "image", url, lambda value: isinstance(value, str) and value.startswith(OWN_CARDS))
 
 
 def set_quotecard(path: Path, layout: str | None, focal_point: tuple[float, float] | None) -> str:

@@ -15,8 +15,6 @@ version made from the card's bytes, so networks that cache a card by URL fetch a
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -25,6 +23,7 @@ from . import export
 from .batch import BuildOptions, Summary, build
 from .frontmatter_edit import EditError, set_image
 from .hugo_site import HugoSite, head_hook, read_site
+from .site_cards import page_entries, write_data, write_once
 
 PARTIAL = """{{- /* quotecards: og:image and twitter:image for this page, from assets/quotecards.json */ -}}
 {{- with resources.Get "quotecards.json" -}}
@@ -62,14 +61,13 @@ def hugo_build(root: Path, options: BuildOptions, front_matter: bool = False,
     site = read_site(root)
     read = replace(options.render.read, content_dir=site.content, languages=site.languages,
                    default_lang=options.render.read.default_lang or site.default_lang, lang_dirs=site.lang_dirs)
-    render = replace(options.render, out_dir=site.static, read=read)
+    render = replace(options.render, out_dir=site.static, read=read,
+                     fetch=replace(options.render.fetch, web_roots=(site.static,)))
     summary = build(site.content, replace(options, render=render), progress, state_dir=root / ".quotecards")
-    pages = _pages(site, summary, render.platforms[0] if render.platforms[0] != "all" else "og")
-    data = (json.dumps(pages, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
-    export.write_atomic(root / "assets" / "quotecards.json", data)
-    partial = root / "layouts" / "partials" / "quotecards.html"
-    if not partial.exists():  # the site's own copy, if it has one, is its own
-        export.write_atomic(partial, PARTIAL.encode("utf-8"))
+    platform = render.platforms[0] if render.platforms[0] != "all" else "og"
+    pages = page_entries(summary.cards, platform, lambda post: _page_key(site, post), lambda card: card.path)
+    write_data(root / "assets" / "quotecards.json", pages)
+    write_once(root / "layouts" / "partials" / "quotecards.html", PARTIAL)  # the site's own copy is its own
     result = HugoResult(summary=summary, pages=len(pages))
     if front_matter:
         _edit_front_matter(site, pages, result)
@@ -78,20 +76,6 @@ def hugo_build(root: Path, options: BuildOptions, front_matter: bool = False,
     else:
         result.head = _wire_head(site)
     return result
-
-
-def _pages(site: HugoSite, summary: Summary, platform: str) -> dict[str, dict[str, object]]:
-    """Page (as Hugo's .File.Path, with the language in front for a language's own contentDir) → its card."""
-    pages: dict[str, dict[str, object]] = {}
-    for card in summary.cards:
-        if card.platform != platform:
-            continue
-        # The hash was taken when the card was encoded: no need to read 10,000 PNGs back per run.
-        digest = card.sha256 or hashlib.sha256((site.static / card.path).read_bytes()).hexdigest()
-        pages[_page_key(site, Path(card.post))] = {"image": f"{card.path}?v={digest[:10]}", "width": card.width,
-                                                   "height": card.height, "alt": card.alt, "post": card.post,
-                                                   "type": card.mime}
-    return pages
 
 
 def _page_key(site: HugoSite, post: Path) -> str:

@@ -165,7 +165,7 @@ def _post_from(path: Path, meta: dict[str, Any], options: ReadOptions) -> Post:
         quote=quote,
         attribution=attribution,
         citation=found.text("citation"),
-        image=found.text("image") or None,
+        image=_photo(found),
         image_alt=found.text("image_alt"),
         focal_point=focal,
         layout=found.text("layout"),
@@ -183,6 +183,16 @@ def _post_from(path: Path, meta: dict[str, Any], options: ReadOptions) -> Post:
         unpublished=unpublished(meta, options.publishing),
         expires=_iso(expiry(meta)),
     )
+
+
+def _photo(found: _Fields) -> str | None:
+    """The featured image, unless it is the card quotecards itself wrote into the post (Jekyll's
+    `image:`): that is no photo, and counts as no field read."""
+    ref = found.text("image")
+    if ref.startswith(fields.OWN_CARDS):
+        found.used.pop("image", None)
+        return None
+    return ref or None
 
 
 def _iso(moment: dt.datetime | None) -> str | None:

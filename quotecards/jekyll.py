@@ -1,0 +1,83 @@
+"""A Jekyll site: cards in assets/quotecards/, and every post pointed at its card.
+
+Cards go to SITE/assets/quotecards/<platform>/<slug>.png, which Jekyll copies to the built site;
+the build's state stays in SITE/.quotecards/, which Jekyll leaves out (a dot folder). Posts
+are the files in _posts/ (drafts in _drafts/ are not published, so get no card). Pages learn of
+their cards in one of two ways:
+
+- a data file, SITE/_data/quotecards.json (page.path → card), read by an include,
+  SITE/_includes/quotecards.html, that emits og:image and twitter:image — include it in the
+  <head> of your layout; no post is touched;
+- with `front_matter=True`, an `image:` line in each post, which jekyll-seo-tag's {% seo %}
+  reads; only that line is added. A post with an `image:` of its own keeps it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from .batch import BuildOptions, Summary, build
+from .errors import ConfigError
+from .fields import OWN_CARDS
+from .frontmatter_edit import EditError, set_jekyll_image
+from .site_cards import Entry, page_entries, write_data, write_once
+
+INCLUDE = """{%- comment -%} quotecards: og:image and twitter:image, from _data/quotecards.json {%- endcomment -%}
+{%- assign card = site.data.quotecards[page.path] -%}
+{%- if card %}
+<meta property="og:image" content="{{ card.image | absolute_url }}">
+<meta property="og:image:type" content="{{ card.type }}">
+<meta property="og:image:width" content="{{ card.width }}">
+<meta property="og:image:height" content="{{ card.height }}">
+<meta property="og:image:alt" content="{{ card.alt | escape }}">
+<meta name="twitter:card" content="summary_large_image">
+<meta name="twitter:image" content="{{ card.image | absolute_url }}">
+<meta name="twitter:image:alt" content="{{ card.alt | escape }}">
+{%- endif %}
+"""
+
+
+@dataclass
+class SiteResult:
+    summary: Summary
+    pages: int = 0  # pages that point at a card
+    edits: dict[str, int] = field(default_factory=dict)  # front-matter outcome → posts
+    problems: list[str] = field(default_factory=list)
+
+
+def jekyll_build(root: Path, options: BuildOptions, front_matter: bool = False,
+                 progress: Callable[[int, int], None] | None = None) -> SiteResult:
+    """Render the cards of the site's posts into assets/quotecards/, then point its pages at them."""
+    posts = root / "_posts"
+    if not posts.is_dir():
+        raise ConfigError(root, "_posts", "no _posts folder here: is this a Jekyll site's root?")
+    out = root / OWN_CARDS.strip("/")
+    render = replace(options.render, out_dir=out, read=replace(options.render.read, content_dir=posts),
+                     fetch=replace(options.render.fetch, web_roots=(root,)))
+    summary = build(posts, replace(options, render=render), progress, state_dir=root / ".quotecards")
+    platform = render.platforms[0] if render.platforms[0] != "all" else "og"
+    pages = page_entries(summary.cards, platform, lambda post: _page_path(root, post),
+                         lambda card: f"{OWN_CARDS}{card.path}")
+    write_data(root / "_data" / "quotecards.json", pages)
+    write_once(root / "_includes" / "quotecards.html", INCLUDE)
+    result = SiteResult(summary=summary, pages=len(pages))
+    if front_matter:
+        _edit_front_matter(pages, result)
+    return result
+
+
+def _page_path(root: Path, post: Path) -> str:
+    """Jekyll's page.path: the file below the site's source folder."""
+    return post.relative_to(root).as_posix()
+
+
+def _edit_front_matter(pages: dict[str, Entry], result: SiteResult) -> None:
+    for entry in (pages[key] for key in sorted(pages)):
+        try:
+            outcome = set_jekyll_image(Path(str(entry["post"])), str(entry["image"]))
+        except EditError as exc:
+            result.problems.append(str(exc))
+            continue
+        result.edits[outcome] = result.edits.get(outcome, 0) + 1

@@ -1,0 +1,44 @@
+"""What a site generator's templates read about each page's card: one data file, page → card.
+
+Each generator names a page its own way (Hugo's .File.Path, Jekyll's page.path, Eleventy's
+page.inputPath) and serves the cards under its own URL; the entry is the same everywhere: the
+card's URL with a `?v=` version from its bytes (so networks that cache a card by URL fetch a
+changed one), its size, type and alt text, and the post it was made from.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from . import export
+from .cards import CardRecord
+
+Entry = dict[str, object]
+
+
+def page_entries(cards: list[CardRecord], platform: str, page_key: Callable[[Path], str],
+                 url: Callable[[CardRecord], str]) -> dict[str, Entry]:
+    """Page → its `platform` card, for every card a build recorded."""
+    pages: dict[str, Entry] = {}
+    for card in cards:
+        if card.platform != platform:
+            continue
+        pages[page_key(Path(card.post))] = {"image": f"{url(card)}?v={card.sha256[:10]}", "width": card.width,
+                                            "height": card.height, "alt": card.alt, "post": card.post,
+                                            "type": card.mime}
+    return pages
+
+
+def write_data(path: Path, pages: dict[str, Entry]) -> None:
+    data = json.dumps(pages, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    export.write_atomic(path, data.encode("utf-8"))
+
+
+def write_once(path: Path, text: str) -> bool:
+    """A template the site may have made its own: written only where there is none. Whether written."""
+    if path.exists():
+        return False
+    export.write_atomic(path, text.encode("utf-8"))
+    return True
