@@ -71,6 +71,7 @@ class BuildOptions:
     prune: bool = False  # delete the cards of posts that are gone
     shard: tuple[int, int] = (1, 1)  # K of N: this run's stable share of the archive
     store: StoreOptions | None = None  # the card store (store.py); None: none
+    skip: tuple[str, ...] = ()  # folders below the content folder that hold no posts (discover)
 
 
 @dataclass
@@ -87,9 +88,16 @@ class Summary:
     posts: int = 0
 
 
-def discover(content_dir: Path) -> list[Path]:
-    """Every Markdown file below `content_dir`, in a stable order."""
-    return sorted(p for p in content_dir.rglob("*.md") if p.is_file())
+def discover(content_dir: Path, skip: tuple[str, ...] = ()) -> list[Path]:
+    """Every Markdown file below `content_dir`, in a stable order, not looking in folders named
+    in `skip` (a generator's own: Eleventy's node_modules, _includes, _site)."""
+    if not skip:
+        return sorted(p for p in content_dir.rglob("*.md") if p.is_file())
+    found = []
+    for folder, dirs, files in os.walk(content_dir):
+        dirs[:] = [d for d in dirs if d not in skip and not d.startswith(".")]
+        found += [Path(folder) / name for name in files if name.endswith(".md")]
+    return sorted(p for p in found if p.is_file())
 
 
 def in_shard(path: Path, root: Path, shard: tuple[int, int]) -> bool:
@@ -226,7 +234,7 @@ def _build(content_dir: Path, options: BuildOptions, progress: Callable[[int, in
     store_keys: dict[str, str] = {}  # post → its key in the store, for the cards it is about to get
     reading = options.render.reading
     now = reading.publishing.now or dt.datetime.now(dt.UTC)
-    all_paths = discover(content_dir)
+    all_paths = discover(content_dir, options.skip)
     paths = [p for p in all_paths if in_shard(p, content_dir, options.shard)]
     summary.posts = len(paths)
     seen = {str(p) for p in all_paths}  # other shards' posts are not gone: prune must spare them

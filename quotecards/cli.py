@@ -439,6 +439,44 @@ def jekyll_command(site: Path, platforms: tuple[str, ...], layout: str | None, j
     sys.exit(1 if summary.failed or result.problems else 0)
 
 
+@main.command("eleventy")
+@click.argument("site", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.option("--output", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Eleventy's output folder [default: SITE/_site].")
+@click.option("--base-url", default="", help="The site's URL, e.g. https://example.org/: og:image wants absolute URLs.")
+@click.option("--platform", "platforms", multiple=True, default=("og",), show_default=True,
+              type=click.Choice([*PLATFORMS, "all"]), help="Platform presets; the first is the one pages point at.")
+@click.option("--layout", default=None, help="Default layout [default: the site config's, else photo].")
+@click.option("--jobs", type=click.IntRange(min=0), default=0, help="Worker processes [default: one per core].")
+@click.option("--force", is_flag=True, help="Render every card again, changed or not.")
+@run_options
+@publishing_options
+@store_options
+def eleventy_command(site: Path, output: Path | None, base_url: str, platforms: tuple[str, ...], layout: str | None,
+                     jobs: int, force: bool, run: RunOptions, publishing: Publishing, store: StoreChoice) -> None:
+    """Cards for an Eleventy SITE's pages: written to the output's assets/quotecards/, with a data file and include."""
+    from dataclasses import replace
+
+    from .batch import BuildOptions, terminal_progress
+    from .config import find_config
+    from .eleventy import eleventy_build
+
+    run = replace(run, site_root=site)
+    with user_errors():
+        render = run.render_options(site / "_site", find_config(site), publishing=publishing, platforms=platforms,
+                                    layout=layout)
+        result = eleventy_build(site, BuildOptions(render=render, jobs=jobs, force=force, prune=True,
+                                                   store=store.options(run)),
+                                output=output, base_url=base_url, progress=terminal_progress())
+    summary = result.summary
+    for error in summary.failed:
+        click.echo(f"error: {error.error}", err=True)
+    click.echo(f"{summary.posts} pages: {summary.made} cards made, {_reused(summary)}, {len(summary.failed)} failed; "
+               f"{result.pages} pages point at a card via {site / '_data' / 'quotecards.json'}")
+    click.echo('include it in your <head>: {% include "quotecards.njk" %} (_includes/quotecards.njk)')
+    sys.exit(1 if summary.failed else 0)
+
+
 @main.command("serve")
 @click.argument("content_dir", required=False, type=click.Path(path_type=Path, file_okay=False, exists=True),
                 default=Path("."))

@@ -15,14 +15,14 @@ their cards in one of two ways:
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 
-from .batch import BuildOptions, Summary, build
+from .batch import BuildOptions, build
 from .errors import ConfigError
 from .fields import OWN_CARDS
 from .frontmatter_edit import EditError, set_jekyll_image
-from .site_cards import Entry, page_entries, write_data, write_once
+from .site_cards import Entry, SiteResult, page_entries, write_data, write_once
 
 INCLUDE = """{%- comment -%} quotecards: og:image and twitter:image, from _data/quotecards.json {%- endcomment -%}
 {%- assign card = site.data.quotecards[page.path] -%}
@@ -37,14 +37,6 @@ INCLUDE = """{%- comment -%} quotecards: og:image and twitter:image, from _data/
 <meta name="twitter:image:alt" content="{{ card.alt | escape }}">
 {%- endif %}
 """
-
-
-@dataclass
-class SiteResult:
-    summary: Summary
-    pages: int = 0  # pages that point at a card
-    edits: dict[str, int] = field(default_factory=dict)  # front-matter outcome → posts
-    problems: list[str] = field(default_factory=list)
 
 
 def jekyll_build(root: Path, options: BuildOptions, front_matter: bool = False,

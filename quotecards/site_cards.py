@@ -10,12 +10,24 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import export
+from .batch import Summary
 from .cards import CardRecord
 
 Entry = dict[str, object]
+
+
+@dataclass
+class SiteResult:
+    """A generator's build: the cards' summary, the pages that point at a card, what was edited."""
+
+    summary: Summary
+    pages: int = 0
+    edits: dict[str, int] = field(default_factory=dict)  # front-matter outcome → posts
+    problems: list[str] = field(default_factory=list)
 
 
 def page_entries(cards: list[CardRecord], platform: str, page_key: Callable[[Path], str],

