@@ -126,7 +126,7 @@ def settings_hash(options: RenderOptions, platforms: list[Platform]) -> str:
                          [list(map(str, b)) for b in options.fetch.image_bases], options.allow_missing_glyphs,
                          [publishing.drafts, publishing.future, publishing.expired], list(options.read.languages),
                          options.format, options.shortening_allowed,
-                         options.read.default_lang]).encode())
+                         options.read.default_lang, options.config.site_name]).encode())
     return h.hexdigest()
 
 

@@ -75,7 +75,11 @@ class ReadOptions:
 def read_post(path: Path | str, options: ReadOptions | None = None) -> Post:
     """Read `path` into a Post, or raise PostError naming the file and the field."""
     path = Path(path)
-    meta = front_matter(path, _read_text(path))
+    return post_from_meta(path, front_matter(path, _read_text(path)), options)
+
+
+def post_from_meta(path: Path, meta: dict[str, Any], options: ReadOptions | None = None) -> Post:
+    """A Post from front matter a generator has already read (MkDocs' page.meta)."""
     try:
         return _post_from(path, meta, options or ReadOptions())
     except PostError:

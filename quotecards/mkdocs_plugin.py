@@ -1,0 +1,133 @@
+"""MkDocs: `plugins: [quotecards]` in mkdocs.yml makes a card for every page on `mkdocs build`.
+
+Each page's card is made through the same library as `quotecards build` (its front matter read
+the same way; a page with neither quote nor title in its front matter is a headline card with
+the title MkDocs gave it), kept in the same card store, so a rebuild, or a CI job with its store
+restored, links the cards instead of drawing them. Cards go to SITE/assets/quotecards/; the
+page's <head> gets og:image and twitter:image (with size, type and alt text).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import replace
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import base, config_options
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.pages import Page
+
+from .batch import settings_hash
+from .cards import CardRecord, SomeCardsFailed, render_post
+from .config import find_config
+from .context import RenderOptions, RunContext
+from .errors import PostError
+from .fetch import FetchOptions
+from .post import Post, post_from_meta
+from .resources import cache_dir
+from .store import CardStore, StoreOptions, post_key
+
+log = logging.getLogger("mkdocs.plugins.quotecards")
+CARDS = "assets/quotecards"
+
+
+class QuotecardsConfig(base.Config):
+    platform = config_options.Type(str, default="og")
+    layout = config_options.Optional(config_options.Type(str))
+    store = config_options.Optional(config_options.Type(str))  # default: the cache folder's cards/
+    use_store = config_options.Type(bool, default=True)
+
+
+class QuotecardsPlugin(BasePlugin[QuotecardsConfig]):
+    def __init__(self) -> None:
+        self.ctx: RunContext | None = None
+        self.store: CardStore | None = None
+        self.settings = ""
+        self.made = self.restored = 0
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        docs = Path(config.docs_dir)
+        site_config = find_config(Path(config.config_file_path).parent if config.config_file_path else docs)
+        if not site_config.site_name:  # the brand is the site's own name unless quotecards.toml says otherwise
+            site_config = replace(site_config, site_name=config.site_name)
+        options = RenderOptions(out_dir=Path(config.site_dir) / CARDS, platforms=(self.config.platform,),
+                                layout=self.config.layout, config=site_config,
+                                fetch=FetchOptions(cache_dir=cache_dir(), roots=(docs,), web_roots=(docs,)))
+        self.ctx = RunContext.open(options)
+        self.settings = settings_hash(options, self.ctx.platforms)
+        folder = Path(self.config.store) if self.config.store else cache_dir() / "cards"
+        self.store = CardStore(StoreOptions(folder)) if self.config.use_store else None
+        self.made = self.restored = 0
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
+        if self.ctx is None or page.file.abs_src_path is None:
+            return output
+        try:
+            card = self._card(page, Path(page.file.abs_src_path))
+        except PostError as exc:
+            log.warning(f"quotecards: {exc}")  # one page without a card; the site builds on
+            return output
+        return _with_meta(output, card, config.site_url or "")
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.ctx is not None:
+            self.ctx.close()
+            self.ctx = None
+        if self.store is not None and self.made:
+            self.store.trim()
+        log.info(f"quotecards: {self.made} cards made, {self.restored} from the store, "
+                 f"in {Path(config.site_dir) / CARDS}")
+
+    def _card(self, page: Page, path: Path) -> dict[str, Any]:
+        assert self.ctx is not None
+        post = _post(path, page, self.ctx)
+        slug = _slug(page)
+        key = post_key(self.settings, post, slug, self.ctx.options.fetch) if self.store is not None else ""
+        if self.store is not None:
+            stored = self.store.restore(key, self.ctx.options.out_dir, str(path))
+            if stored is not None:
+                self.restored += 1
+                return stored[0]
+        try:
+            records = render_post(post, self.ctx, slug)
+        except SomeCardsFailed as partly:
+            records = partly.records
+        records_json = [record.to_json() for record in records]
+        self.made += 1
+        if self.store is not None:
+            self.store.put(key, records_json, self.ctx.options.out_dir)
+        return records_json[0]
+
+
+def _post(path: Path, page: Page, ctx: RunContext) -> Post:
+    """The page as a post: the front matter MkDocs read, taken as any post's, with the title
+    MkDocs found (the page's first heading) where it has none."""
+    meta = dict(page.meta)
+    if page.title and not meta.get("title"):
+        meta["title"] = page.title
+    return post_from_meta(path, meta, ctx.reading)
+
+
+def _slug(page: Page) -> str:
+    """The card's file name from the page's place in the site: guide/install.md → guide-install."""
+    stem = re.sub(r"\.md$", "", page.file.src_uri)
+    return re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-") or "index"
+
+
+def _with_meta(html: str, card: dict[str, Any], site_url: str) -> str:
+    record = CardRecord.from_json(card)
+    url = f"{site_url.rstrip('/')}/{CARDS}/{record.path}?v={record.sha256[:10]}"
+    tags = "\n".join([
+        f'<meta property="og:image" content="{escape(url)}">',
+        f'<meta property="og:image:type" content="{record.mime}">',
+        f'<meta property="og:image:width" content="{record.width}">',
+        f'<meta property="og:image:height" content="{record.height}">',
+        f'<meta property="og:image:alt" content="{escape(record.alt)}">',
+        '<meta name="twitter:card" content="summary_large_image">',
+        f'<meta name="twitter:image" content="{escape(url)}">',
+    ])
+    return html.replace("</head>", tags + "\n</head>", 1)
