@@ -10,7 +10,9 @@ page's <head> gets og:image and twitter:image (with size, type and alt text).
 from __future__ import annotations
 
 import logging
+import os
 import re
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from html import escape
 from pathlib import Path
@@ -19,6 +21,7 @@ from typing import Any
 from mkdocs.config import base, config_options
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 from .batch import settings_hash
@@ -48,6 +51,8 @@ class QuotecardsPlugin(BasePlugin[QuotecardsConfig]):
         self.store: CardStore | None = None
         self.settings = ""
         self.made = self.restored = 0
+        self.pool: ThreadPoolExecutor | None = None
+        self.cards: dict[str, Future[tuple[dict[str, Any], bool]]] = {}  # page → its card, being made
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         docs = Path(config.docs_dir)
@@ -62,18 +67,33 @@ class QuotecardsPlugin(BasePlugin[QuotecardsConfig]):
         folder = Path(self.config.store) if self.config.store else cache_dir() / "cards"
         self.store = CardStore(StoreOptions(folder)) if self.config.use_store else None
         self.made = self.restored = 0
+        # MkDocs reads every page before it writes any: the cards are made on threads meanwhile
+        # (drawing and encoding release the GIL for most of a card).
+        self.pool = ThreadPoolExecutor(os.cpu_count() or 1, "quotecards")
+        self.cards = {}
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        if self.pool is not None and page.file.abs_src_path is not None:
+            self.cards[page.file.src_uri] = self.pool.submit(self._card, page, Path(page.file.abs_src_path))
+        return html
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
-        if self.ctx is None or page.file.abs_src_path is None:
+        making = self.cards.pop(page.file.src_uri, None)
+        if making is None:
             return output
         try:
-            card = self._card(page, Path(page.file.abs_src_path))
+            card, restored = making.result()
         except PostError as exc:
             log.warning(f"quotecards: {exc}")  # one page without a card; the site builds on
             return output
+        self.restored += restored
+        self.made += not restored
         return _with_meta(output, card, config.site_url or "")
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+            self.pool = None
         if self.ctx is not None:
             self.ctx.close()
             self.ctx = None
@@ -82,7 +102,8 @@ class QuotecardsPlugin(BasePlugin[QuotecardsConfig]):
         log.info(f"quotecards: {self.made} cards made, {self.restored} from the store, "
                  f"in {Path(config.site_dir) / CARDS}")
 
-    def _card(self, page: Page, path: Path) -> dict[str, Any]:
+    def _card(self, page: Page, path: Path) -> tuple[dict[str, Any], bool]:
+        """The page's card record, and whether it came from the store."""
         assert self.ctx is not None
         post = _post(path, page, self.ctx)
         slug = _slug(page)
@@ -90,17 +111,15 @@ class QuotecardsPlugin(BasePlugin[QuotecardsConfig]):
         if self.store is not None:
             stored = self.store.restore(key, self.ctx.options.out_dir, str(path))
             if stored is not None:
-                self.restored += 1
-                return stored[0]
+                return stored[0], True
         try:
             records = render_post(post, self.ctx, slug)
         except SomeCardsFailed as partly:
             records = partly.records
         records_json = [record.to_json() for record in records]
-        self.made += 1
         if self.store is not None:
             self.store.put(key, records_json, self.ctx.options.out_dir)
-        return records_json[0]
+        return records_json[0], False
 
 
 def _post(path: Path, page: Page, ctx: RunContext) -> Post:

@@ -69,6 +69,7 @@ def _run_pool(queue: list[Job], pool: Pool, folder: Path, on_result: Callable[[R
                 for future in finished:
                     if future not in broken:
                         on_result(future.result())
+                        del futures[future]  # its records live on in the caller's state, not twice
                 on_tick()
                 if broken:
                     return _after_break(futures, pending | set(broken), folder, on_result)
