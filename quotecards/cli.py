@@ -17,10 +17,11 @@ from .formats import FORMAT_CHOICES
 from .platforms import PLATFORMS
 
 if TYPE_CHECKING:
-    from .batch import Summary
+    from .batch import BuildOptions, Summary
     from .config import SiteConfig
     from .context import RenderOptions
     from .publish import Publishing
+    from .site_cards import SiteResult
     from .store import StoreOptions
 
 # The library is imported inside each command, so `--version` and `--help` do not pay for
@@ -354,43 +355,61 @@ def _reused(summary: Summary) -> str:
     return f"{summary.reused} reused" + (f" ({summary.restored} from the store)" if summary.restored else "")
 
 
-@main.command("hugo")
-@click.argument("site", type=click.Path(path_type=Path, file_okay=False, exists=True))
-@click.option("--platform", "platforms", multiple=True, default=("og",), show_default=True,
-              type=click.Choice([*PLATFORMS, "all"]), help="Platform presets; the first is the one pages point at.")
-@click.option("--layout", default=None, help="Default layout [default: the site config's, else photo].")
-@click.option("--jobs", type=click.IntRange(min=0), default=0, help="Worker processes [default: one per core].")
-@click.option("--force", is_flag=True, help="Render every card again, changed or not.")
-@click.option("--front-matter", is_flag=True,
-              help="Also add an images: entry to each post (only that line), for Hugo's own opengraph templates.")
-@run_options
-@publishing_options
-@store_options
-def hugo_command(site: Path, platforms: tuple[str, ...], layout: str | None, jobs: int, force: bool,
-                 front_matter: bool, run: RunOptions, publishing: Publishing, store: StoreChoice) -> None:
-    """Cards for a Hugo SITE: written to static/, and every page pointed at its card."""
-    from dataclasses import replace
+@dataclass(frozen=True)
+class SiteChoice:
+    """What every site generator's command takes besides its site: the cards, the build, the run."""
 
-    from .batch import BuildOptions, terminal_progress
-    from .config import find_config
-    from .hugo import hugo_build
+    platforms: tuple[str, ...]
+    layout: str | None
+    jobs: int
+    force: bool
+    run: RunOptions
+    publishing: Publishing
+    store: StoreChoice
 
-    run = replace(run, site_root=site)
-    with user_errors():
-        render = run.render_options(site / "static", find_config(site), publishing=publishing, platforms=platforms,
-                                    layout=layout)
-        result = hugo_build(site, BuildOptions(render=render, jobs=jobs, force=force, prune=True,
-                                               store=store.options(run)),
-                            front_matter=front_matter, progress=terminal_progress())
+    def build_options(self, site: Path, out_dir: Path) -> BuildOptions:
+        from dataclasses import replace
+
+        from .batch import BuildOptions
+        from .config import find_config
+
+        run = replace(self.run, site_root=site)
+        render = run.render_options(out_dir, find_config(site), publishing=self.publishing, platforms=self.platforms,
+                                    layout=self.layout)
+        return BuildOptions(render=render, jobs=self.jobs, force=self.force, prune=True, store=self.store.options(run))
+
+
+def site_options(command: Callable[..., None]) -> Callable[..., None]:
+    """The options the site generators' commands share; the command receives them as `choice`."""
+    options = [
+        click.option("--platform", "platforms", multiple=True, default=("og",), show_default=True,
+                     type=click.Choice([*PLATFORMS, "all"]),
+                     help="Platform presets; the first is the one pages point at."),
+        click.option("--layout", default=None, help="Default layout [default: the site config's, else photo]."),
+        click.option("--jobs", type=click.IntRange(min=0), default=0, help="Worker processes [default: one per core]."),
+        click.option("--force", is_flag=True, help="Render every card again, changed or not."),
+    ]
+
+    @functools.wraps(command)
+    def with_site(platforms: tuple[str, ...], layout: str | None, jobs: int, force: bool, run: RunOptions,
+                  publishing: Publishing, store: StoreChoice, **kwargs: Any) -> None:
+        command(choice=SiteChoice(platforms, layout, jobs, force, run, publishing, store), **kwargs)
+
+    wrapped: Callable[..., None] = with_site
+    for option in reversed(options):
+        wrapped = option(wrapped)
+    return run_options(publishing_options(store_options(wrapped)))
+
+
+def _report_site(result: SiteResult, front_matter: bool) -> None:
+    """The generator's summary, its errors on stderr; exits 1 when a post failed or a file was not edited."""
     summary = result.summary
-    for error in summary.failed:
-        click.echo(f"error: {error.error}", err=True)
-    for problem in result.problems:
-        click.echo(f"error: {problem}", err=True)
+    for line in [e.error for e in summary.failed] + result.problems:
+        click.echo(f"error: {line}", err=True)
     skipped = ", ".join(f"{n} {why}" for why, n in sorted(summary.skipped.items())) or "none"
     click.echo(f"{summary.posts} posts: {summary.made} cards made, {_reused(summary)}, "
                f"{len(summary.failed)} failed, skipped: {skipped}; {result.pages} pages point at a card via "
-               f"{site / 'assets' / 'quotecards.json'}")
+               f"{result.data_file}")
     if front_matter:
         edits = ", ".join(f"{n} {k}" for k, n in sorted(result.edits.items()))
         click.echo("front matter: " + (edits or "nothing to do"))
@@ -398,45 +417,36 @@ def hugo_command(site: Path, platforms: tuple[str, ...], layout: str | None, job
     sys.exit(1 if summary.failed or result.problems else 0)
 
 
+@main.command("hugo")
+@click.argument("site", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.option("--front-matter", is_flag=True,
+              help="Also add an images: entry to each post (only that line), for Hugo's own opengraph templates.")
+@site_options
+def hugo_command(site: Path, front_matter: bool, choice: SiteChoice) -> None:
+    """Cards for a Hugo SITE: written to static/, and every page pointed at its card."""
+    from .batch import terminal_progress
+    from .hugo import hugo_build
+
+    with user_errors():
+        result = hugo_build(site, choice.build_options(site, site / "static"), front_matter=front_matter,
+                            progress=terminal_progress())
+    _report_site(result, front_matter)
+
+
 @main.command("jekyll")
 @click.argument("site", type=click.Path(path_type=Path, file_okay=False, exists=True))
-@click.option("--platform", "platforms", multiple=True, default=("og",), show_default=True,
-              type=click.Choice([*PLATFORMS, "all"]), help="Platform presets; the first is the one pages point at.")
-@click.option("--layout", default=None, help="Default layout [default: the site config's, else photo].")
-@click.option("--jobs", type=click.IntRange(min=0), default=0, help="Worker processes [default: one per core].")
-@click.option("--force", is_flag=True, help="Render every card again, changed or not.")
 @click.option("--front-matter", is_flag=True,
               help="Also add an image: line to each post (only that line), which jekyll-seo-tag reads.")
-@run_options
-@publishing_options
-@store_options
-def jekyll_command(site: Path, platforms: tuple[str, ...], layout: str | None, jobs: int, force: bool,
-                   front_matter: bool, run: RunOptions, publishing: Publishing, store: StoreChoice) -> None:
+@site_options
+def jekyll_command(site: Path, front_matter: bool, choice: SiteChoice) -> None:
     """Cards for a Jekyll SITE's _posts: written to assets/quotecards/, and every post pointed at its card."""
-    from dataclasses import replace
-
-    from .batch import BuildOptions, terminal_progress
-    from .config import find_config
+    from .batch import terminal_progress
     from .jekyll import jekyll_build
 
-    run = replace(run, site_root=site)
     with user_errors():
-        render = run.render_options(site / "assets", find_config(site), publishing=publishing, platforms=platforms,
-                                    layout=layout)
-        result = jekyll_build(site, BuildOptions(render=render, jobs=jobs, force=force, prune=True,
-                                                 store=store.options(run)),
-                              front_matter=front_matter, progress=terminal_progress())
-    summary = result.summary
-    for line in [e.error for e in summary.failed] + result.problems:
-        click.echo(f"error: {line}", err=True)
-    click.echo(f"{summary.posts} posts: {summary.made} cards made, {_reused(summary)}, {len(summary.failed)} failed; "
-               f"{result.pages} pages point at a card via {site / '_data' / 'quotecards.json'}")
-    if front_matter:
-        edits = ", ".join(f"{n} {k}" for k, n in sorted(result.edits.items()))
-        click.echo("front matter: " + (edits or "nothing to do"))
-    else:
-        click.echo('include it in your <head>: {% include quotecards.html %} (_includes/quotecards.html)')
-    sys.exit(1 if summary.failed or result.problems else 0)
+        result = jekyll_build(site, choice.build_options(site, site / "assets"), front_matter=front_matter,
+                              progress=terminal_progress())
+    _report_site(result, front_matter)
 
 
 @main.command("eleventy")
@@ -444,37 +454,16 @@ def jekyll_command(site: Path, platforms: tuple[str, ...], layout: str | None, j
 @click.option("--output", type=click.Path(path_type=Path, file_okay=False), default=None,
               help="Eleventy's output folder [default: SITE/_site].")
 @click.option("--base-url", default="", help="The site's URL, e.g. https://example.org/: og:image wants absolute URLs.")
-@click.option("--platform", "platforms", multiple=True, default=("og",), show_default=True,
-              type=click.Choice([*PLATFORMS, "all"]), help="Platform presets; the first is the one pages point at.")
-@click.option("--layout", default=None, help="Default layout [default: the site config's, else photo].")
-@click.option("--jobs", type=click.IntRange(min=0), default=0, help="Worker processes [default: one per core].")
-@click.option("--force", is_flag=True, help="Render every card again, changed or not.")
-@run_options
-@publishing_options
-@store_options
-def eleventy_command(site: Path, output: Path | None, base_url: str, platforms: tuple[str, ...], layout: str | None,
-                     jobs: int, force: bool, run: RunOptions, publishing: Publishing, store: StoreChoice) -> None:
+@site_options
+def eleventy_command(site: Path, output: Path | None, base_url: str, choice: SiteChoice) -> None:
     """Cards for an Eleventy SITE's pages: written to the output's assets/quotecards/, with a data file and include."""
-    from dataclasses import replace
-
-    from .batch import BuildOptions, terminal_progress
-    from .config import find_config
+    from .batch import terminal_progress
     from .eleventy import eleventy_build
 
-    run = replace(run, site_root=site)
     with user_errors():
-        render = run.render_options(site / "_site", find_config(site), publishing=publishing, platforms=platforms,
-                                    layout=layout)
-        result = eleventy_build(site, BuildOptions(render=render, jobs=jobs, force=force, prune=True,
-                                                   store=store.options(run)),
-                                output=output, base_url=base_url, progress=terminal_progress())
-    summary = result.summary
-    for error in summary.failed:
-        click.echo(f"error: {error.error}", err=True)
-    click.echo(f"{summary.posts} pages: {summary.made} cards made, {_reused(summary)}, {len(summary.failed)} failed; "
-               f"{result.pages} pages point at a card via {site / '_data' / 'quotecards.json'}")
-    click.echo('include it in your <head>: {% include "quotecards.njk" %} (_includes/quotecards.njk)')
-    sys.exit(1 if summary.failed else 0)
+        result = eleventy_build(site, choice.build_options(site, site / "_site"), output=output, base_url=base_url,
+                                progress=terminal_progress())
+    _report_site(result, False)
 
 
 @main.command("serve")

@@ -48,9 +48,11 @@ def eleventy_build(root: Path, options: BuildOptions, output: Path | None = None
     platform = render.platforms[0] if render.platforms[0] != "all" else "og"
     pages = page_entries(summary.cards, platform, lambda post: "./" + post.relative_to(root).as_posix(),
                          lambda card: _url(base_url, card))
-    write_data(root / "_data" / "quotecards.json", pages)
+    data_file = root / "_data" / "quotecards.json"
+    write_data(data_file, pages)
     write_once(root / "_includes" / "quotecards.njk", INCLUDE)
-    return SiteResult(summary=summary, pages=len(pages))
+    return SiteResult(summary=summary, data_file=data_file, pages=len(pages),
+                      head='include it in your <head>: {% include "quotecards.njk" %} (_includes/quotecards.njk)')
 
 
 def _url(base_url: str, card: CardRecord) -> str:

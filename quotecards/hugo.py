@@ -16,14 +16,14 @@ version made from the card's bytes, so networks that cache a card by URL fetch a
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 
 from . import export
-from .batch import BuildOptions, Summary, build
+from .batch import BuildOptions, build
 from .frontmatter_edit import EditError, set_image
 from .hugo_site import HugoSite, head_hook, read_site
-from .site_cards import page_entries, write_data, write_once
+from .site_cards import SiteResult, page_entries, write_data, write_once
 
 PARTIAL = """{{- /* quotecards: og:image and twitter:image for this page, from assets/quotecards.json */ -}}
 {{- with resources.Get "quotecards.json" -}}
@@ -46,17 +46,8 @@ PARTIAL = """{{- /* quotecards: og:image and twitter:image for this page, from a
 """
 
 
-@dataclass
-class HugoResult:
-    summary: Summary
-    pages: int = 0  # pages that point at a card
-    edits: dict[str, int] = field(default_factory=dict)  # front-matter outcome → posts
-    problems: list[str] = field(default_factory=list)
-    head: str = ""  # how the partial reaches the pages' <head>: what was done, or what to do
-
-
 def hugo_build(root: Path, options: BuildOptions, front_matter: bool = False,
-               progress: Callable[[int, int], None] | None = None) -> HugoResult:
+               progress: Callable[[int, int], None] | None = None) -> SiteResult:
     """Render the site's cards into its static folder, then point its pages at them."""
     site = read_site(root)
     read = replace(options.render.read, content_dir=site.content, languages=site.languages,
@@ -66,9 +57,10 @@ def hugo_build(root: Path, options: BuildOptions, front_matter: bool = False,
     summary = build(site.content, replace(options, render=render), progress, state_dir=root / ".quotecards")
     platform = render.platforms[0] if render.platforms[0] != "all" else "og"
     pages = page_entries(summary.cards, platform, lambda post: _page_key(site, post), lambda card: card.path)
-    write_data(root / "assets" / "quotecards.json", pages)
+    data_file = root / "assets" / "quotecards.json"
+    write_data(data_file, pages)
     write_once(root / "layouts" / "partials" / "quotecards.html", PARTIAL)  # the site's own copy is its own
-    result = HugoResult(summary=summary, pages=len(pages))
+    result = SiteResult(summary=summary, data_file=data_file, pages=len(pages))
     if front_matter:
         _edit_front_matter(site, pages, result)
         result.head = ("front matter: Hugo's own opengraph and twitter_cards templates (and themes built on them) "
@@ -86,7 +78,7 @@ def _page_key(site: HugoSite, post: Path) -> str:
     return post.relative_to(site.content).as_posix()
 
 
-def _edit_front_matter(site: HugoSite, pages: dict[str, dict[str, object]], result: HugoResult) -> None:
+def _edit_front_matter(site: HugoSite, pages: dict[str, dict[str, object]], result: SiteResult) -> None:
     inside = site.content.resolve()
     for entry in (pages[key] for key in sorted(pages)):
         post = Path(str(entry["post"]))

@@ -52,11 +52,15 @@ def jekyll_build(root: Path, options: BuildOptions, front_matter: bool = False,
     platform = render.platforms[0] if render.platforms[0] != "all" else "og"
     pages = page_entries(summary.cards, platform, lambda post: _page_path(root, post),
                          lambda card: f"{OWN_CARDS}{card.path}")
-    write_data(root / "_data" / "quotecards.json", pages)
+    data_file = root / "_data" / "quotecards.json"
+    write_data(data_file, pages)
     write_once(root / "_includes" / "quotecards.html", INCLUDE)
-    result = SiteResult(summary=summary, pages=len(pages))
+    result = SiteResult(summary=summary, data_file=data_file, pages=len(pages))
     if front_matter:
         _edit_front_matter(pages, result)
+        result.head = "front matter: jekyll-seo-tag's {% seo %} reads image:"
+    else:
+        result.head = "include it in your <head>: {% include quotecards.html %} (_includes/quotecards.html)"
     return result
 
 

@@ -25,9 +25,11 @@ class SiteResult:
     """A generator's build: the cards' summary, the pages that point at a card, what was edited."""
 
     summary: Summary
+    data_file: Path  # the page → card file the templates read
     pages: int = 0
     edits: dict[str, int] = field(default_factory=dict)  # front-matter outcome → posts
     problems: list[str] = field(default_factory=list)
+    head: str = ""  # how the cards reach the pages' <head>: what was done, or what to do
 
 
 def page_entries(cards: list[CardRecord], platform: str, page_key: Callable[[Path], str],

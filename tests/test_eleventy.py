@@ -41,7 +41,7 @@ def test_every_page_gets_its_card_through_the_data_file_and_include(tmp_path):
     done = subprocess.run([sys.executable, "-m", "quotecards", "eleventy", str(root), "--base-url", BASE,
                            "--no-store"], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "3 pages: 3 cards made" in done.stdout
+    assert "3 posts: 3 cards made" in done.stdout
     data = json.loads((root / "_data/quotecards.json").read_text())
     assert set(data) == {"./posts/launch.md", "./posts/kyoto.md", "./index.md"}
     subprocess.run(["eleventy", "--quiet"], cwd=root, check=True, capture_output=True, timeout=300)
