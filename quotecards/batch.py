@@ -30,7 +30,7 @@ from typing import Any, TextIO
 from . import __version__, export, manifest, workers
 from .cards import CardRecord, ErrorRecord, SomeCardsFailed, error_record, render_post
 from .context import Layouts, RenderOptions, RunContext
-from .gallery import gallery_from_manifest
+from .gallery import write_gallery
 from .platforms import Platform, expand
 from .post import Post, PostError, read_post
 from .resources import data_dir
@@ -318,9 +318,9 @@ def _build(content_dir: Path, options: BuildOptions, progress: Callable[[int, in
     written = all((state_dir / name).is_file() for name in (files.state, files.manifest)) and \
         (files != Files() or (state_dir / "index.html").is_file())
     if dirty or errors != previous_errors or not written or parts:
-        _checkpoint(state_dir, state, errors, files, options.shard)
+        cards, failed = _checkpoint(state_dir, state, errors, files, options.shard)
         if files == Files():
-            gallery_from_manifest(state_dir, out)
+            write_gallery(state_dir, cards, failed, out)  # from the records in hand: not read back
         for part in parts:  # folded into the whole build's state and manifest, just written
             for name in (part.state, part.manifest):
                 (state_dir / name).unlink(missing_ok=True)
@@ -427,13 +427,16 @@ def _read_state(path: Path) -> dict[str, Any]:
 
 
 def _checkpoint(folder: Path, state: dict[str, Any], errors: dict[str, str], files: Files,
-                shard: tuple[int, int]) -> None:
-    """State and manifest (or a shard's parts of them), each written whole and renamed into place."""
+                shard: tuple[int, int]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """State and manifest (or a shard's parts of them), each written whole and renamed into place;
+    the manifest's cards and errors."""
     cards = [c for key in sorted(state["posts"]) for c in state["posts"][key].get("cards", [])]
     about = {"settings": state["settings"], "shard": list(shard)} if files != Files() else None
-    manifest.write(folder, cards, [{"post": k, "error": v} for k, v in sorted(errors.items())], files.manifest, about)
+    failed = [{"post": k, "error": v} for k, v in sorted(errors.items())]
+    manifest.write(folder, cards, failed, files.manifest, about)
     # The errors go into the state as well, so that the next run can tell whether they changed.
-    export.write_atomic(folder / files.state, json.dumps({**state, "errors": errors}).encode())
+    export.write_atomic_text(folder / files.state, json.JSONEncoder().iterencode({**state, "errors": errors}))
+    return cards, failed
 
 
 def _share_of_whole(folder: Path, content_dir: Path, shard: tuple[int, int]) -> dict[str, Any]:

@@ -13,9 +13,10 @@ import io
 import json
 import os
 import tempfile
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from PIL import Image
 
@@ -25,7 +26,7 @@ from .errors import OutputError
 from .formats import EXTENSIONS, FORMAT_CHOICES, FORMATS, Format
 
 __all__ = ["EXTENSIONS", "FORMAT_CHOICES", "FORMATS", "Encoded", "ExportError", "Format", "encode", "prepare_output",
-           "place_file", "read_json_object", "umask", "write_atomic"]
+           "place_file", "read_json_object", "umask", "write_atomic", "write_atomic_text"]
 
 
 class ExportError(Exception):
@@ -174,7 +175,14 @@ def prepare_output(folder: Path) -> None:
         raise OutputError(folder, "output folder", f"cannot write there ({exc.strerror or exc})") from None
 
 
-def write_atomic(path: Path, data: bytes, like: os.stat_result | None = None) -> None:
+def write_atomic_text(path: Path, pieces: Iterable[str]) -> None:
+    """`pieces` written as UTF-8, one after another, via a temporary file renamed into place: a
+    large manifest or gallery is never held whole in memory as one string and its bytes."""
+    write_atomic(path, b"", fill=lambda handle: handle.writelines(piece.encode("utf-8") for piece in pieces))
+
+
+def write_atomic(path: Path, data: bytes, like: os.stat_result | None = None,
+                 fill: Callable[[BinaryIO], None] | None = None) -> None:
     """Write via a temporary file in the same folder and rename: never a half-written file.
 
     mkstemp makes its file 0600 and the rename keeps that, which would hide a card from a web
@@ -186,7 +194,10 @@ def write_atomic(path: Path, data: bytes, like: os.stat_result | None = None) ->
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            if fill is None:
+                handle.write(data)
+            else:
+                fill(handle)
             if like is None:
                 os.fchmod(handle.fileno(), 0o666 & ~umask())
             else:

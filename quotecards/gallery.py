@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -113,8 +114,14 @@ def write_gallery(folder: Path, cards: list[dict[str, Any]], errors: list[dict[s
         parts.append("</div></section>")
     parts.append(f"</main><script>{SCRIPT}</script></body></html>\n")
     path = folder / "index.html"
-    export.write_atomic(path, "\n".join(parts).encode("utf-8"))
+    export.write_atomic_text(path, _lines(parts))
     return path
+
+
+def _lines(parts: list[str]) -> Iterator[str]:
+    """The parts joined by newlines, a piece at a time (10,000 cards make a page of some 10 MB)."""
+    for i, part in enumerate(parts):
+        yield "\n" + part if i else part
 
 
 def gallery_from_manifest(folder: Path, images_dir: Path | None = None) -> Path:

@@ -72,8 +72,8 @@ def merge(out: Path, folders: list[Path]) -> MergeResult:
             state["posts"][key] = {**entry, "slug": taken[0]["slug"], "cards": taken}
     errors.sort(key=lambda e: str(e.get("post")))
     manifest.write(out, cards, errors)
-    export.write_atomic(out / STATE_FILE, json.dumps({**state, "errors": {e["post"]: e["error"] for e in errors}})
-                        .encode())
+    export.write_atomic_text(out / STATE_FILE, json.JSONEncoder().iterencode(
+        {**state, "errors": {e["post"]: e["error"] for e in errors}}))
     gallery_from_manifest(out)
     for part in parts:
         if part.folder == out.resolve():  # folded into OUT's own files: a later merge must not count it twice
