@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import functools
+import hashlib
 import io
 import json
 import os
@@ -26,7 +27,7 @@ from .errors import OutputError
 from .formats import EXTENSIONS, FORMAT_CHOICES, FORMATS, Format
 
 __all__ = ["EXTENSIONS", "FORMAT_CHOICES", "FORMATS", "Encoded", "ExportError", "Format", "encode", "prepare_output",
-           "place_file", "read_json_object", "umask", "write_atomic", "write_atomic_text"]
+           "place_file", "read_json_object", "sha256_of", "umask", "write_atomic", "write_atomic_text"]
 
 
 class ExportError(Exception):
@@ -235,6 +236,12 @@ def read_json_object(path: Path) -> dict[str, Any]:
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
+
+
+def sha256_of(path: Path) -> str:
+    """The hex SHA-256 of a file's bytes (OSError when it cannot be read)."""
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def place_file(source: Path, target: Path) -> None:

@@ -12,7 +12,6 @@ is not taken: its post is listed as failed, to be drawn by the next build.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -161,6 +160,6 @@ def _with_slug(record: Record, slug: str) -> Record:
 
 def _intact(path: Path, record: Record) -> bool:
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest() == record.get("sha256")
+        return export.sha256_of(path) == record.get("sha256")
     except OSError:
         return False

@@ -82,6 +82,11 @@ class CardStore:
         if not isinstance(records, list) or not records:
             return None
         try:
+            # A card is a hard link into the output: a tool that rewrites the output's files in
+            # place (an image optimiser) rewrites the store's too. Such an entry is dropped.
+            if not all(export.sha256_of(entry / _file_name(r)) == r["sha256"] for r in records):
+                self._remove(entry)
+                return None
             for record in records:
                 export.place_file(entry / _file_name(record), out / record["path"])
             os.utime(entry / RECORDS)  # used now: the last to be trimmed
@@ -123,15 +128,20 @@ class CardStore:
         for _used, size, entry in sorted(entries):
             if total <= self.max_bytes:
                 break
-            trash = entry.with_name(f"{TRASH}{entry.name}")
-            try:
-                os.rename(entry, trash)  # gone for readers at once; deleted at leisure
-            except OSError:
-                continue
-            shutil.rmtree(trash, ignore_errors=True)
-            total -= size
-            removed += 1
+            if self._remove(entry):
+                total -= size
+                removed += 1
         return removed
+
+    @staticmethod
+    def _remove(entry: Path) -> bool:
+        trash = entry.with_name(f"{TRASH}{entry.name}")
+        try:
+            os.rename(entry, trash)  # gone for readers at once; deleted at leisure
+        except OSError:
+            return False  # removed by another build first
+        shutil.rmtree(trash, ignore_errors=True)
+        return True
 
 
 def _file_name(record: Record) -> str:

@@ -223,3 +223,22 @@ def test_readme_ci_recipe_draws_nothing_on_a_fresh_checkout_with_the_cached_stor
             assert image is not None and "/og/" in image.group(1)
             assert (public / image.group(1).split("example.org/", 1)[1].split("?")[0]).is_file()
         shutil.rmtree(workspace)
+
+
+def test_a_card_rewritten_in_place_in_the_output_is_not_taken_from_the_store(tmp_path):
+    """Output cards are hard links into the store: an optimiser that rewrites one in place
+    rewrites the store's too. That entry is dropped and the card drawn again, as it was."""
+    repo = site_repo(tmp_path)
+    site, store = clone(repo, tmp_path / "site"), tmp_path / "store"
+    built = cli_build(site, store)
+    before = card_bytes(site, built["manifest"])
+    victim = site / "public/cards" / built["manifest"]["cards"][0]["path"]
+    with open(victim, "r+b") as handle:  # in place, as `optipng` or `pngcrush -ow` would
+        handle.seek(100)
+        handle.write(b"\0" * 64)
+    shutil.rmtree(site / "public")
+    rebuilt = cli_build(site, store)
+    assert "2 cards made, 6 reused (6 from the store)" in rebuilt["stdout"]
+    assert card_bytes(site, rebuilt["manifest"]) == before
+    shutil.rmtree(site / "public")
+    assert "0 cards made, 8 reused (8 from the store)" in cli_build(site, store)["stdout"]  # kept anew
