@@ -363,6 +363,7 @@ class SiteChoice:
     layout: str | None
     jobs: int
     force: bool
+    shard: tuple[int, int]
     run: RunOptions
     publishing: Publishing
     store: StoreChoice
@@ -376,7 +377,8 @@ class SiteChoice:
         run = replace(self.run, site_root=site)
         render = run.render_options(out_dir, find_config(site), publishing=self.publishing, platforms=self.platforms,
                                     layout=self.layout)
-        return BuildOptions(render=render, jobs=self.jobs, force=self.force, prune=True, store=self.store.options(run))
+        return BuildOptions(render=render, jobs=self.jobs, force=self.force, prune=True, shard=self.shard,
+                            store=self.store.options(run))
 
 
 def site_options(command: Callable[..., None]) -> Callable[..., None]:
@@ -388,12 +390,14 @@ def site_options(command: Callable[..., None]) -> Callable[..., None]:
         click.option("--layout", default=None, help="Default layout [default: the site config's, else photo]."),
         click.option("--jobs", type=click.IntRange(min=0), default=0, help="Worker processes [default: one per core]."),
         click.option("--force", is_flag=True, help="Render every card again, changed or not."),
+        click.option("--shard", default="1/1", callback=_shard, metavar="K/N",
+                     help="Render only a stable K-th of N shares; the run without --shard points the pages."),
     ]
 
     @functools.wraps(command)
-    def with_site(platforms: tuple[str, ...], layout: str | None, jobs: int, force: bool, run: RunOptions,
-                  publishing: Publishing, store: StoreChoice, **kwargs: Any) -> None:
-        command(choice=SiteChoice(platforms, layout, jobs, force, run, publishing, store), **kwargs)
+    def with_site(platforms: tuple[str, ...], layout: str | None, jobs: int, force: bool, shard: tuple[int, int],
+                  run: RunOptions, publishing: Publishing, store: StoreChoice, **kwargs: Any) -> None:
+        command(choice=SiteChoice(platforms, layout, jobs, force, shard, run, publishing, store), **kwargs)
 
     wrapped: Callable[..., None] = with_site
     for option in reversed(options):

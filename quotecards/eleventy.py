@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .batch import BuildOptions, build
 from .cards import CardRecord
-from .site_cards import SiteResult, page_entries, write_data, write_once
+from .site_cards import SiteResult, page_entries, shard_part, write_data, write_once
 
 CARDS = "assets/quotecards"
 OWN_FOLDERS = ("_includes", "_data", "_site", "node_modules")
@@ -45,6 +45,8 @@ def eleventy_build(root: Path, options: BuildOptions, output: Path | None = None
     render = replace(options.render, out_dir=output / CARDS, read=replace(options.render.read, content_dir=root),
                      fetch=replace(options.render.fetch, web_roots=(root,)))
     summary = build(root, replace(options, render=render, skip=skip), progress, state_dir=root / ".quotecards")
+    if options.shard != (1, 1):  # the pages are pointed at their cards once the shards are one
+        return shard_part(summary, root / "_data" / "quotecards.json", options.shard)
     platform = render.platforms[0] if render.platforms[0] != "all" else "og"
     pages = page_entries(summary.cards, platform, lambda post: "./" + post.relative_to(root).as_posix(),
                          lambda card: _url(base_url, card))

@@ -23,7 +23,7 @@ from . import export
 from .batch import BuildOptions, build
 from .frontmatter_edit import EditError, set_image
 from .hugo_site import HugoSite, head_hook, read_site
-from .site_cards import SiteResult, page_entries, write_data, write_once
+from .site_cards import SiteResult, page_entries, shard_part, write_data, write_once
 
 PARTIAL = """{{- /* quotecards: og:image and twitter:image for this page, from assets/quotecards.json */ -}}
 {{- with resources.Get "quotecards.json" -}}
@@ -55,6 +55,8 @@ def hugo_build(root: Path, options: BuildOptions, front_matter: bool = False,
     render = replace(options.render, out_dir=site.static, read=read,
                      fetch=replace(options.render.fetch, web_roots=(site.static,)))
     summary = build(site.content, replace(options, render=render), progress, state_dir=root / ".quotecards")
+    if options.shard != (1, 1):  # the pages are pointed at their cards once the shards are one
+        return shard_part(summary, root / "assets" / "quotecards.json", options.shard)
     platform = render.platforms[0] if render.platforms[0] != "all" else "og"
     pages = page_entries(summary.cards, platform, lambda post: _page_key(site, post), lambda card: card.path)
     data_file = root / "assets" / "quotecards.json"

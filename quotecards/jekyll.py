@@ -22,7 +22,7 @@ from .batch import BuildOptions, build
 from .errors import ConfigError
 from .fields import OWN_CARDS
 from .frontmatter_edit import EditError, set_jekyll_image
-from .site_cards import Entry, SiteResult, page_entries, write_data, write_once
+from .site_cards import Entry, SiteResult, page_entries, shard_part, write_data, write_once
 
 INCLUDE = """{%- comment -%} quotecards: og:image and twitter:image, from _data/quotecards.json {%- endcomment -%}
 {%- assign card = site.data.quotecards[page.path] -%}
@@ -49,6 +49,8 @@ def jekyll_build(root: Path, options: BuildOptions, front_matter: bool = False,
     render = replace(options.render, out_dir=out, read=replace(options.render.read, content_dir=posts),
                      fetch=replace(options.render.fetch, web_roots=(root,)))
     summary = build(posts, replace(options, render=render), progress, state_dir=root / ".quotecards")
+    if options.shard != (1, 1):  # the pages are pointed at their cards once the shards are one
+        return shard_part(summary, root / "_data" / "quotecards.json", options.shard)
     platform = render.platforms[0] if render.platforms[0] != "all" else "og"
     pages = page_entries(summary.cards, platform, lambda post: _page_path(root, post),
                          lambda card: f"{OWN_CARDS}{card.path}")

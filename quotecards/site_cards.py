@@ -56,3 +56,13 @@ def write_once(path: Path, text: str) -> bool:
         return False
     export.write_atomic(path, text.encode("utf-8"))
     return True
+
+
+def shard_part(summary: Summary, data_file: Path, shard: tuple[int, int]) -> SiteResult:
+    """A shard of a site's build: its cards and its part of the state are written; the data file
+    waits for the whole, which the same command without --shard makes from the parts."""
+    k, n = shard
+    return SiteResult(summary=summary, data_file=data_file,
+                      head=f"shard {k} of {n}: its cards and its part of the state are written; once every shard "
+                           "has run, the same command without --shard takes them in and points the pages at them")
+

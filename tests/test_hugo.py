@@ -6,6 +6,7 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -217,3 +218,22 @@ def test_a_site_with_its_own_head_hook_is_told_what_to_add(tmp_path):
     assert hook.read_text() == "<!-- the site's own analytics -->\n"
     assert ('add {{ partial "quotecards.html" . }} to layouts/partials/extend_head.html (the theme\'s head hook; '
             "it is yours, so not edited)") in result.output
+
+
+def test_shards_of_a_hugo_site_run_at_once_and_the_whole_run_points_the_pages(tmp_path):
+    root = site(tmp_path, PARTIAL_HEAD)
+    command = [sys.executable, "-m", "quotecards", "hugo", str(root), "--offline", "--no-store", "--jobs", "1"]
+    running = [subprocess.Popen([*command, "--shard", f"{k}/2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True) for k in (1, 2)]
+    made = 0
+    for process in running:
+        out, err = process.communicate(timeout=300)
+        assert process.returncode == 0, err
+        assert "of 2: its cards and its part of the state are written" in out
+        made += int(re.search(r"(\d+) cards made", out).group(1))
+    assert made == 4 and not (root / "assets" / "quotecards.json").exists()
+    whole = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert whole.returncode == 0, whole.stderr
+    assert "0 cards made, 4 reused" in whole.stdout and "4 pages point at a card" in whole.stdout
+    hugo_build(root)
+    assert_points_at_real_cards(root, og_images(root))
