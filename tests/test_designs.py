@@ -66,7 +66,7 @@ def test_bluesky_cards_fit_its_one_megabyte_limit_by_falling_back_only_as_far_as
     card = render(plan_card(LONG, layout, PLATFORMS["bluesky"]), busy)
     encoded = export.encode(card.image, PLATFORMS["bluesky"].max_bytes)
     assert len(encoded.data) <= 1_000_000
-    assert encoded.how.startswith("png palette") or encoded.how == "png level 9"
+    assert encoded.how.startswith("png palette") or encoded.how in ("png level 6", "png level 9", "png zlib level 9")
     assert export.encode(card.image, PLATFORMS["og"].max_bytes).how == "png fast"
 
 

@@ -52,22 +52,32 @@ def test_alt_text_is_capped_at_what_networks_accept_with_a_warning():
     assert len(text) <= ALT_MAX_CHARS and text.endswith("word\u2026") and warning and "alt text cut" in warning.message
 
 
-def test_level_9_is_tried_only_where_it_could_reach_the_limit(monkeypatch):
+def test_matching_levels_are_tried_only_where_they_could_reach_the_limit(monkeypatch):
     noisy = Image.effect_noise((600, 400), 80).convert("RGB")
     fast = len(export.png.encode(noisy))
     levels = []
-    real = export._png
+    real = export.png.encode
 
-    def counting(image, **options):
-        levels.append((image.mode, options.get("compress_level")))
-        return real(image, **options)
+    def counting(image, quick=False, level=None):
+        levels.append(level)
+        return real(image, quick, level)
 
-    monkeypatch.setattr(export, "_png", counting)
-    far = export.encode(noisy, int(fast / 2))  # twice the limit: level 9 could never bring it under
-    assert far.how.startswith("png palette") and ("RGB", 9) not in levels
+    monkeypatch.setattr(export.png, "encode", counting)
+    far = export.encode(noisy, int(fast / 2))  # twice the limit: no level could bring it under
+    assert far.how.startswith("png palette") and levels == [None]
     levels.clear()
-    export.encode(noisy, int(fast * 0.97))  # a little over: level 9 is worth its time
-    assert levels[0] == ("RGB", 9)
+    near = export.encode(noisy, int(fast * 0.97))  # a little over: matching is worth its time
+    assert levels[:2] == [None, 6] and near.how in ("png level 6", "png level 9", "png zlib level 9", "png palette 256")
+    assert len(near.data) <= int(fast * 0.97)
+
+
+def test_a_photo_card_a_little_over_its_limit_keeps_its_pixels_at_level_6():
+    photo = Image.open(ROOT / "samples/images/coffee.jpg").convert("RGB").resize((1200, 630))
+    fast = len(export.png.encode(photo))
+    encoded = export.encode(photo, int(fast * 0.985))
+    assert encoded.how == "png level 6"
+    with Image.open(io.BytesIO(encoded.data)) as back:
+        assert back.tobytes() == photo.tobytes()
 
 
 def test_cards_encoded_on_threads_are_the_cards_encoded_in_line(tmp_path):
