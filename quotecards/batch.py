@@ -38,6 +38,7 @@ from .runlock import LOCK_FILE, run_lock
 from .store import CardStore, StoreOptions, post_key
 
 STATE_FILE = ".quotecards-state.json"
+CHECKPOINT_SECONDS = 3.0
 PART = re.compile(r"\.shard-(\d+)-of-(\d+)")  # in the names of a shard's own state, manifest and lock
 
 
@@ -60,7 +61,6 @@ class Files:
             return cls()
         part = f".shard-{k}-of-{n}"
         return cls(f".quotecards-state{part}.json", f"manifest{part}.json", f".quotecards{part}.lock")
-CHECKPOINT_SECONDS = 3.0
 
 
 @dataclass(frozen=True)
