@@ -218,114 +218,156 @@ def build(content_dir: Path, options: BuildOptions, progress: Callable[[int, int
 def _build(content_dir: Path, options: BuildOptions, progress: Callable[[int, int], None] | None,
            state_dir: Path) -> Summary:
     started = time.monotonic()
-    out = options.render.out_dir
-    platforms = expand(options.render.platforms)
-    settings = settings_hash(options.render, platforms)
+    settings = settings_hash(options.render, expand(options.render.platforms))
     files = Files.of(options.shard)
     state = _read_state(state_dir / files.state) or _share_of_whole(state_dir, content_dir, options.shard)
     parts = _absorb_parts(state_dir, state, settings) if options.shard == (1, 1) else []
     previous_errors = state.get("errors")
-    # Changed settings or --force: every card is rendered again, but slugs are kept stable.
-    unchanged_settings = state.get("settings") == settings and not options.force
-    state = {"settings": settings, "posts": state.get("posts", {})}
-    posts: dict[str, dict[str, Any]] = state["posts"]
-    summary = Summary()
-    store = CardStore(options.store) if options.store is not None else None
-    store_keys: dict[str, str] = {}  # post → its key in the store, for the cards it is about to get
-    reading = options.render.reading
-    now = reading.publishing.now or dt.datetime.now(dt.UTC)
+    scan = _Scan.start(options, settings, state)
     all_paths = discover(content_dir, options.skip)
     paths = [p for p in all_paths if in_shard(p, content_dir, options.shard)]
-    summary.posts = len(paths)
-    seen = {str(p) for p in all_paths}  # other shards' posts are not gone: prune must spare them
-    slugs = {entry["slug"]: key for key, entry in posts.items() if entry.get("slug")}
-    todo: list[tuple[str, str]] = []
-    fresh: dict[str, dict[str, Any]] = {}  # post → the stat and hash it gets once its cards are made
-    errors: dict[str, str] = {}
-    # Whether the state, manifest and gallery need writing: a run that found nothing to do must
-    # not spend longer rewriting them (the indented manifest of 1,000 cards) than looking.
-    dirty = not unchanged_settings
-
+    scan.summary.posts = len(paths)
     for path in paths:
-        key = str(path)
-        try:
-            stat = path.stat()
-        except OSError as exc:  # deleted (or made unreadable) since the folder was listed
-            errors[key] = str(PostError(path, "file", f"cannot read it ({exc.strerror or exc})"))
-            continue
-        entry = posts.get(key)
-        if (unchanged_settings and entry and entry.get("stat") == [stat.st_size, stat.st_mtime_ns]
-                and entry.get("cards") and _cards_exist(out, entry["cards"]) and not _expired(entry, now)):
-            summary.reused += len(entry["cards"])  # the fast path: not even read
-            continue
-        try:
-            post = read_post(path, reading)
-        except PostError as exc:
-            errors[key] = str(exc)
-            continue
-        skip = _skip_reason(post, options.render.config.cards)
-        if skip:
-            summary.skipped[skip] += 1
-            gone = posts.pop(key, None)
-            if gone is not None and options.prune:  # no longer public: nor is its card
-                summary.pruned += _delete_cards(out, gone.get("cards", []))
-            dirty = gone is not None or dirty
-            continue
-        slug = _unique_slug(post.slug, key, slugs)
-        digest = post_hash(post, slug)
-        if (entry and entry.get("hash") == digest and unchanged_settings and entry.get("cards")
-                and _cards_exist(out, entry["cards"])):
-            entry["stat"] = [stat.st_size, stat.st_mtime_ns]
-            summary.reused += len(entry["cards"])
-            dirty = True
-            continue
-        made = {"stat": [stat.st_size, stat.st_mtime_ns], "hash": digest, "expires": post.expires}
-        dirty = True
-        if store is not None:
-            store_keys[key] = post_key(settings, post, slug, options.render.fetch)
-            stored = None if options.force else store.restore(store_keys[key], out, key)
-            if stored is not None:  # drawn by an earlier build, on this machine or a CI cache's
-                _take_cards(out, posts, key, {**made, "slug": slug}, stored)
-                summary.reused += len(stored)
-                summary.restored += len(stored)
-                continue
-        # Until its new cards arrive, the post keeps its old ones in the manifest; with no stat
-        # and no hash, a run killed before then renders it again next time.
-        old_cards = entry.get("cards", []) if entry else []
-        posts[key] = {"stat": None, "hash": None, "slug": slug, "cards": old_cards}
-        fresh[key] = made
-        todo.append((key, slug))
-
+        scan.visit(path)
     if options.prune:
-        known = len(posts)
-        summary.pruned += _prune(out, posts, seen)
-        dirty = dirty or len(posts) != known
-
-    if todo:
-        def keep(key: str, records: list[dict[str, Any]]) -> None:
-            if store is not None:
-                store.put(store_keys[key], records, out)
-
-        _render_todo(todo, fresh, options, state, errors, summary, progress, state_dir, keep)
-    if store is not None and (todo or summary.restored):
-        store.trim()
-    for key in errors:
-        if not posts.get(key, {}).get("partial"):
-            posts.pop(key, None)
-    summary.failed = [ErrorRecord(k, v) for k, v in sorted(errors.items())]
-    summary.cards = [CardRecord.from_json(c) for key in sorted(posts) for c in posts[key].get("cards", [])]
+        known = len(scan.posts)
+        # Other shards' posts are not gone: prune spares every post the folder still has.
+        scan.summary.pruned += _prune(scan.out, scan.posts, {str(p) for p in all_paths})
+        scan.dirty = scan.dirty or len(scan.posts) != known
+    if scan.todo:
+        state = {"settings": settings, "posts": scan.posts}
+        _render_todo(scan.todo, scan.fresh, options, state, scan.errors, scan.summary, progress, state_dir, scan.keep)
+    if scan.store is not None and (scan.todo or scan.summary.restored):
+        scan.store.trim()
+    summary = scan.finish()
     # A shard writes its part; the gallery is the whole build's (merge.py).
     written = all((state_dir / name).is_file() for name in (files.state, files.manifest)) and \
         (files != Files() or (state_dir / "index.html").is_file())
-    if dirty or errors != previous_errors or not written or parts:
-        cards, failed = _checkpoint(state_dir, state, errors, files, options.shard)
+    if scan.dirty or scan.errors != previous_errors or not written or parts:
+        cards, failed = _checkpoint(state_dir, {"settings": settings, "posts": scan.posts}, scan.errors, files,
+                                    options.shard)
         if files == Files():
-            write_gallery(state_dir, cards, failed, out)  # from the records in hand: not read back
+            write_gallery(state_dir, cards, failed, scan.out)  # from the records in hand: not read back
         for part in parts:  # folded into the whole build's state and manifest, just written
             for name in (part.state, part.manifest):
                 (state_dir / name).unlink(missing_ok=True)
     summary.seconds = time.monotonic() - started
     return summary
+
+
+@dataclass
+class _Scan:
+    """A build's walk through the archive: for each post, whether its cards are reused, taken
+    from the store or drawn, and what the state will say of it."""
+
+    options: BuildOptions
+    settings: str
+    unchanged: bool  # same settings as the state's, and no --force: earlier cards stand
+    posts: dict[str, dict[str, Any]]  # the state's entries, post → stat, hash, slug, cards
+    slugs: dict[str, str]  # slug → the post that has it
+    now: dt.datetime
+    store: CardStore | None
+    summary: Summary = field(default_factory=Summary)
+    todo: list[tuple[str, str]] = field(default_factory=list)  # posts to draw, with their slugs
+    fresh: dict[str, dict[str, Any]] = field(default_factory=dict)  # post → the stat and hash it gets once drawn
+    errors: dict[str, str] = field(default_factory=dict)
+    store_keys: dict[str, str] = field(default_factory=dict)  # post → its key in the store
+    # Whether the state, manifest and gallery need writing: a run that found nothing to do must
+    # not spend longer rewriting them (the indented manifest of 1,000 cards) than looking.
+    dirty: bool = False
+
+    @classmethod
+    def start(cls, options: BuildOptions, settings: str, state: dict[str, Any]) -> _Scan:
+        # Changed settings or --force: every card is rendered again, but slugs are kept stable.
+        unchanged = state.get("settings") == settings and not options.force
+        posts: dict[str, dict[str, Any]] = state.get("posts", {})
+        publishing = options.render.reading.publishing
+        return cls(options, settings, unchanged, posts,
+                   {entry["slug"]: key for key, entry in posts.items() if entry.get("slug")},
+                   publishing.now or dt.datetime.now(dt.UTC),
+                   CardStore(options.store) if options.store is not None else None, dirty=not unchanged)
+
+    @property
+    def out(self) -> Path:
+        return self.options.render.out_dir
+
+    def visit(self, path: Path) -> None:
+        key = str(path)
+        try:
+            stat = path.stat()
+        except OSError as exc:  # deleted (or made unreadable) since the folder was listed
+            self.errors[key] = str(PostError(path, "file", f"cannot read it ({exc.strerror or exc})"))
+            return
+        entry = self.posts.get(key)
+        if (self.unchanged and entry and entry.get("stat") == [stat.st_size, stat.st_mtime_ns]
+                and entry.get("cards") and _cards_exist(self.out, entry["cards"]) and not _expired(entry, self.now)):
+            self.summary.reused += len(entry["cards"])  # the fast path: not even read
+            return
+        try:
+            post = read_post(path, self.options.render.reading)
+        except PostError as exc:
+            self.errors[key] = str(exc)
+            return
+        if not self._public(key, post):
+            return
+        slug = _unique_slug(post.slug, key, self.slugs)
+        digest = post_hash(post, slug)
+        self.dirty = True
+        if (entry and entry.get("hash") == digest and self.unchanged and entry.get("cards")
+                and _cards_exist(self.out, entry["cards"])):
+            entry["stat"] = [stat.st_size, stat.st_mtime_ns]
+            self.summary.reused += len(entry["cards"])
+            return
+        made = {"stat": [stat.st_size, stat.st_mtime_ns], "hash": digest, "expires": post.expires}
+        if not self._restored(key, post, slug, made):
+            self._queue(key, slug, made, entry)
+
+    def _public(self, key: str, post: Post) -> bool:
+        """Whether the post gets a card; one that no longer does loses its entry (and, pruning, its cards)."""
+        skip = _skip_reason(post, self.options.render.config.cards)
+        if not skip:
+            return True
+        self.summary.skipped[skip] += 1
+        gone = self.posts.pop(key, None)
+        if gone is not None and self.options.prune:  # no longer public: nor is its card
+            self.summary.pruned += _delete_cards(self.out, gone.get("cards", []))
+        self.dirty = gone is not None or self.dirty
+        return False
+
+    def _restored(self, key: str, post: Post, slug: str, made: dict[str, Any]) -> bool:
+        """Whether the post's cards came from the store, drawn by an earlier build here or in a CI cache's."""
+        if self.store is None:
+            return False
+        self.store_keys[key] = post_key(self.settings, post, slug, self.options.render.fetch)
+        stored = None if self.options.force else self.store.restore(self.store_keys[key], self.out, key)
+        if stored is None:
+            return False
+        _take_cards(self.out, self.posts, key, {**made, "slug": slug}, stored)
+        self.summary.reused += len(stored)
+        self.summary.restored += len(stored)
+        return True
+
+    def _queue(self, key: str, slug: str, made: dict[str, Any], entry: dict[str, Any] | None) -> None:
+        # Until its new cards arrive, the post keeps its old ones in the manifest; with no stat
+        # and no hash, a run killed before then renders it again next time.
+        self.posts[key] = {"stat": None, "hash": None, "slug": slug, "cards": entry.get("cards", []) if entry else []}
+        self.fresh[key] = made
+        self.todo.append((key, slug))
+
+    def keep(self, key: str, records: list[dict[str, Any]]) -> None:
+        """A drawn post's cards, kept in the store."""
+        if self.store is not None:
+            self.store.put(self.store_keys[key], records, self.out)
+
+    def finish(self) -> Summary:
+        """The summary, once the cards are made: failed posts leave the state unless some of their cards were made."""
+        for key in self.errors:
+            if not self.posts.get(key, {}).get("partial"):
+                self.posts.pop(key, None)
+        self.summary.failed = [ErrorRecord(k, v) for k, v in sorted(self.errors.items())]
+        self.summary.cards = [CardRecord.from_json(c) for key in sorted(self.posts)
+                              for c in self.posts[key].get("cards", [])]
+        return self.summary
 
 
 def _render_todo(todo: list[tuple[str, str]], fresh: dict[str, dict[str, Any]], options: BuildOptions,

@@ -145,12 +145,9 @@ def _encode_png(image: Image.Image, max_bytes: int) -> Encoded:
     # level 9 (some 700 ms), both smaller than Pillow's level 9 on such a photo and faster; on a
     # smooth or upscaled photo, where the fast writer already matched, Pillow's level 9 instead.
     if fast is None or fast <= max_bytes * LEVEL_9_REACH:
-        for level in (6, 9) if fast is not None else ():
-            data = png.encode(image, level=level)
-            if len(data) <= max_bytes:
-                return Encoded(data, f"png level {level}")
-            if len(data) >= fast:
-                break  # matching does not pay on this picture
+        matched = _matched(image, max_bytes, fast) if fast is not None else None
+        if matched is not None:
+            return matched
         data = _png(image, compress_level=9)
         if len(data) <= max_bytes:
             return Encoded(data, "png zlib level 9")
@@ -163,6 +160,17 @@ def _encode_png(image: Image.Image, max_bytes: int) -> Encoded:
             if len(data) > max_bytes * LEVEL_9_REACH:
                 break
     raise ExportError(f"cannot encode under {max_bytes} bytes (smallest was {len(data)})")
+
+
+def _matched(image: Image.Image, max_bytes: int, fast: int) -> Encoded | None:
+    """The fast writer's matching levels, as far as they pay: None where neither fits."""
+    for level in (6, 9):
+        data = png.encode(image, level=level)
+        if len(data) <= max_bytes:
+            return Encoded(data, f"png level {level}")
+        if len(data) >= fast:
+            return None  # matching does not pay on this picture
+    return None
 
 
 def _png(image: Image.Image, **options: Any) -> bytes:
