@@ -23,7 +23,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -32,7 +32,7 @@ from .cards import CardRecord, ErrorRecord, SomeCardsFailed, error_record, rende
 from .context import Layouts, RenderOptions, RunContext
 from .gallery import write_gallery
 from .platforms import Platform, expand
-from .post import Post, PostError, read_post
+from .post import Post, PostError, card_fields, read_post
 from .resources import data_dir
 from .runlock import LOCK_FILE, run_lock
 from .store import CardStore, StoreOptions, post_key
@@ -132,9 +132,7 @@ def settings_hash(options: RenderOptions, platforms: list[Platform]) -> str:
 
 def post_hash(post: Post, slug: str) -> str:
     """The fields of a post that reach its cards, and its local image's identity."""
-    fields = asdict(post)
-    fields.pop("source")
-    fields["slug"] = slug
+    fields = card_fields(post, slug)
     if post.image and "://" not in post.image:
         image = Path(post.image) if Path(post.image).is_absolute() else post.source.parent / post.image
         try:
@@ -310,7 +308,7 @@ class _Scan:
             return
         if not self._public(key, post):
             return
-        slug = _unique_slug(post.slug, key, self.slugs)
+        slug = unique_slug(post.slug, key, self.slugs)
         digest = post_hash(post, slug)
         self.dirty = True
         if (entry and entry.get("hash") == digest and self.unchanged and entry.get("cards")
@@ -435,7 +433,7 @@ def _expired(entry: dict[str, Any], now: dt.datetime) -> bool:
     return isinstance(expires, str) and dt.datetime.fromisoformat(expires) <= now
 
 
-def _unique_slug(slug: str, key: str, slugs: dict[str, str]) -> str:
+def unique_slug(slug: str, key: str, slugs: dict[str, str]) -> str:
     """Two posts with one slug would overwrite each other's card: number the later one."""
     candidate, n = slug, 2
     while slugs.get(candidate, key) != key:

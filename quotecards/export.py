@@ -195,13 +195,12 @@ def prepare_output(folder: Path) -> None:
 
 
 def write_atomic_text(path: Path, pieces: Iterable[str]) -> None:
-    """`pieces` written as UTF-8, one after another, via a temporary file renamed into place: a
-    large manifest or gallery is never held whole in memory as one string and its bytes."""
-    write_atomic(path, b"", fill=lambda handle: handle.writelines(piece.encode("utf-8") for piece in pieces))
+    """`pieces` written as UTF-8, one after another, as write_atomic writes: a large manifest or
+    gallery is never held whole in memory as one string and its bytes."""
+    _write_atomic(path, lambda handle: handle.writelines(piece.encode("utf-8") for piece in pieces))
 
 
-def write_atomic(path: Path, data: bytes, like: os.stat_result | None = None,
-                 fill: Callable[[BinaryIO], None] | None = None) -> None:
+def write_atomic(path: Path, data: bytes, like: os.stat_result | None = None) -> None:
     """Write via a temporary file in the same folder and rename: never a half-written file.
 
     mkstemp makes its file 0600 and the rename keeps that, which would hide a card from a web
@@ -209,14 +208,15 @@ def write_atomic(path: Path, data: bytes, like: os.stat_result | None = None,
     or, with `like`, that file's mode and owner (PermissionError, and nothing written, where
     the owner cannot be given away).
     """
+    _write_atomic(path, lambda handle: handle.write(data), like)
+
+
+def _write_atomic(path: Path, fill: Callable[[BinaryIO], object], like: os.stat_result | None = None) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
-            if fill is None:
-                handle.write(data)
-            else:
-                fill(handle)
+            fill(handle)
             if like is None:
                 os.fchmod(handle.fileno(), 0o666 & ~umask())
             else:

@@ -19,11 +19,10 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from . import export
 from .batch import BuildOptions, build
 from .frontmatter_edit import EditError, set_image
 from .hugo_site import HugoSite, head_hook, read_site
-from .site_cards import SiteResult, page_entries, shard_part, write_data, write_once
+from .site_cards import Entry, SiteResult, edit_posts, page_entries, shard_part, write_data, write_once
 
 PARTIAL = """{{- /* quotecards: og:image and twitter:image for this page, from assets/quotecards.json */ -}}
 {{- with resources.Get "quotecards.json" -}}
@@ -80,19 +79,15 @@ def _page_key(site: HugoSite, post: Path) -> str:
     return post.relative_to(site.content).as_posix()
 
 
-def _edit_front_matter(site: HugoSite, pages: dict[str, dict[str, object]], result: SiteResult) -> None:
+def _edit_front_matter(site: HugoSite, pages: dict[str, Entry], result: SiteResult) -> None:
     inside = site.content.resolve()
-    for entry in (pages[key] for key in sorted(pages)):
-        post = Path(str(entry["post"]))
-        if not post.resolve().is_relative_to(inside):
-            result.problems.append(f"{post}: images: a link to {post.resolve()}, outside {site.content}; not edited")
-            continue
-        try:
-            outcome = set_image(post, str(entry["image"]))
-        except EditError as exc:
-            result.problems.append(str(exc))
-            continue
-        result.edits[outcome] = result.edits.get(outcome, 0) + 1
+
+    def edit(post: Path, url: str) -> str:
+        if not post.resolve().is_relative_to(inside):  # a link to a file elsewhere is not ours to edit
+            raise EditError(post, "images", f"a link to {post.resolve()}, outside {site.content}; not edited")
+        return set_image(post, url)
+
+    edit_posts(pages, result, edit)
 
 
 def _wire_head(site: HugoSite) -> str:
@@ -102,8 +97,7 @@ def _wire_head(site: HugoSite) -> str:
     if hook is None:
         return f"include {include} in your <head> (layouts/partials/quotecards.html)"
     path = site.root / "layouts" / "partials" / hook
-    if not path.exists():
-        export.write_atomic(path, (include + "\n").encode("utf-8"))
+    if write_once(path, include + "\n"):
         return f"the theme's head hook layouts/partials/{hook} now includes layouts/partials/quotecards.html"
     if "quotecards.html" in path.read_text(encoding="utf-8", errors="replace"):
         return f"the theme's head hook layouts/partials/{hook} includes layouts/partials/quotecards.html"

@@ -21,8 +21,8 @@ from pathlib import Path
 from .batch import BuildOptions, build
 from .errors import ConfigError
 from .fields import OWN_CARDS
-from .frontmatter_edit import EditError, set_jekyll_image
-from .site_cards import Entry, SiteResult, page_entries, shard_part, write_data, write_once
+from .frontmatter_edit import set_jekyll_image
+from .site_cards import SiteResult, edit_posts, page_entries, shard_part, write_data, write_once
 
 INCLUDE = """{%- comment -%} quotecards: og:image and twitter:image, from _data/quotecards.json {%- endcomment -%}
 {%- assign card = site.data.quotecards[page.path] -%}
@@ -59,7 +59,7 @@ def jekyll_build(root: Path, options: BuildOptions, front_matter: bool = False,
     write_once(root / "_includes" / "quotecards.html", INCLUDE)
     result = SiteResult(summary=summary, data_file=data_file, pages=len(pages))
     if front_matter:
-        _edit_front_matter(pages, result)
+        edit_posts(pages, result, set_jekyll_image)
         result.head = "front matter: jekyll-seo-tag's {% seo %} reads image:"
     else:
         result.head = "include it in your <head>: {% include quotecards.html %} (_includes/quotecards.html)"
@@ -69,13 +69,3 @@ def jekyll_build(root: Path, options: BuildOptions, front_matter: bool = False,
 def _page_path(root: Path, post: Path) -> str:
     """Jekyll's page.path: the file below the site's source folder."""
     return post.relative_to(root).as_posix()
-
-
-def _edit_front_matter(pages: dict[str, Entry], result: SiteResult) -> None:
-    for entry in (pages[key] for key in sorted(pages)):
-        try:
-            outcome = set_jekyll_image(Path(str(entry["post"])), str(entry["image"]))
-        except EditError as exc:
-            result.problems.append(str(exc))
-            continue
-        result.edits[outcome] = result.edits.get(outcome, 0) + 1

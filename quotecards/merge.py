@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from . import export, manifest
-from .batch import PART, STATE_FILE, Files
+from .batch import PART, STATE_FILE, Files, unique_slug
 from .errors import QuotecardsError
 from .gallery import gallery_from_manifest
 
@@ -54,13 +54,13 @@ def merge(out: Path, folders: list[Path]) -> MergeResult:
     _check(parts)
     result = MergeResult(parts=len(parts))
     posts = _posts(parts)
-    claimed: set[str] = set()
+    slugs: dict[str, str] = {}  # slug → the post that has it
     cards: list[Record] = []
     errors = [e for part in parts for e in part.errors]
     state: dict[str, Any] = {"settings": parts[0].settings, "posts": {}}
     for key in sorted(posts):
         part, records = posts[key]
-        taken = _take(out, part, key, records, claimed, result)
+        taken = _take(out, part, key, records, slugs, result)
         if taken is None:
             errors.append({"post": key, "error": f"{key}: its card was overwritten by another shard's post with "
                                                  "the same slug; the next build draws it again"})
@@ -133,24 +133,20 @@ def _posts(parts: list[Part]) -> dict[str, tuple[Part, list[Record]]]:
     return posts
 
 
-def _take(out: Path, part: Part, key: str, records: list[Record], claimed: set[str],
+def _take(out: Path, part: Part, key: str, records: list[Record], slugs: dict[str, str],
           result: MergeResult) -> list[Record] | None:
-    """The post's cards placed in OUT under paths no earlier post claimed; None where a card's
-    file is not the one its record names."""
+    """The post's cards placed in OUT under a slug no earlier post has (numbered by the build's
+    own rule); None where a card's file is not the one its record names."""
     if not all(_intact(part.folder / r["path"], r) for r in records):
         return None
-    slug, n = records[0]["slug"], 1
-    renamed = records
-    while any(r["path"] in claimed for r in renamed):
-        n += 1
-        renamed = [_with_slug(r, f"{slug}-{n}") for r in records]
+    slug = unique_slug(records[0]["slug"], key, slugs)
+    renamed = records if slug == records[0]["slug"] else [_with_slug(r, slug) for r in records]
     if renamed is not records:
         result.renamed.append(key)
     for old, new in zip(records, renamed):
         if part.folder != out.resolve() or old["path"] != new["path"]:
             export.place_file(part.folder / old["path"], out / new["path"])
             result.linked += 1
-        claimed.add(new["path"])
     return renamed
 
 

@@ -12,7 +12,7 @@ import datetime as dt
 import re
 import reprlib
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import unquote, urlsplit
@@ -70,6 +70,15 @@ class ReadOptions:
     default_lang: str = ""  # the site's (Hugo's defaultContentLanguage / languageCode)
     lang_dirs: tuple[tuple[Path, str], ...] = ()  # a language's own content folder → its code (Hugo)
     publishing: Publishing = Publishing()
+
+
+def card_fields(post: Post, slug: str) -> dict[str, Any]:
+    """What of the post reaches its cards, as plain values: every field and the slug, not the
+    file's path (a state keyed by path, or a store keyed by content, adds its own image identity)."""
+    fields = asdict(post)
+    fields.pop("source")
+    fields["slug"] = slug
+    return fields
 
 
 def read_post(path: Path | str, options: ReadOptions | None = None) -> Post:

@@ -16,6 +16,7 @@ from pathlib import Path
 from . import export
 from .batch import Summary
 from .cards import CardRecord
+from .frontmatter_edit import EditError
 
 Entry = dict[str, object]
 
@@ -65,4 +66,16 @@ def shard_part(summary: Summary, data_file: Path, shard: tuple[int, int]) -> Sit
     return SiteResult(summary=summary, data_file=data_file,
                       head=f"shard {k} of {n}: its cards and its part of the state are written; once every shard "
                            "has run, the same command without --shard takes them in and points the pages at them")
+
+
+def edit_posts(pages: dict[str, Entry], result: SiteResult, edit: Callable[[Path, str], str]) -> None:
+    """Each page's post is given its card's URL by `edit`, which says what it did ("added",
+    "kept", …) or raises EditError; a post not edited is a problem line, the others go on."""
+    for entry in (pages[key] for key in sorted(pages)):
+        try:
+            outcome = edit(Path(str(entry["post"])), str(entry["image"]))
+        except EditError as exc:
+            result.problems.append(str(exc))
+            continue
+        result.edits[outcome] = result.edits.get(outcome, 0) + 1
 

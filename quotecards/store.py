@@ -23,13 +23,13 @@ import json
 import os
 import shutil
 import tempfile
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from . import export
 from .fetch import FetchError, FetchOptions, read_local_image
-from .post import Post
+from .post import Post, card_fields
 
 FORMAT = 1  # of the store's entries and keys; a change starts a new folder beside the old
 RECORDS = "cards.json"
@@ -47,9 +47,7 @@ class StoreOptions:
 def post_key(settings: str, post: Post, slug: str, fetch: FetchOptions) -> str:
     """The key of a post's cards under `settings` (batch.settings_hash): content only, no path
     or mtime, so a fresh checkout of the same site gives the same key."""
-    fields = asdict(post)
-    fields.pop("source")
-    fields["slug"] = slug
+    fields = card_fields(post, slug)
     fields["image"] = [post.image, _image_identity(post, fetch)]
     text = json.dumps([FORMAT, settings, fields], sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
