@@ -176,7 +176,33 @@ class Chosen:
     why: LayoutSource
     picture: Image.Image | None
     warning: CardWarning | None  # about the photo: none named, or unavailable, and what was done
-    notes: tuple[CardWarning, ...] = ()  # steps down taken for one platform
+    detours: tuple[Detour, ...] = ()  # other layouts taken on one canvas, and why
+
+    def warnings_on(self, platform: Platform) -> list[CardWarning]:
+        """What this choice says on `platform`'s card: about the photo, then each detour."""
+        return [*([self.warning] if self.warning else []), *(d.warning(platform) for d in self.detours)]
+
+
+@dataclass(frozen=True)
+class Detour:
+    """A step from one layout to another taken on a canvas, worded for the platform whose card is
+    recorded: platforms of one canvas (og and Bluesky) share their card and its detours."""
+
+    kind: Kind  # STEPPED_DOWN, SMALL_PHOTO or SUBJECT_COVERED
+    left: str  # the layout left
+    used: str  # the layout taken
+    detail: str = ""  # stepped down: the text that did not fit; small photo: its size
+    share: float = 0.0  # subject covered: how much of the subject the text would have covered
+
+    def warning(self, platform: Platform) -> CardWarning:
+        if self.kind == Kind.STEPPED_DOWN:
+            return CardWarning(self.kind, f"{self.detail} does not fit the {self.left} layout on {platform.name}: "
+                                          f"used {self.used}")
+        if self.kind == Kind.SMALL_PHOTO:
+            return CardWarning(self.kind, f"the photo ({self.detail}) is too small to fill the {platform.name} "
+                                          f"canvas: used {self.used}, beside the text")
+        return CardWarning(self.kind, f"the {self.left} layout's text would cover {round(self.share * 100)}% of the "
+                                      f"photo's subject on {platform.name}: used {self.used}")
 
 
 def choose(post: Post, ctx: RunContext, platforms: list[Platform] | None = None) -> Chosen:
@@ -213,55 +239,95 @@ class SomeCardsFailed(PostError):
 
 
 def render_post(post: Post, ctx: RunContext, slug: str | None = None) -> list[CardRecord]:
-    """All cards of one post. The image is fetched once and shared by every platform.
+    """All cards of one post. The image is fetched once and shared by every platform, and
+    platforms of one canvas (og and Bluesky, X and Mastodon) share one drawing.
 
     A card that cannot be made is that card's error, not its post's: the other platforms' cards
     are made, and SomeCardsFailed carries them with the failures (all failing: the first error).
     """
     chosen = choose(post, ctx)
     length = _long_quote(post)  # the post's, not a platform's: counted once
-    records, failures = [], []
-    pending: list[Future[CardRecord]] = []  # in platform order, as the records come out of it
-    for platform in ctx.platforms:
+    order = {platform.name: at for at, platform in enumerate(ctx.platforms)}
+    records: list[CardRecord] = []
+    failures: list[tuple[int, PostError]] = []
+    pending: list[Future[list[CardRecord]]] = []
+    for canvas in _canvases(ctx.platforms):
         # No more cards drawn and waiting than there are encoders: a story canvas is 6 MB of
         # pixels, and ten of them at once would be the run's peak memory.
         while pending and len(pending) >= ctx.encode_threads:
-            records.append(pending.pop(0).result())  # an encoder's error is raised here, as in line
-        try:
-            finish = _draw_card(post, ctx, chosen, platform, slug, length)
-        except PostError as exc:
-            failures.append(exc)
-            continue
-        if ctx.encoders is None:
-            records.append(finish())
-        else:
-            pending.append(ctx.encoders.submit(finish))
-    records += [future.result() for future in pending]
-    if failures and not records:
-        raise failures[0]
-    if failures:
-        raise SomeCardsFailed(failures[0], "; ".join(f.message for f in failures), records)
+            records += pending.pop(0).result()  # an encoder's error is raised here, as in line
+        finishes, failed = _draw_canvas(post, ctx, chosen, canvas, slug, length)
+        failures += [(order[platform.name], exc) for platform, exc in failed]
+        for finish in finishes:
+            if ctx.encoders is None:
+                records += finish()
+            else:
+                pending.append(ctx.encoders.submit(finish))
+    for future in pending:
+        records += future.result()
+    records.sort(key=lambda record: order[record.platform])
+    errors = [exc for _at, exc in sorted(failures, key=lambda failure: failure[0])]
+    if errors and not records:
+        raise errors[0]
+    if errors:
+        raise SomeCardsFailed(errors[0], "; ".join(f.message for f in errors), records)
     return records
 
 
-def _draw_card(post: Post, ctx: RunContext, chosen: Chosen, platform: Platform, slug: str | None,
-               length: CardWarning | None) -> Callable[[], CardRecord]:
-    """The card drawn, and what is left to do for it: encode it, write it and record it."""
-    spec, card, used = compose_card(post, ctx, chosen, platform, slug, keep_backdrop=False)
+def _canvases(platforms: list[Platform]) -> list[list[Platform]]:
+    """The platforms grouped by canvas, in the order each canvas first comes."""
+    groups: dict[tuple[object, ...], list[Platform]] = {}
+    for platform in platforms:
+        groups.setdefault(platform.canvas, []).append(platform)
+    return list(groups.values())
+
+
+Finish = Callable[[], list[CardRecord]]
+
+
+def _draw_canvas(post: Post, ctx: RunContext, chosen: Chosen, canvas: list[Platform], slug: str | None,
+                 length: CardWarning | None) -> tuple[list[Finish], list[tuple[Platform, PostError]]]:
+    """The cards of platforms that share a canvas, drawn once; where it cannot be drawn, each
+    platform tries alone, so that each failure is worded for its own platform."""
+    try:
+        return [_draw_card(post, ctx, chosen, canvas, slug, length)], []
+    except PostError as exc:
+        if len(canvas) == 1:
+            return [], [(canvas[0], exc)]
+    finishes, failures = [], []
+    for platform in canvas:
+        made, failed = _draw_canvas(post, ctx, chosen, [platform], slug, length)
+        finishes += made
+        failures += failed
+    return finishes, failures
+
+
+def _draw_card(post: Post, ctx: RunContext, chosen: Chosen, canvas: list[Platform], slug: str | None,
+               length: CardWarning | None) -> Finish:
+    """The card drawn on the canvas its platforms share, and what is left to do for it: encode it
+    (once, where one file meets every platform's format and limit), write it and record it."""
+    spec, card, used = compose_card(post, ctx, chosen, canvas[0], slug, keep_backdrop=False)
     if card.missing_in and not ctx.options.allow_missing_glyphs:
         source, chars = next(iter(card.missing_in.items()))
         raise PostError(post.source, _field_of(post, source),
                         f"{fonts.missing_summary(chars)} (--allow-missing-glyphs makes the card anyway)")
 
-    # What waits for an encoder is the picture and its record, not the card's other images.
-    image, record = card.image, _record(post, spec, used, card, length)
+    # What waits for an encoder is the picture and its records, not the card's other images.
+    image = card.image
+    records = [_record(post, replace(spec, platform=platform), used, card, length) for platform in canvas]
 
-    def finish() -> CardRecord:
-        fmt, budget = ctx.options.output_for(platform)
-        encoded = export.encode(image, budget, fmt, photographic=record.image == "photo")
-        relative = f"{platform.name}/{spec.slug}.{encoded.extension}"
-        export.write_atomic(ctx.options.out_dir / relative, encoded.data)
-        return _with_file(record, encoded, relative)
+    def finish() -> list[CardRecord]:
+        made: list[tuple[str, export.Encoded]] = []
+        done = []
+        for platform, record in zip(canvas, records, strict=True):
+            fmt, budget = ctx.options.output_for(platform)
+            encoded = next((e for f, e in made if f == fmt and e.fits(budget)), None) \
+                or export.encode(image, budget, fmt, photographic=record.image == "photo")
+            made.append((fmt, encoded))
+            relative = f"{platform.name}/{spec.slug}.{encoded.extension}"
+            export.write_atomic(ctx.options.out_dir / relative, encoded.data)
+            done.append(_with_file(record, encoded, relative))
+        return done
 
     return finish
 
@@ -277,7 +343,7 @@ def compose_card(post: Post, ctx: RunContext, chosen: Chosen, platform: Platform
     aside = _aside_design(post, ctx, chosen)
     used = chosen
     if aside is not None and _upscale(chosen, platform) > SMALL_PHOTO_SCALE:
-        used = _set_aside(chosen, aside, platform, small=True)
+        used = _set_aside(chosen, aside, small=True)
     while True:
         spec = plan_card(post, used.layout, platform, slug, ctx.brand, allow_shortening=options.shortening_allowed)
         aside = _aside_design(post, ctx, used)
@@ -287,7 +353,7 @@ def compose_card(post: Post, ctx: RunContext, chosen: Chosen, platform: Platform
         except SubjectCovered as exc:
             assert aside is not None  # only asked for when there is one
             tried.append(used.layout.name)
-            used = _set_aside(used, aside, platform, covered=exc.share)
+            used = _set_aside(used, aside, covered=exc.share)
             continue
         except ShapingUnavailable as exc:
             raise PostError(post.source, _field_of(post, exc.source), str(exc)) from None
@@ -298,9 +364,8 @@ def compose_card(post: Post, ctx: RunContext, chosen: Chosen, platform: Platform
                 raise PostError(post.source, _field_of(post, exc.source),
                                 f"{exc} on {platform.name} in {' or '.join(tried)}; it is never shortened unless "
                                 "asked (--allow-shortening, or allow_shortening = true in the site config)") from None
-            note = CardWarning(Kind.STEPPED_DOWN, f"{exc.source} does not fit the {used.layout.name} layout on "
-                                                  f"{platform.name}: used {roomier}")
-            used = replace(used, layout=ctx.layouts.get(roomier), why="step-down", notes=(*used.notes, note))
+            detour = Detour(Kind.STEPPED_DOWN, used.layout.name, roomier, detail=exc.source)
+            used = replace(used, layout=ctx.layouts.get(roomier), why="step-down", detours=(*used.detours, detour))
             continue
         return spec, card, used
 
@@ -322,19 +387,17 @@ def _aside_design(post: Post, ctx: RunContext, used: Chosen) -> Layout | None:
     return design if post.kind == "quote" or design.sets("title") else None
 
 
-def _set_aside(used: Chosen, design: Layout, platform: Platform, small: bool = False, covered: float = 0.0) -> Chosen:
+def _set_aside(used: Chosen, design: Layout, small: bool = False, covered: float = 0.0) -> Chosen:
     """`used` set in `design` instead, saying why: the photo is too small for the canvas, or the
     text would cover that share of its subject."""
     assert used.picture is not None
     if small:
-        note = CardWarning(Kind.SMALL_PHOTO, f"the photo ({used.picture.width}\u00d7{used.picture.height}) is too "
-                                             f"small to fill the {platform.name} canvas: used {design.name}, beside "
-                                             "the text")
+        detour = Detour(Kind.SMALL_PHOTO, used.layout.name, design.name,
+                        detail=f"{used.picture.width}\u00d7{used.picture.height}")
     else:
-        note = CardWarning(Kind.SUBJECT_COVERED, f"the {used.layout.name} layout's text would cover "
-                                                 f"{round(covered * 100)}% of the photo's subject on {platform.name}: "
-                                                 f"used {design.name}")
-    return replace(used, layout=design, why="small photo" if small else "subject covered", notes=(*used.notes, note))
+        detour = Detour(Kind.SUBJECT_COVERED, used.layout.name, design.name, share=covered)
+    return replace(used, layout=design, why="small photo" if small else "subject covered",
+                   detours=(*used.detours, detour))
 
 
 def _long_quote(post: Post) -> CardWarning | None:
@@ -358,7 +421,7 @@ def _record(post: Post, spec: CardSpec, chosen: Chosen, card: Rendered,
     texts = spec.texts
     alt, alt_warning = (alt_text(texts.get("quote", ""), texts.get("attribution", "")) if post.kind == "quote"
                         else headline_alt(texts.get("title", ""), texts.get("byline", "")))
-    warnings = [*post.notes, *([chosen.warning] if chosen.warning else []), *chosen.notes, *card.warnings,
+    warnings = [*post.notes, *chosen.warnings_on(spec.platform), *card.warnings,
                 *([long_quote] if long_quote else []), *([alt_warning] if alt_warning else [])]
     main = card.blocks.get("quote") or card.blocks.get("title")  # what the card is read for
     attribution = card.blocks.get("attribution")

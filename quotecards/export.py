@@ -40,6 +40,13 @@ class Encoded:
     how: str  # what was done, for the manifest: "png fast", "png palette 256", "jpeg q88", …
     format: Format = FORMATS["png"]
     quality: int | None = None  # the lossy formats' quality
+    # The format's first encoding, made whatever the limit: `encode` gives these same bytes for
+    # any limit they fit. A file stepped down to meet one limit is not what a looser one gets.
+    first_try: bool = False
+
+    def fits(self, max_bytes: int) -> bool:
+        """Whether encoding the same picture in the same format under `max_bytes` gives this file."""
+        return self.first_try and len(self.data) <= max_bytes
 
     @property
     def extension(self) -> str:
@@ -73,7 +80,7 @@ def _encode_lossy(image: Image.Image, max_bytes: int, fmt: Format) -> Encoded:
     lowest, best = fmt.qualities
     data = _lossy(image, fmt, best)
     if len(data) <= max_bytes:
-        return Encoded(data, f"{fmt.name} q{best}", fmt, best)
+        return Encoded(data, f"{fmt.name} q{best}", fmt, best, first_try=True)
     found = _search(image, fmt, max_bytes, lowest, best - 1)
     if found is not None:
         return Encoded(found[1], f"{fmt.name} q{found[0]}", fmt, found[0])
@@ -137,7 +144,7 @@ def _encode_png(image: Image.Image, max_bytes: int) -> Encoded:
     if png.supports(image):
         data = png.encode(image)
         if len(data) <= max_bytes:
-            return Encoded(data, "png fast")
+            return Encoded(data, "png fast", first_try=True)
         fast = len(data)
     # Zlib's matching levels take several times as long and save a tenth or so on a detailed
     # photo: where the fast file is further over the limit than that, they would only make a file

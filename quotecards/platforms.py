@@ -33,6 +33,11 @@ class Platform:
         return self.min_text or round(self.width * LEGIBLE_SHARE)
 
     @property
+    def canvas(self) -> tuple[int, int, tuple[int, int, int, int], int]:
+        """What a card is drawn from: platforms alike in these get the same picture."""
+        return (self.width, self.height, self.safe, self.min_text)
+
+    @property
     def size(self) -> tuple[int, int]:
         return (self.width, self.height)
 

@@ -137,7 +137,7 @@ class Preview:
             encoded = export.encode(card.image, budget, fmt, photographic=card.background == "photo")
         else:  # on screen, replaced as the user types: the same pixels, no time spent on bytes
             encoded = export.encode_for_screen(card.image)
-        warnings = ([used.warning] if used.warning else []) + list(used.notes) + card.warnings
+        warnings = used.warnings_on(platform) + card.warnings
         info = {"layout": used.layout.name, "why": used.why, "warnings": [w.message for w in warnings],
                 "focus": card.focus, "contrast": card.contrast}
         return encoded, info

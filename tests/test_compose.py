@@ -80,7 +80,7 @@ def test_a_focal_point_the_post_gives_decides_the_side():
 def test_a_subject_the_text_would_cover_sets_the_photo_aside():
     _spec, card, used = compose("photo", "og", subject_photo(0.5, 0.45))
     assert used.layout.name == "split" and used.why == "subject covered"
-    assert [n.kind for n in used.notes] == [Kind.SUBJECT_COVERED]
+    assert [d.kind for d in used.detours] == [Kind.SUBJECT_COVERED]
     # Turned off by the site, the photo card is made as asked.
     _spec, card, used = compose("photo", "og", subject_photo(0.5, 0.45),
                                 config=SiteConfig(site_name="T", photo_aside_layout=""))
@@ -91,7 +91,8 @@ def test_a_photo_too_small_for_the_canvas_is_set_beside_the_text():
     small = subject_photo(0.2, 0.45, size=(500, 310))
     _spec, _card, used = compose("photo", "og", small)
     assert used.layout.name == "split" and used.why == "small photo"
-    assert used.notes[0].kind is Kind.SMALL_PHOTO and "500\u00d7310" in used.notes[0].message
+    small_photo = used.detours[0].warning(get_platform("og"))
+    assert small_photo.kind is Kind.SMALL_PHOTO and "500\u00d7310" in small_photo.message
     # A headline card goes aside too, to a design that sets its title — without quote marks.
     _spec, card, used = compose("headline", "og", small, quote="", kind="headline", title="Council passes a budget")
     assert used.layout.name == "split" and " ".join(card.blocks["quote"].lines) == "Council passes a budget"
@@ -185,7 +186,7 @@ def test_the_quote_is_never_set_under_the_platform_floor():
     sixty = " ".join(["Every one of those smudges is a galaxy, and every galaxy holds more stars."] * 4)
     _spec, card, used = compose("photo", "og", subject_photo(0.2, 0.4), quote=sixty)
     assert card.blocks["quote"].size >= 36
-    assert used.layout.name != "photo" and Kind.STEPPED_DOWN in [n.kind for n in used.notes]
+    assert used.layout.name != "photo" and Kind.STEPPED_DOWN in [d.kind for d in used.detours]
 
 
 def test_a_photo_is_analysed_once_for_every_canvas(monkeypatch):

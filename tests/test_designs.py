@@ -57,7 +57,7 @@ def test_every_layout_on_every_platform(name, platform, post):
     if "quote" in card.blocks:
         assert card.blocks["quote"].size >= platform.legible_px
     if used.layout.name != name:
-        assert used.notes and used.why in ("step-down", "small photo", "subject covered")
+        assert used.detours and used.why in ("step-down", "small photo", "subject covered")
 
 
 def test_bluesky_cards_fit_its_one_megabyte_limit_by_falling_back_only_as_far_as_needed():

@@ -95,3 +95,58 @@ def test_cards_encoded_on_threads_are_the_cards_encoded_in_line(tmp_path):
         made[threads] = [(r.platform, r.sha256, (out / r.path).read_bytes()) for r in records]
     assert [p for p, _s, _d in made[2]] == list(PLATFORMS)
     assert made[0] == made[2]
+
+
+def _render(post_path: Path, out: Path, names: tuple[str, ...], **config):
+    from quotecards.cards import RenderOptions, render_post
+    from quotecards.config import SiteConfig
+    from quotecards.context import RunContext
+    from quotecards.fetch import FetchOptions
+
+    options = RenderOptions(out_dir=out, platforms=names, fetch=FetchOptions(roots=(ROOT,)),
+                            config=SiteConfig(site_name="T", **config))
+    with RunContext.open(options) as ctx:
+        return render_post(read_post(post_path), ctx)
+
+
+def test_platforms_of_one_canvas_share_one_drawing_and_one_file(tmp_path, monkeypatch):
+    encoded = []
+    real = export.encode
+    monkeypatch.setattr(export, "encode", lambda image, *a, **k: encoded.append(image.size) or real(image, *a, **k))
+    # launch-day's subject sits under the photo layout's text: the card goes aside, and says so.
+    records = _render(ROOT / "samples/posts/launch-day.md", tmp_path, ("bluesky", "x", "og", "mastodon"))
+    assert [r.platform for r in records] == ["bluesky", "x", "og", "mastodon"]  # as asked, not by canvas
+    assert sorted(encoded) == [(1200, 630), (1200, 675)]  # two canvases, each encoded once
+    by = {r.platform: r for r in records}
+    assert (tmp_path / by["og"].path).read_bytes() == (tmp_path / by["bluesky"].path).read_bytes()
+    assert by["og"].sha256 == by["bluesky"].sha256 and by["x"].sha256 == by["mastodon"].sha256
+    # On 1200×630 the photo goes aside, and each card's warning names its own platform.
+    for name in ("og", "bluesky"):
+        covered = [w for w, k in zip(by[name].warnings, by[name].warning_kinds, strict=True) if k == "subject covered"]
+        assert covered == [f"the photo layout's text would cover 18% of the photo's subject on {name}: used split"]
+
+
+def test_a_twin_with_a_tighter_limit_gets_a_file_of_its_own(tmp_path):
+    free = _render(ROOT / "samples/posts/roastery.md", tmp_path / "free", ("og",))[0]
+    tight = free.bytes * 9 // 10
+    og, bluesky = _render(ROOT / "samples/posts/roastery.md", tmp_path / "tight", ("og", "bluesky"),
+                          platforms={"bluesky": (None, tight)})
+    assert og.sha256 == free.sha256 and og.encode == "png fast"
+    assert bluesky.bytes <= tight and bluesky.encode != "png fast"
+    if bluesky.encode.startswith("png level"):  # lossless: the same picture in fewer bytes
+        with Image.open(tmp_path / "tight" / og.path) as a, Image.open(tmp_path / "tight" / bluesky.path) as b:
+            assert a.tobytes() == b.tobytes()
+
+
+def test_a_canvas_no_layout_holds_fails_in_each_platforms_own_words(tmp_path, write_post):
+    from quotecards.errors import PostError
+
+    words = ("The archive keeps what the city forgets, and every box we open tells another story. " * 10).strip()
+    post = write_post("tall.md", f"---\ntitle: t\nfeatured_quote:\n  quote: {words}\n  summary: An archivist\n---\n")
+    try:
+        _render(post, tmp_path / "out", ("og", "story", "bluesky"))
+    except PostError as exc:
+        failed = exc
+    assert [r.platform for r in failed.records] == ["story"]
+    assert " on og in " in failed.message and " on bluesky in " in failed.message
+    assert failed.message.index(" on og in ") < failed.message.index(" on bluesky in ")
