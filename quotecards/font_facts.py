@@ -6,20 +6,27 @@ Reading the name tables and cmaps of the bundled faces and the system's CJK coll
 of what a one-card process would otherwise spend before drawing anything, and fontTools itself
 is imported only on a miss. The store is a single JSON file in the cache folder; a store that
 cannot be read or written is no store (the facts are read from the fonts, as without one).
+
+A coverage is kept as its ranges packed into one base64 string, not a JSON list of pairs: the
+CJK collections have thousands of ranges each, and parsing them as lists was most of the time a
+one-card process spent loading the store. Entries of font files that are gone are dropped when
+the store is written, so fonts of temporary folders (a test run's, a CI job's) do not pile up.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import tempfile
 import threading
+from array import array
 from pathlib import Path
 from typing import Any
 
 from .resources import cache_dir
 
-STORE_NAME = "font-facts-v1.json"
+STORE_NAME = "font-facts-v2.json"
 
 FaceFacts = dict[str, Any]  # family, weight, italic, index, bitmap_size
 
@@ -45,12 +52,13 @@ class FontFacts:
     def coverage(self, font: Path, index: int) -> frozenset[int]:
         entry = self._entry(font)
         key = str(index)
-        ranges = entry.setdefault("coverage", {}).get(key)
-        if ranges is None:
-            ranges = entry["coverage"][key] = _as_ranges(_read_cmap(font, index))
+        packed = entry.setdefault("coverage", {}).get(key)
+        if not isinstance(packed, str):
+            packed = entry["coverage"][key] = _packed(_read_cmap(font, index))
             self.changed = True
             self.save()
-        return frozenset(cp for start, end in ranges for cp in range(start, end + 1))
+        bounds = _unpacked(packed)
+        return frozenset(cp for at in range(0, len(bounds), 2) for cp in range(bounds[at], bounds[at + 1] + 1))
 
     def _entry(self, font: Path) -> dict[str, Any]:
         with self.lock:
@@ -80,6 +88,8 @@ class FontFacts:
         if self.path is None or self.entries is None or not self.changed:
             return
         with self.lock:
+            for gone in [name for name in self.entries if not os.path.exists(name)]:
+                del self.entries[gone]
             text = json.dumps(self.entries, separators=(",", ":"))
             self.changed = False
         try:
@@ -88,6 +98,9 @@ class FontFacts:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 fh.write(text)
             os.replace(tmp, self.path)  # whole or not at all: a reader never sees half a store
+            for older in self.path.parent.glob("font-facts-v*.json"):
+                if older.name != self.path.name:
+                    older.unlink(missing_ok=True)  # an earlier version's store, read by no one now
         except OSError:
             pass  # no store: the facts are read from the fonts next time as well
 
@@ -122,14 +135,21 @@ def _read_cmap(font: Path, index: int) -> list[int]:
     return sorted(opened.getBestCmap())
 
 
-def _as_ranges(points: list[int]) -> list[list[int]]:
-    ranges: list[list[int]] = []
+def _packed(points: list[int]) -> str:
+    """Sorted code points as their ranges' first and last points, 32-bit, in base64."""
+    bounds = array("I")
     for cp in points:
-        if ranges and cp == ranges[-1][1] + 1:
-            ranges[-1][1] = cp
+        if bounds and cp == bounds[-1] + 1:
+            bounds[-1] = cp
         else:
-            ranges.append([cp, cp])
-    return ranges
+            bounds.extend((cp, cp))
+    return base64.b64encode(bounds.tobytes()).decode("ascii")
+
+
+def _unpacked(packed: str) -> array[int]:
+    bounds = array("I")
+    bounds.frombytes(base64.b64decode(packed))
+    return bounds
 
 
 def _store_path() -> Path | None:

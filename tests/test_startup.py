@@ -69,3 +69,17 @@ def test_a_store_that_cannot_be_written_is_no_store(tmp_path):
     broken = tmp_path / "broken.json"
     broken.write_text("{not json")
     assert font_facts.FontFacts(broken).faces(ROOT / "fonts" / "Inter-Regular.otf")[0]["family"] == "Inter"
+
+
+def test_the_store_forgets_fonts_that_are_gone(tmp_path):
+    kept, temporary = tmp_path / "kept.otf", tmp_path / "temporary.otf"
+    for font in (kept, temporary):
+        shutil.copy(ROOT / "fonts" / "Inter-Regular.otf", font)
+    store = font_facts.FontFacts(tmp_path / "store.json")
+    assert ord("A") in store.coverage(kept, 0) and ord("A") in store.coverage(temporary, 0)
+    assert set(json.loads((tmp_path / "store.json").read_text())) == {str(kept), str(temporary)}
+    temporary.unlink()  # a test run's or a CI job's folder, gone
+    shutil.copy(ROOT / "fonts" / "NotoSansHebrew-Regular.ttf", tmp_path / "new.ttf")
+    assert ord("\u05d0") in store.coverage(tmp_path / "new.ttf", 0)  # the next write drops the lost one
+    assert set(json.loads((tmp_path / "store.json").read_text())) == {str(kept), str(tmp_path / "new.ttf")}
+    assert font_facts.FontFacts(tmp_path / "store.json").coverage(kept, 0) == store.coverage(kept, 0)
