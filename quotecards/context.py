@@ -16,7 +16,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from . import fetch, fonts, photo
+from . import fetch, fonts, photo, png
 from .config import Brand, SiteConfig
 from .errors import PostError
 from .fields import merged
@@ -146,11 +146,14 @@ class RunContext:
     @classmethod
     def open(cls, options: RenderOptions, photo_cache_size: int = PHOTO_CACHE_SIZE,
              encode_threads: int = 0) -> RunContext:
+        encoders = None
+        if encode_threads > 0:
+            encoders = ThreadPoolExecutor(encode_threads, "encode")
+            encoders.submit(png.load)
         return cls(options=options, layouts=Layouts(options), platforms=expand(options.platforms),
                    session=fetch.LazySession(options.fetch), brand=options.config.brand(),
                    photos=PhotoCache(photo_cache_size), reading=options.reading,
-                   encoders=ThreadPoolExecutor(encode_threads, "encode") if encode_threads > 0 else None,
-                   encode_threads=encode_threads)
+                   encoders=encoders, encode_threads=encode_threads)
 
     def picture(self, post: Post, platforms: list[Platform] | None = None) -> Picture:
         return self.photos.get(post, self, platforms or self.platforms)

@@ -40,6 +40,13 @@ def supports(image: Image.Image) -> bool:
     return image.mode in CHANNELS and image.width > 0 and image.height > 0
 
 
+def load() -> None:
+    """Import numpy and zlib-ng now: an idle encoder thread does it while the first card is drawn,
+    so that a one-card process does not wait for them after drawing."""
+    import numpy  # noqa: F401
+    from zlib_ng import zlib_ng  # noqa: F401
+
+
 def encode(image: Image.Image, quick: bool = False, level: int | None = None) -> bytes:
     """The PNG bytes of `image` (mode L, RGB or RGBA), lossless. `quick`: no time spent making the
     file small (the live preview's picture on screen, replaced as the user types). `level`: full
