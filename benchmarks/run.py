@@ -1,13 +1,15 @@
 """Card benchmark: quotecards against a naive Pillow script, on the same posts, in the same run.
 
-    python benchmarks/run.py [--posts 24] [--rounds 3]
+    python benchmarks/run.py [--material real|synthetic] [--posts 24] [--rounds 3]
 
-Makes its own corpus (posts with five-line quotes and distinct 2400×1600 JPEG photos drawn
-here, so no licence question arises), then alternates the two engines card by card and prints
-medians and ratios: cards per second per core, milliseconds per stage, bytes per card, the
-peak memory of a process that renders the corpus, and how a two-worker `build` scales against
-one worker. If Node.js with the `satori` and `@resvg/resvg-js` packages is installed, satori's
-figure is printed too; otherwise it says so.
+`real` (the default): the sample posts' CC0 photographs (samples/images: a cat's fur, a cup on a
+table, a rocket against the sky, a field of galaxies) shared round-robin by the posts, with quotes
+in the test corpus's seventeen languages and scripts at three lengths. `synthetic`: distinct
+2400×1600 JPEGs drawn here (soft shapes and noise) and English quotes. The two engines alternate
+card by card; printed are medians and ratios: cards per second per core, milliseconds per stage,
+bytes per card, per photo the PNG writer's strategy and time, the peak memory of a process that
+renders the corpus, and how a two-worker `build` scales against one worker. If Node.js with the
+`satori` and `@resvg/resvg-js` packages is installed, satori's figure is printed too.
 """
 
 from __future__ import annotations
@@ -23,16 +25,18 @@ import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
 import naive  # noqa: E402
 from PIL import Image, ImageDraw, ImageFilter  # noqa: E402
 
-from quotecards import export, focus, photo, typeset  # noqa: E402
+from quotecards import export, focus, photo, png, typeset  # noqa: E402
 from quotecards import render as render_module  # noqa: E402
 from quotecards.batch import BuildOptions, build  # noqa: E402
 from quotecards.cards import RenderOptions  # noqa: E402
@@ -62,7 +66,11 @@ def make_photo(seed: int) -> bytes:
     return buffer.getvalue()
 
 
-def corpus(folder: Path, posts: int, photos: int) -> list[tuple[Path, str, str]]:
+Item = tuple[Path, str, str, str]  # photo, quote, attribution, language
+
+
+def corpus(folder: Path, posts: int, photos: int) -> list[Item]:
+    """Synthetic: distinct drawn photos and English quotes of 30 words."""
     rng = random.Random(7)
     images = []
     for i in range(photos):
@@ -72,16 +80,60 @@ def corpus(folder: Path, posts: int, photos: int) -> list[tuple[Path, str, str]]
     out = []
     for i in range(posts):
         quote = " ".join(rng.choice(WORDS) for _ in range(30)).capitalize() + "."
-        attribution = f"Person {i}, who said it"
-        image = images[i % photos]
+        out.append((images[i % photos], quote, f"Person {i}, who said it", "en"))
+    return _write_posts(folder, out)
+
+
+def real_corpus(folder: Path, posts: int) -> list[Item]:
+    """Real: the sample photographs, and the test corpus's quotes in every script at three
+    lengths (its own, its first six words, twice over)."""
+    images = []
+    for source in sorted((ROOT / "samples/images").glob("*.jpg")):
+        images.append(folder / source.name)
+        shutil.copyfile(source, images[-1])
+    quotes = tomllib.loads((ROOT / "tests/corpus/multilingual.toml").read_text("utf-8"))["quote"]
+    out = []
+    for i in range(posts):
+        entry = quotes[i % len(quotes)]
+        words = entry["quote"].split()
+        quote = [entry["quote"], " ".join(words[:6]) if len(words) > 8 else entry["quote"],
+                 f"{entry['quote']} {entry['quote']}"][i // len(quotes) % 3]
+        out.append((images[i % len(images)], quote, entry.get("attribution", "Someone"), entry["lang"]))
+    return _write_posts(folder, out)
+
+
+def _write_posts(folder: Path, items: list[Item]) -> list[Item]:
+    for i, (image, quote, attribution, lang) in enumerate(items):
         (folder / f"post-{i}.md").write_text(
-            f"---\ntitle: Post {i}\nfeatured_image: {image.name}\nfeatured_quote:\n  quote: \"{quote}\"\n"
-            f"  summary: \"{attribution}\"\n---\n")
-        out.append((image, quote, attribution))
-    return out
+            f"---\ntitle: Post {i}\nlang: {lang}\nfeatured_image: {image.name}\nfeatured_quote:\n"
+            f"  quote: {json.dumps(quote, ensure_ascii=False)}\n"
+            f"  summary: {json.dumps(attribution, ensure_ascii=False)}\n---\n", encoding="utf-8")
+    return items
 
 
-def quotecards_card(photo_bytes: bytes, quote: str, attribution: str, layout, timings: dict[str, float]) -> bytes:  # type: ignore[no-untyped-def]
+class Strategies:
+    """The PNG writer's final deflate (zlib level and strategy) of each card, by photo: watched by
+    wrapping the writer's deflate, as a benchmark may."""
+
+    NAMES = {0: "matching", 2: "Huffman only", 3: "run-length"}
+
+    def __init__(self) -> None:
+        self.last = ""
+        self.real = png._deflate
+
+    def __enter__(self) -> Strategies:
+        def watched(data, level, strategy):  # type: ignore[no-untyped-def]
+            self.last = f"{self.NAMES.get(strategy, strategy)} (level {level})"
+            return self.real(data, level, strategy)
+        png._deflate = watched
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        png._deflate = self.real
+
+
+def quotecards_card(photo_bytes: bytes, quote: str, attribution: str, layout, timings: dict[str, float],  # type: ignore[no-untyped-def]
+                    lang: str = "en") -> bytes:
     """One card through the library: decode, render (crop, scrim, typeset, contrast, draw), encode."""
     t = timings
     typeset.measure.cache_clear()  # no help from an earlier card's measurements
@@ -90,26 +142,26 @@ def quotecards_card(photo_bytes: bytes, quote: str, attribution: str, layout, ti
     picture = photo.decode(photo_bytes, target=(1200, 630))
     t["decode"] = t.get("decode", 0) + time.perf_counter() - start
     post = Post(source=HERE / "b.md", slug="b", quote=quote, attribution=attribution, citation="", image="x",
-                image_alt="", title="", description="", date=None, section="")
+                image_alt="", title="", description="", date=None, section="", lang=lang)
     spec = plan_card(post, layout, PLATFORMS["og"])
     start = time.perf_counter()
     card = render_module.render(spec, picture)
     t["render"] = t.get("render", 0) + time.perf_counter() - start
     start = time.perf_counter()
-    data = export.encode_png(card.image, PLATFORMS["og"].max_bytes).data
+    data = export.encode(card.image, PLATFORMS["og"].max_bytes).data
     t["encode"] = t.get("encode", 0) + time.perf_counter() - start
     return data
 
 
-def render_stages(photo_bytes: bytes, quote: str, attribution: str, layout) -> dict[str, float]:  # type: ignore[no-untyped-def]
+def render_stages(photo_bytes: bytes, quote: str, attribution: str, layout, lang: str) -> dict[str, float]:  # type: ignore[no-untyped-def]
     """What render() spends its time on (ms), timed inside one real render: each stage's
     functions are wrapped with a stopwatch for the call and put back after."""
     picture = photo.decode(photo_bytes, target=(1200, 630))
     post = Post(source=HERE / "b.md", slug="b", quote=quote, attribution=attribution, citation="", image="x",
-                image_alt="", title="", description="", date=None, section="")
+                image_alt="", title="", description="", date=None, section="", lang=lang)
     spec = plan_card(post, layout, PLATFORMS["og"])
     stages = {"crop": [(focus, "auto_focus"), (photo, "cover")], "scrim": [(render_module, "_scrim")],
-              "typeset": [(render_module, "_set")], "contrast": [(render_module, "_extra_scrim"),
+              "typeset": [(render_module, "place_text")], "contrast": [(render_module, "_extra_scrim"),
                                                                  (render_module, "_worst_contrast")],
               "draw": [(render_module, "_draw_block")]}
     out = dict.fromkeys(stages, 0.0)
@@ -165,7 +217,7 @@ except OSError:
     return float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
 
 
-def satori_figure(items: list[tuple[Path, str, str]], folder: Path, quotecards_ms: float) -> str:
+def satori_figure(items: list[Item], folder: Path, quotecards_ms: float) -> str:
     """satori + resvg on the same posts, if Node.js and the two packages are installed here."""
     node = shutil.which("node")
     if not node:
@@ -175,7 +227,7 @@ def satori_figure(items: list[tuple[Path, str, str]], folder: Path, quotecards_m
     if probe.returncode != 0:
         return "satori: not measured (run `npm install satori @resvg/resvg-js` in benchmarks/ to compare)"
     jobs = folder / "satori-jobs.json"
-    jobs.write_text(json.dumps([{"photo": str(p), "quote": q, "attribution": a} for p, q, a in items]))
+    jobs.write_text(json.dumps([{"photo": str(p), "quote": q, "attribution": a} for p, q, a, _lang in items]))
     subprocess.run([node, str(HERE / "satori_cards.mjs"), str(jobs)], capture_output=True, check=True)  # warm-up
     result = json.loads(subprocess.run([node, str(HERE / "satori_cards.mjs"), str(jobs)], capture_output=True,
                                        text=True, check=True).stdout)
@@ -186,38 +238,52 @@ def satori_figure(items: list[tuple[Path, str, str]], folder: Path, quotecards_m
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--material", choices=("real", "synthetic"), default="real")
     parser.add_argument("--posts", type=int, default=24)
     parser.add_argument("--photos", type=int, default=0,
-                        help="distinct photos, shared round-robin by the posts [default: one per post]")
+                        help="synthetic: distinct photos, shared round-robin by the posts [default: one per post]")
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     layout = load_layout(find_layout("photo"))
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        items = corpus(folder, args.posts, args.photos or args.posts)
-        photos = {path: path.read_bytes() for path, _q, _a in items}
+        items = (real_corpus(folder, args.posts) if args.material == "real"
+                 else corpus(folder, args.posts, args.photos or args.posts))
+        photos = {path: path.read_bytes() for path, _q, _a, _l in items}
         times: dict[str, list[float]] = {"naive": [], "quotecards": []}
         sizes: dict[str, list[int]] = {"naive": [], "quotecards": []}
         stages: dict[str, dict[str, float]] = {"naive": {}, "quotecards": {}}
+        by_photo: dict[str, dict[str, list]] = {}  # type: ignore[type-arg]
         quotecards_card(photos[items[0][0]], items[0][1], items[0][2], layout, {})  # warm-up: fonts, ICU
         naive.card(photos[items[0][0]], items[0][1], items[0][2], {})
-        for round_ in range(args.rounds):
-            for i, (path, quote, attribution) in enumerate(items):
-                engines = [("naive", lambda p=path, q=quote, a=attribution: naive.card(photos[p], q, a,
-                                                                                      stages["naive"])),
-                           ("quotecards", lambda p=path, q=quote, a=attribution: quotecards_card(
-                               photos[p], q, a, layout, stages["quotecards"]))]
-                for name, run in engines if (i + round_) % 2 == 0 else engines[::-1]:
-                    start = time.perf_counter()
-                    data = run()
-                    times[name].append(time.perf_counter() - start)
-                    sizes[name].append(len(data))
+        with Strategies() as strategies:
+            for round_ in range(args.rounds):
+                for i, (path, quote, attribution, lang) in enumerate(items):
+                    engines = [("naive", lambda p=path, q=quote, a=attribution: naive.card(photos[p], q, a,
+                                                                                          stages["naive"])),
+                               ("quotecards", lambda p=path, q=quote, a=attribution, lg=lang: quotecards_card(
+                                   photos[p], q, a, layout, stages["quotecards"], lg))]
+                    for name, run in engines if (i + round_) % 2 == 0 else engines[::-1]:
+                        before = dict(stages[name])
+                        start = time.perf_counter()
+                        data = run()
+                        times[name].append(time.perf_counter() - start)
+                        sizes[name].append(len(data))
+                        mine = by_photo.setdefault(path.name, {"naive": [], "quotecards": [], "how": []})
+                        mine[name].append((stages[name]["encode"] - before.get("encode", 0), len(data)))
+                        if name == "quotecards":
+                            mine["how"].append(strategies.last)
         cards = len(items) * args.rounds
         med = {k: statistics.median(v) * 1000 for k, v in times.items()}
-        parts = [render_stages(photos[p], q, a, layout) for p, q, a in items]
+        parts = [render_stages(photos[p], q, a, layout, lang) for p, q, a, lang in items]
         inside = {k: statistics.median(part[k] for part in parts) for k in parts[0]}
-        print(f"{len(items)} posts × {args.rounds} rounds, 1200×630 cards from 2400×1600 JPEGs, "
-              f"alternating engines, one process")
+        if args.material == "real":
+            print(f"{len(items)} posts × {args.rounds} rounds, 1200×630 cards from the {len(photos)} sample "
+                  f"photographs, quotes in {len({lang for *_x, lang in items})} languages at three lengths, "
+                  "alternating engines, one process")
+        else:
+            print(f"{len(items)} posts × {args.rounds} rounds, 1200×630 cards from 2400×1600 drawn JPEGs, "
+                  "alternating engines, one process")
         for name in ("naive", "quotecards"):
             breakdown = ", ".join(f"{stage} {1000 * total / cards:.1f}" for stage, total in stages[name].items()
                                   if not stage.startswith("_"))
@@ -228,6 +294,14 @@ def main() -> None:
                 print("              inside render: " + ", ".join(f"{k} {v:.1f}" for k, v in inside.items()) +
                       f" (the rest, {stages[name]['render'] / cards * 1000 - sum(inside.values()):.1f}: "
                       "composing layers, copies)")
+        print("  by photo: | photo | PNG writer's deflate | encode ms (quotecards / naive) | KB (quotecards / naive) |")
+        for name, mine in sorted(by_photo.items()):
+            how = max(set(mine["how"]), key=mine["how"].count)
+            ours, theirs = mine["quotecards"], mine["naive"]
+            print(f"    | {name[:24]} | {how} | {statistics.median(t for t, _ in ours) * 1000:.0f} / "
+                  f"{statistics.median(t for t, _ in theirs) * 1000:.0f} | "
+                  f"{statistics.mean(b for _, b in ours) / 1024:.0f} / "
+                  f"{statistics.mean(b for _, b in theirs) / 1024:.0f} |")
         print(f"  ratio: quotecards makes {med['naive'] / med['quotecards']:.1f}x the naive script's cards per "
               "second per core; its PNGs are "
               f"{statistics.mean(sizes['quotecards']) / statistics.mean(sizes['naive']):.3f}x "
