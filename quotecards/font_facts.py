@@ -16,19 +16,38 @@ the store is written, so fonts of temporary folders (a test run's, a CI job's) d
 from __future__ import annotations
 
 import base64
+import bisect
 import json
 import os
 import tempfile
 import threading
 from array import array
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .resources import cache_dir
 
-STORE_NAME = "font-facts-v2.json"
+STORE_NAME = "font-facts-v3.json"
 
 FaceFacts = dict[str, Any]  # family, weight, italic, index, bitmap_size
+
+
+@dataclass(frozen=True, eq=True)
+class Coverage:
+    """The code points a face has glyphs for, as the bounds of their ranges: start, end (past the
+    last), start, end… A Noto CJK face's 44,000 points take some 70 KB this way, against some
+    2.5 MB as a set of ints, and a worker keeps a dozen such faces."""
+
+    bounds: array[int]
+    count: int
+
+    def __contains__(self, point: object) -> bool:
+        # Odd: past a start and not past its end.
+        return isinstance(point, int) and bisect.bisect_right(self.bounds, point) % 2 == 1
+
+    def __len__(self) -> int:
+        return self.count
 
 
 class FontFacts:
@@ -49,7 +68,7 @@ class FontFacts:
             self.changed = True
         return list(entry["faces"])
 
-    def coverage(self, font: Path, index: int) -> frozenset[int]:
+    def coverage(self, font: Path, index: int) -> Coverage:
         entry = self._entry(font)
         key = str(index)
         packed = entry.setdefault("coverage", {}).get(key)
@@ -58,7 +77,7 @@ class FontFacts:
             self.changed = True
             self.save()
         bounds = _unpacked(packed)
-        return frozenset(cp for at in range(0, len(bounds), 2) for cp in range(bounds[at], bounds[at + 1] + 1))
+        return Coverage(bounds, sum(bounds[1::2]) - sum(bounds[::2]))
 
     def _entry(self, font: Path) -> dict[str, Any]:
         with self.lock:
@@ -136,13 +155,13 @@ def _read_cmap(font: Path, index: int) -> list[int]:
 
 
 def _packed(points: list[int]) -> str:
-    """Sorted code points as their ranges' first and last points, 32-bit, in base64."""
+    """Sorted code points as their ranges' bounds (Coverage), 32-bit, in base64."""
     bounds = array("I")
     for cp in points:
-        if bounds and cp == bounds[-1] + 1:
-            bounds[-1] = cp
+        if bounds and cp == bounds[-1]:
+            bounds[-1] = cp + 1
         else:
-            bounds.extend((cp, cp))
+            bounds.extend((cp, cp + 1))
     return base64.b64encode(bounds.tobytes()).decode("ascii")
 
 

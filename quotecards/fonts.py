@@ -18,7 +18,7 @@ from pathlib import Path
 
 from PIL import ImageFont, features
 
-from .font_facts import facts
+from .font_facts import Coverage, facts
 from .resources import data_dir
 
 FONT_SUFFIXES = (".ttf", ".otf", ".ttc")
@@ -281,7 +281,7 @@ def _open(face: Face, size: int) -> ImageFont.FreeTypeFont:
 
 
 @functools.lru_cache(maxsize=128)
-def coverage(face: Face) -> frozenset[int]:
+def coverage(face: Face) -> Coverage:
     """The code points `face` has a glyph for (its best cmap)."""
     return facts().coverage(face.path, face.index)
 

@@ -83,3 +83,14 @@ def test_the_store_forgets_fonts_that_are_gone(tmp_path):
     assert ord("\u05d0") in store.coverage(tmp_path / "new.ttf", 0)  # the next write drops the lost one
     assert set(json.loads((tmp_path / "store.json").read_text())) == {str(kept), str(tmp_path / "new.ttf")}
     assert font_facts.FontFacts(tmp_path / "store.json").coverage(kept, 0) == store.coverage(kept, 0)
+
+
+def test_a_coverage_holds_exactly_the_fonts_code_points(tmp_path):
+    from fontTools.ttLib import TTFont
+
+    font = ROOT / "fonts" / "NotoSansHebrew-Regular.ttf"
+    cmap = set(TTFont(font).getBestCmap())
+    coverage = font_facts.FontFacts(tmp_path / "store.json").coverage(font, 0)
+    assert len(coverage) == len(cmap)
+    assert {cp for cp in range(0x110000) if cp in coverage} == cmap  # ranges' first, last and next points alike
+    assert "A" not in coverage and -1 not in coverage
