@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import struct
 import zlib
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from PIL import Image
@@ -61,11 +62,11 @@ def encode(image: Image.Image, quick: bool = False, level: int | None = None) ->
     if level is not None:
         return _png_file(image, _deflate(rows.filtered(basic), level, _DEFAULT))
     # Bands of 8 rows, one band in 20: enough to tell what kind of picture this is.
-    sample = rows.filtered(basic, [range(y, min(y + 8, rows.height)) for y in range(0, rows.height, 160)])
-    tried = {plan: len(_deflate(sample, *plan)) for plan in _PLANS[:3]}
+    sample = b"".join(rows.filtered(basic, [range(y, min(y + 8, rows.height)) for y in range(0, rows.height, 160)]))
+    tried = {plan: len(_deflate([sample], *plan)) for plan in _PLANS[:3]}
     if tried[_PLANS[2]] * _WORTH < min(tried[_PLANS[0]], tried[_PLANS[1]]):
         # Matching pays on this picture; see how far more of it goes on paying.
-        tried.update({plan: len(_deflate(sample, *plan)) for plan in _PLANS[3:]})
+        tried.update({plan: len(_deflate([sample], *plan)) for plan in _PLANS[3:]})
     smallest = min(tried.values())
     if smallest * 8 < len(sample):
         data = _deflate(rows.filtered(basic), 6, _DEFAULT)  # a flat card: its long runs are found fast
@@ -83,54 +84,62 @@ def _png_file(image: Image.Image, data: bytes) -> bytes:
 
 
 class Rows:
-    """An image's rows, filtered for PNG (PNG spec, section 9)."""
+    """An image's rows, filtered for PNG (PNG spec, section 9) a band at a time: neither the
+    picture's bytes nor its filtered rows are ever held whole, only a band of each (a story card
+    is 6 MB of either)."""
 
     # Rows are filtered a few dozen at a time so that the temporaries stay in the CPU's cache:
     # on a whole 1200x630 card the same numpy calls take half as long again.
     CHUNK = 24
-    BAND = 128  # rows read from the picture at a time
+    BAND = 120  # rows read from the picture and handed to the compressor at a time (a multiple of CHUNK)
 
     def __init__(self, image: Image.Image) -> None:
         import numpy as np  # imported here: only commands that render pay for it
 
         self.np = np
-        self.bpp = bpp = CHANNELS[image.mode]
-        self.height, self.stride = image.height, image.width * bpp
-        # One zero row above and bpp zero bytes to the left make every neighbour a plain view.
-        self.padded = np.zeros((self.height + 1, self.stride + bpp), np.uint8)
-        # Copied in bands: the whole picture's bytes at once would be one more card-sized copy.
-        for top in range(0, self.height, self.BAND):
-            band = image.crop((0, top, image.width, min(top + self.BAND, self.height))).tobytes()
-            self.padded[1 + top:1 + top + len(band) // self.stride, bpp:] = \
-                np.frombuffer(band, np.uint8).reshape(-1, self.stride)
+        self.image = image
+        self.bpp = CHANNELS[image.mode]
+        self.height, self.stride = image.height, image.width * self.bpp
 
-    def filtered(self, kinds: tuple[int, ...], spans: list[range] | None = None) -> memoryview:
-        """The rows in `spans` (all by default), each prefixed by the type of the filter among
-        `kinds` that leaves the smallest residuals, and filtered by it."""
+    def filtered(self, kinds: tuple[int, ...], spans: list[range] | None = None) -> Iterator[memoryview]:
+        """The rows in `spans` (all by default), a band at a time, each row prefixed by the type
+        of the filter among `kinds` that leaves the smallest residuals, and filtered by it."""
+        for span in spans or [range(0, self.height)]:
+            for top in range(span.start, span.stop, self.BAND):
+                yield self._band(kinds, top, min(top + self.BAND, span.stop))
+
+    def _band(self, kinds: tuple[int, ...], top: int, bottom: int) -> memoryview:
         np = self.np
-        spans = spans or [range(0, self.height)]
-        out = np.empty((sum(len(span) for span in spans), self.stride + 1), np.uint8)
+        padded = self._padded(top, bottom)
+        out = np.empty((bottom - top, self.stride + 1), np.uint8)
         residuals = np.empty((len(kinds), self.CHUNK, self.stride), np.uint8)
         costs = np.empty((len(kinds), self.CHUNK), np.uint32)
         types = np.asarray(kinds, np.uint8)
-        at = 0
-        for span in spans:
-            for y0 in range(span.start, span.stop, self.CHUNK):
-                n = min(self.CHUNK, span.stop - y0)
-                for index, kind in enumerate(kinds):
-                    residual = residuals[index, :n]
-                    self._residual(kind, y0, y0 + n, residual)
-                    # Residuals read as signed bytes; |-128| wraps to 128 when read unsigned again.
-                    np.abs(residual.view(np.int8)).view(np.uint8).sum(axis=1, dtype=np.uint32, out=costs[index, :n])
-                best = costs[:, :n].argmin(axis=0)
-                out[at:at + n, 0] = types[best]
-                out[at:at + n, 1:] = residuals[best, np.arange(n)]
-                at += n
+        for y0 in range(0, bottom - top, self.CHUNK):
+            n = min(self.CHUNK, bottom - top - y0)
+            for index, kind in enumerate(kinds):
+                residual = residuals[index, :n]
+                self._residual(padded, kind, y0, y0 + n, residual)
+                # Residuals read as signed bytes; |-128| wraps to 128 when read unsigned again.
+                np.abs(residual.view(np.int8)).view(np.uint8).sum(axis=1, dtype=np.uint32, out=costs[index, :n])
+            best = costs[:, :n].argmin(axis=0)
+            out[y0:y0 + n, 0] = types[best]
+            out[y0:y0 + n, 1:] = residuals[best, np.arange(n)]
         return memoryview(out.reshape(-1))  # handed to the compressor as it is, not copied to bytes
 
-    def _residual(self, kind: int, y0: int, y1: int, out: Any) -> None:
+    def _padded(self, top: int, bottom: int) -> Any:
+        """Rows top..bottom with the row above them (zeros above the first) and bpp zero bytes to
+        the left: every neighbour a filter reads is then a plain view."""
+        np, bpp = self.np, self.bpp
+        padded = np.zeros((bottom - top + 1, self.stride + bpp), np.uint8)
+        above = max(top - 1, 0)
+        rows = self.image.crop((0, above, self.image.width, bottom)).tobytes()
+        padded[1 - (top - above):, bpp:] = np.frombuffer(rows, np.uint8).reshape(-1, self.stride)
+        return padded
+
+    def _residual(self, padded: Any, kind: int, y0: int, y1: int, out: Any) -> None:
         # uint8 arithmetic wraps modulo 256, exactly as PNG's filters are defined.
-        np, bpp, padded = self.np, self.bpp, self.padded
+        np, bpp = self.np, self.bpp
         x, left = padded[y0 + 1:y1 + 1, bpp:], padded[y0 + 1:y1 + 1, :-bpp]
         above, corner = padded[y0:y1, bpp:], padded[y0:y1, :-bpp]
         if kind == _SUB:
@@ -152,11 +161,12 @@ class Rows:
             np.subtract(x, np.where(pa <= pc, nearer, c), out=out, casting="unsafe")
 
 
-def _deflate(data: memoryview, level: int, strategy: int) -> bytes:
+def _deflate(pieces: Iterable[bytes | memoryview], level: int, strategy: int) -> bytes:
+    """One zlib stream of the pieces, fed as they come (the same stream as of their join)."""
     from zlib_ng import zlib_ng  # imported here: only commands that render pay for it
 
     compressor = zlib_ng.compressobj(level, zlib_ng.DEFLATED, 15, 8, strategy)
-    return compressor.compress(data) + compressor.flush()
+    return b"".join([*(compressor.compress(piece) for piece in pieces), compressor.flush()])
 
 
 def _chunk(kind: bytes, body: bytes) -> bytes:
