@@ -85,3 +85,22 @@ def test_other_modes_are_refused_so_the_caller_falls_back():
     assert not png.supports(palette)
     with pytest.raises(ValueError):
         png.encode(palette)
+
+
+def test_a_tall_card_is_written_holding_a_band_of_it_at_a_time():
+    import tracemalloc
+
+    # A story canvas: 6 MB of pixels, and 6 MB again as filtered rows, were the writer to hold them whole.
+    with Image.open(ROOT / "samples/images/rocket.jpg") as rocket:
+        story = rocket.convert("RGB").resize((1080, 1920), Image.Resampling.BICUBIC)
+    png.encode(story)  # numpy and zlib-ng imported, outside the count
+    tracemalloc.start()
+    try:
+        data = png.encode(story)
+        _now, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    whole = story.width * story.height * 3
+    assert peak < whole, (peak, whole)  # held whole, the two would be twice this
+    with Image.open(io.BytesIO(data)) as back:
+        assert back.tobytes() == story.tobytes()
