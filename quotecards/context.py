@@ -16,7 +16,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from . import fetch, fonts, photo, png
+from . import fetch, fonts, heap, photo, png
 from .config import Brand, SiteConfig
 from .errors import PostError
 from .fields import merged
@@ -148,6 +148,7 @@ class RunContext:
              encode_threads: int = 0) -> RunContext:
         encoders = None
         if encode_threads > 0:
+            heap.share_one_arena()  # before the threads allocate: see heap.py
             encoders = ThreadPoolExecutor(encode_threads, "encode")
             encoders.submit(png.load)
         return cls(options=options, layouts=Layouts(options), platforms=expand(options.platforms),

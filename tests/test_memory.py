@@ -82,3 +82,17 @@ def test_a_card_drawn_without_keeping_its_backdrop_is_the_same_card():
         assert ImageChops.difference(kept.image, drawn.image).getbbox() is None
         # Keeping it still means a backdrop without the text on it.
         assert ImageChops.difference(kept.image, kept.backdrop).getbbox() is not None
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").exists() or "libc.so.6" not in Path("/proc/self/maps").read_text(),
+                    reason="glibc only")
+def test_a_run_with_encoder_threads_asks_glibc_for_one_arena():
+    import subprocess
+    import sys
+
+    code = ("from pathlib import Path; from quotecards import heap; from quotecards.context import RunContext; "
+            "from quotecards.cards import RenderOptions; "
+            "ctx = RunContext.open(RenderOptions(out_dir=Path('.')), encode_threads=2); "
+            "print(heap.share_one_arena.cache_info().misses, heap.share_one_arena()); ctx.close()")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["1", "True"]  # asked by the context before its threads started, and glibc took it
