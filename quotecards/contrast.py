@@ -125,27 +125,31 @@ def scrim_needed(region: Image.Image, text: Color, scrim: Color, target: float) 
     return SCRIM_MAX, reached
 
 
-def veil_until_readable(base: Image.Image, canvas: Image.Image, worst: float | None, start: float, target: float,
-                        scrim: Color, paint: Callable[[Image.Image], Image.Image],
+def veil_until_readable(base: Image.Image, start: float, target: float, scrim: Color,
+                        paint: Callable[[Image.Image], Image.Image],
                         worst_of: Callable[[Image.Image], float | None],
                         where: Image.Image | None = None) -> tuple[Image.Image, float | None]:
-    """`canvas` (the backdrop painted over `base`) with the background veiled by the least extra
-    scrim that brings the text to `target`, from the estimate `start` up in steps, and the worst
-    contrast reached (`worst` as measured when no veil is needed).
+    """`base` veiled by the least extra scrim (from the estimate `start`, above 0, up in steps)
+    that brings the text to `target`, with the backdrop painted over it, and the worst contrast
+    reached.
 
     Only the background is veiled (colour fields and logos keep their colours): `paint` puts
-    them back on each try; `where` (a mask) limits the veil to the text's surroundings. The
-    estimate works on the near-worst colour alone; measuring the veiled canvas decides.
+    them on each try, on the veiled picture it is given; `where` (a mask) limits the veil to the
+    text's surroundings. The estimate works on the near-worst colour alone; measuring the veiled
+    canvas decides. No more than one try's canvas is kept beside `base` (a story canvas is 8 MB).
     """
     extra = start
-    while extra > 0:
+    while True:
         veiled = Image.blend(base, Image.new("RGB", base.size, scrim[:3]), extra)
-        canvas = paint(veiled if where is None else Image.composite(veiled, base, where))
+        if where is not None:
+            veiled = Image.composite(veiled, base, where)
+        canvas = paint(veiled)
+        del veiled
         worst = worst_of(canvas)
         if worst is None or worst >= target or extra >= SCRIM_MAX:
-            break
+            return canvas, worst
+        del canvas
         extra = min(SCRIM_MAX, extra + SCRIM_STEP)
-    return canvas, worst
 
 
 def readable_variant(color: Color, text: Color, target: float) -> Color:

@@ -225,8 +225,12 @@ PAINTERS: dict[type, Painter] = {RectLayer: _paint_rect, PhotoLayer: _paint_phot
 
 
 def paint_backdrop(scene: Scene, framed: Framed, under: Image.Image) -> Image.Image:
-    """`under` (the background) with every layer that is not text painted on it, in order."""
-    canvas = under.copy()
+    """A copy of `under` (the background) with every layer that is not text painted on it."""
+    return paint_layers(scene, framed, under.copy())
+
+
+def paint_layers(scene: Scene, framed: Framed, canvas: Image.Image) -> Image.Image:
+    """`canvas` with every layer that is not text painted on it, in order, in place."""
     for layer in scene.layers:
         painter = PAINTERS.get(type(layer))
         if painter is not None:
@@ -245,9 +249,10 @@ def lift_contrast(scene: Scene, framed: Framed, texts: list[PlacedText]) -> tupl
     start, worst = _extra_scrim(canvas, layout, read)
     if start <= 0:
         return canvas, worst
+    del canvas  # measured; the veiled tries are painted afresh
     return contrast.veil_until_readable(
-        framed.base, canvas, worst, start, layout.background.min_contrast, layout.background.scrim,
-        paint=lambda under: paint_backdrop(scene, framed, under), worst_of=lambda veiled: _worst_contrast(veiled, read),
+        framed.base, start, layout.background.min_contrast, layout.background.scrim,
+        paint=lambda veiled: paint_layers(scene, framed, veiled), worst_of=lambda veiled: _worst_contrast(veiled, read),
         where=_around_text(framed.base.size, read))
 
 
