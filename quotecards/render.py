@@ -93,7 +93,7 @@ def render(spec: CardSpec, picture: Image.Image | None, cover_limit: float | Non
     framed = frame(scene, located)
     backdrop, worst = lift_contrast(scene, framed, placed.texts)
     background, focus, focus_source = framed.background, framed.focus, framed.focus_source
-    del framed  # its base picture is painted over: not kept while the text is drawn on a copy
+    del framed  # its base is the backdrop now: not held twice while the text is drawn
     warnings = placed.warnings
     target = spec.layout.background.min_contrast
     if worst is not None and worst < target:
@@ -224,17 +224,38 @@ PAINTERS: dict[type, Painter] = {RectLayer: _paint_rect, PhotoLayer: _paint_phot
                                   ImageLayer: _paint_image}
 
 
-def paint_backdrop(scene: Scene, framed: Framed, under: Image.Image) -> Image.Image:
-    """A copy of `under` (the background) with every layer that is not text painted on it."""
-    return paint_layers(scene, framed, under.copy())
-
-
 def paint_layers(scene: Scene, framed: Framed, canvas: Image.Image) -> Image.Image:
     """`canvas` with every layer that is not text painted on it, in order, in place."""
     for layer in scene.layers:
         painter = PAINTERS.get(type(layer))
         if painter is not None:
             painter(canvas, layer, scene.area(layer), scene, framed)
+    return canvas
+
+
+Patches = list[tuple[tuple[int, int], Image.Image]]
+
+
+def under_layers(scene: Scene, canvas: Image.Image) -> Patches:
+    """Copies of the parts of `canvas` the painted layers will cover, to take them off again
+    (unpaint): the background back without a copy of the whole canvas."""
+    patches = []
+    for layer in scene.layers:
+        if type(layer) in PAINTERS:
+            box = scene.area(layer)
+            # A brand set as text may reach past its box by a glyph's overhang: a box's height of room.
+            reach = box.height if isinstance(layer, BrandLayer) else 0
+            edges = (max(0, box.left - reach), max(0, box.top - reach),
+                     min(canvas.width, box.right + reach), min(canvas.height, box.bottom + reach))
+            if edges[0] < edges[2] and edges[1] < edges[3]:
+                patches.append(((edges[0], edges[1]), canvas.crop(edges)))
+    return patches
+
+
+def unpaint(canvas: Image.Image, patches: Patches) -> Image.Image:
+    """`canvas` with the patches put back, last painted first: the background as it was."""
+    for corner, patch in reversed(patches):
+        canvas.paste(patch, corner)
     return canvas
 
 
@@ -245,15 +266,19 @@ def lift_contrast(scene: Scene, framed: Framed, texts: list[PlacedText]) -> tupl
     worst contrast of any line."""
     layout = scene.spec.layout
     read = [p for p in texts if p.read]
-    canvas = paint_backdrop(scene, framed, framed.base)
+    # The layers are painted on the background itself, not on a copy (a story canvas is 8 MB):
+    # most cards need no veil, and one that does has its background back from the patches.
+    under = under_layers(scene, framed.base)
+    canvas = paint_layers(scene, framed, framed.base)
     start, worst = _extra_scrim(canvas, layout, read)
     if start <= 0:
         return canvas, worst
-    del canvas  # measured; the veiled tries are painted afresh
+    base = unpaint(canvas, under)
+    del canvas, under
     return contrast.veil_until_readable(
-        framed.base, start, layout.background.min_contrast, layout.background.scrim,
+        base, start, layout.background.min_contrast, layout.background.scrim,
         paint=lambda veiled: paint_layers(scene, framed, veiled), worst_of=lambda veiled: _worst_contrast(veiled, read),
-        where=_around_text(framed.base.size, read))
+        where=_around_text(base.size, read))
 
 
 def _around_text(size: tuple[int, int], placed: list[PlacedText]) -> Image.Image:

@@ -10,7 +10,7 @@ from PIL import Image, ImageChops, ImageFilter
 from quotecards import contrast, photo
 from quotecards.card_warnings import Kind
 from quotecards.geometry import PixelBox
-from quotecards.layout import RectLayer, find_layout, load_layout
+from quotecards.layout import RectLayer, available, find_layout, load_layout
 from quotecards.plan import plan_card
 from quotecards.platforms import get_platform
 from quotecards.post import read_post
@@ -121,3 +121,45 @@ def test_a_photo_shared_by_posts_is_decoded_once_per_run(tmp_path, monkeypatch, 
         posts.append(path)
     result = render_posts(posts, RenderOptions(out_dir=tmp_path / "out", fetch=FetchOptions(roots=(tmp_path,))))
     assert [c.image for c in result.cards] == ["photo"] * 3 and len(decoded) == 1
+
+
+@pytest.mark.parametrize("name", sorted(available()))
+def test_painted_layers_come_off_again_to_the_pixel(name):
+    # A card that needs an extra veil has its background back from the patches under its painted
+    # layers (not from a copy of the whole canvas): they must cover all that the layers paint,
+    # a site's name set as text in the brand layer and a right-to-left card's mirrored design too.
+    from quotecards.config import Brand
+    from quotecards.render import Framed, paint_layers, under_layers, unpaint
+    from quotecards.scene import Scene
+
+    layout = load_layout(find_layout(name))
+    for post, platform in (("world-tel-aviv-library", "og"), ("launch-day", "story")):
+        spec = plan_card(read_post(ROOT / "samples/posts" / f"{post}.md"), layout, get_platform(platform),
+                         brand=Brand(site_name="The Sample Times"))
+        safe = spec.platform.safe_box
+        scene = Scene(spec, layout.layers_for(safe.width, safe.height), Image.open(ROOT / "samples/images/coffee.jpg"),
+                      mirror=post.startswith("world-tel-aviv"))
+        base = Image.effect_noise(spec.size, 60).convert("RGB")
+        canvas = base.copy()
+        under = under_layers(scene, canvas)
+        paint_layers(scene, Framed(canvas, "photo", None, ""), canvas)
+        painted = ImageChops.difference(canvas, base).getbbox()
+        assert painted or not under  # the layers painted something wherever they have a place
+        assert unpaint(canvas, under).tobytes() == base.tobytes(), (name, platform)
+
+
+@pytest.mark.parametrize("side", ["", "left", "right"])
+def test_the_scrims_mask_kept_as_a_column_is_the_whole_gradients(side):
+    # Kept as one column (and one row), widened on use: the very pixels of the gradient resized whole.
+    from quotecards.render import SIDE_SCRIM_FAR, _veil
+
+    for size in [(1200, 630), (1080, 1920), (1000, 1500), (333, 777)]:
+        top, bottom = 0.1, 0.85
+        whole = Image.linear_gradient("L").resize(size, Image.Resampling.BILINEAR)
+        whole = whole.point([round(255 * (top + (bottom - top) * v / 255)) for v in range(256)])
+        if side:
+            across = Image.linear_gradient("L").rotate(90 if side == "left" else -90)
+            across = across.resize(size, Image.Resampling.BILINEAR)
+            whole = ImageChops.multiply(whole, across.point(
+                [round(255 * (1 - (1 - SIDE_SCRIM_FAR) * v / 255)) for v in range(256)]))
+        assert _veil(size, (top, bottom), side).tobytes() == whole.tobytes(), size
