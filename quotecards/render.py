@@ -337,20 +337,32 @@ def _scrim(canvas: Image.Image, layout: Layout, side: Side = "") -> Image.Image:
     return canvas
 
 
-@functools.lru_cache(maxsize=16)
 def _veil(size: tuple[int, int], opacity: tuple[float, float], side: Side = "") -> Image.Image:
-    # The same few canvas sizes and layouts come back card after card: made once per process.
-    # Pure (its result depends on its arguments alone) and immutable once made, so it is shared.
+    """The scrim's mask: from the top opacity to the bottom one, and with the text to one side,
+    thinning towards the other. Kept as one column, or one row and one column, and widened when
+    asked: the same pixels as a whole mask, without a run keeping one of each canvas size."""
+    width, height = size
+    down = _veil_column(height, opacity).resize(size, Image.Resampling.NEAREST)
+    if not side:
+        return down
+    return ImageChops.multiply(down, _veil_row(width, side).resize(size, Image.Resampling.NEAREST))
+
+
+@functools.lru_cache(maxsize=32)
+def _veil_column(height: int, opacity: tuple[float, float]) -> Image.Image:
+    # Pure and immutable once made, so shared. A vertical gradient resized is the same in every
+    # column (its rows are flat), so one column of it is the whole.
     top, bottom = opacity
-    ramp = Image.linear_gradient("L").resize(size, Image.Resampling.BILINEAR)
-    mask = ramp.point([round(255 * (top + (bottom - top) * v / 255)) for v in range(256)])
-    if side:
-        # Opaque on the text's side (a gradient's 0 there), thinning towards the subject's.
-        across = Image.linear_gradient("L").rotate(90 if side == "left" else -90)
-        across = across.resize(size, Image.Resampling.BILINEAR)
-        across = across.point([round(255 * (1 - (1 - SIDE_SCRIM_FAR) * v / 255)) for v in range(256)])
-        mask = ImageChops.multiply(mask, across)
-    return mask
+    ramp = Image.linear_gradient("L").resize((1, height), Image.Resampling.BILINEAR)
+    return ramp.point([round(255 * (top + (bottom - top) * v / 255)) for v in range(256)])
+
+
+@functools.lru_cache(maxsize=32)
+def _veil_row(width: int, side: Side) -> Image.Image:
+    # Opaque on the text's side (a gradient's 0 there), thinning towards the subject's.
+    across = Image.linear_gradient("L").rotate(90 if side == "left" else -90)
+    across = across.resize((width, 1), Image.Resampling.BILINEAR)
+    return across.point([round(255 * (1 - (1 - SIDE_SCRIM_FAR) * v / 255)) for v in range(256)])
 
 
 def _draw_block(canvas: Image.Image, draw: ImageDraw.ImageDraw, placed: PlacedText, lang: str) -> None:
