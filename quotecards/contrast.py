@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import struct
 from collections.abc import Callable
 
 from PIL import Image, ImageStat
@@ -140,7 +141,7 @@ def veil_until_readable(base: Image.Image, start: float, target: float, scrim: C
     """
     extra = start
     while True:
-        veiled = Image.blend(base, Image.new("RGB", base.size, scrim[:3]), extra)
+        veiled = base.point(blend_table(scrim[:3], extra))  # Image.blend with a solid, without making one
         if where is not None:
             veiled = Image.composite(veiled, base, where)
         canvas = paint(veiled)
@@ -150,6 +151,21 @@ def veil_until_readable(base: Image.Image, start: float, target: float, scrim: C
             return canvas, worst
         del canvas
         extra = min(SCRIM_MAX, extra + SCRIM_STEP)
+
+
+_F32 = struct.Struct("f")
+
+
+def _f32(x: float) -> float:
+    return float(_F32.unpack(_F32.pack(x))[0])
+
+
+def blend_table(color: tuple[int, ...], alpha: float) -> list[int]:
+    """Image.blend(image, a solid `color`, alpha) as a table for image.point(): Pillow blends each
+    channel in 32-bit floats, in1 + alpha * (in2 - in1), truncated; the same steps here, each
+    rounded to 32 bits, give the same bytes (tests/test_render.py checks every value)."""
+    a = _f32(alpha)
+    return [min(255, max(0, int(_f32(v + _f32(a * (c - v)))))) for c in color for v in range(256)]
 
 
 def readable_variant(color: Color, text: Color, target: float) -> Color:

@@ -163,3 +163,13 @@ def test_the_scrims_mask_kept_as_a_column_is_the_whole_gradients(side):
             whole = ImageChops.multiply(whole, across.point(
                 [round(255 * (1 - (1 - SIDE_SCRIM_FAR) * v / 255)) for v in range(256)]))
         assert _veil(size, (top, bottom), side).tobytes() == whole.tobytes(), size
+
+
+def test_a_veil_as_a_table_is_pillows_blend_with_a_solid_to_the_byte():
+    every = Image.new("RGB", (256, 1))
+    every.putdata([(v, 255 - v, v // 2) for v in range(256)])
+    for step in range(1, round(contrast.SCRIM_MAX / contrast.SCRIM_STEP) + 1):
+        extra = min(contrast.SCRIM_MAX, step * contrast.SCRIM_STEP)
+        for colour in [(0, 0, 0), (255, 255, 255), *((c, 255 - c, (c * 7) % 256) for c in range(0, 256, 5))]:
+            want = Image.blend(every, Image.new("RGB", every.size, colour), extra)
+            assert every.point(contrast.blend_table(colour, extra)).tobytes() == want.tobytes(), (extra, colour)
