@@ -25,8 +25,9 @@ from .platforms import Platform, expand
 from .post import Post, ReadOptions
 
 PHOTO_CACHE_SIZE = 8  # decoded photos a worker keeps: an archive's shared logo or stock picture
-# ...and no more of them than this many bytes: a photo decoded for a story canvas is some 20 MB.
-PHOTO_CACHE_BYTES = 48 << 20
+# ...and no more of them than this many bytes: a 2400 px photo decoded for a story canvas is some
+# 15 MB (it cannot be decoded smaller and still cover 1920 px), one for og a quarter of that.
+PHOTO_CACHE_BYTES = 24 << 20
 
 
 @dataclass(frozen=True)
