@@ -321,8 +321,9 @@ def _draw_card(post: Post, ctx: RunContext, chosen: Chosen, canvas: list[Platfor
         done = []
         for platform, record in zip(canvas, records, strict=True):
             fmt, budget = ctx.options.output_for(platform)
-            encoded = next((e for f, e in made if f == fmt and e.fits(budget)), None) \
-                or export.encode(image, budget, fmt, photographic=record.image == "photo")
+            tried = next((e for f, e in made if f == fmt and e.first_try), None)
+            encoded = tried if tried is not None and tried.fits(budget) else \
+                export.encode(image, budget, fmt, photographic=record.image == "photo", tried=tried)
             made.append((fmt, encoded))
             relative = f"{platform.name}/{spec.slug}.{encoded.extension}"
             export.write_atomic(ctx.options.out_dir / relative, encoded.data)

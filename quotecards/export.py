@@ -57,16 +57,19 @@ class Encoded:
         return self.format.mime
 
 
-def encode(image: Image.Image, max_bytes: int, format: str = "png", photographic: bool = False) -> Encoded:  # noqa: A002
+def encode(image: Image.Image, max_bytes: int, format: str = "png", photographic: bool = False,  # noqa: A002
+           tried: Encoded | None = None) -> Encoded:
     """`image` in `format` ("auto": JPEG for a `photographic` card, else PNG), at most
     `max_bytes` long, or ExportError. No metadata goes out but the sRGB profile of the lossy
-    formats: nothing of the source photo's EXIF, and the colours mean the same everywhere."""
+    formats: nothing of the source photo's EXIF, and the colours mean the same everywhere.
+    `tried`: this picture's first try in this format, made for a looser limit (another platform
+    of the same canvas): not made again."""
     name = ("jpeg" if photographic else "png") if format == "auto" else format
     if name not in FORMATS:
         raise ExportError(f"unknown format {format!r} (have: {', '.join(FORMAT_CHOICES)})")
     if name == "png":
-        return _encode_png(image, max_bytes)
-    return _encode_lossy(image.convert("RGB"), max_bytes, FORMATS[name])
+        return _encode_png(image, max_bytes, tried)
+    return _encode_lossy(image.convert("RGB"), max_bytes, FORMATS[name], tried)
 
 
 # Below a format's lowest quality worth sending, a budget may still push it this far (noting so)
@@ -74,11 +77,11 @@ def encode(image: Image.Image, max_bytes: int, format: str = "png", photographic
 LAST_RESORT_QUALITY = 10
 
 
-def _encode_lossy(image: Image.Image, max_bytes: int, fmt: Format) -> Encoded:
+def _encode_lossy(image: Image.Image, max_bytes: int, fmt: Format, tried: Encoded | None = None) -> Encoded:
     """The best quality whose file fits `max_bytes`: the best first, then a binary search down to
     the lowest worth sending (a handful of encodes, not one per quality step), and only then below."""
     lowest, best = fmt.qualities
-    data = _lossy(image, fmt, best)
+    data = tried.data if tried is not None and tried.first_try else _lossy(image, fmt, best)
     if len(data) <= max_bytes:
         return Encoded(data, f"{fmt.name} q{best}", fmt, best, first_try=True)
     found = _search(image, fmt, max_bytes, lowest, best - 1)
@@ -135,14 +138,14 @@ def encode_for_screen(image: Image.Image) -> Encoded:
 LEVEL_9_REACH = 1.25
 
 
-def _encode_png(image: Image.Image, max_bytes: int) -> Encoded:
+def _encode_png(image: Image.Image, max_bytes: int, tried: Encoded | None = None) -> Encoded:
     """Fast lossless first; more compression, then fewer colours, only as far as the limit needs."""
     # quotecards.png filters rows with numpy and deflates with zlib-ng: faster than Pillow's
     # fastest strategy of the same size (its scalar filter loop dominates) and, on photos, no
     # larger than Pillow's default level (benchmarks/RESULTS.md).
     fast = None
     if png.supports(image):
-        data = png.encode(image)
+        data = tried.data if tried is not None and tried.first_try else png.encode(image)
         if len(data) <= max_bytes:
             return Encoded(data, "png fast", first_try=True)
         fast = len(data)

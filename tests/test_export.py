@@ -126,11 +126,16 @@ def test_platforms_of_one_canvas_share_one_drawing_and_one_file(tmp_path, monkey
         assert covered == [f"the photo layout's text would cover 18% of the photo's subject on {name}: used split"]
 
 
-def test_a_twin_with_a_tighter_limit_gets_a_file_of_its_own(tmp_path):
+def test_a_twin_with_a_tighter_limit_gets_a_file_of_its_own(tmp_path, monkeypatch):
     free = _render(ROOT / "samples/posts/roastery.md", tmp_path / "free", ("og",))[0]
     tight = free.bytes * 9 // 10
+    levels = []
+    real = export.png.encode
+    monkeypatch.setattr(export.png, "encode", lambda image, quick=False, level=None: levels.append(level) or
+                        real(image, quick, level))
     og, bluesky = _render(ROOT / "samples/posts/roastery.md", tmp_path / "tight", ("og", "bluesky"),
                           platforms={"bluesky": (None, tight)})
+    assert levels.count(None) == 1  # the fast writer once, for og; Bluesky's card starts from its size
     assert og.sha256 == free.sha256 and og.encode == "png fast"
     assert bluesky.bytes <= tight and bluesky.encode != "png fast"
     if bluesky.encode.startswith("png level"):  # lossless: the same picture in fewer bytes
