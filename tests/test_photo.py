@@ -7,7 +7,7 @@ import random
 import struct
 
 import pytest
-from PIL import Image, ImageCms, ImageDraw
+from PIL import Image, ImageCms, ImageDraw, ImageFilter
 
 from quotecards import focus, photo
 from quotecards.layout import find_layout, load_layout
@@ -209,3 +209,38 @@ def test_text_reaches_wcag_aa_on_any_photo(seed_post, name, picture, platform):
     assert card.contrast >= 4.5
     assert line_contrast(card) >= 4.5
 
+
+
+def _region_by_pixels(pixels: bytes, w: int, h: int):
+    """The subject's region the plain way: a pixel-by-pixel flood from the peak, 4-connected."""
+    from quotecards.focus import SUBJECT_CORE
+
+    peak = max(pixels, default=0)
+    if peak == 0:
+        return None
+    start = pixels.index(peak)
+    seen, todo, box = {start}, [start], [w, h, 0, 0]
+    while todo:
+        i = todo.pop()
+        x, y = i % w, i // w
+        box = [min(box[0], x), min(box[1], y), max(box[2], x + 1), max(box[3], y + 1)]
+        for j, ok in ((i - 1, x > 0), (i + 1, x < w - 1), (i - w, y > 0), (i + w, y < h - 1)):
+            if ok and j not in seen and pixels[j] >= peak * SUBJECT_CORE:
+                seen.add(j)
+                todo.append(j)
+    return tuple(box)
+
+
+def test_the_subjects_region_is_the_4_connected_flood_around_the_peak():
+    from quotecards.focus import _region_around_peak
+
+    rng = random.Random(3)
+    for trial in range(1500):
+        w, h = rng.randrange(1, 40), rng.randrange(1, 40)
+        if trial % 3 == 0:
+            pixels = bytes(rng.randrange(256) for _ in range(w * h))
+        elif trial % 3 == 1:
+            pixels = Image.effect_noise((w, h), 90).filter(ImageFilter.GaussianBlur(rng.random() * 3)).tobytes()
+        else:  # islands and rings: spans that meet only above or below
+            pixels = bytes(rng.choice((0, 0, 200, 255)) for _ in range(w * h))
+        assert _region_around_peak(pixels, w, h) == _region_by_pixels(pixels, w, h), (trial, w, h)
