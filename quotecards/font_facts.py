@@ -36,8 +36,8 @@ FaceFacts = dict[str, Any]  # family, weight, italic, index, bitmap_size
 @dataclass(frozen=True, eq=True)
 class Coverage:
     """The code points a face has glyphs for, as the bounds of their ranges: start, end (past the
-    last), start, end… A Noto CJK face's 44,000 points take some 70 KB this way, against some
-    2.5 MB as a set of ints, and a worker keeps a dozen such faces."""
+    last), start, end… A Noto CJK face's tens of thousands of points take kilobytes this way and
+    megabytes as a set of ints, and a multilingual worker keeps a dozen such faces."""
 
     bounds: array[int]
     count: int

@@ -231,7 +231,7 @@ def has_complex_shaping() -> bool:
 # Sized faces kept loaded, by their cost in memory. Each size is a FreeType face of its own: some
 # 2 MB for a CJK collection's face (tens of thousands of glyphs), a tenth of that for a Latin one,
 # while loading one again takes a millisecond or less. A count would let CJK sizes fill a worker.
-SIZED_FACES_BUDGET = 8 << 20  # a multilingual archive built as fast with 8 MB as with 16 (RESULTS.md)
+SIZED_FACES_BUDGET = 8 << 20  # chosen by measuring a multilingual archive's build (benchmarks/RESULTS.md)
 FACE_BASE_COST = 160 << 10  # bytes of a sized face whatever its glyphs
 FACE_CODEPOINT_COST = 48  # bytes more per character its cmap maps
 

@@ -4,8 +4,8 @@ glibc gives each thread that allocates its own arena, and an arena keeps what is
 for its thread's next allocation. A run that draws cards on one thread and encodes them on
 others frees card-sized buffers (6–8 MB on a story canvas) in three arenas, each of which then
 holds on to its own; with one arena they are reused by whichever thread asks next, and the
-run's peak memory falls by a tenth (benchmarks/RESULTS.md) at no measured cost in time: the
-threads spend their time in Pillow, numpy and zlib-ng, not in malloc.
+run's peak memory falls at no measured cost in time (benchmarks/RESULTS.md): the threads spend
+their time in Pillow, numpy and zlib-ng, not in malloc.
 """
 
 from __future__ import annotations
