@@ -6,9 +6,11 @@ whose file has the same size and modification time as last run, under the same s
 reused without being read at all. Otherwise it is parsed, and its cards are re-rendered only if
 a field that reaches a card (or its local image) changed.
 
-State lives in DIR/.quotecards-state.json and the cards in DIR/manifest.json, both rewritten
-atomically every few seconds, so a run stopped by Ctrl-C or kill -9 loses at most those
-seconds, and the next run picks up from there.
+State lives in DIR/.quotecards-state.sqlite (build_state.py: on disk, read and written a post at
+a time, so an archive of any size builds in bounded memory) and the cards in DIR/manifest.json.
+Both are brought up to date every few seconds, whole (SQLite's journal; the manifest written and
+renamed into place), so a run stopped by Ctrl-C or kill -9 loses at most those seconds, and the
+next run picks up from there.
 """
 
 from __future__ import annotations
@@ -22,22 +24,24 @@ import re
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TextIO
 
 from . import __version__, export, manifest, workers
+from .build_state import BuildState, Entry
 from .cards import CardRecord, ErrorRecord, SomeCardsFailed, error_record, render_post
 from .context import Layouts, RenderOptions, RunContext
-from .gallery import write_gallery
+from .gallery import Shown, write_page
 from .platforms import Platform, expand
 from .post import Post, PostError, card_fields, read_post
 from .resources import data_dir
 from .runlock import LOCK_FILE, run_lock
 from .store import CardStore, StoreOptions, post_key
 
-STATE_FILE = ".quotecards-state.json"
+STATE_FILE = ".quotecards-state.sqlite"
 CHECKPOINT_SECONDS = 3.0
 PART = re.compile(r"\.shard-(\d+)-of-(\d+)")  # in the names of a shard's own state, manifest and lock
 
@@ -60,7 +64,7 @@ class Files:
         if n == 1:
             return cls()
         part = f".shard-{k}-of-{n}"
-        return cls(f".quotecards-state{part}.json", f"manifest{part}.json", f".quotecards{part}.lock")
+        return cls(f".quotecards-state{part}.sqlite", f"manifest{part}.json", f".quotecards{part}.lock")
 
 
 @dataclass(frozen=True)
@@ -76,7 +80,7 @@ class BuildOptions:
 
 @dataclass
 class Summary:
-    cards: list[CardRecord] = field(default_factory=list)  # every card of the archive (this shard), made or reused
+    cards: Collection[CardRecord] = ()  # every card of the archive (this shard), made or reused: SavedCards
     made: int = 0  # cards rendered this run
     reused: int = 0  # cards kept from an earlier run, in the output folder or from the store
     restored: int = 0  # of those, cards taken from the store
@@ -88,16 +92,24 @@ class Summary:
     posts: int = 0
 
 
-def discover(content_dir: Path, skip: tuple[str, ...] = ()) -> list[Path]:
-    """Every Markdown file below `content_dir`, in a stable order, not looking in folders named
-    in `skip` (a generator's own: Eleventy's node_modules, _includes, _site)."""
-    if not skip:
-        return sorted(p for p in content_dir.rglob("*.md") if p.is_file())
-    found = []
-    for folder, dirs, files in os.walk(content_dir):
-        dirs[:] = [d for d in dirs if d not in skip and not d.startswith(".")]
-        found += [Path(folder) / name for name in files if name.endswith(".md")]
-    return sorted(p for p in found if p.is_file())
+def discover(content_dir: Path, skip: tuple[str, ...] = ()) -> Iterator[Path]:
+    """Every Markdown file below `content_dir`, in a stable order (sorted, as a list of the paths
+    would be), a folder at a time, not looking in folders named in `skip` (a generator's own:
+    Eleventy's node_modules, _includes, _site) nor, where some are named, in hidden ones."""
+    return _walk(content_dir, skip)
+
+
+def _walk(folder: Path, skip: tuple[str, ...]) -> Iterator[Path]:
+    try:
+        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+    except OSError:
+        return
+    for entry in entries:
+        if entry.is_dir():
+            if not (skip and (entry.name in skip or entry.name.startswith("."))):
+                yield from _walk(Path(entry.path), skip)
+        elif entry.name.endswith(".md") and entry.is_file():
+            yield Path(entry.path)
 
 
 def in_shard(path: Path, root: Path, shard: tuple[int, int]) -> bool:
@@ -116,7 +128,9 @@ def settings_hash(options: RenderOptions, platforms: list[Platform]) -> str:
     site_fonts = (p for folder in options.config.font_dirs for p in sorted(folder.rglob("*")) if p.is_file())
     for path in (*sorted(data_dir("fonts").iterdir()), *site_fonts):
         # By their bytes, not their mtimes: a fresh checkout or install must give the same hash.
-        h.update(path.name.encode() + hashlib.sha256(path.read_bytes()).digest())
+        # Read in pieces: the emoji face alone is larger than the rest of a build's own memory.
+        with path.open("rb") as font:
+            h.update(path.name.encode() + hashlib.file_digest(font, "sha256").digest())
     if options.config.path is not None:
         h.update(options.config.path.read_bytes())
     if options.config.logo is not None:
@@ -218,39 +232,50 @@ def _build(content_dir: Path, options: BuildOptions, progress: Callable[[int, in
     started = time.monotonic()
     settings = settings_hash(options.render, expand(options.render.platforms))
     files = Files.of(options.shard)
-    state = _read_state(state_dir / files.state) or _share_of_whole(state_dir, content_dir, options.shard)
-    parts = _absorb_parts(state_dir, state, settings) if options.shard == (1, 1) else []
-    previous_errors = state.get("errors")
-    scan = _Scan.start(options, settings, state)
-    all_paths = discover(content_dir, options.skip)
-    paths = [p for p in all_paths if in_shard(p, content_dir, options.shard)]
-    scan.summary.posts = len(paths)
-    for path in paths:
-        scan.visit(path)
-    if options.prune:
-        known = len(scan.posts)
-        # Other shards' posts are not gone: prune spares every post the folder still has.
-        scan.summary.pruned += _prune(scan.out, scan.posts, {str(p) for p in all_paths})
-        scan.dirty = scan.dirty or len(scan.posts) != known
-    if scan.todo:
-        state = {"settings": settings, "posts": scan.posts}
-        _render_todo(scan.todo, scan.fresh, options, state, scan.errors, scan.summary, progress, state_dir, scan.keep)
-    if scan.store is not None and (scan.todo or scan.summary.restored):
-        scan.store.trim()
-    summary = scan.finish()
-    # A shard writes its part; the gallery is the whole build's (merge.py).
-    written = all((state_dir / name).is_file() for name in (files.state, files.manifest)) and \
-        (files != Files() or (state_dir / "index.html").is_file())
-    if scan.dirty or scan.errors != previous_errors or not written or parts:
-        cards, failed = _checkpoint(state_dir, {"settings": settings, "posts": scan.posts}, scan.errors, files,
-                                    options.shard)
-        if files == Files():
-            write_gallery(state_dir, cards, failed, scan.out)  # from the records in hand: not read back
-        for part in parts:  # folded into the whole build's state and manifest, just written
-            for name in (part.state, part.manifest):
-                (state_dir / name).unlink(missing_ok=True)
+    with closing(BuildState(state_dir / files.state)) as state:
+        if options.shard != (1, 1) and not len(state):
+            _share_of_whole(state, state_dir, content_dir, options.shard)
+        parts = _absorb_parts(state_dir, state, settings) if options.shard == (1, 1) else []
+        previous_errors = state.errors
+        scan = _Scan.start(options, settings, state)
+        scan.walk(content_dir)
+        if scan.queued:
+            _render_todo(scan, progress, state_dir)
+        if scan.store is not None and (scan.queued or scan.summary.restored):
+            scan.store.trim()
+        summary = scan.finish()
+        # A shard writes its part; the gallery is the whole build's (merge.py).
+        on_disk = [files.state, files.manifest, *(["index.html"] if files == Files() else [])]
+        written = state.outputs_written and all((state_dir / name).is_file() for name in on_disk)
+        if scan.dirty or scan.errors != previous_errors or not written or parts:
+            _write_outputs(state_dir, state, scan.errors, options.shard, scan.out)
+            for part in parts:  # folded into the whole build's state and manifest, just written
+                for name in (part.state, part.manifest):
+                    (state_dir / name).unlink(missing_ok=True)
+        summary.cards = SavedCards(state.path, state.card_count())
     summary.seconds = time.monotonic() - started
     return summary
+
+
+@dataclass(frozen=True)
+class SavedCards:
+    """A build's card records as its state file holds them, read a post at a time when iterated."""
+
+    path: Path
+    count: int
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self) -> Iterator[CardRecord]:
+        saved = BuildState.reading(self.path)
+        if saved is None:
+            return
+        with closing(saved):
+            yield from (CardRecord.from_json(card) for card in saved.cards())
+
+    def __contains__(self, card: object) -> bool:
+        return any(card == mine for mine in self)
 
 
 @dataclass
@@ -259,35 +284,44 @@ class _Scan:
     from the store or drawn, and what the state will say of it."""
 
     options: BuildOptions
-    settings: str
     unchanged: bool  # same settings as the state's, and no --force: earlier cards stand
-    posts: dict[str, dict[str, Any]]  # the state's entries, post → stat, hash, slug, cards
-    slugs: dict[str, str]  # slug → the post that has it
+    state: BuildState  # post → stat, hash, slug, cards; a queued post's entry holds what it becomes
     now: dt.datetime
     store: CardStore | None
     summary: Summary = field(default_factory=Summary)
-    todo: list[tuple[str, str]] = field(default_factory=list)  # posts to draw, with their slugs
-    fresh: dict[str, dict[str, Any]] = field(default_factory=dict)  # post → the stat and hash it gets once drawn
+    queued: int = 0  # posts to draw
     errors: dict[str, str] = field(default_factory=dict)
-    store_keys: dict[str, str] = field(default_factory=dict)  # post → its key in the store
     # Whether the state, manifest and gallery need writing: a run that found nothing to do must
     # not spend longer rewriting them (the indented manifest of 1,000 cards) than looking.
     dirty: bool = False
 
     @classmethod
-    def start(cls, options: BuildOptions, settings: str, state: dict[str, Any]) -> _Scan:
+    def start(cls, options: BuildOptions, settings: str, state: BuildState) -> _Scan:
         # Changed settings or --force: every card is rendered again, but slugs are kept stable.
-        unchanged = state.get("settings") == settings and not options.force
-        posts: dict[str, dict[str, Any]] = state.get("posts", {})
+        unchanged = state.settings == settings and not options.force
+        state.drop_pending()  # what a killed run had queued: such posts have no stat, and are drawn again
+        state.settings = settings
         publishing = options.render.reading.publishing
-        return cls(options, settings, unchanged, posts,
-                   {entry["slug"]: key for key, entry in posts.items() if entry.get("slug")},
-                   publishing.now or dt.datetime.now(dt.UTC),
+        return cls(options, unchanged, state, publishing.now or dt.datetime.now(dt.UTC),
                    CardStore(options.store) if options.store is not None else None, dirty=not unchanged)
 
     @property
     def out(self) -> Path:
         return self.options.render.out_dir
+
+    def walk(self, content_dir: Path) -> None:
+        """Visit the posts of this run's shard; with --prune, delete the cards of posts that are gone."""
+        for path in discover(content_dir, self.options.skip):
+            if self.options.prune:
+                self.state.see(str(path))  # other shards' posts are not gone: every post the folder has
+            if in_shard(path, content_dir, self.options.shard):
+                self.summary.posts += 1
+                self.visit(path)
+        if self.options.prune:
+            for key in self.state.unseen():
+                gone = self.state.pop(key)
+                self.summary.pruned += _delete_cards(self.out, gone.cards if gone else [])
+                self.dirty = True
 
     def visit(self, path: Path) -> None:
         key = str(path)
@@ -296,10 +330,10 @@ class _Scan:
         except OSError as exc:  # deleted (or made unreadable) since the folder was listed
             self.errors[key] = str(PostError(path, "file", f"cannot read it ({exc.strerror or exc})"))
             return
-        entry = self.posts.get(key)
-        if (self.unchanged and entry and entry.get("stat") == [stat.st_size, stat.st_mtime_ns]
-                and entry.get("cards") and _cards_exist(self.out, entry["cards"]) and not _expired(entry, self.now)):
-            self.summary.reused += len(entry["cards"])  # the fast path: not even read
+        entry = self.state.get(key)
+        if (self.unchanged and entry and entry.stat == (stat.st_size, stat.st_mtime_ns)
+                and entry.cards and _cards_exist(self.out, entry.cards) and not _expired(entry.expires, self.now)):
+            self.summary.reused += len(entry.cards)  # the fast path: not even read
             return
         try:
             post = read_post(path, self.options.render.reading)
@@ -308,17 +342,18 @@ class _Scan:
             return
         if not self._public(key, post):
             return
-        slug = unique_slug(post.slug, key, self.slugs)
+        slug = unique_slug(post.slug, key, self.state.slug_owner)
         digest = post_hash(post, slug)
         self.dirty = True
-        if (entry and entry.get("hash") == digest and self.unchanged and entry.get("cards")
-                and _cards_exist(self.out, entry["cards"])):
-            entry["stat"] = [stat.st_size, stat.st_mtime_ns]
-            self.summary.reused += len(entry["cards"])
+        if (entry and entry.hash == digest and self.unchanged and entry.cards
+                and _cards_exist(self.out, entry.cards)):
+            entry.stat = (stat.st_size, stat.st_mtime_ns)
+            self.state.put(key, entry)
+            self.summary.reused += len(entry.cards)
             return
-        made = {"stat": [stat.st_size, stat.st_mtime_ns], "hash": digest, "expires": post.expires}
-        if not self._restored(key, post, slug, made):
-            self._queue(key, slug, made, entry)
+        made = Entry(slug, (stat.st_size, stat.st_mtime_ns), digest, post.expires)
+        if not self._restored(key, post, made):
+            self._queue(key, made, entry)
 
     def _public(self, key: str, post: Post) -> bool:
         """Whether the post gets a card; one that no longer does loses its entry (and, pruning, its cards)."""
@@ -326,97 +361,103 @@ class _Scan:
         if not skip:
             return True
         self.summary.skipped[skip] += 1
-        gone = self.posts.pop(key, None)
+        gone = self.state.pop(key)
         if gone is not None and self.options.prune:  # no longer public: nor is its card
-            self.summary.pruned += _delete_cards(self.out, gone.get("cards", []))
+            self.summary.pruned += _delete_cards(self.out, gone.cards)
         self.dirty = gone is not None or self.dirty
         return False
 
-    def _restored(self, key: str, post: Post, slug: str, made: dict[str, Any]) -> bool:
+    def _restored(self, key: str, post: Post, made: Entry) -> bool:
         """Whether the post's cards came from the store, drawn by an earlier build here or in a CI cache's."""
         if self.store is None:
             return False
-        self.store_keys[key] = post_key(self.settings, post, slug, self.options.render.fetch)
-        stored = None if self.options.force else self.store.restore(self.store_keys[key], self.out, key)
+        made.pending = {"store_key": post_key(self.state.settings or "", post, made.slug or "",
+                                              self.options.render.fetch)}
+        stored = None if self.options.force else self.store.restore(made.pending["store_key"], self.out, key)
         if stored is None:
             return False
-        _take_cards(self.out, self.posts, key, {**made, "slug": slug}, stored)
+        _take_cards(self.out, self.state, key, replace(made, pending=None), stored)
         self.summary.reused += len(stored)
         self.summary.restored += len(stored)
         return True
 
-    def _queue(self, key: str, slug: str, made: dict[str, Any], entry: dict[str, Any] | None) -> None:
-        # Until its new cards arrive, the post keeps its old ones in the manifest; with no stat
-        # and no hash, a run killed before then renders it again next time.
-        self.posts[key] = {"stat": None, "hash": None, "slug": slug, "cards": entry.get("cards", []) if entry else []}
-        self.fresh[key] = made
-        self.todo.append((key, slug))
+    def _queue(self, key: str, made: Entry, entry: Entry | None) -> None:
+        # Until its new cards arrive, the post keeps its old ones in the manifest (and their slug,
+        # which no other post may take meanwhile); with no stat and no hash, a run killed before
+        # then renders it again next time.
+        old = entry or Entry()
+        self.state.put(key, Entry(made.slug, cards=old.cards, held=old.slug if old.slug != made.slug else None,
+                                  pending={**(made.pending or {}), **made.to_json()}))
+        self.queued += 1
 
-    def keep(self, key: str, records: list[dict[str, Any]]) -> None:
-        """A drawn post's cards, kept in the store."""
-        if self.store is not None:
-            self.store.put(self.store_keys[key], records, self.out)
+    def drawn(self, key: str, records: list[dict[str, Any]]) -> None:
+        """A queued post's cards have arrived: its entry is complete, and the cards kept in the store."""
+        entry = self.state.get(key)
+        pending = entry.pending if entry and entry.pending else {}
+        _take_cards(self.out, self.state, key, Entry.from_json(pending), records)
+        if self.store is not None and "store_key" in pending:
+            self.store.put(pending["store_key"], records, self.out)
+
+    def failed(self, key: str, error: str, records: list[dict[str, Any]] | None) -> None:
+        self.errors[key] = error
+        entry = self.state.pop(key)
+        if records:  # some cards made: recorded, but without the fingerprint that would skip the post
+            self.state.put(key, Entry(entry.slug if entry else None, cards=records, partial=True))
 
     def finish(self) -> Summary:
         """The summary, once the cards are made: failed posts leave the state unless some of their cards were made."""
         for key in self.errors:
-            if not self.posts.get(key, {}).get("partial"):
-                self.posts.pop(key, None)
+            entry = self.state.get(key)
+            if entry is not None and not entry.partial:
+                self.state.pop(key)
         self.summary.failed = [ErrorRecord(k, v) for k, v in sorted(self.errors.items())]
-        self.summary.cards = [CardRecord.from_json(c) for key in sorted(self.posts)
-                              for c in self.posts[key].get("cards", [])]
         return self.summary
 
 
-def _render_todo(todo: list[tuple[str, str]], fresh: dict[str, dict[str, Any]], options: BuildOptions,
-                 state: dict[str, Any], errors: dict[str, str],
-                 summary: Summary, progress: Callable[[int, int], None] | None, state_dir: Path,
-                 keep: Callable[[str, list[dict[str, Any]]], None]) -> None:
-    """Render the posts that need it in worker processes, checkpointing every few seconds;
-    `keep` is given each post's cards as they are made (the store)."""
-    posts: dict[str, dict[str, Any]] = state["posts"]
-    total, done = len(todo), [0]
+def _render_todo(scan: _Scan, progress: Callable[[int, int], None] | None, state_dir: Path) -> None:
+    """Render the queued posts in worker processes, checkpointing every few seconds."""
+    summary, total, done = scan.summary, scan.queued, [0]
     last_checkpoint = [time.monotonic()]
 
     def on_result(result: workers.Result) -> None:
         key, records, error = result
         done[0] += 1
         if error is not None or records is None:
-            errors[key] = error or f"{key}: no cards"
-            posts.pop(key, None)
-            if records:  # some cards made: recorded, but without the fingerprint that would skip the post
-                posts[key] = {"cards": records, "partial": True}
-                summary.made += len(records)
-            return
-        _take_cards(options.render.out_dir, posts, key, fresh.pop(key), records)
-        keep(key, records)
-        summary.made += len(records)
-        for record in records:
-            summary.warnings.update(set(record.get("warning_kinds", ())))
+            scan.failed(key, error or f"{key}: no cards", records)
+        else:
+            scan.drawn(key, records)
+            for record in records:
+                summary.warnings.update(set(record.get("warning_kinds", ())))
+        summary.made += len(records or ())
 
     def on_tick() -> None:
         if progress:
             progress(done[0], total)
         if time.monotonic() - last_checkpoint[0] > CHECKPOINT_SECONDS:
-            _checkpoint(state_dir, state, errors, Files.of(options.shard), options.shard)
+            _checkpoint(state_dir, scan.state, scan.errors, scan.options.shard)
             last_checkpoint[0] = time.monotonic()
 
-    _warm_parent(options.render)
-    pool = workers.Pool(options.jobs or os.cpu_count() or 1, _init_worker, (options.render,), _render_one)
+    def jobs() -> Iterator[workers.Job]:
+        for key in scan.state.pending():
+            entry = scan.state.get(key)
+            yield key, (entry.slug if entry else None) or ""
+
+    _warm_parent(scan.options.render)
+    pool = workers.Pool(scan.options.jobs or os.cpu_count() or 1, _init_worker, (scan.options.render,), _render_one)
     try:
-        workers.run_jobs(todo, pool, on_result, on_tick)
+        workers.run_jobs(jobs(), pool, on_result, on_tick)
     except KeyboardInterrupt:
-        _checkpoint(state_dir, state, errors, Files.of(options.shard), options.shard)
+        _checkpoint(state_dir, scan.state, scan.errors, scan.options.shard)
         raise
 
 
-def _take_cards(out: Path, posts: dict[str, dict[str, Any]], key: str, made: dict[str, Any],
-                cards: list[dict[str, Any]]) -> None:
+def _take_cards(out: Path, state: BuildState, key: str, made: Entry, cards: list[dict[str, Any]]) -> None:
     """The post's entry gets its new cards; a card it had under another name (another format,
     slug or platform set) leaves no stale file."""
     paths = {card["path"] for card in cards}
-    _delete_cards(out, [c for c in posts.get(key, {}).get("cards", []) if c.get("path") not in paths])
-    posts[key] = {"slug": posts.get(key, {}).get("slug"), **made, "cards": cards}
+    old = state.get(key)
+    _delete_cards(out, [c for c in (old.cards if old else []) if c.get("path") not in paths])
+    state.put(key, replace(made, slug=made.slug or (old.slug if old else None), cards=cards, held=None, pending=None))
 
 
 def _skip_reason(post: Post, cards: str) -> str | None:
@@ -428,26 +469,21 @@ def _skip_reason(post: Post, cards: str) -> str | None:
     return None
 
 
-def _expired(entry: dict[str, Any], now: dt.datetime) -> bool:
-    expires = entry.get("expires")
+def _expired(expires: str | None, now: dt.datetime) -> bool:
     return isinstance(expires, str) and dt.datetime.fromisoformat(expires) <= now
 
 
-def unique_slug(slug: str, key: str, slugs: dict[str, str]) -> str:
-    """Two posts with one slug would overwrite each other's card: number the later one."""
+def unique_slug(slug: str, key: str, owner: Callable[[str], str | None]) -> str:
+    """Two posts with one slug would overwrite each other's card: number the later one.
+    `owner` tells which post has a slug already (None: none)."""
     candidate, n = slug, 2
-    while slugs.get(candidate, key) != key:
+    while owner(candidate) not in (None, key):
         candidate, n = f"{slug}-{n}", n + 1
-    slugs[candidate] = key
     return candidate
 
 
 def _cards_exist(out: Path, cards: list[dict[str, Any]]) -> bool:
     return all((out / c["path"]).is_file() for c in cards)
-
-
-def _prune(out: Path, posts: dict[str, dict[str, Any]], seen: set[str]) -> int:
-    return sum(_delete_cards(out, posts.pop(key).get("cards", [])) for key in [k for k in posts if k not in seen])
 
 
 def _delete_cards(out: Path, cards: list[dict[str, Any]]) -> int:
@@ -461,56 +497,64 @@ def _delete_cards(out: Path, cards: list[dict[str, Any]]) -> int:
     return removed
 
 
-def _read_state(path: Path) -> dict[str, Any]:
-    data = export.read_json_object(path)
-    return data if isinstance(data.get("posts"), dict) else {}
+def _failed(errors: dict[str, str]) -> list[dict[str, Any]]:
+    return [{"post": k, "error": v} for k, v in sorted(errors.items())]
 
 
-def _checkpoint(folder: Path, state: dict[str, Any], errors: dict[str, str], files: Files,
-                shard: tuple[int, int]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """State and manifest (or a shard's parts of them), each written whole and renamed into place;
-    the manifest's cards and errors."""
-    cards = [c for key in sorted(state["posts"]) for c in state["posts"][key].get("cards", [])]
-    about = {"settings": state["settings"], "shard": list(shard)} if files != Files() else None
-    failed = [{"post": k, "error": v} for k, v in sorted(errors.items())]
-    manifest.write(folder, cards, failed, files.manifest, about)
-    # The errors go into the state as well, so that the next run can tell whether they changed.
-    export.write_atomic_text(folder / files.state, json.JSONEncoder().iterencode({**state, "errors": errors}))
-    return cards, failed
+def _checkpoint(folder: Path, state: BuildState, errors: dict[str, str], shard: tuple[int, int]) -> None:
+    """Mid-run: the state committed, then the manifest (or a shard's part) written from it. The
+    gallery waits for the end; until then the state says the outputs are behind."""
+    state.errors = errors  # so that the next run can tell whether they changed
+    state.outputs_written = False
+    state.commit()
+    files = Files.of(shard)
+    about = {"settings": state.settings, "shard": list(shard)} if files != Files() else None
+    manifest.write(folder, state.cards(), _failed(errors), files.manifest, about)
 
 
-def _share_of_whole(folder: Path, content_dir: Path, shard: tuple[int, int]) -> dict[str, Any]:
+def _write_outputs(folder: Path, state: BuildState, errors: dict[str, str], shard: tuple[int, int],
+                   images: Path) -> None:
+    """At the end: state, manifest and (for a whole build) the gallery, then the state says so."""
+    _checkpoint(folder, state, errors, shard)
+    if Files.of(shard) == Files():
+        shown = Shown(state.posts_newest_first(), state.card_count(), state.platforms())
+        write_page(folder, shown, _failed(errors), images)
+    state.outputs_written = True
+    state.commit()
+
+
+def _share_of_whole(state: BuildState, folder: Path, content_dir: Path, shard: tuple[int, int]) -> None:
     """A shard's first state where a whole build ran before: that build's entries of its share."""
-    if shard == (1, 1):
-        return {}
-    whole = _read_state(folder / STATE_FILE)
-    posts = {key: entry for key, entry in whole.get("posts", {}).items()
-             if Path(key).is_relative_to(content_dir) and in_shard(Path(key), content_dir, shard)}
-    return {"settings": whole.get("settings"), "posts": posts} if posts else {}
+    whole = BuildState.reading(folder / STATE_FILE)
+    if whole is None:
+        return
+    with closing(whole):
+        if state.take(whole, lambda key: Path(key).is_relative_to(content_dir) and in_shard(Path(key), content_dir,
+                                                                                                shard)):
+            state.settings = whole.settings
 
 
-def _absorb_parts(folder: Path, state: dict[str, Any], settings: str) -> list[Files]:
+def _absorb_parts(folder: Path, state: BuildState, settings: str) -> list[Files]:
     """Fold the parts that shards of this build left in `folder` into the whole build's state:
     their posts are then reused, not drawn again. Parts made with other settings are left."""
     parts = []
-    for path in sorted(folder.glob(".quotecards-state.shard-*-of-*.json")):
+    for path in sorted(folder.glob(".quotecards-state.shard-*-of-*.sqlite")):
         found = PART.search(path.name)
-        part = _read_state(path)
-        if found is None or part.get("settings") != settings:
+        part = BuildState.reading(path)
+        if found is None or part is None:
             continue
-        if not state.get("posts"):  # only shards have run here: the whole build starts from their settings
-            state["settings"] = settings
-        for key, entry in part["posts"].items():
-            state.setdefault("posts", {}).setdefault(key, entry)
+        with closing(part):
+            if part.settings != settings:
+                continue
+            if not len(state):  # only shards have run here: the whole build starts from their settings
+                state.settings = settings
+            state.take(part)
         parts.append(Files.of((int(found.group(1)), int(found.group(2)))))
     # Two shards cannot see each other's slugs: where two posts wrote one card path, the later
     # file won. Both are drawn again, numbered as an unsharded build numbers them.
-    owners: dict[str, set[str]] = {}
-    for key, entry in state.get("posts", {}).items():
-        for card in entry.get("cards", []):
-            owners.setdefault(card.get("path"), set()).add(key)
-    for key in {key for keys in owners.values() if len(keys) > 1 for key in keys}:
-        state["posts"].pop(key)
+    if parts:
+        for key in state.shared_paths():
+            state.pop(key)
     return parts
 
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import html
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -74,51 +75,75 @@ def flags(card: dict[str, Any]) -> list[str]:
 def write_gallery(folder: Path, cards: list[dict[str, Any]], errors: list[dict[str, Any]],
                   images_dir: Path | None = None) -> Path:
     """Write folder/index.html for `cards` (manifest records); their paths are under `images_dir`."""
-    prefix = os.path.relpath(images_dir or folder, folder).replace(os.sep, "/")
-    prefix = "" if prefix == "." else prefix + "/"
     by_post: dict[str, list[dict[str, Any]]] = {}
     for card in cards:
         by_post.setdefault(card["post"], []).append(card)
-    platforms = sorted({c["platform"] for c in cards})
+    order = sorted(by_post, key=lambda post: (by_post[post][0].get("date") or "", post), reverse=True)
+    newest_first = [by_post[post] for post in order]
+    return write_page(folder, Shown(newest_first, len(cards), sorted({c["platform"] for c in cards})), errors,
+                      images_dir)
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What the page shows: each post's cards, newest post first (by its first card's date, then
+    its path), given a post at a time; and, for the header, how many cards and which platforms."""
+
+    posts: Iterable[list[dict[str, Any]]]
+    count: int
+    platforms: list[str]
+
+
+def write_page(folder: Path, shown: Shown, errors: list[dict[str, Any]], images_dir: Path | None = None) -> Path:
+    """Write folder/index.html, a post's cards at a time (a build's archive is never held whole)."""
+    prefix = os.path.relpath(images_dir or folder, folder).replace(os.sep, "/")
+    prefix = "" if prefix == "." else prefix + "/"
+    path = folder / "index.html"
+    export.write_atomic_text(path, _lines(_page(shown, errors, prefix)))
+    return path
+
+
+def _page(shown: Shown, errors: list[dict[str, Any]], prefix: str) -> Iterator[str]:
     e = html.escape
-    parts = [
+    yield from [
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">",
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
-        f"<title>quotecards: {len(cards)} cards</title><style>{STYLE}</style></head><body>",
+        f"<title>quotecards: {shown.count} cards</title><style>{STYLE}</style></head><body>",
         "<header><h1>Cards</h1><label>Platform <select id=\"platform\"><option value=\"\">all</option>",
-        *(f"<option value=\"{e(p)}\">{e(p)}</option>" for p in platforms),
+        *(f"<option value=\"{e(p)}\">{e(p)}</option>" for p in shown.platforms),
         "</select></label><label><input type=\"checkbox\" id=\"warned\"> has warnings</label>",
         "<span id=\"shown\"></span></header><main>",
     ]
     if errors:
-        parts.append("<section class=\"errors\"><h2>Posts that failed</h2><ul>")
-        parts.extend(f"<li>{e(err['error'])}</li>" for err in errors)
-        parts.append("</ul></section>")
-    for post, group in sorted(by_post.items(), key=lambda kv: (kv[1][0].get("date") or "", kv[0]), reverse=True):
-        first = group[0]
-        parts.append(f"<section class=\"post\"><h2>{e(first.get('title') or first['slug'])}</h2>"
-                     f"<p class=\"meta\">{e(first.get('date') or 'no date')} · {e(post)}</p><div class=\"cards\">")
-        for card in group:
-            marks = flags(card)
-            src = prefix + card["path"]
-            parts.append(
-                f"<figure data-platform=\"{e(card['platform'])}\" data-warnings=\"{len(card['warnings'])}\">"
-                f"<a href=\"{e(src)}\"><img src=\"{e(src)}\" alt=\"{e(card.get('alt', ''))}\" loading=\"lazy\" "
-                f"width=\"{card['width']}\" height=\"{card['height']}\"></a><figcaption>"
-                f"<strong>{e(card['platform'])}</strong> {card['width']}\u00d7{card['height']} · "
-                f"{card['bytes'] / 1024:.0f} KB · {e(card['layout'])} · "
-                f"<a href=\"{e(src)}\" download>download</a><br>"
-                + "".join(f"<span class=\"flag\" title=\"{e('; '.join(card['warnings']))}\">{e(m)}</span>"
-                          for m in marks)
-                + f"<p class=\"alt\">{e(card.get('alt', ''))}</p></figcaption></figure>")
-        parts.append("</div></section>")
-    parts.append(f"</main><script>{SCRIPT}</script></body></html>\n")
-    path = folder / "index.html"
-    export.write_atomic_text(path, _lines(parts))
-    return path
+        yield "<section class=\"errors\"><h2>Posts that failed</h2><ul>"
+        yield from (f"<li>{e(err['error'])}</li>" for err in errors)
+        yield "</ul></section>"
+    for group in shown.posts:
+        yield from _post(group, prefix)
+    yield f"</main><script>{SCRIPT}</script></body></html>\n"
 
 
-def _lines(parts: list[str]) -> Iterator[str]:
+def _post(group: list[dict[str, Any]], prefix: str) -> Iterator[str]:
+    e = html.escape
+    first = group[0]
+    yield (f"<section class=\"post\"><h2>{e(first.get('title') or first['slug'])}</h2>"
+           f"<p class=\"meta\">{e(first.get('date') or 'no date')} · {e(first['post'])}</p><div class=\"cards\">")
+    for card in group:
+        marks = flags(card)
+        src = prefix + card["path"]
+        yield (f"<figure data-platform=\"{e(card['platform'])}\" data-warnings=\"{len(card['warnings'])}\">"
+               f"<a href=\"{e(src)}\"><img src=\"{e(src)}\" alt=\"{e(card.get('alt', ''))}\" loading=\"lazy\" "
+               f"width=\"{card['width']}\" height=\"{card['height']}\"></a><figcaption>"
+               f"<strong>{e(card['platform'])}</strong> {card['width']}\u00d7{card['height']} · "
+               f"{card['bytes'] / 1024:.0f} KB · {e(card['layout'])} · "
+               f"<a href=\"{e(src)}\" download>download</a><br>"
+               + "".join(f"<span class=\"flag\" title=\"{e('; '.join(card['warnings']))}\">{e(m)}</span>"
+                         for m in marks)
+               + f"<p class=\"alt\">{e(card.get('alt', ''))}</p></figcaption></figure>")
+    yield "</div></section>"
+
+
+def _lines(parts: Iterable[str]) -> Iterator[str]:
     """The parts joined by newlines, a piece at a time (10,000 cards make a page of some 10 MB)."""
     for i, part in enumerate(parts):
         yield "\n" + part if i else part

@@ -7,8 +7,8 @@ place, so a reader never sees half of one.
 
 from __future__ import annotations
 
-import itertools
 import json
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,15 +17,33 @@ from . import export
 FILE = "manifest.json"
 
 
-def write(folder: Path, cards: list[dict[str, Any]], errors: list[dict[str, Any]], name: str = FILE,
+def write(folder: Path, cards: Iterable[dict[str, Any]], errors: list[dict[str, Any]], name: str = FILE,
           about: dict[str, Any] | None = None) -> Path:
-    """The manifest, or a shard's part of one (`name`, with `about` the settings and shard it was made with)."""
+    """The manifest, or a shard's part of one (`name`, with `about` the settings and shard it was made with).
+
+    `cards` may be a stream (a build's state, read a post at a time): the text is what
+    json.dumps(indent=2) makes of the whole, written a record at a time."""
     path = folder / name
-    data = {**(about or {}), "cards": cards, "errors": errors}
-    # Encoded piece by piece: 10,000 cards' manifest is some 18 MB of text.
-    export.write_atomic_text(path, itertools.chain(json.JSONEncoder(indent=2, ensure_ascii=False).iterencode(data),
-                                                   ["\n"]))
+    export.write_atomic_text(path, _pieces(cards, errors, about or {}))
     return path
+
+
+def _pieces(cards: Iterable[dict[str, Any]], errors: list[dict[str, Any]], about: dict[str, Any]) -> Iterator[str]:
+    encoder = json.JSONEncoder(indent=2, ensure_ascii=False)
+    yield "{"
+    for key, value in about.items():
+        yield f"\n  {encoder.encode(key)}: {_nested(encoder.encode(value), 1)},"
+    yield '\n  "cards": ['
+    count = 0
+    for count, card in enumerate(cards, 1):
+        # Strings in JSON hold no raw line breaks: every one in the text is the encoder's own.
+        yield ("\n    " if count == 1 else ",\n    ") + _nested(encoder.encode(card), 2)
+    yield "\n  ]," if count else "],"
+    yield f'\n  "errors": {_nested(encoder.encode(errors), 1)}\n}}\n'
+
+
+def _nested(text: str, depth: int) -> str:
+    return text.replace("\n", "\n" + "  " * depth)
 
 
 def merge(folder: Path, cards: list[dict[str, Any]], errors: list[dict[str, Any]]) -> Path:

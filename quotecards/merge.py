@@ -12,13 +12,15 @@ is not taken: its post is listed as failed, to be drawn by the next build.
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field
+import os
+from contextlib import ExitStack, closing
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from . import export, manifest
 from .batch import PART, STATE_FILE, Files, unique_slug
+from .build_state import BuildState
 from .errors import QuotecardsError
 from .gallery import gallery_from_manifest
 
@@ -37,7 +39,7 @@ class Part:
     settings: str
     cards: list[Record]
     errors: list[Record]
-    state: dict[str, Any]  # the shard's own state: its posts' stats and hashes ({} where it has none)
+    state: Path  # the shard's own state: its posts' stats and hashes (where it has one)
 
 
 @dataclass
@@ -57,22 +59,29 @@ def merge(out: Path, folders: list[Path]) -> MergeResult:
     slugs: dict[str, str] = {}  # slug → the post that has it
     cards: list[Record] = []
     errors = [e for part in parts for e in part.errors]
-    state: dict[str, Any] = {"settings": parts[0].settings, "posts": {}}
-    for key in sorted(posts):
-        part, records = posts[key]
-        taken = _take(out, part, key, records, slugs, result)
-        if taken is None:
-            errors.append({"post": key, "error": f"{key}: its card was overwritten by another shard's post with "
-                                                 "the same slug; the next build draws it again"})
-            continue
-        cards += taken
-        entry = part.state.get("posts", {}).get(key)
-        if entry is not None:
-            state["posts"][key] = {**entry, "slug": taken[0]["slug"], "cards": taken}
-    errors.sort(key=lambda e: str(e.get("post")))
+    merged = out / f"{STATE_FILE}.merging"  # renamed into place once whole, as every output is
+    merged.unlink(missing_ok=True)
+    with closing(BuildState(merged)) as state, ExitStack() as stack:
+        shard_states = {part.state: stack.enter_context(closing(s)) for part in parts
+                        if (s := BuildState.reading(part.state)) is not None}
+        state.settings = parts[0].settings
+        for key in sorted(posts):
+            part, records = posts[key]
+            taken = _take(out, part, key, records, slugs, result)
+            if taken is None:
+                errors.append({"post": key, "error": f"{key}: its card was overwritten by another shard's post "
+                                                     "with the same slug; the next build draws it again"})
+                continue
+            cards += taken
+            entry = shard_states[part.state].get(key) if part.state in shard_states else None
+            if entry is not None:
+                state.put(key, replace(entry, slug=taken[0]["slug"], cards=taken))
+        errors.sort(key=lambda e: str(e.get("post")))
+        state.errors = {e["post"]: e["error"] for e in errors}
+        state.outputs_written = True
+        state.commit()
     manifest.write(out, cards, errors)
-    export.write_atomic_text(out / STATE_FILE, json.JSONEncoder().iterencode(
-        {**state, "errors": {e["post"]: e["error"] for e in errors}}))
+    os.replace(merged, out / STATE_FILE)
     gallery_from_manifest(out)
     for part in parts:
         if part.folder == out.resolve():  # folded into OUT's own files: a later merge must not count it twice
@@ -97,7 +106,7 @@ def _parts(folders: list[Path]) -> list[Part]:
             shard = (int(found.group(1)), int(found.group(2)))
             files = Files.of(shard)
             parts.append(Part(folder, files, shard, str(data.get("settings")), data["cards"],
-                              list(data.get("errors") or []), export.read_json_object(folder / files.state)))
+                              list(data.get("errors") or []), folder / files.state))
     if not parts:
         raise MergeError(", ".join(str(f) for f in folders), "parts",
                          "no manifest.shard-K-of-N.json here: run `quotecards build --shard K/N` first")
@@ -139,7 +148,8 @@ def _take(out: Path, part: Part, key: str, records: list[Record], slugs: dict[st
     own rule); None where a card's file is not the one its record names."""
     if not all(_intact(part.folder / r["path"], r) for r in records):
         return None
-    slug = unique_slug(records[0]["slug"], key, slugs)
+    slug = unique_slug(records[0]["slug"], key, slugs.get)
+    slugs[slug] = key
     renamed = records if slug == records[0]["slug"] else [_with_slug(r, slug) for r in records]
     if renamed is not records:
         result.renamed.append(key)

@@ -9,7 +9,7 @@ changed one), its size, type and alt text, and the post it was made from.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,7 +33,7 @@ class SiteResult:
     head: str = ""  # how the cards reach the pages' <head>: what was done, or what to do
 
 
-def page_entries(cards: list[CardRecord], platform: str, page_key: Callable[[Path], str],
+def page_entries(cards: Iterable[CardRecord], platform: str, page_key: Callable[[Path], str],
                  url: Callable[[CardRecord], str]) -> dict[str, Entry]:
     """Page → its `platform` card, for every card a build recorded."""
     pages: dict[str, Entry] = {}

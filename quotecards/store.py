@@ -2,7 +2,7 @@
 build on a fresh checkout finds the cards an earlier build made and links them into its output
 instead of drawing them again.
 
-A build's own state (DIR/.quotecards-state.json) trusts file sizes and modification times, and
+A build's own state (DIR/.quotecards-state.sqlite) trusts file sizes and modification times, and
 lives in the output folder. CI has neither: every checkout gives every file a new mtime and the
 output folder is built from nothing. The store's key is content only: the post's card fields
 and slug, its local image's bytes (a URL is keyed by itself), and the settings hash (tool

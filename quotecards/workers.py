@@ -12,13 +12,14 @@ the build leaves no orphans rendering into the void.
 from __future__ import annotations
 
 import ctypes
+import itertools
 import os
 import signal
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ Job = tuple[str, str]  # post path, slug
 Result = tuple[str, list[dict[str, Any]] | None, str | None]  # path, card records or None, error or None
 
 WORKER_DIED = "its worker process died while rendering it (out of memory, or killed)"
+QUEUED_PER_WORKER = 4  # jobs handed to the pool ahead: enough to keep a worker busy, never the archive
 
 
 @dataclass(frozen=True)
@@ -42,25 +44,30 @@ class Pool:
     work: Callable[[str, str], Result]
 
 
-def run_jobs(todo: list[Job], pool: Pool, on_result: Callable[[Result], None],
+def run_jobs(todo: Iterable[Job], pool: Pool, on_result: Callable[[Result], None],
              on_tick: Callable[[], None]) -> None:
-    """Render every job; each gives exactly one result (a worker's death is that job's error)."""
+    """Render every job; each gives exactly one result (a worker's death is that job's error).
+    Jobs are taken from `todo` as workers free up: an archive's queue is never held whole."""
     with tempfile.TemporaryDirectory(prefix="quotecards-workers-") as folder:
-        queue = list(todo)
-        while queue:
-            in_flight, queue = _run_pool(queue, pool, Path(folder), on_result, on_tick)
-            for job in in_flight:  # alone, so a second death names its post for certain
+        queue = iter(todo)
+        while (broken := _run_pool(queue, pool, Path(folder), on_result, on_tick)) is not None:
+            started, waiting = broken
+            for job in started:  # alone, so a second death names its post for certain
                 _run_alone(job, pool, Path(folder), on_result, on_tick)
+            queue = itertools.chain(waiting, queue)
 
 
-def _run_pool(queue: list[Job], pool: Pool, folder: Path, on_result: Callable[[Result], None],
-              on_tick: Callable[[], None]) -> tuple[list[Job], list[Job]]:
-    """Run `queue` until done or the pool breaks; then (jobs being rendered, jobs not started)."""
+def _run_pool(queue: Iterator[Job], pool: Pool, folder: Path, on_result: Callable[[Result], None],
+              on_tick: Callable[[], None]) -> tuple[list[Job], list[Job]] | None:
+    """Run `queue` until done (None) or the pool breaks: then (jobs being rendered, jobs not started)."""
+    first = list(itertools.islice(queue, pool.jobs * QUEUED_PER_WORKER))
+    if not first:
+        return None
     for stale in folder.iterdir():
         stale.unlink()
-    with ProcessPoolExecutor(max_workers=min(pool.jobs, len(queue)), initializer=_start_worker,
+    with ProcessPoolExecutor(max_workers=min(pool.jobs, len(first)), initializer=_start_worker,
                              initargs=(str(folder), os.getpid(), pool.initializer, pool.initargs)) as executor:
-        futures: dict[Future[Result], Job] = {executor.submit(_work, pool.work, *job): job for job in queue}
+        futures: dict[Future[Result], Job] = {executor.submit(_work, pool.work, *job): job for job in first}
         pending = set(futures)
         try:
             while pending:
@@ -73,17 +80,21 @@ def _run_pool(queue: list[Job], pool: Pool, folder: Path, on_result: Callable[[R
                 on_tick()
                 if broken:
                     return _after_break(futures, pending | set(broken), folder, on_result)
+                for job in itertools.islice(queue, len(finished)):
+                    future = executor.submit(_work, pool.work, *job)
+                    futures[future] = job
+                    pending.add(future)
         except KeyboardInterrupt:
             executor.shutdown(wait=False, cancel_futures=True)
             raise
-    return [], []
+    return None
 
 
 def _run_alone(job: Job, pool: Pool, folder: Path, on_result: Callable[[Result], None],
                on_tick: Callable[[], None]) -> None:
     lone = Pool(1, pool.initializer, pool.initargs, pool.work)
-    again, _ = _run_pool([job], lone, folder, on_result, on_tick)
-    if again:
+    broken = _run_pool(iter([job]), lone, folder, on_result, on_tick)
+    if broken is not None:  # alone in its pool: whatever broke it was this job
         on_result((job[0], None, f"{job[0]}: {WORKER_DIED}"))
         on_tick()
 

@@ -121,7 +121,7 @@ def test_prune_removes_the_cards_of_deleted_posts(tmp_path):
 
 def test_shards_split_the_archive_stably_and_completely(tmp_path):
     content = archive(tmp_path, n=12)
-    posts = batch.discover(content)
+    posts = list(batch.discover(content))
     shards = [{p for p in posts if in_shard(p, content, (k, 3))} for k in (1, 2, 3)]
     assert set().union(*shards) == set(posts) and sum(len(s) for s in shards) == len(posts)
     assert all(shards)

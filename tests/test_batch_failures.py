@@ -131,7 +131,7 @@ def test_a_post_deleted_after_listing_is_one_error_line(tmp_path, monkeypatch):
     real = batch.discover
 
     def then_delete(folder, skip=()):
-        paths = real(folder, skip)
+        paths = list(real(folder, skip))
         (content / "posts" / "p1.md").unlink()
         return paths
 
