@@ -30,7 +30,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TextIO
 
-from . import __version__, export, manifest, workers
+from . import __version__, export, heap, manifest, workers
 from .build_state import BuildState, Entry
 from .cards import CardRecord, ErrorRecord, SomeCardsFailed, error_record, render_post
 from .context import Layouts, RenderOptions, RunContext
@@ -177,6 +177,8 @@ def _render_one(path: str, slug: str) -> workers.Result:
         return path, [r.to_json() for r in partly.records], error_record(Path(path), partly).error
     except Exception as exc:  # one post's failure is that post's, never the batch's  # noqa: BLE001
         return path, None, error_record(Path(path), exc).error
+    finally:
+        heap.give_back()  # the next post starts from the same footprint: see heap.py
 
 
 def _warm_parent(options: RenderOptions) -> None:

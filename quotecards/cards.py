@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from PIL import Image
 
-from . import export, fonts, linebreak, manifest
+from . import export, fonts, heap, linebreak, manifest
 from .card_warnings import CardWarning, Kind
 from .cleanup import LONG_QUOTE_WORDS
 from .context import RenderOptions, RunContext
@@ -145,6 +145,7 @@ def _render_posts(paths: list[Path], options: RenderOptions) -> RunResult:
                 result.cards.extend(cards)
             except Exception as exc:  # a bug on one post must not cost the rest of the run  # noqa: BLE001
                 result.errors.append(error_record(path, exc))
+            heap.give_back()  # the next post starts from the same footprint: see heap.py
     write_manifest(options.out_dir, result.cards, result.errors)
     gallery_from_manifest(options.out_dir)
     return result

@@ -1,4 +1,5 @@
-"""One malloc arena for the process, where the C library is glibc.
+"""One malloc arena for the process, and freed memory given back between posts, where the C
+library is glibc.
 
 glibc gives each thread that allocates its own arena, and an arena keeps what is freed in it
 for its thread's next allocation. A run that draws cards on one thread and encodes them on
@@ -6,12 +7,18 @@ others frees card-sized buffers (6–8 MB on a story canvas) in three arenas, ea
 holds on to its own; with one arena they are reused by whichever thread asks next, and the
 run's peak memory falls at no measured cost in time (benchmarks/RESULTS.md): the threads spend
 their time in Pillow, numpy and zlib-ng, not in malloc.
+
+Even in one arena, a post's photo, canvases and encoder buffers leave the heap in pieces: what
+one post freed is not always where the next post's photo or story canvas fits, and the heap
+grows post by post. Giving the free pages back after each post (malloc_trim) starts every post
+from the same footprint.
 """
 
 from __future__ import annotations
 
 import ctypes
 import functools
+from collections.abc import Callable
 
 _M_ARENA_MAX = -8  # malloc.h
 
@@ -25,3 +32,19 @@ def share_one_arena() -> bool:
         return False
     mallopt.argtypes, mallopt.restype = [ctypes.c_int, ctypes.c_int], ctypes.c_int
     return bool(mallopt(_M_ARENA_MAX, 1))
+
+
+@functools.cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    try:
+        trim = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):  # not glibc
+        return None
+    trim.argtypes, trim.restype = [ctypes.c_size_t], ctypes.c_int
+    return trim
+
+
+def give_back() -> bool:
+    """Return the heap's free pages to the system (between posts); False where it cannot be asked."""
+    trim = _malloc_trim()
+    return trim is not None and bool(trim(0))

@@ -40,7 +40,9 @@ def decode(data: bytes, target: tuple[int, int] | None = None, max_pixels: int =
                 image.draft(image.mode if image.mode in ("RGB", "L", "CMYK") else None, target)
             image.seek(0)  # an animation is shown by its first frame
             image.load()
-            return _to_srgb(ImageOps.exif_transpose(image))
+            # In place: otherwise a photo that needs no turning is copied whole (Pillow returns a copy).
+            ImageOps.exif_transpose(image, in_place=True)
+            return _to_srgb(image)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         # Pillow's own guard fired while reading the header, before we saw the size.
         raise ImageError(f"image is over the {max_pixels / 1e6:g} Mpx limit (a decompression bomb?)") from None

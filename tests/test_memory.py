@@ -96,3 +96,25 @@ def test_a_run_with_encoder_threads_asks_glibc_for_one_arena():
             "print(heap.share_one_arena.cache_info().misses, heap.share_one_arena()); ctx.close()")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out == ["1", "True"]  # asked by the context before its threads started, and glibc took it
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").exists() or "libc.so.6" not in Path("/proc/self/maps").read_text(),
+                    reason="glibc only")
+def test_memory_freed_below_live_blocks_goes_back_to_the_system():
+    """What a post frees in the middle of the heap stays in the process until given back
+    (heap.give_back, called between posts)."""
+    import subprocess
+    import sys
+
+    code = ("from quotecards import heap\n"
+            "def rss():\n"
+            "    return int(open('/proc/self/statm').read().split()[1]) * 4096 >> 20\n"
+            "blocks = [bytearray(4200) for i in range(20000)]\n"  # some 80 MB on the heap, touched
+            "pin = bytearray(4200)\n"  # allocated after them: the heap cannot shrink from the top past it
+            "del blocks\n"
+            "before = rss()\n"
+            "gave = heap.give_back()\n"
+            "print(before, rss(), gave)\n")
+    before, after, gave = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                         check=True).stdout.split()
+    assert gave == "True" and int(after) < int(before) - 40, (before, after)
