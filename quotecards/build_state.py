@@ -77,21 +77,32 @@ class BuildState:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.db = sqlite3.connect(path)
-        self.db.executescript(SCHEMA)
+        try:
+            self.db = _open(path)
+        except sqlite3.DatabaseError:
+            # Not a database (a truncated copy, another program's file): the state is only a
+            # record of cards that can be drawn again, so the build starts afresh.
+            path.unlink()
+            self.db = _open(path)
         legacy = path.with_suffix(".json")
         if legacy.is_file():
             self._take_over(legacy)
 
     @classmethod
     def reading(cls, path: Path) -> BuildState | None:
-        """Another run's state, opened only to read (None where there is none): it may be
-        another build's, whose file this run must not change."""
+        """Another run's state, opened only to read (None where there is none, or it cannot be
+        read): it may be another build's, whose file this run must not change."""
         if not path.is_file():
             return None
         state = cls.__new__(cls)
         state.path = path
         state.db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            state.db.execute(f"SELECT {COLUMNS} FROM posts LIMIT 1").fetchall()
+            state.db.execute("SELECT name, value FROM meta LIMIT 1").fetchall()
+        except sqlite3.DatabaseError:
+            state.close()
+            return None
         return state
 
     def close(self) -> None:
@@ -252,6 +263,17 @@ class BuildState:
                 self.errors = errors
             self.commit()
         legacy.unlink(missing_ok=True)
+
+
+def _open(path: Path) -> sqlite3.Connection:
+    db = sqlite3.connect(path)
+    try:
+        db.executescript(SCHEMA)
+        db.execute(f"SELECT {COLUMNS} FROM posts LIMIT 1").fetchall()  # an older layout of the table fails here
+    except sqlite3.DatabaseError:
+        db.close()
+        raise
+    return db
 
 
 def _entry(row: tuple[Any, ...]) -> Entry:

@@ -149,3 +149,14 @@ def test_a_state_file_is_copied_whole_between_folders(tmp_path):
     shutil.copytree(tmp_path / "out", copy)
     with BuildState(copy / STATE_FILE) as state:
         assert len(state) == 2 and state.card_count() == 2
+
+
+def test_a_state_file_that_is_no_database_is_replaced_and_every_post_drawn(tmp_path):
+    content = archive(tmp_path, n=2)
+    build(content, options(tmp_path))
+    state = tmp_path / "out" / STATE_FILE
+    state.write_bytes(state.read_bytes()[:100])  # cut short, as by a full disk or a bad copy
+    summary = build(content, options(tmp_path))
+    assert summary.made == 2 and [Path(e.post).name for e in summary.failed] == ["broken.md"]
+    again = build(content, options(tmp_path))
+    assert again.made == 0 and again.reused == 2
