@@ -12,17 +12,19 @@ is not taken: its post is listed as failed, to be drawn by the next build.
 
 from __future__ import annotations
 
+import heapq
 import os
-from contextlib import ExitStack, closing
+from collections.abc import Callable, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from . import export, manifest
 from .batch import PART, STATE_FILE, Files, unique_slug
-from .build_state import BuildState
+from .build_state import BuildState, Entry
 from .errors import QuotecardsError
-from .gallery import gallery_from_manifest
+from .gallery import Shown, write_page
 
 Record = dict[str, Any]
 
@@ -37,9 +39,28 @@ class Part:
     files: Files
     shard: tuple[int, int]
     settings: str
-    cards: list[Record]
     errors: list[Record]
-    state: Path  # the shard's own state: its posts' stats and hashes (where it has one)
+    cards: list[Record] | None  # from the manifest part, where the shard's state cannot be read instead
+
+    def posts(self) -> Iterator[tuple[str, list[Record], Entry | None]]:
+        """The part's posts in order, each with its cards and its state entry (None: it has no state).
+
+        Read from the shard's state a post at a time where it has one (its manifest says the
+        same), so that merging an archive's parts holds no more than a post of it."""
+        if self.cards is not None:
+            by_post: dict[str, list[Record]] = {}
+            for card in self.cards:
+                by_post.setdefault(str(card.get("post")), []).append(card)
+            yield from ((key, by_post[key], None) for key in sorted(by_post))
+            return
+        state = BuildState.reading(self.folder / self.files.state)
+        if state is None:
+            return
+        with closing(state):
+            for key in state.keys():
+                entry = state.get(key)
+                if entry is not None and entry.cards:
+                    yield key, entry.cards, entry
 
 
 @dataclass
@@ -55,40 +76,49 @@ def merge(out: Path, folders: list[Path]) -> MergeResult:
     parts = _parts([out, *folders])
     _check(parts)
     result = MergeResult(parts=len(parts))
-    posts = _posts(parts)
-    slugs: dict[str, str] = {}  # slug → the post that has it
-    cards: list[Record] = []
     errors = [e for part in parts for e in part.errors]
     merged = out / f"{STATE_FILE}.merging"  # renamed into place once whole, as every output is
     merged.unlink(missing_ok=True)
-    with closing(BuildState(merged)) as state, ExitStack() as stack:
-        shard_states = {part.state: stack.enter_context(closing(s)) for part in parts
-                        if (s := BuildState.reading(part.state)) is not None}
+    with closing(BuildState(merged)) as state:
         state.settings = parts[0].settings
-        for key in sorted(posts):
-            part, records = posts[key]
-            taken = _take(out, part, key, records, slugs, result)
+        for key, part, records, entry in _in_order(parts):
+            taken = _take(out, part, key, records, state.slug_owner, result)
             if taken is None:
                 errors.append({"post": key, "error": f"{key}: its card was overwritten by another shard's post "
                                                      "with the same slug; the next build draws it again"})
                 continue
-            cards += taken
-            entry = shard_states[part.state].get(key) if part.state in shard_states else None
-            if entry is not None:
-                state.put(key, replace(entry, slug=taken[0]["slug"], cards=taken))
+            # A post the state has no entry for (a part without its state) is read and drawn
+            # again by the next build; its slug is kept meanwhile.
+            state.put(key, replace(entry or Entry(), slug=taken[0]["slug"], cards=taken))
         errors.sort(key=lambda e: str(e.get("post")))
         state.errors = {e["post"]: e["error"] for e in errors}
+        manifest.write(out, state.cards(), errors)
+        write_page(out, Shown(state.posts_newest_first(), state.card_count(), state.platforms()), errors)
         state.outputs_written = True
         state.commit()
-    manifest.write(out, cards, errors)
+        result.cards = state.card_count()
     os.replace(merged, out / STATE_FILE)
-    gallery_from_manifest(out)
     for part in parts:
         if part.folder == out.resolve():  # folded into OUT's own files: a later merge must not count it twice
             for name in (part.files.state, part.files.manifest):
                 (out / name).unlink(missing_ok=True)
-    result.cards, result.errors = len(cards), [str(e["error"]) for e in errors]
+    result.errors = [str(e["error"]) for e in errors]
     return result
+
+
+def _in_order(parts: list[Part]) -> Iterator[tuple[str, Part, list[Record], Entry | None]]:
+    """Every part's posts, in the order a build walks the archive; a post in two parts once."""
+    streams = [_tagged(at, part) for at, part in enumerate(parts)]
+    last = None
+    for key, _at, part, records, entry in heapq.merge(*streams, key=lambda item: (item[0], item[1])):
+        if key != last:
+            yield key, part, records, entry
+        last = key
+
+
+def _tagged(at: int, part: Part) -> Iterator[tuple[str, int, Part, list[Record], Entry | None]]:
+    for key, records, entry in part.posts():
+        yield key, at, part, records, entry
 
 
 def _parts(folders: list[Path]) -> list[Part]:
@@ -100,17 +130,28 @@ def _parts(folders: list[Path]) -> list[Part]:
         seen.add(folder)
         for path in sorted(folder.glob("manifest.shard-*-of-*.json")):
             found = PART.search(path.name)
-            data = export.read_json_object(path)
-            if found is None or not isinstance(data.get("cards"), list):
+            if found is None:
                 raise MergeError(path, "cards", "not a manifest part a shard of `quotecards build` wrote")
-            shard = (int(found.group(1)), int(found.group(2)))
-            files = Files.of(shard)
-            parts.append(Part(folder, files, shard, str(data.get("settings")), data["cards"],
-                              list(data.get("errors") or []), folder / files.state))
+            parts.append(_part(path, (int(found.group(1)), int(found.group(2)))))
     if not parts:
         raise MergeError(", ".join(str(f) for f in folders), "parts",
                          "no manifest.shard-K-of-N.json here: run `quotecards build --shard K/N` first")
     return parts
+
+
+def _part(path: Path, shard: tuple[int, int]) -> Part:
+    """A shard's part: its settings and errors from its state where it can be read, else from its manifest."""
+    files = Files.of(shard)
+    state = BuildState.reading(path.parent / files.state)
+    if state is not None:
+        with closing(state):
+            if state.settings is not None and state.outputs_written:
+                return Part(path.parent, files, shard, state.settings,
+                            [{"post": k, "error": v} for k, v in sorted((state.errors or {}).items())], None)
+    data = export.read_json_object(path)
+    if not isinstance(data.get("cards"), list):
+        raise MergeError(path, "cards", "not a manifest part a shard of `quotecards build` wrote")
+    return Part(path.parent, files, shard, str(data.get("settings")), list(data.get("errors") or []), data["cards"])
 
 
 def _check(parts: list[Part]) -> None:
@@ -133,23 +174,13 @@ def _check(parts: list[Part]) -> None:
                                                  else f"shard {', '.join(map(str, missing))} of {n} missing"))
 
 
-def _posts(parts: list[Part]) -> dict[str, tuple[Part, list[Record]]]:
-    posts: dict[str, tuple[Part, list[Record]]] = {}
-    for part in parts:
-        for card in part.cards:
-            key = str(card.get("post"))
-            posts.setdefault(key, (part, []))[1].append(card)
-    return posts
-
-
-def _take(out: Path, part: Part, key: str, records: list[Record], slugs: dict[str, str],
+def _take(out: Path, part: Part, key: str, records: list[Record], owner: Callable[[str], str | None],
           result: MergeResult) -> list[Record] | None:
     """The post's cards placed in OUT under a slug no earlier post has (numbered by the build's
     own rule); None where a card's file is not the one its record names."""
     if not all(_intact(part.folder / r["path"], r) for r in records):
         return None
-    slug = unique_slug(records[0]["slug"], key, slugs.get)
-    slugs[slug] = key
+    slug = unique_slug(records[0]["slug"], key, owner)
     renamed = records if slug == records[0]["slug"] else [_with_slug(r, slug) for r in records]
     if renamed is not records:
         result.renamed.append(key)

@@ -60,19 +60,20 @@ def test_the_build_holds_no_archive_in_memory(tmp_path):
     assert peaks[1500] < 1.1 * peaks[300], peaks
 
 
-def _grow(content: Path, out: Path, model: Entry, n: int) -> None:
+def _grow(content: Path, out: Path, model: Entry, n: int, state_file: str = STATE_FILE, prefix: str = "") -> None:
     """`n` more posts, each with an entry as a build leaves it and its card's file in place."""
     record = model.cards[0]
-    with BuildState(out / STATE_FILE) as state:
+    with BuildState(out / state_file) as state:
         for i in range(n):
             post = content / "more" / f"{i // 100:02d}" / f"m{i:05d}.md"
             post.parent.mkdir(parents=True, exist_ok=True)
             post.write_text(f"---\ntitle: More {i}\n---\n")
             stat = post.stat()
-            card = {**record, "post": str(post), "slug": f"more-{i}", "path": f"og/more-{i}.png"}
+            slug = f"{prefix}more-{i}"
+            card = {**record, "post": str(post), "slug": slug, "path": f"og/{slug}.png"}
             if not (out / card["path"]).exists():
                 os.link(out / record["path"], out / card["path"])
-            state.put(str(post), Entry(f"more-{i}", (stat.st_size, stat.st_mtime_ns), "h", None, [card]))
+            state.put(str(post), Entry(slug, (stat.st_size, stat.st_mtime_ns), "h", None, [card]))
         state.commit()
 
 
@@ -160,3 +161,49 @@ def test_a_state_file_that_is_no_database_is_replaced_and_every_post_drawn(tmp_p
     assert summary.made == 2 and [Path(e.post).name for e in summary.failed] == ["broken.md"]
     again = build(content, options(tmp_path))
     assert again.made == 0 and again.reused == 2
+
+
+def test_merging_parts_holds_no_archive_in_memory(tmp_path):
+    """`quotecards merge` reads each shard's state a post at a time: merging parts of 1,500 posts
+    takes no more of Python's memory than parts of 300."""
+    from quotecards.batch import Files
+    from quotecards.merge import merge
+
+    content = archive(tmp_path, n=6)
+    out = tmp_path / "out"
+    for k in (1, 2):
+        build(content, options(tmp_path, shard=(k, 2)))
+    with BuildState(out / Files.of((1, 2)).state) as one, BuildState(out / Files.of((2, 2)).state) as two:
+        model = next(e for state in (one, two) for e in map(state.get, state.keys()) if e is not None and e.cards)
+    peaks = {}
+    for n in (300, 1500):
+        for k in (1, 2):  # each part gains n posts, with their cards in place
+            _grow(tmp_path / f"elsewhere{k}", out, model, n, Files.of((k, 2)).state, prefix=f"p{k}-")
+        tracemalloc.start()
+        result = merge(out, [])
+        peaks[n] = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        assert result.cards == 2 * n + 6 == len(manifest.read(out)["cards"])
+        for k in (1, 2):  # merge folds the parts into the whole; the next round splits them again
+            build(content, options(tmp_path, shard=(k, 2)))
+    # Not a ratio: CPython's table of interned names (pathlib interns every path's parts) grows
+    # by doubling, a megabyte or two once; holding the parts' records would take ten.
+    assert peaks[1500] < peaks[300] + (2 << 20), peaks
+
+
+def test_a_part_without_its_state_is_merged_from_its_manifest(tmp_path):
+    from quotecards.batch import Files
+    from quotecards.merge import merge
+
+    content = archive(tmp_path, n=6)
+    for k in (1, 2):
+        build(content, options(tmp_path, shard=(k, 2)))
+    out = tmp_path / "out"
+    (out / Files.of((1, 2)).state).unlink()  # as a CI artifact that leaves hidden files behind
+    parts = {c["post"]: c for name in ("manifest.shard-1-of-2.json", "manifest.shard-2-of-2.json")
+             for c in manifest.read(out, name)["cards"]}
+    result = merge(out, [])
+    merged = {c["post"]: c for c in manifest.read(out)["cards"]}
+    assert result.cards == 6 and merged == parts
+    again = build(content, options(tmp_path))
+    assert again.reused > 0 and again.reused + again.made == 6  # the part with a state: not drawn again
