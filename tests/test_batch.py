@@ -221,3 +221,20 @@ def test_the_build_returns_every_card_as_a_typed_record(tmp_path):
         assert [c.to_json() for c in summary.cards] == on_disk
     assert again.made == 0 and all(c.sha256 for c in again.cards)
     assert [c.warning_kinds for c in again.cards] == [c.warning_kinds for c in first.cards]
+
+
+def test_posts_are_found_a_folder_at_a_time_in_the_order_of_their_sorted_paths(tmp_path):
+    import random
+
+    rng = random.Random(3)
+    names = ["a", "a.md", "a-b", "a b", "B", "b.md", "z", "é", "_x", "2024", "2024-01"]
+    for i in range(300):
+        depth = rng.randrange(1, 4)
+        path = tmp_path.joinpath(*(rng.choice(names) for _ in range(depth)), f"{rng.choice(names)}{i % 7}.md")
+        if not any(p.is_file() for p in path.parents):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if not path.is_dir():
+                path.write_text("x")
+    (tmp_path / "a.md").mkdir(exist_ok=True)  # a folder named like a post is a folder
+    expected = sorted(p for p in tmp_path.rglob("*.md") if p.is_file())
+    assert list(batch.discover(tmp_path)) == expected and len(expected) > 100
