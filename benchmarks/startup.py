@@ -6,6 +6,8 @@
    doing the least a card needs (read the front matter, decode and resize the photo, wrap and draw
    the quote, save a PNG), each as a fresh process, alternating, with a warm font-facts store and
    compiled bytecode (as an installed package has): median seconds, peak memory, the ratio.
+   Then where the card's process spends its time: milliseconds from the interpreter's start to
+   each stage's end, in the fastest of the rounds (the encoder thread imports numpy meanwhile).
 2. In one process, steady state: the sample posts with photos × og, and × every platform, with the
    cards encoded in line and on two threads: seconds and the ratio of all to og.
 
@@ -15,6 +17,7 @@ Figures go to benchmarks/RESULTS.md by hand, with the date and the machine.
 from __future__ import annotations
 
 import argparse
+import ast
 import compileall
 import os
 import statistics
@@ -54,6 +57,52 @@ card.save(sys.argv[2] + "/naive.png")
 """
 
 
+# The card's process with a clock at each stage's end (wrapped here, not in the package).
+STAGES = """
+import sys, time
+start = time.perf_counter()
+marks = {}
+def mark(name):
+    marks.setdefault(name, (time.perf_counter() - start) * 1000)
+def after(module, name, label):
+    original = getattr(module, name)
+    def wrapped(*args, **kwargs):
+        result = original(*args, **kwargs)
+        mark(label)
+        return result
+    setattr(module, name, wrapped)
+from quotecards.cli import main
+mark("CLI imported")
+from quotecards import cards, export, photo, png
+mark("card modules imported")
+after(photo, "decode", "photo decoded")
+after(cards, "compose_card", "card drawn")
+after(export, "encode", "PNG made")
+after(png, "load", "numpy and zlib-ng imported (encoder thread)")
+sys.argv = ["quotecards", *sys.argv[1:]]
+try:
+    main()
+except SystemExit:
+    pass
+mark("done")
+print(repr(marks))
+"""
+
+
+def stages(rounds: int, env: dict[str, str], post_args: list[str]) -> None:
+    runs = []
+    for _ in range(rounds):
+        done = subprocess.run([sys.executable, "-c", STAGES, *post_args], env=env, capture_output=True, text=True,
+                              check=True)
+        runs.append(ast.literal_eval(done.stdout.strip().splitlines()[-1]))
+    fastest = min(runs, key=lambda marks: marks["done"])
+    print("| stage of one og card's process, fastest round | ms from the start |")
+    print("|---|---|")
+    for name, ms in sorted(fastest.items(), key=lambda item: item[1]):
+        print(f"| {name} | {ms:.0f} |")
+    print()
+
+
 def timed(command: list[str], env: dict[str, str]) -> tuple[float, int]:
     """Wall seconds and peak resident memory (KB) of one process."""
     start = time.perf_counter()
@@ -83,6 +132,8 @@ def whole_process(rounds: int) -> None:
               f"{statistics.median(m for _, m in results) / 1024:.0f} |")
     ratio = statistics.median(t for t, _ in runs["quotecards"]) / statistics.median(t for t, _ in runs["naive script"])
     print(f"\nquotecards / naive: {ratio:.2f}×\n")
+    with tempfile.TemporaryDirectory() as tmp:
+        stages(rounds, env, ["render", str(POST), "--out", tmp, "--site-root", str(ROOT)])
 
 
 def every_platform(rounds: int) -> None:
