@@ -151,9 +151,9 @@ def _encode_png(image: Image.Image, max_bytes: int, tried: Encoded | None = None
         fast = len(data)
     # Zlib's matching levels take several times as long and save a tenth or so on a detailed
     # photo: where the fast file is further over the limit than that, they would only make a file
-    # still too big. The fast writer's level 6 first (a 1200x630 photo: some 80 ms), then its
-    # level 9 (some 700 ms), both smaller than Pillow's level 9 on such a photo and faster; on a
-    # smooth or upscaled photo, where the fast writer already matched, Pillow's level 9 instead.
+    # still too big. The fast writer's level 6 first, then its much slower level 9, both smaller
+    # than Pillow's level 9 on such a photo and faster (benchmarks/RESULTS.md); on a smooth or
+    # upscaled photo, where the fast writer already matched, Pillow's level 9 instead.
     if fast is None or fast <= max_bytes * LEVEL_9_REACH:
         matched = _matched(image, max_bytes, fast) if fast is not None else None
         if matched is not None:
