@@ -24,7 +24,7 @@ from .errors import LayoutError, PostError, QuotecardsError
 from .gallery import gallery_from_manifest
 from .layout import Layout
 from .plan import CardSpec, plan_card
-from .platforms import Platform
+from .platforms import Platform, expand
 from .post import Post, read_post
 from .render import Rendered, SubjectCovered, render
 from .runlock import run_lock
@@ -128,7 +128,11 @@ def _render_posts(paths: list[Path], options: RenderOptions) -> RunResult:
     result = RunResult()
     used_slugs: set[str] = set()
     # One process, the cores to itself: cards are encoded on other threads while the next is drawn.
-    with RunContext.open(options, encode_threads=os.cpu_count() or 1) as ctx:
+    # One canvas has nothing to overlap, and numpy's import would cost it more than its row filters
+    # save: it is encoded in line, its rows filtered by Pillow (png.py).
+    one_canvas = len(paths) == 1 and len(_canvases(expand(options.platforms))) == 1
+    with RunContext.open(options, encode_threads=0 if one_canvas else os.cpu_count() or 1,
+                         png_filters="pillow" if one_canvas else "numpy") as ctx:
         ctx.layouts.get(options.layout or options.config.layout)  # a bad default fails the run at once
         for path in paths:
             try:
@@ -324,7 +328,8 @@ def _draw_card(post: Post, ctx: RunContext, chosen: Chosen, canvas: list[Platfor
             fmt, budget = ctx.options.output_for(platform)
             tried = next((e for f, e in made if f == fmt and e.first_try), None)
             encoded = tried if tried is not None and tried.fits(budget) else \
-                export.encode(image, budget, fmt, photographic=record.image == "photo", tried=tried)
+                export.encode(image, budget, fmt, photographic=record.image == "photo", tried=tried,
+                              png_filters=ctx.png_filters)
             made.append((fmt, encoded))
             relative = f"{platform.name}/{spec.slug}.{encoded.extension}"
             export.write_atomic(ctx.options.out_dir / relative, encoded.data)

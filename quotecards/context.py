@@ -143,19 +143,21 @@ class RunContext:
     # GIL); None: in the drawing thread, as in a build's workers, which already fill the cores.
     encoders: ThreadPoolExecutor | None = None
     encode_threads: int = 0
+    png_filters: png.RowFilter = "numpy"  # whose loop filters PNG rows: numpy's pays off over many cards
 
     @classmethod
     def open(cls, options: RenderOptions, photo_cache_size: int = PHOTO_CACHE_SIZE,
-             encode_threads: int = 0) -> RunContext:
+             encode_threads: int = 0, png_filters: png.RowFilter = "numpy") -> RunContext:
         encoders = None
         if encode_threads > 0:
             heap.share_one_arena()  # before the threads allocate: see heap.py
             encoders = ThreadPoolExecutor(encode_threads, "encode")
-            encoders.submit(png.load)
+            if png_filters == "numpy":
+                encoders.submit(png.load)
         return cls(options=options, layouts=Layouts(options), platforms=expand(options.platforms),
                    session=fetch.LazySession(options.fetch), brand=options.config.brand(),
                    photos=PhotoCache(photo_cache_size), reading=options.reading,
-                   encoders=encoders, encode_threads=encode_threads)
+                   encoders=encoders, encode_threads=encode_threads, png_filters=png_filters)
 
     def picture(self, post: Post, platforms: list[Platform] | None = None) -> Picture:
         return self.photos.get(post, self, platforms or self.platforms)

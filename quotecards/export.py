@@ -58,17 +58,17 @@ class Encoded:
 
 
 def encode(image: Image.Image, max_bytes: int, format: str = "png", photographic: bool = False,  # noqa: A002
-           tried: Encoded | None = None) -> Encoded:
+           tried: Encoded | None = None, png_filters: png.RowFilter = "numpy") -> Encoded:
     """`image` in `format` ("auto": JPEG for a `photographic` card, else PNG), at most
     `max_bytes` long, or ExportError. No metadata goes out but the sRGB profile of the lossy
     formats: nothing of the source photo's EXIF, and the colours mean the same everywhere.
     `tried`: this picture's first try in this format, made for a looser limit (another platform
-    of the same canvas): not made again."""
+    of the same canvas): not made again. `png_filters`: whose loop filters a PNG's rows (png.py)."""
     name = ("jpeg" if photographic else "png") if format == "auto" else format
     if name not in FORMATS:
         raise ExportError(f"unknown format {format!r} (have: {', '.join(FORMAT_CHOICES)})")
     if name == "png":
-        return _encode_png(image, max_bytes, tried)
+        return _encode_png(image, max_bytes, tried, png_filters)
     return _encode_lossy(image.convert("RGB"), max_bytes, FORMATS[name], tried)
 
 
@@ -138,14 +138,16 @@ def encode_for_screen(image: Image.Image) -> Encoded:
 LEVEL_9_REACH = 1.25
 
 
-def _encode_png(image: Image.Image, max_bytes: int, tried: Encoded | None = None) -> Encoded:
+def _encode_png(image: Image.Image, max_bytes: int, tried: Encoded | None = None,
+                filters: png.RowFilter = "numpy") -> Encoded:
     """Fast lossless first; more compression, then fewer colours, only as far as the limit needs."""
-    # quotecards.png filters rows with numpy and deflates with zlib-ng: faster than Pillow's
-    # fastest strategy of the same size (its scalar filter loop dominates) and, on photos, no
-    # larger than Pillow's default level (benchmarks/RESULTS.md).
+    # quotecards.png filters rows a picture at a time (numpy's or Pillow's whole-image operations)
+    # and deflates with zlib-ng: faster than Pillow's fastest strategy of the same size (its
+    # scalar filter loop dominates) and, on photos, no larger than Pillow's default level
+    # (benchmarks/RESULTS.md).
     fast = None
     if png.supports(image):
-        data = tried.data if tried is not None and tried.first_try else png.encode(image)
+        data = tried.data if tried is not None and tried.first_try else png.encode(image, filters=filters)
         if len(data) <= max_bytes:
             return Encoded(data, "png fast", first_try=True)
         fast = len(data)
@@ -155,7 +157,7 @@ def _encode_png(image: Image.Image, max_bytes: int, tried: Encoded | None = None
     # than Pillow's level 9 on such a photo and faster (benchmarks/RESULTS.md); on a smooth or
     # upscaled photo, where the fast writer already matched, Pillow's level 9 instead.
     if fast is None or fast <= max_bytes * LEVEL_9_REACH:
-        matched = _matched(image, max_bytes, fast) if fast is not None else None
+        matched = _matched(image, max_bytes, fast, filters) if fast is not None else None
         if matched is not None:
             return matched
         data = _png(image, compress_level=9)
@@ -172,10 +174,10 @@ def _encode_png(image: Image.Image, max_bytes: int, tried: Encoded | None = None
     raise ExportError(f"cannot encode under {max_bytes} bytes (smallest was {len(data)})")
 
 
-def _matched(image: Image.Image, max_bytes: int, fast: int) -> Encoded | None:
+def _matched(image: Image.Image, max_bytes: int, fast: int, filters: png.RowFilter) -> Encoded | None:
     """The fast writer's matching levels, as far as they pay: None where neither fits."""
     for level in (6, 9):
-        data = png.encode(image, level=level)
+        data = png.encode(image, level=level, filters=filters)
         if len(data) <= max_bytes:
             return Encoded(data, f"png level {level}")
         if len(data) >= fast:

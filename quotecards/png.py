@@ -14,14 +14,24 @@ heuristic), and zlib-ng deflates the result with the strategy that suits the pic
   gradient is the one picture that comes out larger than Pillow's: a few kilobytes either way).
 
 Which case a picture is comes from compressing a sample of its rows each way.
+
+The rows can be filtered two ways, the same plans deflating either:
+
+- numpy's (`NumpyRows`) is fast per picture but numpy takes longer to import than a whole card
+  takes to draw: for runs of many cards;
+- Pillow's own (`PillowRows`), its PNG encoder asked for no compression: its scalar loop chooses
+  among None, Sub, Up and Paeth, several times slower per picture, but nothing to import: for a
+  run of a card or two, such as `render` of one post.
 """
 
 from __future__ import annotations
 
+import io
 import struct
 import zlib
-from collections.abc import Iterable, Iterator
-from typing import Any
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol
 
 from PIL import Image
 
@@ -36,6 +46,8 @@ _PLANS = ((1, _HUFFMAN_ONLY), (1, _RLE), (2, _DEFAULT), (4, _DEFAULT), (6, _DEFA
 # A slower plan must make the output this much smaller to be chosen.
 _WORTH = 1.015
 
+RowFilter = Literal["numpy", "pillow"]  # whose loop filters the rows: see the module's doc
+
 
 def supports(image: Image.Image) -> bool:
     return image.mode in CHANNELS and image.width > 0 and image.height > 0
@@ -48,14 +60,15 @@ def load() -> None:
     from zlib_ng import zlib_ng  # noqa: F401
 
 
-def encode(image: Image.Image, quick: bool = False, level: int | None = None) -> bytes:
+def encode(image: Image.Image, quick: bool = False, level: int | None = None,
+           filters: RowFilter = "numpy") -> bytes:
     """The PNG bytes of `image` (mode L, RGB or RGBA), lossless. `quick`: no time spent making the
     file small (the live preview's picture on screen, replaced as the user types). `level`: full
     matching at that zlib level, for a card over its byte limit (6 saves most of what 9 does, in
-    far less time)."""
+    far less time). `filters`: whose loop filters the rows."""
     if not supports(image):
         raise ValueError(f"cannot write mode {image.mode} with the fast PNG writer")
-    rows = Rows(image)
+    rows: FilteredRows = NumpyRows(image) if filters == "numpy" else PillowRows(image)
     basic = (_SUB, _UP, _AVERAGE)
     if quick:
         return _png_file(image, _deflate(rows.filtered((_UP,)), 1, _DEFAULT))
@@ -83,7 +96,112 @@ def _png_file(image: Image.Image, data: bytes) -> bytes:
     return b"".join((_SIGNATURE, _chunk(b"IHDR", header), _chunk(b"IDAT", data), _chunk(b"IEND", b"")))
 
 
-class Rows:
+class FilteredRows(Protocol):
+    height: int
+
+    def filtered(self, kinds: tuple[int, ...],
+                 spans: list[range] | None = None) -> Iterator[bytes | memoryview]: ...
+
+
+class PillowRows:
+    """An image's rows filtered by Pillow's own operations, whole pictures at a time: for a card
+    or two, not for an archive's story canvases.
+
+    Sub, Up and Average come from ImageChops, and each row keeps the one with the smallest sum of
+    absolute residuals: the very rows NumpyRows make. ImageChops has no Paeth: with Paeth among
+    `kinds`, the rows Pillow's PNG encoder filters (its own choice among None, Sub, Up and Paeth,
+    taken out of its output at compression level 0) are one more candidate for each row.
+    """
+
+    def __init__(self, image: Image.Image) -> None:
+        self.image = image
+        self.bpp = CHANNELS[image.mode]
+        self.height, self.stride = image.height, image.width * self.bpp
+
+    def filtered(self, kinds: tuple[int, ...], spans: list[range] | None = None) -> Iterator[bytes]:
+        spans = spans or [range(0, self.height)]
+        picture = Image.frombuffer("L", (self.stride, self.height), self.image.tobytes(), "raw", "L", 0, 1)
+        x = _stacked(picture, spans)
+        left, above = Image.new("L", x.size), Image.new("L", x.size)
+        if self.stride > self.bpp:
+            left.paste(x.crop((0, 0, self.stride - self.bpp, x.height)), (self.bpp, 0))
+        above.paste(x.crop((0, 0, self.stride, x.height - 1)), (0, 1))
+        # Residuals wrap modulo 256, as PNG's filters are defined; add() floors (a + b) / 2.
+        from PIL import ImageChops
+
+        predicted = {_SUB: left, _UP: above, _AVERAGE: ImageChops.add(left, above, scale=2.0)}
+        candidates = [_Candidate.of(ImageChops.subtract_modulo(x, predicted[kind]), bytes([kind]))
+                      for kind in kinds if kind != _PAETH]
+        if _PAETH in kinds:
+            candidates.append(_Candidate.of(_stacked(self._encoders_rows(), spans), b""))
+        yield _pick(candidates, spans)
+
+    def _encoders_rows(self) -> Image.Image:
+        """The rows as Pillow's PNG encoder filters them, each led by its filter type byte."""
+        buffer = io.BytesIO()
+        self.image.save(buffer, "PNG", compress_level=0)
+        rows = zlib.decompress(b"".join(_chunks(buffer.getbuffer(), b"IDAT")))
+        return Image.frombuffer("L", (self.stride + 1, self.height), rows, "raw", "L", 0, 1)
+
+
+# What libpng's heuristic counts a residual byte as: its distance from zero, read as signed.
+_COST = [min(v, 256 - v) for v in range(256)]
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """One way of filtering every row: the filtered rows (led by `kind`, or by their own type
+    byte where `kind` is empty) and each row's cost."""
+
+    rows: memoryview
+    row_bytes: int
+    kind: bytes
+    costs: Sequence[float]
+
+    @classmethod
+    def of(cls, rows: Image.Image, kind: bytes) -> _Candidate:
+        residuals = rows if kind else rows.crop((1, 0, rows.width, rows.height))
+        # Row sums as row means: exact sums (below 2**24) scaled alike keep their order and ties.
+        costs = residuals.point(_COST).convert("F").reduce((residuals.width, 1))
+        return cls(memoryview(rows.tobytes()), rows.width, kind, memoryview(costs.tobytes()).cast("f"))
+
+
+def _pick(candidates: list[_Candidate], spans: list[range]) -> bytes:
+    """Each row of the spans as the candidate of least cost (the first, on a tie) filters it."""
+    pieces: list[bytes | memoryview] = []
+    y = 0
+    for span in spans:
+        y += 1  # the row above the span, there to be read, not written
+        for _ in span:
+            best = min(candidates, key=lambda candidate: candidate.costs[y])
+            pieces += (best.kind, best.rows[y * best.row_bytes:(y + 1) * best.row_bytes])
+            y += 1
+    return b"".join(pieces)
+
+
+def _stacked(rows: Image.Image, spans: list[range]) -> Image.Image:
+    """The rows of each span below the row above it (zeros above the first row), one span after
+    another: what a filter reads for the span's rows, and nothing else."""
+    stacked = Image.new("L", (rows.width, sum(len(span) + 1 for span in spans)))
+    top = 0
+    for span in spans:
+        first = max(span.start - 1, 0)
+        stacked.paste(rows.crop((0, first, rows.width, span.stop)), (0, top + 1 - (span.start - first)))
+        top += len(span) + 1
+    return stacked
+
+
+def _chunks(data: memoryview, kind: bytes) -> Iterator[memoryview]:
+    """The bodies of a PNG file's chunks of `kind`, in order."""
+    at = len(_SIGNATURE)
+    while at < len(data):
+        length, found = struct.unpack_from(">I4s", data, at)
+        if found == kind:
+            yield data[at + 8:at + 8 + length]
+        at += 12 + length
+
+
+class NumpyRows:
     """An image's rows, filtered for PNG (PNG spec, section 9) a band at a time: neither the
     picture's bytes nor its filtered rows are ever held whole, only a band of each (a story card
     is 6 MB of either)."""

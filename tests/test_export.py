@@ -55,20 +55,26 @@ def test_alt_text_is_capped_at_what_networks_accept_with_a_warning():
 def test_matching_levels_are_tried_only_where_they_could_reach_the_limit(monkeypatch):
     noisy = Image.effect_noise((600, 400), 80).convert("RGB")
     fast = len(export.png.encode(noisy))
-    levels = []
     real = export.png.encode
+    levels: list[int | None] = []
+    filters_used: set[str] = set()
 
-    def counting(image, quick=False, level=None):
+    def counting(image, quick=False, level=None, filters="numpy"):
         levels.append(level)
-        return real(image, quick, level)
+        filters_used.add(filters)
+        return real(image, quick, level, filters)
 
     monkeypatch.setattr(export.png, "encode", counting)
-    far = export.encode(noisy, int(fast / 2))  # twice the limit: no level could bring it under
-    assert far.how.startswith("png palette") and levels == [None]
-    levels.clear()
-    near = export.encode(noisy, int(fast * 0.97))  # a little over: matching is worth its time
-    assert levels[:2] == [None, 6] and near.how in ("png level 6", "png level 9", "png zlib level 9", "png palette 256")
-    assert len(near.data) <= int(fast * 0.97)
+    for filters in ("numpy", "pillow"):  # the run's way of filtering rows, at every level tried
+        levels, filters_used = [], set()
+        far = export.encode(noisy, int(fast / 2), png_filters=filters)  # twice the limit: no level could reach it
+        assert far.how.startswith("png palette") and levels == [None]
+        levels.clear()
+        near = export.encode(noisy, int(fast * 0.97), png_filters=filters)  # a little over: matching pays
+        assert levels[:2] == [None, 6]
+        assert near.how in ("png level 6", "png level 9", "png zlib level 9", "png palette 256")
+        assert len(near.data) <= int(fast * 0.97)
+        assert filters_used == {filters}
 
 
 def test_a_photo_card_a_little_over_its_limit_keeps_its_pixels_at_level_6():
@@ -131,8 +137,8 @@ def test_a_twin_with_a_tighter_limit_gets_a_file_of_its_own(tmp_path, monkeypatc
     tight = free.bytes * 9 // 10
     levels = []
     real = export.png.encode
-    monkeypatch.setattr(export.png, "encode", lambda image, quick=False, level=None: levels.append(level) or
-                        real(image, quick, level))
+    monkeypatch.setattr(export.png, "encode", lambda image, quick=False, level=None, filters="numpy":
+                        levels.append(level) or real(image, quick, level, filters))
     og, bluesky = _render(ROOT / "samples/posts/roastery.md", tmp_path / "tight", ("og", "bluesky"),
                           platforms={"bluesky": (None, tight)})
     assert levels.count(None) == 1  # the fast writer once, for og; Bluesky's card starts from its size

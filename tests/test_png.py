@@ -48,23 +48,24 @@ def filter_types(data: bytes, row_bytes: int) -> set[int]:
     return {raw[i] for i in range(0, len(raw), row_bytes + 1)}
 
 
+@pytest.mark.parametrize("filters", ["numpy", "pillow"])
 @pytest.mark.parametrize("mode", ["RGB", "RGBA", "L"])
 @pytest.mark.parametrize("size", [(1200, 630), (97, 61), (1, 1), (3, 200)])
-def test_every_kind_of_picture_round_trips_exactly(mode, size):
+def test_every_kind_of_picture_round_trips_exactly(mode, size, filters):
     for name, picture in pictures(mode, size).items():
-        back = decoded(png.encode(picture))
+        back = decoded(png.encode(picture, filters=filters))
         assert (back.mode, back.size) == (mode, size), name
         assert ImageChops.difference(back, picture).getbbox() is None, name
 
 
 @settings(max_examples=60, deadline=None)
 @given(width=st.integers(1, 40), height=st.integers(1, 40), mode=st.sampled_from(["RGB", "RGBA", "L"]),
-       seed=st.binary(min_size=1, max_size=4000))
-def test_arbitrary_bytes_round_trip_exactly(width, height, mode, seed):
+       seed=st.binary(min_size=1, max_size=4000), filters=st.sampled_from(["numpy", "pillow"]))
+def test_arbitrary_bytes_round_trip_exactly(width, height, mode, seed, filters):
     # Extreme neighbours (0 next to 255) are where an 8-bit Average or Paeth would go wrong.
     size = width * height * png.CHANNELS[mode]
     picture = Image.frombytes(mode, (width, height), (seed * (size // len(seed) + 1))[:size])
-    assert ImageChops.difference(decoded(png.encode(picture)), picture).getbbox() is None
+    assert ImageChops.difference(decoded(png.encode(picture, filters=filters)), picture).getbbox() is None
 
 
 def test_each_picture_gets_the_filters_and_strategy_that_suit_it():
@@ -73,11 +74,38 @@ def test_each_picture_gets_the_filters_and_strategy_that_suit_it():
     # Paeth is worth its cost only where run-length matching follows it: on the smooth photo.
     assert 4 in types["upscaled"]
     assert types["flat"] | types["blocky"] | types["noisy"] <= {1, 2, 3}
-    for name, picture in cards.items():
+
+
+@pytest.mark.parametrize("filters", ["numpy", "pillow"])
+@pytest.mark.parametrize("mode", ["RGB", "L"])  # what cards are drawn in
+def test_no_picture_comes_out_much_larger_than_pillows_default(mode, filters):
+    for name, picture in pictures(mode, (1200, 630)).items():
         default = io.BytesIO()
         picture.save(default, "PNG")
         # Pillow's old fastest strategy made the 12x upscale 1.7x its default size; this one may not.
-        assert len(png.encode(picture)) <= 1.05 * len(default.getvalue()), name
+        assert len(png.encode(picture, filters=filters)) <= 1.05 * len(default.getvalue()), name
+
+
+@settings(max_examples=40, deadline=None)
+@given(width=st.integers(1, 30), height=st.integers(1, 30), mode=st.sampled_from(["RGB", "RGBA", "L"]),
+       seed=st.binary(min_size=1, max_size=3000))
+def test_pillows_operations_filter_rows_exactly_as_numpy_does(width, height, mode, seed):
+    size = width * height * png.CHANNELS[mode]
+    picture = Image.frombytes(mode, (width, height), (seed * (size // len(seed) + 1))[:size])
+    spans = [range(0, 1), range(height // 2, height)]
+    for kinds, where in (((1, 2, 3), None), ((1, 2, 3), spans), ((2,), None)):
+        numpy_rows = b"".join(bytes(band) for band in png.NumpyRows(picture).filtered(kinds, where))
+        assert b"".join(png.PillowRows(picture).filtered(kinds, where)) == numpy_rows
+
+
+def test_with_paeth_pillows_rows_are_as_small_as_numpys():
+    # ImageChops has no Paeth: Pillow's encoder's choice stands in for it, row by row.
+    for name, picture in pictures("RGB", (600, 320)).items():
+        numpy_rows = b"".join(bytes(band) for band in png.NumpyRows(picture).filtered((1, 2, 3, 4)))
+        pillow_rows = b"".join(png.PillowRows(picture).filtered((1, 2, 3, 4)))
+        assert len(pillow_rows) == len(numpy_rows), name
+        sizes = [len(zlib.compress(rows, 1)) for rows in (numpy_rows, pillow_rows)]
+        assert sizes[1] <= 1.01 * sizes[0], name
 
 
 def test_other_modes_are_refused_so_the_caller_falls_back():
