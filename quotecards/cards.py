@@ -9,10 +9,9 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable
-from concurrent.futures import Future
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from PIL import Image
 
@@ -29,6 +28,9 @@ from .post import Post, read_post
 from .render import Rendered, SubjectCovered, render
 from .runlock import run_lock
 from .typeset import DoesNotFit, ShapingUnavailable
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 __all__ = ["CardRecord", "ErrorRecord", "RenderOptions", "RunResult", "SomeCardsFailed", "alt_text", "choose",
            "compose_card", "render_post", "render_posts", "write_manifest"]
@@ -134,7 +136,9 @@ def _render_posts(paths: list[Path], options: RenderOptions) -> RunResult:
     with RunContext.open(options, encode_threads=0 if one_canvas else os.cpu_count() or 1,
                          png_filters="pillow" if one_canvas else "numpy") as ctx:
         ctx.layouts.get(options.layout or options.config.layout)  # a bad default fails the run at once
-        for path in paths:
+        for index, path in enumerate(paths):
+            if index:
+                heap.give_back()  # this post starts from the footprint the first did: see heap.py
             try:
                 post = read_post(path, ctx.reading)
                 slug, note = _unique(post.slug, used_slugs)
@@ -149,7 +153,6 @@ def _render_posts(paths: list[Path], options: RenderOptions) -> RunResult:
                 result.cards.extend(cards)
             except Exception as exc:  # a bug on one post must not cost the rest of the run  # noqa: BLE001
                 result.errors.append(error_record(path, exc))
-            heap.give_back()  # the next post starts from the same footprint: see heap.py
     write_manifest(options.out_dir, result.cards, result.errors)
     gallery_from_manifest(options.out_dir)
     return result

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PIL import Image
 
@@ -23,6 +23,9 @@ from .fields import merged
 from .layout import Layout, find_layout, load_layout
 from .platforms import Platform, expand
 from .post import Post, ReadOptions
+
+if TYPE_CHECKING:
+    from concurrent.futures import ThreadPoolExecutor
 
 PHOTO_CACHE_SIZE = 8  # decoded photos a worker keeps: an archive's shared logo or stock picture
 # ...and no more of them than this many bytes: a 2400 px photo decoded for a story canvas is some
@@ -150,6 +153,8 @@ class RunContext:
              encode_threads: int = 0, png_filters: png.RowFilter = "numpy") -> RunContext:
         encoders = None
         if encode_threads > 0:
+            from concurrent.futures import ThreadPoolExecutor  # here: a one-card run has no encoder threads
+
             heap.share_one_arena()  # before the threads allocate: see heap.py
             encoders = ThreadPoolExecutor(encode_threads, "encode")
             if png_filters == "numpy":

@@ -16,7 +16,6 @@ from the same footprint.
 
 from __future__ import annotations
 
-import ctypes
 import functools
 from collections.abc import Callable
 
@@ -26,6 +25,8 @@ _M_ARENA_MAX = -8  # malloc.h
 @functools.cache
 def share_one_arena() -> bool:
     """Ask the C library for a single arena before threads are started; False where it cannot be asked."""
+    import ctypes  # here: a one-card run never asks
+
     try:
         mallopt = ctypes.CDLL(None).mallopt  # the C library the interpreter runs on
     except (OSError, AttributeError):  # none to ask (macOS, Windows)
@@ -36,6 +37,8 @@ def share_one_arena() -> bool:
 
 @functools.cache
 def _malloc_trim() -> Callable[[int], int] | None:
+    import ctypes  # here: a one-card run never asks
+
     try:
         trim = ctypes.CDLL(None).malloc_trim
     except (OSError, AttributeError):  # not glibc

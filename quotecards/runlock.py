@@ -10,7 +10,7 @@ tries again on the new one, so two runs never each hold a lock on a different fi
 from __future__ import annotations
 
 import os
-import socket
+import platform
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -49,7 +49,7 @@ def run_lock(folder: Path, on_wait: Callable[[str], None] | None = None, name: s
         os.close(fd)  # the holder deleted the file we waited on: lock the one at the path now
     try:
         os.ftruncate(fd, 0)
-        os.pwrite(fd, f"pid {os.getpid()} on {socket.gethostname()}\n".encode(), 0)
+        os.pwrite(fd, f"pid {os.getpid()} on {platform.node()}\n".encode(), 0)
         yield
     finally:
         try:
