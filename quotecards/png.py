@@ -104,14 +104,15 @@ class FilteredRows(Protocol):
 
 
 class PillowRows:
-    """An image's rows filtered by Pillow's own operations, whole pictures at a time: for a card
-    or two, not for an archive's story canvases.
+    """An image's rows filtered by Pillow's own operations, a band at a time.
 
     Sub, Up and Average come from ImageChops, and each row keeps the one with the smallest sum of
     absolute residuals: the very rows NumpyRows make. ImageChops has no Paeth: with Paeth among
     `kinds`, the rows Pillow's PNG encoder filters (its own choice among None, Sub, Up and Paeth,
-    taken out of its output at compression level 0) are one more candidate for each row.
+    taken out of its output at compression level 0, whole) are one more candidate for each row.
     """
+
+    BAND = 120  # rows filtered at a time: each operation's temporaries are a band's, not a card's
 
     def __init__(self, image: Image.Image) -> None:
         self.image = image
@@ -119,22 +120,26 @@ class PillowRows:
         self.height, self.stride = image.height, image.width * self.bpp
 
     def filtered(self, kinds: tuple[int, ...], spans: list[range] | None = None) -> Iterator[bytes]:
-        spans = spans or [range(0, self.height)]
-        picture = Image.frombuffer("L", (self.stride, self.height), self.image.tobytes(), "raw", "L", 0, 1)
-        x = _stacked(picture, spans)
+        encoders = self._encoders_rows() if _PAETH in kinds else None
+        for span in spans or [range(0, self.height)]:
+            for top in range(span.start, span.stop, self.BAND):
+                yield self._band(kinds, range(top, min(top + self.BAND, span.stop)), encoders)
+
+    def _band(self, kinds: tuple[int, ...], rows: range, encoders: Image.Image | None) -> bytes:
+        from PIL import ImageChops
+
+        x = _below_the_row_above(self.image, self.stride, rows)
         left, above = Image.new("L", x.size), Image.new("L", x.size)
         if self.stride > self.bpp:
             left.paste(x.crop((0, 0, self.stride - self.bpp, x.height)), (self.bpp, 0))
         above.paste(x.crop((0, 0, self.stride, x.height - 1)), (0, 1))
         # Residuals wrap modulo 256, as PNG's filters are defined; add() floors (a + b) / 2.
-        from PIL import ImageChops
-
         predicted = {_SUB: left, _UP: above, _AVERAGE: ImageChops.add(left, above, scale=2.0)}
         candidates = [_Candidate.of(ImageChops.subtract_modulo(x, predicted[kind]), bytes([kind]))
                       for kind in kinds if kind != _PAETH]
-        if _PAETH in kinds:
-            candidates.append(_Candidate.of(_stacked(self._encoders_rows(), spans), b""))
-        yield _pick(candidates, spans)
+        if encoders is not None:
+            candidates.append(_Candidate.of(_below_the_row_above(encoders, self.stride + 1, rows), b""))
+        return _pick(candidates, len(rows))
 
     def _encoders_rows(self) -> Image.Image:
         """The rows as Pillow's PNG encoder filters them, each led by its filter type byte."""
@@ -144,13 +149,26 @@ class PillowRows:
         return Image.frombuffer("L", (self.stride + 1, self.height), rows, "raw", "L", 0, 1)
 
 
+def _below_the_row_above(source: Image.Image, row_bytes: int, rows: range) -> Image.Image:
+    """`source`'s rows as a picture of bytes (`row_bytes` a row), below the row above them (zeros
+    above the first row): what a filter reads for them."""
+    first = max(rows.start - 1, 0)
+    block = source.crop((0, first, source.width, rows.stop)).tobytes()
+    taken = Image.frombuffer("L", (row_bytes, rows.stop - first), block, "raw", "L", 0, 1)
+    if rows.start > 0:
+        return taken
+    padded = Image.new("L", (row_bytes, len(rows) + 1))
+    padded.paste(taken, (0, 1))
+    return padded
+
+
 # What libpng's heuristic counts a residual byte as: its distance from zero, read as signed.
 _COST = [min(v, 256 - v) for v in range(256)]
 
 
 @dataclass(frozen=True)
 class _Candidate:
-    """One way of filtering every row: the filtered rows (led by `kind`, or by their own type
+    """One way of filtering a band's rows: the filtered rows (led by `kind`, or by their own type
     byte where `kind` is empty) and each row's cost."""
 
     rows: memoryview
@@ -166,29 +184,14 @@ class _Candidate:
         return cls(memoryview(rows.tobytes()), rows.width, kind, memoryview(costs.tobytes()).cast("f"))
 
 
-def _pick(candidates: list[_Candidate], spans: list[range]) -> bytes:
-    """Each row of the spans as the candidate of least cost (the first, on a tie) filters it."""
+def _pick(candidates: list[_Candidate], count: int) -> bytes:
+    """Rows 1..count (row 0 is the row above them) each as the candidate of least cost filters it
+    (the first, on a tie)."""
     pieces: list[bytes | memoryview] = []
-    y = 0
-    for span in spans:
-        y += 1  # the row above the span, there to be read, not written
-        for _ in span:
-            best = min(candidates, key=lambda candidate: candidate.costs[y])
-            pieces += (best.kind, best.rows[y * best.row_bytes:(y + 1) * best.row_bytes])
-            y += 1
+    for y in range(1, count + 1):
+        best = min(candidates, key=lambda candidate: candidate.costs[y])
+        pieces += (best.kind, best.rows[y * best.row_bytes:(y + 1) * best.row_bytes])
     return b"".join(pieces)
-
-
-def _stacked(rows: Image.Image, spans: list[range]) -> Image.Image:
-    """The rows of each span below the row above it (zeros above the first row), one span after
-    another: what a filter reads for the span's rows, and nothing else."""
-    stacked = Image.new("L", (rows.width, sum(len(span) + 1 for span in spans)))
-    top = 0
-    for span in spans:
-        first = max(span.start - 1, 0)
-        stacked.paste(rows.crop((0, first, rows.width, span.stop)), (0, top + 1 - (span.start - first)))
-        top += len(span) + 1
-    return stacked
 
 
 def _chunks(data: memoryview, kind: bytes) -> Iterator[memoryview]:
