@@ -30,9 +30,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TextIO
 
-from . import __version__, export, heap, manifest, workers
+from . import __version__, export, heap, manifest, png, workers
 from .build_state import BuildState, Entry
-from .cards import CardRecord, ErrorRecord, SomeCardsFailed, error_record, render_post
+from .cards import CardRecord, ErrorRecord, SomeCardsFailed, error_record, png_filters_for, render_post
 from .context import Layouts, RenderOptions, RunContext
 from .gallery import Shown, write_page
 from .platforms import Platform, expand
@@ -164,8 +164,8 @@ def post_hash(post: Post, slug: str) -> str:
 _worker_context: list[RunContext] = []
 
 
-def _init_worker(options: RenderOptions) -> None:
-    _worker_context.append(RunContext.open(options))
+def _init_worker(options: RenderOptions, png_filters: png.RowFilter) -> None:
+    _worker_context.append(RunContext.open(options, png_filters=png_filters))
 
 
 def _render_one(path: str, slug: str) -> workers.Result:
@@ -444,8 +444,11 @@ def _render_todo(scan: _Scan, progress: Callable[[int, int], None] | None, state
             entry = scan.state.get(key)
             yield key, (entry.slug if entry else None) or ""
 
-    _warm_parent(scan.options.render)
-    pool = workers.Pool(scan.options.jobs or os.cpu_count() or 1, _init_worker, (scan.options.render,), _render_one)
+    png_filters = png_filters_for(total, scan.options.render)
+    if png_filters == "numpy":  # one post on one canvas: nothing for workers to share
+        _warm_parent(scan.options.render)
+    pool = workers.Pool(scan.options.jobs or os.cpu_count() or 1, _init_worker, (scan.options.render, png_filters),
+                        _render_one)
     try:
         workers.run_jobs(jobs(), pool, on_result, on_tick)
     except KeyboardInterrupt:

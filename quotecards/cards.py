@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from PIL import Image
 
-from . import export, fonts, heap, linebreak, manifest
+from . import export, fonts, heap, linebreak, manifest, png
 from .card_warnings import CardWarning, Kind
 from .cleanup import LONG_QUOTE_WORDS
 from .context import RenderOptions, RunContext
@@ -129,12 +129,11 @@ def render_posts(paths: list[Path], options: RenderOptions,
 def _render_posts(paths: list[Path], options: RenderOptions) -> RunResult:
     result = RunResult()
     used_slugs: set[str] = set()
-    # One process, the cores to itself: cards are encoded on other threads while the next is drawn.
-    # One canvas has nothing to overlap, and numpy's import would cost it more than its row filters
-    # save: it is encoded in line, its rows filtered by Pillow (png.py).
-    one_canvas = len(paths) == 1 and len(_canvases(expand(options.platforms))) == 1
-    with RunContext.open(options, encode_threads=0 if one_canvas else os.cpu_count() or 1,
-                         png_filters="pillow" if one_canvas else "numpy") as ctx:
+    # One process, the cores to itself: cards are encoded on other threads while the next is drawn;
+    # one canvas has nothing to overlap, and is encoded in line.
+    one = draws_one_canvas(len(paths), options)
+    with RunContext.open(options, encode_threads=0 if one else os.cpu_count() or 1,
+                         png_filters=png_filters_for(len(paths), options)) as ctx:
         ctx.layouts.get(options.layout or options.config.layout)  # a bad default fails the run at once
         for index, path in enumerate(paths):
             if index:
@@ -156,6 +155,17 @@ def _render_posts(paths: list[Path], options: RenderOptions) -> RunResult:
     write_manifest(options.out_dir, result.cards, result.errors)
     gallery_from_manifest(options.out_dir)
     return result
+
+
+def draws_one_canvas(posts: int, options: RenderOptions) -> bool:
+    """Whether a run of `posts` posts draws a single canvas (platforms of one canvas share it)."""
+    return posts == 1 and len(_canvases(expand(options.platforms))) == 1
+
+
+def png_filters_for(posts: int, options: RenderOptions) -> png.RowFilter:
+    """Whose loop filters the PNG rows of a run of `posts` posts: for a single canvas Pillow's,
+    where numpy's import would cost more than its faster filters save (png.py)."""
+    return "pillow" if draws_one_canvas(posts, options) else "numpy"
 
 
 def error_record(path: Path, exc: Exception) -> ErrorRecord:

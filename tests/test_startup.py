@@ -95,3 +95,35 @@ def test_a_coverage_holds_exactly_the_fonts_code_points(tmp_path):
     assert len(coverage) == len(cmap)
     assert {cp for cp in range(0x110000) if cp in coverage} == cmap  # ranges' first, last and next points alike
     assert "A" not in coverage and -1 not in coverage
+
+
+# Builds a folder of two posts, then again after one changed: which modules the second build loaded.
+BUILD_PROBE = """
+import sys
+from pathlib import Path
+from quotecards.batch import BuildOptions, build
+from quotecards.cards import RenderOptions
+from quotecards.fetch import FetchOptions
+content, out = Path(sys.argv[1]), Path(sys.argv[2])
+summary = build(content, BuildOptions(RenderOptions(out_dir=out, fetch=FetchOptions(roots=(content,))), jobs=2))
+assert summary.made == int(sys.argv[3]) and not summary.failed, summary
+print(" ".join(m for m in ("numpy",) if m in sys.modules))
+"""
+
+
+def test_a_build_with_one_changed_post_loads_no_numpy(tmp_path):
+    content = tmp_path / "content"
+    content.mkdir()
+    shutil.copy(ROOT / "samples/images/rocket.jpg", content / "rocket.jpg")
+    for name in ("a", "b"):
+        (content / f"{name}.md").write_text(f"---\ntitle: Post {name}\nfeatured_image:\n  image: rocket.jpg\n"
+                                            f"featured_quote:\n  quote: Quote {name}, short.\n---\n")
+
+    def loaded(made: int) -> set[str]:
+        done = subprocess.run([sys.executable, "-c", BUILD_PROBE, str(content), str(tmp_path / "out"), str(made)],
+                              capture_output=True, text=True, check=True)
+        return set(done.stdout.split())
+
+    assert loaded(2) == {"numpy"}  # two cards: numpy's filters, loaded once before the workers fork
+    (content / "a.md").write_text((content / "a.md").read_text().replace("short.", "shorter."))
+    assert loaded(1) == set()  # one card: Pillow's filters, in the one worker
