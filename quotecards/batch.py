@@ -165,6 +165,7 @@ _worker_context: list[RunContext] = []
 
 
 def _init_worker(options: RenderOptions, png_filters: png.RowFilter) -> None:
+    heap.small_image_blocks()  # a worker draws card after card: see heap.py
     _worker_context.append(RunContext.open(options, png_filters=png_filters))
 
 

@@ -156,6 +156,7 @@ class RunContext:
             from concurrent.futures import ThreadPoolExecutor  # here: a one-card run has no encoder threads
 
             heap.share_one_arena()  # before the threads allocate: see heap.py
+            heap.small_image_blocks()
             encoders = ThreadPoolExecutor(encode_threads, "encode")
             if png_filters == "numpy":
                 encoders.submit(png.load)

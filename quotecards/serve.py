@@ -292,6 +292,7 @@ def make_handler(app: Preview, hosts: set[str], loopback_only: bool) -> type[Bas
 
 def make_server(app: Preview, host: str = "127.0.0.1", port: int = 8000) -> ThreadingHTTPServer:
     heap.share_one_arena()  # each request is a thread: see heap.py
+    heap.small_image_blocks()
     server = ThreadingHTTPServer((host, port), BaseHTTPRequestHandler)
     bound = server.server_address[1]
     loopback_only = host in ("127.0.0.1", "localhost", "::1")
