@@ -7,7 +7,8 @@
    the quote, save a PNG), each as a fresh process, alternating, with a warm font-facts store and
    compiled bytecode (as an installed package has): median seconds, peak memory, the ratio.
    Then where the card's process spends its time: milliseconds from the interpreter's start to
-   each stage's end, in the fastest of the rounds (the encoder thread imports numpy meanwhile).
+   each stage's end, in the fastest of the rounds (a run of one canvas imports no numpy: where a
+   run does, an encoder thread imports it while the first card is drawn).
 2. In one process, steady state: the sample posts with photos × og, and × every platform, with the
    cards encoded in line and on two threads: seconds and the ratio of all to og.
 
