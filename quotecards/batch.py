@@ -446,7 +446,7 @@ def _render_todo(scan: _Scan, progress: Callable[[int, int], None] | None, state
             yield key, (entry.slug if entry else None) or ""
 
     png_filters = png_filters_for(total, scan.options.render)
-    if png_filters == "numpy":  # one post on one canvas: nothing for workers to share
+    if png_filters == "numpy":  # loaded once, before the workers fork; a single canvas needs no numpy
         _warm_parent(scan.options.render)
     pool = workers.Pool(scan.options.jobs or os.cpu_count() or 1, _init_worker, (scan.options.render, png_filters),
                         _render_one)

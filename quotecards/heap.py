@@ -14,9 +14,9 @@ grows post by post. Giving the free pages back after each post (malloc_trim) sta
 from the same footprint.
 
 Within a post, Pillow asks for each image as one block (up to 16 MiB): photos, crops and
-canvases of a dozen sizes, 3 to 15 MB each, whose freed blocks are holes only a smaller image
-fits. Made of 1 MiB blocks instead, every image fits in whatever any other left, and a run's
-peak falls by some 10 MB at no cost in time (benchmarks/RESULTS.md).
+canvases of a dozen sizes, each a few megabytes, whose freed blocks are holes only a smaller
+image fits. Made of 1 MiB blocks instead, every image fits in whatever any other left: a run's
+peak falls, and its time does not rise (benchmarks/RESULTS.md).
 """
 
 from __future__ import annotations

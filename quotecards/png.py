@@ -15,13 +15,13 @@ heuristic), and zlib-ng deflates the result with the strategy that suits the pic
 
 Which case a picture is comes from compressing a sample of its rows each way.
 
-The rows can be filtered two ways, the same plans deflating either:
+The rows are filtered one of two ways, into the same rows (bar Paeth's), which the same plans
+deflate:
 
-- numpy's (`NumpyRows`) is fast per picture but numpy takes longer to import than a whole card
+- by numpy (`NumpyRows`): fast per picture, but numpy takes longer to import than a whole card
   takes to draw: for runs of many cards;
-- Pillow's own (`PillowRows`), its PNG encoder asked for no compression: its scalar loop chooses
-  among None, Sub, Up and Paeth, several times slower per picture, but nothing to import: for a
-  run of a card or two, such as `render` of one post.
+- by Pillow's own operations (`PillowRows`): a few times slower per picture, with nothing to
+  import: for a run that draws a single canvas, such as `render` of one post.
 """
 
 from __future__ import annotations
