@@ -9,7 +9,10 @@
    Then where the card's process spends its time: milliseconds from the interpreter's start to
    each stage's end, in the fastest of the rounds (a run of one canvas imports no numpy: where a
    run does, an encoder thread imports it while the first card is drawn).
-2. In one process, steady state: the sample posts with photos × og, and × every platform, with the
+2. A site build's hook on one changed post: `quotecards build` of the 22 sample posts, the cards
+   of the other 21 already made, each round with one post's attribution changed, as a fresh
+   process; against the naive script's one card in the same rounds.
+3. In one process, steady state: the sample posts with photos × og, and × every platform, with the
    cards encoded in line and on two threads: seconds and the ratio of all to og.
 
 Figures go to benchmarks/RESULTS.md by hand, with the date and the machine.
@@ -21,6 +24,7 @@ import argparse
 import ast
 import compileall
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -137,6 +141,32 @@ def whole_process(rounds: int) -> None:
         stages(rounds, env, ["render", str(POST), "--out", tmp, "--site-root", str(ROOT)])
 
 
+def one_changed_post(rounds: int) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    with tempfile.TemporaryDirectory() as tmp:
+        site = Path(tmp)
+        shutil.copytree(ROOT / "samples/posts", site / "posts")
+        shutil.copytree(ROOT / "samples/images", site / "images")  # the posts' ../images/
+        build = [sys.executable, "-m", "quotecards", "build", str(site / "posts"), "--out", str(site / "out"),
+                 "--offline", "--no-store", "--site-root", str(site)]
+        naive = [sys.executable, "-c", NAIVE, str(POST), tmp]
+        timed(build, env)  # every card made once, as the site's last build left them
+        changed = site / "posts/library-hours.md"
+        original = changed.read_text(encoding="utf-8")
+        runs: dict[str, list[tuple[float, int]]] = {"quotecards build, one post of 22 changed": [],
+                                                      "naive script, one card": []}
+        for round_ in range(rounds):
+            changed.write_text(original.replace("head librarian", f"head librarian ({round_})"), encoding="utf-8")
+            runs["quotecards build, one post of 22 changed"].append(timed(build, env))
+            runs["naive script, one card"].append(timed(naive, env))
+    print("| a build hook, whole process | median s | peak MB |")
+    print("|---|---|---|")
+    for name, results in runs.items():
+        print(f"| {name} | {statistics.median(t for t, _ in results):.3f} | "
+              f"{statistics.median(m for _, m in results) / 1024:.0f} |")
+    print()
+
+
 def every_platform(rounds: int) -> None:
     from quotecards.cards import RenderOptions, render_post
     from quotecards.context import RunContext
@@ -171,6 +201,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=7)
     args = parser.parse_args()
     whole_process(args.rounds)
+    one_changed_post(args.rounds)
     every_platform(max(1, args.rounds // 3))
 
 
