@@ -1,5 +1,5 @@
 """python -m quotecards: the same as the quotecards command."""
 
-from .cli import main
+from .cli import run
 
-main()
+run()

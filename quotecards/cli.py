@@ -197,11 +197,21 @@ def _say(message: str) -> None:
 @click.version_option(__version__, prog_name="quotecards")
 def main() -> None:
     """Turn blog and news posts into quote cards for social media."""
-    # A run makes few reference cycles, but the collector's passes walk every object the imports
-    # made, and its last pass at exit walks them all again: fewer passes, and none over what is
-    # left at the end (benchmarks/RESULTS.md).
+
+
+def run() -> None:
+    """The `quotecards` command's own process (not `main` called in another program's, where the
+    collector's settings are that program's).
+
+    A run makes few reference cycles, but the collector's passes walk every object the imports
+    made, and its last pass at exit walks them all again: fewer passes, and none over what is
+    left when the command is done (benchmarks/RESULTS.md).
+    """
     gc.set_threshold(GC_THRESHOLD, *gc.get_threshold()[1:])
-    click.get_current_context().call_on_close(gc.freeze)
+    try:
+        main()
+    finally:
+        gc.freeze()
 
 
 @main.command("render")

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from PIL import Image
 
 from quotecards import export
-from quotecards.cli import main
+from quotecards.cli import GC_THRESHOLD, main
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted((ROOT / "samples" / "posts").glob("*.md"))
@@ -239,3 +239,23 @@ def test_a_build_keeps_the_cards_it_could_make_and_tries_the_post_again(tmp_path
     again = run(*args)  # not skipped as done: the failing card is tried again
     assert again.exit_code == 1 and "1 cards made, 0 reused" in again.output
     assert "on og in " in again.stderr
+
+
+def test_the_collector_is_tuned_in_the_commands_own_process_only(tmp_path):
+    import gc
+    import subprocess
+    import sys
+
+    # Called inside another program (here, pytest), the command leaves its collector alone…
+    threshold, frozen = gc.get_threshold(), gc.get_freeze_count()
+    assert run("render", str(ROOT / "samples/posts/council-budget.md"), "--out", str(tmp_path / "a")).exit_code == 0
+    assert (gc.get_threshold(), gc.get_freeze_count()) == (threshold, frozen)
+    # …and as its own process, collects less often and freezes what is left at the end.
+    probe = ("import atexit, gc, sys\n"
+             "atexit.register(lambda: print(gc.get_threshold()[0], gc.get_freeze_count() > 0))\n"
+             "from quotecards.cli import run\n"
+             "sys.argv = ['quotecards', 'render', sys.argv[1], '--out', sys.argv[2]]\n"
+             "run()\n")
+    done = subprocess.run([sys.executable, "-c", probe, str(ROOT / "samples/posts/council-budget.md"),
+                           str(tmp_path / "b")], capture_output=True, text=True, check=True)
+    assert done.stdout.split()[-2:] == [str(GC_THRESHOLD), "True"]
