@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections import deque
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
@@ -129,32 +130,59 @@ def render_posts(paths: list[Path], options: RenderOptions,
 def _render_posts(paths: list[Path], options: RenderOptions) -> RunResult:
     result = RunResult()
     used_slugs: set[str] = set()
-    # One process, the cores to itself: cards are encoded on other threads while the next is drawn;
-    # one canvas has nothing to overlap, and is encoded in line.
+    # One process, the cores to itself: cards are encoded on other threads while the next is drawn,
+    # the next post's too; one canvas has nothing to overlap, and is encoded in line.
     one = draws_one_canvas(len(paths), options)
     with RunContext.open(options, encode_threads=0 if one else os.cpu_count() or 1,
                          png_filters=png_filters_for(len(paths), options)) as ctx:
         ctx.layouts.get(options.layout or options.config.layout)  # a bad default fails the run at once
+        in_flight: deque[Future[list[CardRecord]]] = deque()
+        last: _Started | None = None  # the post before, whose cards may still be being encoded
         for index, path in enumerate(paths):
             if index:
                 heap.give_back()  # this post starts from the footprint the first did: see heap.py
-            try:
-                post = read_post(path, ctx.reading)
-                slug, note = _unique(post.slug, used_slugs)
-                try:
-                    cards = render_post(post, ctx, slug)
-                except SomeCardsFailed as partly:
-                    cards = partly.records
-                    result.errors.append(error_record(path, partly))
-                if note:
-                    for card in cards:
-                        card.add_warning(note, first=True)
-                result.cards.extend(cards)
-            except Exception as exc:  # a bug on one post must not cost the rest of the run  # noqa: BLE001
-                result.errors.append(error_record(path, exc))
+            started = _start_post(path, ctx, used_slugs, in_flight)
+            if last is not None:
+                _collect_post(last, result)
+            last = started
+        if last is not None:
+            _collect_post(last, result)
     write_manifest(options.out_dir, result.cards, result.errors)
     gallery_from_manifest(options.out_dir)
     return result
+
+
+# A post as far as the run got with it: drawn (and the note on its slug), or what failed it.
+_Started = tuple[Path, "DrawnPost | Exception", CardWarning | None]
+
+
+def _start_post(path: Path, ctx: RunContext, used_slugs: set[str],
+           in_flight: deque[Future[list[CardRecord]]]) -> _Started:
+    try:
+        post = read_post(path, ctx.reading)
+        slug, note = _unique(post.slug, used_slugs)
+        return path, draw_post(post, ctx, slug, in_flight), note
+    except Exception as exc:  # a bug on one post must not cost the rest of the run  # noqa: BLE001
+        return path, exc, None
+
+
+def _collect_post(started: _Started, result: RunResult) -> None:
+    """A started post's cards (once encoded) or its error, into the run's result."""
+    path, drawn, note = started
+    try:
+        if isinstance(drawn, Exception):
+            raise drawn
+        try:
+            cards = drawn.finish()
+        except SomeCardsFailed as partly:
+            cards = partly.records
+            result.errors.append(error_record(path, partly))
+        if note:
+            for card in cards:
+                card.add_warning(note, first=True)
+        result.cards.extend(cards)
+    except Exception as exc:  # a bug on one post must not cost the rest of the run  # noqa: BLE001
+        result.errors.append(error_record(path, exc))
 
 
 def draws_one_canvas(posts: int, options: RenderOptions) -> bool:
@@ -263,33 +291,56 @@ def render_post(post: Post, ctx: RunContext, slug: str | None = None) -> list[Ca
     A card that cannot be made is that card's error, not its post's: the other platforms' cards
     are made, and SomeCardsFailed carries them with the failures (all failing: the first error).
     """
+    return draw_post(post, ctx, slug).finish()
+
+
+@dataclass
+class DrawnPost:
+    """A post's cards, drawn; some may still be being encoded. `finish` waits for them and gives
+    the records, or raises what render_post would."""
+
+    order: dict[str, int]  # platform name → its place in the run's platforms
+    records: list[CardRecord]  # cards encoded and written in line
+    failures: list[tuple[int, PostError]]  # (place, error) of each card that could not be drawn
+    encoding: list[Future[list[CardRecord]]]
+
+    def finish(self) -> list[CardRecord]:
+        records = [*self.records, *(record for future in self.encoding for record in future.result())]
+        records.sort(key=lambda record: self.order[record.platform])
+        errors = [exc for _at, exc in sorted(self.failures, key=lambda failure: failure[0])]
+        if errors and not records:
+            raise errors[0]
+        if errors:
+            raise SomeCardsFailed(errors[0], "; ".join(f.message for f in errors), records)
+        return records
+
+
+def draw_post(post: Post, ctx: RunContext, slug: str | None = None,
+              in_flight: deque[Future[list[CardRecord]]] | None = None) -> DrawnPost:
+    """A post's cards drawn, each handed to an encoder thread where the run has them.
+    `in_flight`: the run's cards waiting for or in an encoder, earlier posts' too, where one post
+    is drawn while the last one's cards are encoded (None: this post's alone)."""
     chosen = choose(post, ctx)
     length = _long_quote(post)  # the post's, not a platform's: counted once
-    order = {platform.name: at for at, platform in enumerate(ctx.platforms)}
-    records: list[CardRecord] = []
-    failures: list[tuple[int, PostError]] = []
-    pending: list[Future[list[CardRecord]]] = []
+    in_flight = deque() if in_flight is None else in_flight
+    drawn = DrawnPost({platform.name: at for at, platform in enumerate(ctx.platforms)}, [], [], [])
     for canvas in _canvases(ctx.platforms):
         # No more cards drawn and waiting than there are encoders: a story canvas is 6 MB of
-        # pixels, and ten of them at once would be the run's peak memory.
-        while pending and len(pending) >= ctx.encode_threads:
-            records += pending.pop(0).result()  # an encoder's error is raised here, as in line
+        # pixels, and ten of them at once would be the run's peak memory. (Waited for, not
+        # asked for its result: an encoder's error is its own post's, raised by its finish.)
+        while in_flight and len(in_flight) >= ctx.encode_threads:
+            from concurrent.futures import wait  # here: only a run with encoder threads has cards in flight
+
+            wait([in_flight.popleft()])
         finishes, failed = _draw_canvas(post, ctx, chosen, canvas, slug, length)
-        failures += [(order[platform.name], exc) for platform, exc in failed]
+        drawn.failures += [(drawn.order[platform.name], exc) for platform, exc in failed]
         for finish in finishes:
             if ctx.encoders is None:
-                records += finish()
+                drawn.records += finish()
             else:
-                pending.append(ctx.encoders.submit(finish))
-    for future in pending:
-        records += future.result()
-    records.sort(key=lambda record: order[record.platform])
-    errors = [exc for _at, exc in sorted(failures, key=lambda failure: failure[0])]
-    if errors and not records:
-        raise errors[0]
-    if errors:
-        raise SomeCardsFailed(errors[0], "; ".join(f.message for f in errors), records)
-    return records
+                drawn.encoding.append(ctx.encoders.submit(finish))
+                in_flight.append(drawn.encoding[-1])
+    return drawn
 
 
 def _canvases(platforms: list[Platform]) -> list[list[Platform]]:

@@ -66,3 +66,35 @@ def test_cards_rendered_on_many_threads_match_one_thread():
     alone = {i: card(post) for i, post in enumerate(posts)}
     for results in at_once(card, posts, threads=3, rounds=2):
         assert results == alone
+
+
+def test_a_post_is_drawn_while_the_last_ones_cards_are_encoded_and_each_keeps_its_own_error(tmp_path, monkeypatch):
+    from quotecards import cards
+    from quotecards.cards import RenderOptions, render_posts
+
+    posts = [ROOT / "samples/posts" / f"{name}.md" for name in ("council-budget", "market-day", "short-and-sharp")]
+    next_post_drawn = threading.Event()
+    overlapped: list[bool] = []
+    real_write, real_draw = export.write_atomic, cards.draw_post
+
+    def write(path, data, like=None):  # on an encoder thread
+        if "market" in path.stem:
+            # Held until the next post is being drawn: were posts not overlapped, this would wait in vain.
+            overlapped.append(next_post_drawn.wait(timeout=30))
+            raise OSError(28, "No space left on device")
+        real_write(path, data, like)
+
+    def draw(post, *args, **kwargs):
+        if post.source.stem == "short-and-sharp":
+            next_post_drawn.set()
+        return real_draw(post, *args, **kwargs)
+
+    monkeypatch.setattr(export, "write_atomic", write)
+    monkeypatch.setattr(cards, "draw_post", draw)
+    monkeypatch.setattr(cards.os, "cpu_count", lambda: 2)
+    result = render_posts(posts, RenderOptions(out_dir=tmp_path))
+    # The encoder's failure is the post's whose card it was, not the post drawn meanwhile.
+    assert [e.post for e in result.errors] == [str(posts[1])], result.errors
+    assert "No space left" in result.errors[0].error
+    assert [c.post for c in result.cards] == [str(posts[0]), str(posts[2])]
+    assert overlapped == [True]
