@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import multiprocessing
 import os
 import re
 import sys
@@ -28,18 +27,25 @@ from collections.abc import Callable, Collection, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from . import __version__, export, heap, manifest, png, workers
+from . import __version__, export, heap, manifest
 from .build_state import BuildState, Entry
-from .cards import CardRecord, ErrorRecord, SomeCardsFailed, error_record, png_filters_for, render_post
-from .context import Layouts, RenderOptions, RunContext
 from .gallery import Shown, write_page
+from .options import RenderOptions
 from .platforms import Platform, expand
 from .post import Post, PostError, card_fields, read_post
+from .records import CardRecord, ErrorRecord
 from .resources import data_dir
 from .runlock import LOCK_FILE, run_lock
 from .store import CardStore, StoreOptions, post_key
+
+if TYPE_CHECKING:
+    from . import png, workers
+    from .context import RunContext
+
+# The rendering (cards, context, workers and all they load: Pillow, ICU, numpy) is imported
+# where a post is to be drawn: a build that finds nothing changed never loads it.
 
 STATE_FILE = ".quotecards-state.sqlite"
 CHECKPOINT_SECONDS = 3.0
@@ -165,11 +171,15 @@ _worker_context: list[RunContext] = []
 
 
 def _init_worker(options: RenderOptions, png_filters: png.RowFilter) -> None:
+    from .context import RunContext
+
     heap.small_image_blocks()  # a worker draws card after card: see heap.py
     _worker_context.append(RunContext.open(options, png_filters=png_filters))
 
 
 def _render_one(path: str, slug: str) -> workers.Result:
+    from .cards import SomeCardsFailed, error_record, render_post
+
     try:
         ctx = _worker_context[0]
         records = render_post(read_post(Path(path), ctx.reading), ctx, slug)
@@ -190,11 +200,14 @@ def _warm_parent(options: RenderOptions) -> None:
     system's font folders) are then in every worker already, instead of every worker loading
     them at the same moment on the same cores (benchmarks/RESULTS.md has what that cost).
     """
+    import multiprocessing
+
     if multiprocessing.get_start_method() != "fork":
         return  # a spawned worker starts empty: loading here would only cost time
     from PIL import Image
 
     from . import fonts, png, typeset
+    from .context import Layouts
     from .layout import LayoutError, TextLayer
 
     png.encode(Image.new("RGB", (8, 8)))
@@ -444,6 +457,9 @@ def _render_todo(scan: _Scan, progress: Callable[[int, int], None] | None, state
         for key in scan.state.pending():
             entry = scan.state.get(key)
             yield key, (entry.slug if entry else None) or ""
+
+    from . import workers
+    from .cards import png_filters_for
 
     png_filters = png_filters_for(total, scan.options.render)
     if png_filters == "numpy":  # loaded once, before the workers fork; a single canvas needs no numpy

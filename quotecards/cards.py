@@ -10,22 +10,24 @@ import hashlib
 import os
 from collections import deque
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from PIL import Image
 
 from . import export, fonts, heap, linebreak, manifest, png
 from .card_warnings import CardWarning, Kind
 from .cleanup import LONG_QUOTE_WORDS
-from .context import RenderOptions, RunContext
+from .context import RunContext
 from .errors import LayoutError, PostError, QuotecardsError
 from .gallery import gallery_from_manifest
 from .layout import Layout
+from .options import RenderOptions
 from .plan import CardSpec, plan_card
 from .platforms import Platform, expand
 from .post import Post, read_post
+from .records import CardRecord, ErrorRecord
 from .render import Rendered, SubjectCovered, render
 from .runlock import run_lock
 from .typeset import DoesNotFit, ShapingUnavailable
@@ -39,74 +41,6 @@ __all__ = ["CardRecord", "ErrorRecord", "RenderOptions", "RunResult", "SomeCards
 # Layer sources → the front-matter field their text came from when the post does not say.
 _LAYER_FIELDS = {"quote": "featured_quote.quote", "attribution": "featured_quote.summary",
                  "citation": "featured_quote.citation"}
-
-
-@dataclass
-class CardRecord:
-    """One card as manifest.json records it. Later work adds keys; these keep their meaning."""
-
-    post: str
-    slug: str
-    platform: str
-    layout: str
-    path: str  # relative to the output folder, with forward slashes
-    width: int
-    height: int
-    bytes: int
-    font_size: int  # of the text the card is read for: the quote, or a headline card's title
-    lines: list[str]
-    warnings: list[str]  # each a sentence: what fell back, and why
-    warning_kinds: list[str]  # the kind of each warning, in the same order (card_warnings.Kind)
-    attribution_lines: list[str]
-    image: str  # render.Background: "photo" or "fallback"
-    contrast: float | None
-    encode: str
-    missing_glyphs: list[str]
-    fonts_used: list[str]  # every face that drew text on the card, "Family weight"
-    text_box: list[int] | None  # the quote as drawn: x, y, w, h in px, hanging mark included
-    overflow: bool  # some text was shortened with an ellipsis to fit its box
-    focus: list[float] | None  # the point of the photo the crop is centred on, 0–1 across and down
-    focus_source: str  # render.FocusSource: "post" (featured_image.focal_point), "auto" (the most detail), ""
-    layout_source: str  # LayoutSource: why this layout: "post" (quotecard.layout), "section", "site", "no image"
-    sha256: str  # of the PNG's bytes: a version for URLs, so a changed card is fetched again
-    title: str  # the post's, for people browsing the cards
-    date: str | None
-    alt: str  # the card's text for screen readers: the quote and who said it
-    format: str = "png"  # png, jpeg, webp or avif
-    mime: str = "image/png"
-    quality: int | None = None  # the lossy formats' quality (a byte budget may have lowered it)
-    kind: str = "quote"  # post.CardKind: "quote", or "headline" for a page without a quote
-    lang: str = ""  # the language the card was set in
-    lang_source: str = ""  # language.LangSource: "post", "folder", "file name", "text", "site" or ""
-
-    def to_json(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> CardRecord:
-        """A record as a manifest or a build's state holds it; keys an older version did not write get defaults."""
-        values: dict[str, Any] = {f.name: data.get(f.name, _DEFAULTS.get(f.name)) for f in fields(cls)}
-        return cls(**values)
-
-    def add_warning(self, warning: CardWarning, first: bool = False) -> None:
-        at = 0 if first else len(self.warnings)
-        self.warnings.insert(at, warning.message)
-        self.warning_kinds.insert(at, warning.kind.value)
-
-
-# What a record from an older version lacks stands for "not known".
-_DEFAULTS: dict[str, Any] = {"lines": [], "warnings": [], "warning_kinds": [], "attribution_lines": [],
-                             "missing_glyphs": [], "fonts_used": [], "overflow": False, "focus_source": "",
-                             "layout_source": "", "sha256": "", "title": "", "alt": "", "encode": "", "image": ""}
-
-
-@dataclass
-class ErrorRecord:
-    post: str
-    error: str
-
-    def to_json(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 @dataclass

@@ -13,14 +13,15 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from . import __version__, photo
+from . import __version__
 from .formats import FORMAT_CHOICES
+from .options import MAX_PIXELS
 from .platforms import PLATFORMS
 
 if TYPE_CHECKING:
     from .batch import BuildOptions, Summary
     from .config import SiteConfig
-    from .context import RenderOptions
+    from .options import RenderOptions
     from .publish import Publishing
     from .site_cards import SiteResult
     from .store import StoreOptions
@@ -59,8 +60,8 @@ class RunOptions:
 
     def render_options(self, out_dir: Path, config: SiteConfig, public_only: bool = False,
                        publishing: Publishing | None = None, **more: Any) -> RenderOptions:
-        from .context import RenderOptions
         from .fetch import FetchOptions, default_cache_dir
+        from .options import RenderOptions
         from .post import ReadOptions
 
         fetch = FetchOptions(cache_dir=None if self.no_cache else (self.cache_dir or default_cache_dir()),
@@ -148,7 +149,7 @@ def run_options(command: Callable[..., None]) -> Callable[..., None]:
         click.option("--site-root", type=click.Path(path_type=Path, file_okay=False), default=Path("."),
                      show_default=True, help="Local image paths must lie inside this folder (or the post's)."),
         click.option("--strict", is_flag=True, help="A featured image that cannot be had fails its post."),
-        click.option("--max-pixels", type=click.IntRange(min=1), default=photo.MAX_PIXELS, show_default=True,
+        click.option("--max-pixels", type=click.IntRange(min=1), default=MAX_PIXELS, show_default=True,
                      help="Refuse images with more pixels than this (decompression bombs)."),
         click.option("--format", "card_format", type=click.Choice(FORMAT_CHOICES), default=None,
                      help="The cards' format [default: the site config's, else png]; auto: JPEG for photo cards, "
@@ -256,8 +257,8 @@ def render_command(posts: tuple[Path, ...], out_dir: Path, platforms: tuple[str,
 def fields_command(posts: tuple[Path, ...], site_root: Path) -> None:
     """Show where each card field of POSTS comes from, and what kind of card each gets."""
     from .config import find_config
-    from .context import RenderOptions
     from .errors import QuotecardsError
+    from .options import RenderOptions
     from .post import read_post
 
     with user_errors():

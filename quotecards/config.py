@@ -22,14 +22,15 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
-
-from PIL import Image
+from typing import TYPE_CHECKING, Any, Literal
 
 from .errors import ConfigError
 from .fields import CARD_FIELDS, parse_path
 from .formats import FORMAT_CHOICES
 from .post import Post
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 CONFIG_FILE = "quotecards.toml"
 DEFAULT_LAYOUT = "photo"
@@ -93,6 +94,8 @@ class SiteConfig:
 
 
 def _read_logo(path: Path) -> Image.Image:
+    from PIL import Image  # here: only a site with a logo, drawing cards, reads it
+
     if path.suffix.lower() == ".svg":
         # resvg (through resvg-py) draws SVG faithfully and needs no system library; drawn tall
         # enough that fitting it into any layout's box only ever scales it down.

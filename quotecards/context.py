@@ -10,17 +10,16 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass, field, replace
-from pathlib import Path
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PIL import Image
 
 from . import fetch, fonts, heap, photo, png
-from .config import Brand, SiteConfig
+from .config import Brand
 from .errors import PostError
-from .fields import merged
 from .layout import Layout, find_layout, load_layout
+from .options import RenderOptions
 from .platforms import Platform, expand
 from .post import Post, ReadOptions
 
@@ -31,39 +30,6 @@ PHOTO_CACHE_SIZE = 8  # decoded photos a worker keeps: an archive's shared logo 
 # ...and no more of them than this many bytes: a 2400 px photo decoded for a story canvas is some
 # 15 MB (it cannot be decoded smaller and still cover 1920 px), one for og a quarter of that.
 PHOTO_CACHE_BYTES = 24 << 20
-
-
-@dataclass(frozen=True)
-class RenderOptions:
-    out_dir: Path
-    platforms: tuple[str, ...] = ("og",)  # preset names, or "all"
-    layout: str | None = None  # the default layout; None: the site config's, else "photo"
-    layout_dirs: tuple[Path, ...] = ()
-    config: SiteConfig = field(default_factory=SiteConfig)
-    fetch: fetch.FetchOptions = field(default_factory=fetch.FetchOptions)
-    strict: bool = False  # an image that cannot be had fails the post instead of falling back
-    max_pixels: int = photo.MAX_PIXELS
-    read: ReadOptions = field(default_factory=ReadOptions)  # the site's languages, what is public
-    allow_missing_glyphs: bool = False  # a card with characters no font has is made (with a warning)
-    format: str | None = None  # this run's format for every card (--format); None: the site's choice
-    allow_shortening: bool = False  # --allow-shortening: cut what fits no layout, with an ellipsis
-
-    @property
-    def shortening_allowed(self) -> bool:
-        return self.allow_shortening or self.config.allow_shortening
-
-    def output_for(self, platform: Platform) -> tuple[str, int]:
-        """The format and byte budget of `platform`'s cards: the run's format, else the site's for
-        that platform, else the site's; the smallest of the platform's, the site's and its own budgets."""
-        own_format, own_budget = self.config.platforms.get(platform.name, (None, None))
-        budgets = [b for b in (platform.max_bytes, self.config.max_bytes, own_budget) if b]
-        return self.format or own_format or self.config.format, min(budgets)
-
-    @property
-    def reading(self) -> ReadOptions:
-        """How posts are read: `read`, with the site config's [fields] before the default paths."""
-        read = replace(self.read, default_lang=self.read.default_lang or self.config.lang)
-        return replace(read, fields=merged(self.config.fields)) if self.config.fields else read
 
 
 class Layouts:

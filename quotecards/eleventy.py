@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from .batch import BuildOptions, build
-from .cards import CardRecord
+from .records import CardRecord
 from .site_cards import SiteResult, page_entries, shard_part, write_data, write_once
 
 CARDS = "assets/quotecards"

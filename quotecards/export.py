@@ -17,14 +17,18 @@ import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
-
-from PIL import Image
-
-from quotecards import png
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from .errors import OutputError
 from .formats import EXTENSIONS, FORMAT_CHOICES, FORMATS, Format
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+    from quotecards import png
+
+# Pillow and the PNG writer are imported where a card is encoded: writing files, a build with
+# nothing to draw, needs neither.
 
 __all__ = ["EXTENSIONS", "FORMAT_CHOICES", "FORMATS", "Encoded", "ExportError", "Format", "encode", "prepare_output",
            "place_file", "read_json_object", "sha256_of", "umask", "write_atomic", "write_atomic_text"]
@@ -130,6 +134,8 @@ def _srgb_icc() -> bytes:
 
 def encode_for_screen(image: Image.Image) -> Encoded:
     """A lossless PNG made as fast as can be, for a picture shown and soon replaced (the preview)."""
+    from quotecards import png
+
     return Encoded(png.encode(image.convert("RGB") if not png.supports(image) else image, quick=True), "png quick")
 
 
@@ -141,6 +147,10 @@ LEVEL_9_REACH = 1.25
 def _encode_png(image: Image.Image, max_bytes: int, tried: Encoded | None = None,
                 filters: png.RowFilter = "numpy") -> Encoded:
     """Fast lossless first; more compression, then fewer colours, only as far as the limit needs."""
+    from PIL import Image
+
+    from quotecards import png
+
     # quotecards.png filters rows a picture at a time (numpy's or Pillow's whole-image operations)
     # and deflates with zlib-ng: faster than Pillow's fastest strategy of the same size (its
     # scalar filter loop dominates) and, on photos, no larger than Pillow's default level
@@ -176,6 +186,8 @@ def _encode_png(image: Image.Image, max_bytes: int, tried: Encoded | None = None
 
 def _matched(image: Image.Image, max_bytes: int, fast: int, filters: png.RowFilter) -> Encoded | None:
     """The fast writer's matching levels, as far as they pay: None where neither fits."""
+    from quotecards import png
+
     for level in (6, 9):
         data = png.encode(image, level=level, filters=filters)
         if len(data) <= max_bytes:

@@ -9,9 +9,10 @@ import re
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import icu
+if TYPE_CHECKING:
+    import icu
 
 LangSource = Literal["post", "folder", "file name", "text", "site", ""]
 
@@ -26,6 +27,8 @@ def is_language_code(code: str) -> bool:
 
 @lru_cache(maxsize=256)
 def _known(base: str) -> bool:
+    import icu  # here: a build that reads no post (nothing changed) never loads ICU
+
     return bool(icu.Locale(base).getISO3Language())
 
 
@@ -92,6 +95,8 @@ def _script(ch: str) -> str:
 
 @lru_cache(maxsize=1)
 def _to_simplified() -> icu.Transliterator:
+    import icu
+
     return icu.Transliterator.createInstance("Hant-Hans")
 
 

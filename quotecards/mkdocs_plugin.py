@@ -27,9 +27,10 @@ from mkdocs.structure.pages import Page
 from .batch import settings_hash
 from .cards import CardRecord, SomeCardsFailed, render_post
 from .config import find_config
-from .context import RenderOptions, RunContext
+from .context import RunContext
 from .errors import PostError
 from .fetch import FetchOptions
+from .options import RenderOptions
 from .post import Post, post_from_meta
 from .resources import cache_dir
 from .store import CardStore, StoreOptions, post_key

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 from PIL import Image, ImageOps
 
+from .options import MAX_PIXELS
+
 if TYPE_CHECKING:
     from PIL import ImageCms
 
@@ -17,9 +19,6 @@ if TYPE_CHECKING:
 
 class ImageError(Exception):
     """The bytes are not a picture we can use; one line, fit for a card's warning."""
-
-
-MAX_PIXELS = 40_000_000  # well under Pillow's own 89 Mpx bomb limit; no news photo needs more
 
 
 def decode(data: bytes, target: tuple[int, int] | None = None, max_pixels: int = MAX_PIXELS) -> Image.Image:

@@ -27,10 +27,11 @@ from urllib.parse import parse_qs, urlsplit
 
 from . import export, heap
 from .cards import choose, compose_card
-from .context import RenderOptions, RunContext
+from .context import RunContext
 from .errors import QuotecardsError
 from .frontmatter_edit import EditError, set_quotecard
 from .layout import available
+from .options import RenderOptions
 from .platforms import PLATFORMS, get_platform
 from .post import MAX_ATTRIBUTION_CHARS, MAX_QUOTE_CHARS, Post, PostError, read_post
 from .typeset import ShapingUnavailable

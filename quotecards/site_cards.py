@@ -15,8 +15,8 @@ from pathlib import Path
 
 from . import export
 from .batch import Summary
-from .cards import CardRecord
 from .frontmatter_edit import EditError
+from .records import CardRecord
 
 Entry = dict[str, object]
 

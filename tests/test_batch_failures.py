@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from conftest import need
 from test_batch import archive, options
 
-from quotecards import batch, workers
+from quotecards import batch, cards, workers
 from quotecards.batch import build
 from quotecards.cli import main
 from quotecards.errors import OutputError
@@ -28,14 +28,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_a_worker_killed_mid_post_fails_that_post_and_the_build_goes_on(tmp_path, monkeypatch):
     content = archive(tmp_path, n=8)
-    real = batch.render_post
+    real = cards.render_post
 
     def oom_on_post_3(post, *args, **kwargs):
         if post.source.name == "p3.md":
             os.kill(os.getpid(), signal.SIGKILL)  # what the OOM killer does
         return real(post, *args, **kwargs)
 
-    monkeypatch.setattr(batch, "render_post", oom_on_post_3)  # forked workers inherit it
+    monkeypatch.setattr(cards, "render_post", oom_on_post_3)  # forked workers inherit it
     summary = build(content, options(tmp_path))
     failed = {Path(e.post).name: e.error for e in summary.failed}
     assert failed.keys() == {"broken.md", "p3.md"}

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PIL import Image, ImageChops
 
-from quotecards import export, photo
+from quotecards import export, photo, png
 from quotecards.layout import find_layout, load_layout
 from quotecards.plan import plan_card
 from quotecards.platforms import PLATFORMS
@@ -54,8 +54,8 @@ def test_alt_text_is_capped_at_what_networks_accept_with_a_warning():
 
 def test_matching_levels_are_tried_only_where_they_could_reach_the_limit(monkeypatch):
     noisy = Image.effect_noise((600, 400), 80).convert("RGB")
-    fast = len(export.png.encode(noisy))
-    real = export.png.encode
+    fast = len(png.encode(noisy))
+    real = png.encode
     levels: list[int | None] = []
     filters_used: set[str] = set()
 
@@ -64,7 +64,7 @@ def test_matching_levels_are_tried_only_where_they_could_reach_the_limit(monkeyp
         filters_used.add(filters)
         return real(image, quick, level, filters)
 
-    monkeypatch.setattr(export.png, "encode", counting)
+    monkeypatch.setattr(png, "encode", counting)
     for filters in ("numpy", "pillow"):  # the run's way of filtering rows, at every level tried
         levels, filters_used = [], set()
         far = export.encode(noisy, int(fast / 2), png_filters=filters)  # twice the limit: no level could reach it
@@ -79,7 +79,7 @@ def test_matching_levels_are_tried_only_where_they_could_reach_the_limit(monkeyp
 
 def test_a_photo_card_a_little_over_its_limit_keeps_its_pixels_at_level_6():
     photo = Image.open(ROOT / "samples/images/coffee.jpg").convert("RGB").resize((1200, 630))
-    fast = len(export.png.encode(photo))
+    fast = len(png.encode(photo))
     encoded = export.encode(photo, int(fast * 0.985))
     assert encoded.how == "png level 6"
     with Image.open(io.BytesIO(encoded.data)) as back:
@@ -136,8 +136,8 @@ def test_a_twin_with_a_tighter_limit_gets_a_file_of_its_own(tmp_path, monkeypatc
     free = _render(ROOT / "samples/posts/roastery.md", tmp_path / "free", ("og",))[0]
     tight = free.bytes * 9 // 10
     levels = []
-    real = export.png.encode
-    monkeypatch.setattr(export.png, "encode", lambda image, quick=False, level=None, filters="numpy":
+    real = png.encode
+    monkeypatch.setattr(png, "encode", lambda image, quick=False, level=None, filters="numpy":
                         levels.append(level) or real(image, quick, level, filters))
     og, bluesky = _render(ROOT / "samples/posts/roastery.md", tmp_path / "tight", ("og", "bluesky"),
                           platforms={"bluesky": (None, tight)})

@@ -102,12 +102,12 @@ BUILD_PROBE = """
 import sys
 from pathlib import Path
 from quotecards.batch import BuildOptions, build
-from quotecards.cards import RenderOptions
+from quotecards.options import RenderOptions
 from quotecards.fetch import FetchOptions
 content, out = Path(sys.argv[1]), Path(sys.argv[2])
 summary = build(content, BuildOptions(RenderOptions(out_dir=out, fetch=FetchOptions(roots=(content,))), jobs=2))
 assert summary.made == int(sys.argv[3]) and not summary.failed, summary
-print(" ".join(m for m in ("numpy",) if m in sys.modules))
+print(" ".join(m for m in ("numpy", "PIL", "icu", "quotecards.cards") if m in sys.modules))
 """
 
 
@@ -124,6 +124,23 @@ def test_a_build_with_one_changed_post_loads_no_numpy(tmp_path):
                               capture_output=True, text=True, check=True)
         return set(done.stdout.split())
 
-    assert loaded(2) == {"numpy"}  # two cards: numpy's filters, loaded once before the workers fork
+    assert "numpy" in loaded(2)  # two cards: numpy's filters, loaded once before the workers fork
     (content / "a.md").write_text((content / "a.md").read_text().replace("short.", "shorter."))
-    assert loaded(1) == set()  # one card: Pillow's filters, in the one worker
+    assert "numpy" not in loaded(1)  # one card: Pillow's filters, in the one worker
+
+
+def test_a_build_with_nothing_changed_loads_no_rendering(tmp_path):
+    content = tmp_path / "content"
+    content.mkdir()
+    shutil.copy(ROOT / "samples/images/rocket.jpg", content / "rocket.jpg")
+    (content / "a.md").write_text("---\ntitle: A\nlang: ja\nfeatured_image:\n  image: rocket.jpg\n"
+                                  "featured_quote:\n  quote: 図書館は閉まりません。\n---\n")
+
+    def loaded(made: int) -> set[str]:
+        done = subprocess.run([sys.executable, "-c", BUILD_PROBE, str(content), str(tmp_path / "out"), str(made)],
+                              capture_output=True, text=True, check=True)
+        return set(done.stdout.split())
+
+    assert loaded(1) >= {"PIL", "icu"}
+    # Nothing to draw: neither Pillow, nor ICU, nor numpy, nor the renderer is loaded to find that out.
+    assert loaded(0) == set()

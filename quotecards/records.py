@@ -1,0 +1,81 @@
+"""What a run records of its cards and failures: the manifest's records, and the build state's.
+Apart from the rendering, so that reading them back (a build with nothing to draw, a site
+generator's data file) loads none of it."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+
+from .card_warnings import CardWarning
+
+
+@dataclass
+class CardRecord:
+    """One card as manifest.json records it. Later work adds keys; these keep their meaning."""
+
+    post: str
+    slug: str
+    platform: str
+    layout: str
+    path: str  # relative to the output folder, with forward slashes
+    width: int
+    height: int
+    bytes: int
+    font_size: int  # of the text the card is read for: the quote, or a headline card's title
+    lines: list[str]
+    warnings: list[str]  # each a sentence: what fell back, and why
+    warning_kinds: list[str]  # the kind of each warning, in the same order (card_warnings.Kind)
+    attribution_lines: list[str]
+    image: str  # render.Background: "photo" or "fallback"
+    contrast: float | None
+    encode: str
+    missing_glyphs: list[str]
+    fonts_used: list[str]  # every face that drew text on the card, "Family weight"
+    text_box: list[int] | None  # the quote as drawn: x, y, w, h in px, hanging mark included
+    overflow: bool  # some text was shortened with an ellipsis to fit its box
+    focus: list[float] | None  # the point of the photo the crop is centred on, 0–1 across and down
+    focus_source: str  # render.FocusSource: "post" (featured_image.focal_point), "auto" (the most detail), ""
+    layout_source: str  # LayoutSource: why this layout: "post" (quotecard.layout), "section", "site", "no image"
+    sha256: str  # of the PNG's bytes: a version for URLs, so a changed card is fetched again
+    title: str  # the post's, for people browsing the cards
+    date: str | None
+    alt: str  # the card's text for screen readers: the quote and who said it
+    format: str = "png"  # png, jpeg, webp or avif
+    mime: str = "image/png"
+    quality: int | None = None  # the lossy formats' quality (a byte budget may have lowered it)
+    kind: str = "quote"  # post.CardKind: "quote", or "headline" for a page without a quote
+    lang: str = ""  # the language the card was set in
+    lang_source: str = ""  # language.LangSource: "post", "folder", "file name", "text", "site" or ""
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> CardRecord:
+        """A record as a manifest or a build's state holds it; keys an older version did not write get defaults."""
+        values: dict[str, Any] = {f.name: data.get(f.name, _DEFAULTS.get(f.name)) for f in fields(cls)}
+        return cls(**values)
+
+    def add_warning(self, warning: CardWarning, first: bool = False) -> None:
+        at = 0 if first else len(self.warnings)
+        self.warnings.insert(at, warning.message)
+        self.warning_kinds.insert(at, warning.kind.value)
+
+
+# What a record from an older version lacks stands for "not known".
+_DEFAULTS: dict[str, Any] = {"lines": [], "warnings": [], "warning_kinds": [], "attribution_lines": [],
+                             "missing_glyphs": [], "fonts_used": [], "overflow": False, "focus_source": "",
+                             "layout_source": "", "sha256": "", "title": "", "alt": "", "encode": "", "image": ""}
+
+
+@dataclass
+class ErrorRecord:
+    post: str
+    error: str
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+__all__ = ["CardRecord", "ErrorRecord"]
