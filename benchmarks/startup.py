@@ -119,6 +119,15 @@ def timed(command: list[str], env: dict[str, str]) -> tuple[float, int]:
     return elapsed, usage.ru_maxrss
 
 
+def print_runs(title: str, runs: dict[str, list[tuple[float, int]]]) -> None:
+    """A table of each command's median seconds and peak memory."""
+    print(f"| {title} | median s | peak MB |")
+    print("|---|---|---|")
+    for name, results in runs.items():
+        print(f"| {name} | {statistics.median(t for t, _ in results):.3f} | "
+              f"{statistics.median(m for _, m in results) / 1024:.0f} |")
+
+
 def whole_process(rounds: int) -> None:
     compileall.compile_dir(ROOT / "quotecards", quiet=1)  # as `pip install` leaves it
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
@@ -130,11 +139,7 @@ def whole_process(rounds: int) -> None:
         for _ in range(rounds):
             runs["quotecards"].append(timed(ours, env))
             runs["naive script"].append(timed(naive, env))
-    print("| one og card, whole process | median s | peak MB |")
-    print("|---|---|---|")
-    for name, results in runs.items():
-        print(f"| {name} | {statistics.median(t for t, _ in results):.3f} | "
-              f"{statistics.median(m for _, m in results) / 1024:.0f} |")
+    print_runs("one og card, whole process", runs)
     ratio = statistics.median(t for t, _ in runs["quotecards"]) / statistics.median(t for t, _ in runs["naive script"])
     print(f"\nquotecards / naive: {ratio:.2f}×\n")
     with tempfile.TemporaryDirectory() as tmp:
@@ -159,11 +164,7 @@ def one_changed_post(rounds: int) -> None:
             changed.write_text(original.replace("head librarian", f"head librarian ({round_})"), encoding="utf-8")
             runs["quotecards build, one post of 22 changed"].append(timed(build, env))
             runs["naive script, one card"].append(timed(naive, env))
-    print("| a build hook, whole process | median s | peak MB |")
-    print("|---|---|---|")
-    for name, results in runs.items():
-        print(f"| {name} | {statistics.median(t for t, _ in results):.3f} | "
-              f"{statistics.median(m for _, m in results) / 1024:.0f} |")
+    print_runs("a build hook, whole process", runs)
     print()
 
 
