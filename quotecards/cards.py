@@ -91,7 +91,7 @@ _Started = tuple[Path, "DrawnPost | Exception", CardWarning | None]
 
 
 def _start_post(path: Path, ctx: RunContext, used_slugs: set[str],
-           in_flight: deque[Future[list[CardRecord]]]) -> _Started:
+                in_flight: deque[Future[list[CardRecord]]]) -> _Started:
     try:
         post = read_post(path, ctx.reading)
         slug, note = _unique(post.slug, used_slugs)
@@ -103,20 +103,21 @@ def _start_post(path: Path, ctx: RunContext, used_slugs: set[str],
 def _collect_post(started: _Started, result: RunResult) -> None:
     """A started post's cards (once encoded) or its error, into the run's result."""
     path, drawn, note = started
+    if isinstance(drawn, Exception):
+        result.errors.append(error_record(path, drawn))
+        return
     try:
-        if isinstance(drawn, Exception):
-            raise drawn
-        try:
-            cards = drawn.finish()
-        except SomeCardsFailed as partly:
-            cards = partly.records
-            result.errors.append(error_record(path, partly))
-        if note:
-            for card in cards:
-                card.add_warning(note, first=True)
-        result.cards.extend(cards)
-    except Exception as exc:  # a bug on one post must not cost the rest of the run  # noqa: BLE001
+        cards = drawn.finish()
+    except SomeCardsFailed as partly:
+        cards = partly.records
+        result.errors.append(error_record(path, partly))
+    except Exception as exc:  # an encoder's failure, or a bug: this post's alone  # noqa: BLE001
         result.errors.append(error_record(path, exc))
+        return
+    if note:
+        for card in cards:
+            card.add_warning(note, first=True)
+    result.cards.extend(cards)
 
 
 def draws_one_canvas(posts: int, options: RenderOptions) -> bool:
