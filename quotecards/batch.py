@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from . import __version__, export, heap, manifest
 from .build_state import BuildState, Entry
-from .gallery import Shown, write_page
+from .gallery import write_state_page
 from .options import RenderOptions
 from .platforms import Platform, expand
 from .post import Post, PostError, card_fields, read_post
@@ -539,8 +539,7 @@ def _write_outputs(folder: Path, state: BuildState, errors: dict[str, str], shar
     """At the end: state, manifest and (for a whole build) the gallery, then the state says so."""
     _checkpoint(folder, state, errors, shard)
     if Files.of(shard) == Files():
-        shown = Shown(state.posts_newest_first(), state.card_count(), state.platforms())
-        write_page(folder, shown, _failed(errors), images)
+        write_state_page(folder, state, _failed(errors), images)
     state.outputs_written = True
     state.commit()
 

@@ -60,7 +60,8 @@ class Entry:
     pending: Record | None = None  # a queued post: what its entry becomes once its cards arrive
 
     def to_json(self) -> Record:
-        """The entry as earlier versions wrote it in their JSON state."""
+        """The entry as JSON, in the form earlier versions' state file had: how a queued post
+        keeps the entry it will have once its cards arrive (`pending`)."""
         return {"slug": self.slug, "stat": list(self.stat) if self.stat else None, "hash": self.hash,
                 "expires": self.expires, "cards": self.cards, **({"partial": True} if self.partial else {})}
 

@@ -12,10 +12,13 @@ import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import export, manifest
 from .card_warnings import FLAGGED, Kind
+
+if TYPE_CHECKING:
+    from .build_state import BuildState
 
 # Warning text → the flag shown on the card.
 
@@ -92,6 +95,13 @@ class Shown:
     posts: Iterable[list[dict[str, Any]]]
     count: int
     platforms: list[str]
+
+
+def write_state_page(folder: Path, state: BuildState, errors: list[dict[str, Any]],
+                     images_dir: Path | None = None) -> Path:
+    """Write folder/index.html for the cards a build's (or a merge's) state holds, a post at a time."""
+    return write_page(folder, Shown(state.posts_newest_first(), state.card_count(), state.platforms()), errors,
+                      images_dir)
 
 
 def write_page(folder: Path, shown: Shown, errors: list[dict[str, Any]], images_dir: Path | None = None) -> Path:

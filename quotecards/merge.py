@@ -24,7 +24,7 @@ from . import export, manifest
 from .batch import PART, STATE_FILE, Files, unique_slug
 from .build_state import BuildState, Entry
 from .errors import QuotecardsError
-from .gallery import Shown, write_page
+from .gallery import write_state_page
 
 Record = dict[str, Any]
 
@@ -93,7 +93,7 @@ def merge(out: Path, folders: list[Path]) -> MergeResult:
         errors.sort(key=lambda e: str(e.get("post")))
         state.errors = {e["post"]: e["error"] for e in errors}
         manifest.write(out, state.cards(), errors)
-        write_page(out, Shown(state.posts_newest_first(), state.card_count(), state.platforms()), errors)
+        write_state_page(out, state, errors)
         state.outputs_written = True
         state.commit()
         result.cards = state.card_count()
