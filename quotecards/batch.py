@@ -35,7 +35,7 @@ from .gallery import write_state_page
 from .options import RenderOptions
 from .platforms import Platform, expand
 from .post import Post, PostError, card_fields, read_post
-from .records import CardRecord, ErrorRecord
+from .records import CardRecord, ErrorRecord, card_path
 from .resources import data_dir
 from .runlock import LOCK_FILE, run_lock
 from .store import CardStore, StoreOptions, post_key
@@ -101,21 +101,60 @@ class Summary:
 def discover(content_dir: Path, skip: tuple[str, ...] = ()) -> Iterator[Path]:
     """Every Markdown file below `content_dir`, in a stable order (sorted, as a list of the paths
     would be), a folder at a time, not looking in folders named in `skip` (a generator's own:
-    Eleventy's node_modules, _includes, _site) nor, where some are named, in hidden ones."""
-    return _walk(content_dir, skip)
+    Eleventy's node_modules, _includes, _site) nor, where some are named, in hidden ones.
 
-
-def _walk(folder: Path, skip: tuple[str, ...]) -> Iterator[Path]:
+    A symbolic link is followed only where it leads to a place inside `content_dir`, and each
+    real folder is walked once: a link to `/` or to a folder beside the site is not the site's
+    content, and a link back up the tree would never end. The walk keeps its own stack, so a
+    tree of any depth is walked."""
     try:
-        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
-    except OSError:
+        root = content_dir.resolve(strict=True)
+    except (OSError, RuntimeError):
         return
-    for entry in entries:
-        if entry.is_dir():
-            if not (skip and (entry.name in skip or entry.name.startswith("."))):
-                yield from _walk(Path(entry.path), skip)
-        elif entry.name.endswith(".md") and entry.is_file():
+    seen = {root}
+    stack = [(iter(_listing(content_dir)), root)]
+    while stack:
+        entry = next(stack[-1][0], None)
+        if entry is None:
+            stack.pop()
+        elif entry.is_dir():
+            real = None if _skipped(entry.name, skip) else _real_folder(entry, stack[-1][1], root)
+            if real is not None and real not in seen:
+                seen.add(real)
+                stack.append((iter(_listing(Path(entry.path))), real))
+        elif entry.name.endswith(".md") and entry.is_file() and _inside(entry, root):
             yield Path(entry.path)
+
+
+def _skipped(name: str, skip: tuple[str, ...]) -> bool:
+    return bool(skip) and (name in skip or name.startswith("."))
+
+
+def _listing(folder: Path) -> list[os.DirEntry[str]]:
+    try:
+        return sorted(os.scandir(folder), key=lambda entry: entry.name)
+    except OSError:
+        return []
+
+
+def _real_folder(entry: os.DirEntry[str], parent: Path, root: Path) -> Path | None:
+    """Where the folder really is; None for a link that leads out of the content root."""
+    if not entry.is_symlink():
+        return parent / entry.name
+    try:
+        real = Path(entry.path).resolve(strict=True)
+    except (OSError, RuntimeError):
+        return None
+    return real if real.is_relative_to(root) else None
+
+
+def _inside(entry: os.DirEntry[str], root: Path) -> bool:
+    if not entry.is_symlink():
+        return True
+    try:
+        return Path(entry.path).resolve(strict=True).is_relative_to(root)
+    except (OSError, RuntimeError):
+        return False
 
 
 def in_shard(path: Path, root: Path, shard: tuple[int, int]) -> bool:
@@ -505,14 +544,16 @@ def unique_slug(slug: str, key: str, owner: Callable[[str], str | None]) -> str:
 
 
 def _cards_exist(out: Path, cards: list[dict[str, Any]]) -> bool:
-    return all((out / c["path"]).is_file() for c in cards)
+    paths = [card_path(c) for c in cards]
+    return all(path is not None and (out / path).is_file() for path in paths)
 
 
 def _delete_cards(out: Path, cards: list[dict[str, Any]]) -> int:
+    """Delete the cards' files; a record whose path is not a card's (a tampered state) deletes nothing."""
     removed = 0
-    for card in cards:
+    for path in filter(None, map(card_path, cards)):
         try:
-            (out / card["path"]).unlink()
+            (out / path).unlink()
             removed += 1
         except FileNotFoundError:
             pass

@@ -85,6 +85,9 @@ class RunSession(requests.Session):
         self.unreachable: dict[str, str] = {}  # scheme://host:port → why
 
 
+PUBLIC_ONLY_CACHE = "public-only"
+
+
 def open_session(options: FetchOptions) -> RunSession:
     """The one Session a run shares: its connection pool, retries and cache."""
     session = RunSession()
@@ -97,7 +100,7 @@ def open_session(options: FetchOptions) -> RunSession:
     if options.cache_dir is None and not options.offline:
         adapter: requests.adapters.HTTPAdapter = requests.adapters.HTTPAdapter(max_retries=retry)
     else:
-        cache = FileCache(str(_usable_cache_dir(options.cache_dir or default_cache_dir())))
+        cache = FileCache(str(_usable_cache_dir(_cache_folder(options))))
         kind = _OfflineAdapter if options.offline else CacheControlAdapter
         adapter = kind(cache=cache, controller_class=_TolerantController, max_retries=retry)
     if options.public_only:
@@ -106,6 +109,13 @@ def open_session(options: FetchOptions) -> RunSession:
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     return session
+
+
+def _cache_folder(options: FetchOptions) -> Path:
+    """The cache a run reads and fills. Public-only runs (the preview) keep their own: an answer
+    another run fetched from a private address must not reach them through a shared cache."""
+    folder = options.cache_dir or default_cache_dir()
+    return folder / PUBLIC_ONLY_CACHE if options.public_only else folder
 
 
 def _usable_cache_dir(folder: Path) -> Path:

@@ -25,6 +25,7 @@ from .batch import PART, STATE_FILE, Files, unique_slug
 from .build_state import BuildState, Entry
 from .errors import QuotecardsError
 from .gallery import write_state_page
+from .records import card_path
 
 Record = dict[str, Any]
 
@@ -50,7 +51,9 @@ class Part:
         if self.cards is not None:
             by_post: dict[str, list[Record]] = {}
             for card in self.cards:
-                by_post.setdefault(str(card.get("post")), []).append(card)
+                # A record that is no object still counts for its post, which is then refused whole.
+                post = card.get("post") if isinstance(card, dict) else None
+                by_post.setdefault(str(post), []).append(card)
             yield from ((key, by_post[key], None) for key in sorted(by_post))
             return
         state = BuildState.reading(self.folder / self.files.state)
@@ -82,11 +85,11 @@ def merge(out: Path, folders: list[Path]) -> MergeResult:
     with closing(BuildState(merged)) as state:
         state.settings = parts[0].settings
         for key, part, records, entry in _in_order(parts):
-            taken = _take(out, part, key, records, state.slug_owner, result)
-            if taken is None:
-                errors.append({"post": key, "error": f"{key}: its card was overwritten by another shard's post "
-                                                     "with the same slug; the next build draws it again"})
+            refused = _refused(part, key, records)
+            if refused is not None:
+                errors.append({"post": key, "error": refused})
                 continue
+            taken = _take(out, part, key, records, state.slug_owner, result)
             # A post the state has no entry for (a part without its state) is read and drawn
             # again by the next build; its slug is kept meanwhile.
             state.put(key, replace(entry or Entry(), slug=taken[0]["slug"], cards=taken))
@@ -151,7 +154,16 @@ def _part(path: Path, shard: tuple[int, int]) -> Part:
     data = export.read_json_object(path)
     if not isinstance(data.get("cards"), list):
         raise MergeError(path, "cards", "not a manifest part a shard of `quotecards build` wrote")
-    return Part(path.parent, files, shard, str(data.get("settings")), list(data.get("errors") or []), data["cards"])
+    return Part(path.parent, files, shard, str(data.get("settings")), _error_records(data.get("errors")),
+                data["cards"])
+
+
+def _error_records(errors: object) -> list[Record]:
+    """A part's failed posts, each a post and its one line; anything else in the list is not a record of ours."""
+    if not isinstance(errors, list):
+        return []
+    return [{"post": e["post"], "error": e["error"]} for e in errors
+            if isinstance(e, dict) and isinstance(e.get("post"), str) and isinstance(e.get("error"), str)]
 
 
 def _check(parts: list[Part]) -> None:
@@ -174,12 +186,20 @@ def _check(parts: list[Part]) -> None:
                                                  else f"shard {', '.join(map(str, missing))} of {n} missing"))
 
 
-def _take(out: Path, part: Part, key: str, records: list[Record], owner: Callable[[str], str | None],
-          result: MergeResult) -> list[Record] | None:
-    """The post's cards placed in OUT under a slug no earlier post has (numbered by the build's
-    own rule); None where a card's file is not the one its record names."""
+def _refused(part: Part, key: str, records: list[Record]) -> str | None:
+    """Why the post's cards cannot be taken from its part, if they cannot."""
+    if not all(card_path(r) and isinstance(r.get("slug"), str) for r in records):
+        # A part comes from a folder a CI job handed over: a record is trusted only in a card's shape.
+        return f"{key}: its records in {part.files.manifest} are not cards a build wrote; the next build draws it again"
     if not all(_intact(part.folder / r["path"], r) for r in records):
-        return None
+        return (f"{key}: its card was overwritten by another shard's post with the same slug; "
+                "the next build draws it again")
+    return None
+
+
+def _take(out: Path, part: Part, key: str, records: list[Record], owner: Callable[[str], str | None],
+          result: MergeResult) -> list[Record]:
+    """The post's cards placed in OUT under a slug no earlier post has (numbered by the build's own rule)."""
     slug = unique_slug(records[0]["slug"], key, owner)
     renamed = records if slug == records[0]["slug"] else [_with_slug(r, slug) for r in records]
     if renamed is not records:

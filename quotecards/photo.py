@@ -31,7 +31,7 @@ def decode(data: bytes, target: tuple[int, int] | None = None, max_pixels: int =
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
+            image = _open(data)
             if image.width * image.height > max_pixels:
                 raise ImageError(f"image is {image.width}\u00d7{image.height} px, over the "
                                  f"{max_pixels / 1e6:g} Mpx limit (a decompression bomb?)")
@@ -49,6 +49,34 @@ def decode(data: bytes, target: tuple[int, int] | None = None, max_pixels: int =
         raise ImageError(f"not an image ({_sniff(data)})") from None
     except (OSError, ValueError, SyntaxError, EOFError) as exc:
         raise ImageError(f"broken image ({exc})") from None
+
+
+# The formats a photo may come in. Pillow can open some forty more, and some of those hand the
+# bytes to another program (EPS to Ghostscript) or to little-used parsers: a featured image is
+# fetched from anywhere, so only these are decoded. JPEG covers MPO (two-picture camera JPEGs).
+COMMON_FORMATS = ("JPEG", "PNG", "GIF", "BMP")  # Pillow registers these on start-up
+# Their plugins are imported for the first photo that needs one.
+_MORE_PLUGINS = {"WEBP": "PIL.WebPImagePlugin", "AVIF": "PIL.AvifImagePlugin", "TIFF": "PIL.TiffImagePlugin"}
+PHOTO_FORMATS = COMMON_FORMATS + tuple(_MORE_PLUGINS)
+
+
+def _open(data: bytes) -> Image.Image:
+    try:
+        return Image.open(io.BytesIO(data), formats=COMMON_FORMATS)
+    except Image.UnidentifiedImageError:
+        return Image.open(io.BytesIO(data), formats=_more_formats())
+
+
+@functools.cache  # which plugins this Pillow has: one answer per process
+def _more_formats() -> tuple[str, ...]:
+    import importlib
+
+    for module in _MORE_PLUGINS.values():
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            pass  # AVIF needs Pillow 11.2 or newer
+    return tuple(name for name in _MORE_PLUGINS if name in Image.OPEN)
 
 
 @functools.cache
@@ -84,12 +112,15 @@ def _to_srgb(image: Image.Image) -> Image.Image:
 
 
 def _sniff(data: bytes) -> str:
+    shown = ", ".join(PHOTO_FORMATS)
+    if data.startswith((b"%!PS", b"\xc5\xd0\xd3\xc6")):
+        return f"PostScript, which quotecards does not read; it reads {shown}"
     head = data[:512].lstrip().lower()
     if head.startswith((b"<!doctype html", b"<html")) or b"<html" in head:
         return "looks like an HTML page"
     if not data:
         return "empty response"
-    return f"{len(data)} bytes of unknown content"
+    return f"{len(data)} bytes in none of the formats quotecards reads: {shown}"
 
 
 def cover(image: Image.Image, size: tuple[int, int], focus: tuple[float, float] = (0.5, 0.5)) -> Image.Image:

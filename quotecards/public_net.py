@@ -33,9 +33,34 @@ class NotPublicError(NewConnectionError):
 
 def is_public(address: str) -> bool:
     ip = ipaddress.ip_address(address.split("%")[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped  # ::ffff:127.0.0.1 is loopback
+    embedded = _embedded_ipv4(ip) if isinstance(ip, ipaddress.IPv6Address) else None
+    if embedded is not None:
+        return is_public(str(embedded))
     return ip.is_global and not ip.is_multicast
+
+
+# IPv6 forms that carry an IPv4 address a router or the host's own stack may deliver to: the
+# IPv4 address decides, so ::ffff:127.0.0.1 and 64:ff9b::a00:1 (10.0.0.1 by NAT64) are not public.
+_LOW32_NETWORKS = tuple(ipaddress.IPv6Network(n) for n in (
+    "::ffff:0:0/96",  # IPv4-mapped
+    "::ffff:0:0:0/96",  # IPv4-translated (SIIT)
+    "64:ff9b::/96",  # NAT64, well-known prefix (RFC 6052)
+    "64:ff9b:1::/48",  # NAT64, local use (RFC 8215)
+    "::/96",  # IPv4-compatible (deprecated, still routed by some stacks)
+))
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    if ip.sixtofour is not None:  # 2002:AABB:CCDD::/48 carries AA.BB.CC.DD
+        return ip.sixtofour
+    if ip.teredo is not None:  # 2001::/32 carries the client's address, inverted
+        return ip.teredo[1]
+    if any(ip in network for network in _LOW32_NETWORKS) and int(ip) & 0xFFFFFFFF and ip not in _UNSPECIFIED:
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
+
+
+_UNSPECIFIED = (ipaddress.IPv6Address("::"), ipaddress.IPv6Address("::1"))
 
 
 def _connect(conn: HTTPConnection) -> socket.socket:

@@ -22,6 +22,7 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,7 @@ from typing import Any
 from . import export
 from .fetch import FetchError, FetchOptions, read_local_image
 from .post import Post, card_fields
+from .records import card_path
 
 FORMAT = 1  # of the store's entries and keys; a change starts a new folder beside the old
 RECORDS = "cards.json"
@@ -78,6 +80,9 @@ class CardStore:
         entry = self._entry(key)
         records = export.read_json_object(entry / RECORDS).get("cards")
         if not isinstance(records, list) or not records:
+            return None
+        if not all(card_path(r) and _is_card_file(entry / _file_name(r)) for r in records):
+            self._remove(entry)  # not an entry a build made: its records may name any file
             return None
         try:
             # A card is a hard link into the output: a tool that rewrites the output's files in
@@ -140,6 +145,14 @@ class CardStore:
             return False  # removed by another build first
         shutil.rmtree(trash, ignore_errors=True)
         return True
+
+
+def _is_card_file(path: Path) -> bool:
+    """A regular file, not a link: a link in an entry could hand the output any file on the machine."""
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
 
 
 def _file_name(record: Record) -> str:
