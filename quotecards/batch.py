@@ -98,7 +98,8 @@ class Summary:
     posts: int = 0
 
 
-def discover(content_dir: Path, skip: tuple[str, ...] = ()) -> Iterator[Path]:
+def discover(content_dir: Path, skip: tuple[str, ...] = (),
+             refused: Callable[[Path], None] | None = None) -> Iterator[Path]:
     """Every Markdown file below `content_dir`, in a stable order (sorted, as a list of the paths
     would be), a folder at a time, not looking in folders named in `skip` (a generator's own:
     Eleventy's node_modules, _includes, _site) nor, where some are named, in hidden ones.
@@ -117,12 +118,18 @@ def discover(content_dir: Path, skip: tuple[str, ...] = ()) -> Iterator[Path]:
         entry = next(stack[-1][0], None)
         if entry is None:
             stack.pop()
-        elif entry.is_dir():
-            real = None if _skipped(entry.name, skip) else _real_folder(entry, stack[-1][1], root)
-            if real is not None and real not in seen:
-                seen.add(real)
-                stack.append((iter(_listing(Path(entry.path))), real))
-        elif entry.name.endswith(".md") and entry.is_file() and _inside(entry, root):
+            continue
+        folder = entry.is_dir()
+        if not (folder and not _skipped(entry.name, skip) or not folder and entry.name.endswith(".md")):
+            continue
+        real = _real_path(entry, stack[-1][1])
+        if real is None or not real.is_relative_to(root):
+            if refused is not None and entry.is_symlink():
+                refused(Path(entry.path))
+        elif folder and real not in seen:
+            seen.add(real)
+            stack.append((iter(_listing(Path(entry.path))), real))
+        elif not folder and entry.is_file():
             yield Path(entry.path)
 
 
@@ -137,24 +144,14 @@ def _listing(folder: Path) -> list[os.DirEntry[str]]:
         return []
 
 
-def _real_folder(entry: os.DirEntry[str], parent: Path, root: Path) -> Path | None:
-    """Where the folder really is; None for a link that leads out of the content root."""
+def _real_path(entry: os.DirEntry[str], parent: Path) -> Path | None:
+    """Where the entry really is (`parent` is its folder's real path); None for a broken link."""
     if not entry.is_symlink():
         return parent / entry.name
     try:
-        real = Path(entry.path).resolve(strict=True)
+        return Path(entry.path).resolve(strict=True)
     except (OSError, RuntimeError):
         return None
-    return real if real.is_relative_to(root) else None
-
-
-def _inside(entry: os.DirEntry[str], root: Path) -> bool:
-    if not entry.is_symlink():
-        return True
-    try:
-        return Path(entry.path).resolve(strict=True).is_relative_to(root)
-    except (OSError, RuntimeError):
-        return False
 
 
 def in_shard(path: Path, root: Path, shard: tuple[int, int]) -> bool:
@@ -366,7 +363,7 @@ class _Scan:
 
     def walk(self, content_dir: Path) -> None:
         """Visit the posts of this run's shard; with --prune, delete the cards of posts that are gone."""
-        for path in discover(content_dir, self.options.skip):
+        for path in discover(content_dir, self.options.skip, self._linked_from_outside):
             if self.options.prune:
                 self.state.see(str(path))  # other shards' posts are not gone: every post the folder has
             if in_shard(path, content_dir, self.options.shard):
@@ -377,6 +374,9 @@ class _Scan:
                 gone = self.state.pop(key)
                 self.summary.pruned += _delete_cards(self.out, gone.cards if gone else [])
                 self.dirty = True
+
+    def _linked_from_outside(self, _link: Path) -> None:
+        self.summary.skipped["links out of the content folder"] += 1
 
     def visit(self, path: Path) -> None:
         key = str(path)

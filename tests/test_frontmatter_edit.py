@@ -124,6 +124,7 @@ def test_hugo_does_not_edit_a_linked_post_outside_content(tmp_path):
     render = RenderOptions(out_dir=site / "static", fetch=FetchOptions(roots=(site,), cache_dir=None))
     result = hugo_build(site, BuildOptions(render=render, jobs=1, prune=True), front_matter=True)
     assert outside.read_bytes() == before
-    assert result.problems == [f"{site / 'content/posts/linked.md'}: images: a link to {outside}, outside "
-                               f"{site / 'content'}; not edited"]
+    # A link out of the content folder is not the site's content: no card, no edit, and said so.
+    assert result.summary.skipped == {"links out of the content folder": 1}
+    assert not list((site / "static").rglob("linked*.png"))
     assert result.edits == {"added": 1} and "images:" in (site / "content/posts/inside.md").read_text()
