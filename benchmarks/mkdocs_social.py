@@ -77,7 +77,7 @@ def untypeable(plugin: str) -> int:
     from fontTools.ttLib import TTFont
 
     if plugin == "quotecards":
-        from quotecards import fonts
+        from quotecards.text import fonts
         stack = fonts.stack_for(fonts.find_face("Noto Serif Display", 600))
         have = set().union(*(fonts.coverage(face) for face in stack))
     else:

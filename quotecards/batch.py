@@ -242,9 +242,10 @@ def _warm_parent(options: RenderOptions) -> None:
         return  # a spawned worker starts empty: loading here would only cost time
     from PIL import Image
 
-    from . import fonts, png, typeset
+    from . import png
     from .context import Layouts
     from .layout import LayoutError, TextLayer
+    from .text import fonts, typeset
 
     png.encode(Image.new("RGB", (8, 8)))
     layouts = Layouts(options)

@@ -16,9 +16,8 @@ from typing import TYPE_CHECKING, Literal
 
 from PIL import Image
 
-from . import export, fonts, heap, linebreak, manifest, png
+from . import export, heap, manifest, png
 from .card_warnings import CardWarning, Kind
-from .cleanup import LONG_QUOTE_WORDS
 from .context import RunContext
 from .errors import LayoutError, PostError, QuotecardsError
 from .gallery import gallery_from_manifest
@@ -30,7 +29,9 @@ from .post import Post, read_post
 from .records import CardRecord, ErrorRecord
 from .render import Rendered, SubjectCovered, render
 from .runlock import run_lock
-from .typeset import DoesNotFit, ShapingUnavailable
+from .text import fonts, linebreak
+from .text.cleanup import LONG_QUOTE_WORDS
+from .text.typeset import DoesNotFit, ShapingUnavailable
 
 if TYPE_CHECKING:
     from concurrent.futures import Future

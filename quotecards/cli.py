@@ -286,8 +286,8 @@ def fields_command(posts: tuple[Path, ...], site_root: Path) -> None:
               help="Where quotecards.toml (or pyproject.toml) is, for the site's own font_dirs.")
 def fonts_command(site_root: Path) -> None:
     """List the font stacks: each face, where it came from, and the scripts it covers."""
-    from . import fonts
     from .config import find_config
+    from .text import fonts
 
     with user_errors():
         site = fonts.site_faces(find_config(site_root).font_dirs)
@@ -543,9 +543,9 @@ def _size(n: int) -> str:
               help="Where quotecards.toml (or pyproject.toml) is, for the site's own layout folders.")
 def layouts_command(layout_dirs: tuple[Path, ...], site_root: Path) -> None:
     """List the layouts that can be used, and where each comes from."""
-    from . import fonts
     from .config import find_config
     from .layout import available, load_layout
+    from .text import fonts
 
     with user_errors():
         config = find_config(site_root)

@@ -17,7 +17,7 @@ from typing import Literal
 
 from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageOps
 
-from . import contrast, fonts, photo, textruns, typeset
+from . import contrast, photo
 from .arrange import Located, arrange, centre_groups, covered, locate
 from .card_warnings import CardWarning, Kind
 from .geometry import PixelBox
@@ -25,6 +25,7 @@ from .layout import BrandLayer, Color, ImageLayer, Layer, Layout, PhotoLayer, Re
 from .place import MIN_FONT_PX, place_text
 from .plan import CardSpec
 from .scene import FocusSource, PlacedText, Scene, Side, ink_area, line_areas, literal_ink, row_left, with_hang
+from .text import fonts, textruns, typeset
 
 Background = Literal["photo", "fallback"]
 CENTRE = (0.5, 0.5)  # the crop's centre when nothing says where the subject is

@@ -34,7 +34,7 @@ from .layout import available
 from .options import RenderOptions
 from .platforms import PLATFORMS, get_platform
 from .post import MAX_ATTRIBUTION_CHARS, MAX_QUOTE_CHARS, Post, PostError, read_post
-from .typeset import ShapingUnavailable
+from .text.typeset import ShapingUnavailable
 
 PAGE = (Path(__file__).parent / "preview.html")
 PHOTO_CACHE_SIZE = 16  # the photos of the posts a person flips between

@@ -13,13 +13,13 @@ IMAGES = ROOT / "samples" / "images"
 
 
 def _has_cjk() -> bool:
-    from quotecards import fonts
+    from quotecards.text import fonts
 
     return bool(fonts.system_faces("Noto Serif CJK SC"))
 
 
 def _has_shaping() -> bool:
-    from quotecards import fonts
+    from quotecards.text import fonts
 
     return fonts.has_complex_shaping()
 

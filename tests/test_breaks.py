@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from quotecards import fonts, linebreak, typeset
+from quotecards.text import fonts, linebreak, typeset
 
 WIDTHS = range(500, 1400, 20)
 SERIF = fonts.stack_for(fonts.find_face("Noto Serif Display", 600))

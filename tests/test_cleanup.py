@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from quotecards.cleanup import NBSP, NNBSP, clean, strip_quote_marks
+from quotecards.text.cleanup import NBSP, NNBSP, clean, strip_quote_marks
 
 
 @pytest.mark.parametrize("raw, want", [

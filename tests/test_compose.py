@@ -13,12 +13,12 @@ from PIL import Image, ImageChops, ImageDraw
 
 from quotecards.card_warnings import Kind
 from quotecards.cards import Chosen, compose_card
-from quotecards.cleanup import decorative_mark, quote_marks
 from quotecards.config import SiteConfig
 from quotecards.context import RenderOptions, RunContext
 from quotecards.layout import BrandLayer, available, load_layout
 from quotecards.platforms import PLATFORMS, get_platform
 from quotecards.post import read_post
+from quotecards.text.cleanup import decorative_mark, quote_marks
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = read_post(ROOT / "samples/posts/launch-day.md")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops
 
-from quotecards import context, fonts, photo
+from quotecards import context, photo
 from quotecards.cards import RenderOptions
 from quotecards.context import RunContext
 from quotecards.fetch import FetchOptions
@@ -16,6 +16,7 @@ from quotecards.plan import plan_card
 from quotecards.platforms import get_platform
 from quotecards.post import read_post
 from quotecards.render import render
+from quotecards.text import fonts
 
 ROOT = Path(__file__).resolve().parent.parent
 SERIF = fonts.stack_for(fonts.find_face("Noto Serif Display", 600))

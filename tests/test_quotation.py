@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from quotecards.cleanup import clean, quotation, quote_marks
 from quotecards.cli import main
 from quotecards.layout import find_layout, load_layout
 from quotecards.plan import plan_card
 from quotecards.platforms import PLATFORMS
 from quotecards.post import Post, read_post
 from quotecards.render import render
+from quotecards.text.cleanup import clean, quotation, quote_marks
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -85,7 +85,7 @@ def test_the_attribution_is_never_set_larger_than_the_quote():
 
 
 def test_an_attribution_does_not_break_inside_the_name_it_opens_with():
-    from quotecards import fonts, typeset
+    from quotecards.text import fonts, typeset
 
     stack = fonts.stack_for(fonts.find_face("Inter", 600))
     text = "Oksana Petrenko, head of the regional water board"

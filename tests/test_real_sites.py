@@ -14,10 +14,10 @@ from click.testing import CliRunner
 from conftest import need
 
 from quotecards import language
-from quotecards.cleanup import quote_marks
 from quotecards.cli import main
 from quotecards.post import ReadOptions, read_post
 from quotecards.publish import Publishing, unpublished
+from quotecards.text.cleanup import quote_marks
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "tests" / "corpus" / "site"
@@ -152,7 +152,7 @@ def test_language_folders_are_read_by_build_and_render_alike():
 def test_a_sites_own_font_is_used_by_name_and_listed(tmp_path):
     from fontTools.ttLib import TTFont
 
-    from quotecards import fonts
+    from quotecards.text import fonts
 
     (tmp_path / "brand-fonts").mkdir()
     font = TTFont(fonts.find_face("Inter", 700).path)

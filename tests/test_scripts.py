@@ -14,7 +14,6 @@ from conftest import need
 from helpers import ink_inside, ink_outside
 from PIL import Image, ImageChops, ImageDraw
 
-from quotecards import fonts, textruns, typeset
 from quotecards.cards import RenderOptions, render_posts
 from quotecards.geometry import PixelBox
 from quotecards.layout import RectLayer, find_layout, load_layout
@@ -22,6 +21,7 @@ from quotecards.plan import plan_card
 from quotecards.platforms import Platform, get_platform
 from quotecards.post import Post
 from quotecards.render import render
+from quotecards.text import fonts, textruns, typeset
 
 CJK_SAMPLES = {"chinese", "japanese", "korean"}  # their faces come from the system, not fonts/
 CORPUS = {q["name"]: q for q in tomllib.loads(
@@ -184,7 +184,7 @@ def test_emoji_are_drawn_in_colour_at_the_text_size():
 
 
 def textruns_graphemes(text: str) -> list[str]:
-    from quotecards.linebreak import graphemes
+    from quotecards.text.linebreak import graphemes
     return [g for g in graphemes(text) if not g.isspace()]
 
 

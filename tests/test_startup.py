@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from quotecards import font_facts
+from quotecards.text import font_facts
 
 ROOT = Path(__file__).resolve().parent.parent
 

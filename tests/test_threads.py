@@ -7,12 +7,13 @@ import threading
 import tomllib
 from pathlib import Path
 
-from quotecards import export, linebreak
+from quotecards import export
 from quotecards.layout import find_layout, load_layout
 from quotecards.plan import plan_card
 from quotecards.platforms import PLATFORMS
 from quotecards.post import Post
 from quotecards.render import render
+from quotecards.text import linebreak
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = tomllib.loads((ROOT / "tests" / "corpus" / "multilingual.toml").read_text(encoding="utf-8"))["quote"]

@@ -3,8 +3,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quotecards import fonts, typeset
-from quotecards.cleanup import ELLIPSIS
+from quotecards.text import fonts, typeset
+from quotecards.text.cleanup import ELLIPSIS
 
 FACE = fonts.find_face("Noto Serif Display", 600)
 SERIF = fonts.stack_for(FACE)

@@ -18,8 +18,8 @@ from pathlib import Path
 
 from PIL import ImageFont, features
 
+from ..resources import data_dir
 from .font_facts import Coverage, facts
-from .resources import data_dir
 
 FONT_SUFFIXES = (".ttf", ".otf", ".ttc")
 SYSTEM_FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/fonts", "~/.fonts",

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .resources import cache_dir
+from ..resources import cache_dir
 
 STORE_NAME = "font-facts-v3.json"
 
