@@ -33,7 +33,7 @@ from run import make_photo  # noqa: E402
 
 from quotecards.batch import BuildOptions, build  # noqa: E402
 from quotecards.cards import RenderOptions  # noqa: E402
-from quotecards.fetch import FetchOptions  # noqa: E402
+from quotecards.sources.fetch import FetchOptions  # noqa: E402
 
 CORPUS = tomllib.loads((ROOT / "tests/corpus/multilingual.toml").read_text("utf-8"))["quote"]
 PHOTOS = 40

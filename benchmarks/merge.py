@@ -28,7 +28,7 @@ from quotecards import manifest  # noqa: E402
 from quotecards.batch import BuildOptions, Files, build  # noqa: E402
 from quotecards.build_state import BuildState, Entry  # noqa: E402
 from quotecards.cards import RenderOptions  # noqa: E402
-from quotecards.fetch import FetchOptions  # noqa: E402
+from quotecards.sources.fetch import FetchOptions  # noqa: E402
 
 MERGE = ("import resource, sys, time; from pathlib import Path; from quotecards.merge import merge; "
          "t = time.perf_counter(); r = merge(Path(sys.argv[1]), []); "

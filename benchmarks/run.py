@@ -40,11 +40,11 @@ from quotecards import export, focus, photo, png, typeset  # noqa: E402
 from quotecards import render as render_module  # noqa: E402
 from quotecards.batch import BuildOptions, build  # noqa: E402
 from quotecards.cards import RenderOptions  # noqa: E402
-from quotecards.fetch import FetchOptions  # noqa: E402
 from quotecards.layout import find_layout, load_layout  # noqa: E402
 from quotecards.plan import plan_card  # noqa: E402
 from quotecards.platforms import PLATFORMS  # noqa: E402
-from quotecards.post import Post  # noqa: E402
+from quotecards.sources.fetch import FetchOptions  # noqa: E402
+from quotecards.sources.post import Post  # noqa: E402
 
 WORDS = ("the city will open every library at night because students nurses and workers need a quiet room "
          "with light and we promised them that in the spring after the council voted for it").split()
@@ -204,7 +204,7 @@ if {engine!r} == 'naive':
         naive.card(image.read_bytes(), 'quote ' * 30, 'someone')
 else:
     from quotecards.cards import RenderOptions, render_posts
-    from quotecards.fetch import FetchOptions
+    from quotecards.sources.fetch import FetchOptions
     render_posts(sorted(folder.glob('post-*.md')),
                  RenderOptions(out_dir=folder / 'mem-out', fetch=FetchOptions(roots=(folder,))))
 # ru_maxrss survives exec(): a child forked from this big process would report its size.

@@ -171,8 +171,8 @@ def one_changed_post(rounds: int) -> None:
 def every_platform(rounds: int) -> None:
     from quotecards.cards import RenderOptions, render_post
     from quotecards.context import RunContext
-    from quotecards.fetch import FetchOptions
-    from quotecards.post import read_post
+    from quotecards.sources.fetch import FetchOptions
+    from quotecards.sources.post import read_post
 
     posts = [read_post(ROOT / "samples/posts" / f"{name}.md") for name in PHOTO_POSTS]
     print("| sample posts with photos, one process | og | all ten | all / og |")

@@ -25,8 +25,8 @@ from quotecards import fonts, typeset  # noqa: E402
 from quotecards.layout import find_layout, load_layout  # noqa: E402
 from quotecards.plan import plan_card  # noqa: E402
 from quotecards.platforms import get_platform  # noqa: E402
-from quotecards.post import Post  # noqa: E402
 from quotecards.render import render  # noqa: E402
+from quotecards.sources.post import Post  # noqa: E402
 
 WORDS = ("the city will open every library at night because students nurses and workers need a quiet "
          "room with light and we promised them that in the spring of this year after the council "

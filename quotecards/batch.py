@@ -34,10 +34,10 @@ from .build_state import BuildState, Entry
 from .gallery import write_state_page
 from .options import RenderOptions
 from .platforms import Platform, expand
-from .post import Post, PostError, card_fields, read_post
 from .records import CardRecord, ErrorRecord, card_path
 from .resources import data_dir
 from .runlock import LOCK_FILE, run_lock
+from .sources.post import Post, PostError, card_fields, read_post
 from .store import CardStore, StoreOptions, post_key
 
 if TYPE_CHECKING:

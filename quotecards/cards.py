@@ -25,10 +25,10 @@ from .layout import Layout
 from .options import RenderOptions
 from .plan import CardSpec, plan_card
 from .platforms import Platform, expand
-from .post import Post, read_post
 from .records import CardRecord, ErrorRecord
 from .render import Rendered, SubjectCovered, render
 from .runlock import run_lock
+from .sources.post import Post, read_post
 from .text import fonts, linebreak
 from .text.cleanup import LONG_QUOTE_WORDS
 from .text.typeset import DoesNotFit, ShapingUnavailable

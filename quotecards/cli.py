@@ -22,8 +22,8 @@ if TYPE_CHECKING:
     from .batch import BuildOptions, Summary
     from .config import SiteConfig
     from .options import RenderOptions
-    from .publish import Publishing
     from .site_cards import SiteResult
+    from .sources.publish import Publishing
     from .store import StoreOptions
 
 # The library is imported inside each command, so `--version` and `--help` do not pay for
@@ -60,9 +60,9 @@ class RunOptions:
 
     def render_options(self, out_dir: Path, config: SiteConfig, public_only: bool = False,
                        publishing: Publishing | None = None, **more: Any) -> RenderOptions:
-        from .fetch import FetchOptions, default_cache_dir
         from .options import RenderOptions
-        from .post import ReadOptions
+        from .sources.fetch import FetchOptions, default_cache_dir
+        from .sources.post import ReadOptions
 
         fetch = FetchOptions(cache_dir=None if self.no_cache else (self.cache_dir or default_cache_dir()),
                              offline=self.offline, image_bases=self.image_bases, roots=(self.site_root,),
@@ -86,7 +86,7 @@ def publishing_options(command: Callable[..., None]) -> Callable[..., None]:
 
     @functools.wraps(command)
     def with_publishing(drafts: bool, future: bool, expired: bool, **kwargs: Any) -> None:
-        from .publish import Publishing
+        from .sources.publish import Publishing
 
         command(publishing=Publishing(drafts=drafts, future=future, expired=expired), **kwargs)
 
@@ -259,7 +259,7 @@ def fields_command(posts: tuple[Path, ...], site_root: Path) -> None:
     from .config import find_config
     from .errors import QuotecardsError
     from .options import RenderOptions
-    from .post import read_post
+    from .sources.post import read_post
 
     with user_errors():
         reading = RenderOptions(out_dir=Path("."), config=find_config(site_root)).reading

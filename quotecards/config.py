@@ -25,9 +25,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from .errors import ConfigError
-from .fields import CARD_FIELDS, parse_path
 from .formats import FORMAT_CHOICES
-from .post import Post
+from .sources.fields import CARD_FIELDS, parse_path
+from .sources.post import Post
 
 if TYPE_CHECKING:
     from PIL import Image

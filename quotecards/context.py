@@ -15,13 +15,14 @@ from typing import TYPE_CHECKING
 
 from PIL import Image
 
-from . import fetch, heap, photo, png
+from . import heap, photo, png
 from .config import Brand
 from .errors import PostError
 from .layout import Layout, find_layout, load_layout
 from .options import RenderOptions
 from .platforms import Platform, expand
-from .post import Post, ReadOptions
+from .sources import fetch
+from .sources.post import Post, ReadOptions
 from .text import fonts
 
 if TYPE_CHECKING:

@@ -20,9 +20,9 @@ from dataclasses import replace
 from pathlib import Path
 
 from .batch import BuildOptions, build
-from .frontmatter_edit import EditError, set_image
 from .hugo_site import HugoSite, head_hook, read_site
 from .site_cards import Entry, SiteResult, edit_posts, page_entries, shard_part, write_data, write_once
+from .sources.frontmatter_edit import EditError, set_image
 
 PARTIAL = """{{- /* quotecards: og:image and twitter:image for this page, from assets/quotecards.json */ -}}
 {{- with resources.Get "quotecards.json" -}}

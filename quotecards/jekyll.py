@@ -20,9 +20,9 @@ from pathlib import Path
 
 from .batch import BuildOptions, build
 from .errors import ConfigError
-from .fields import OWN_CARDS
-from .frontmatter_edit import set_jekyll_image
 from .site_cards import SiteResult, edit_posts, page_entries, shard_part, write_data, write_once
+from .sources.fields import OWN_CARDS
+from .sources.frontmatter_edit import set_jekyll_image
 
 INCLUDE = """{%- comment -%} quotecards: og:image and twitter:image, from _data/quotecards.json {%- endcomment -%}
 {%- assign card = site.data.quotecards[page.path] -%}

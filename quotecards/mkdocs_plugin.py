@@ -29,10 +29,10 @@ from .cards import CardRecord, SomeCardsFailed, render_post
 from .config import find_config
 from .context import RunContext
 from .errors import PostError
-from .fetch import FetchOptions
 from .options import RenderOptions
-from .post import Post, post_from_meta
 from .resources import cache_dir
+from .sources.fetch import FetchOptions
+from .sources.post import Post, post_from_meta
 from .store import CardStore, StoreOptions, post_key
 
 log = logging.getLogger("mkdocs.plugins.quotecards")

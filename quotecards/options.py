@@ -8,10 +8,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .config import SiteConfig
-from .fetch import FetchOptions
-from .fields import merged
 from .platforms import Platform
-from .post import ReadOptions
+from .sources.fetch import FetchOptions
+from .sources.fields import merged
+from .sources.post import ReadOptions
 
 MAX_PIXELS = 40_000_000  # well under Pillow's own 89 Mpx bomb limit; no news photo needs more
 

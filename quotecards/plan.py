@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from .config import Brand
 from .layout import Layout
 from .platforms import Platform
-from .post import Post
+from .sources.post import Post
 from .text.cleanup import clean, quotation, sentence_case
 from .text.dates import long_date
 

@@ -29,11 +29,11 @@ from . import export, heap
 from .cards import choose, compose_card
 from .context import RunContext
 from .errors import QuotecardsError
-from .frontmatter_edit import EditError, set_quotecard
 from .layout import available
 from .options import RenderOptions
 from .platforms import PLATFORMS, get_platform
-from .post import MAX_ATTRIBUTION_CHARS, MAX_QUOTE_CHARS, Post, PostError, read_post
+from .sources.frontmatter_edit import EditError, set_quotecard
+from .sources.post import MAX_ATTRIBUTION_CHARS, MAX_QUOTE_CHARS, Post, PostError, read_post
 from .text.typeset import ShapingUnavailable
 
 PAGE = (Path(__file__).parent / "preview.html")

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from . import export
 from .batch import Summary
-from .frontmatter_edit import EditError
 from .records import CardRecord
+from .sources.frontmatter_edit import EditError
 
 Entry = dict[str, object]
 

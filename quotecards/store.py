@@ -29,9 +29,9 @@ from pathlib import Path
 from typing import Any
 
 from . import export
-from .fetch import FetchError, FetchOptions, read_local_image
-from .post import Post, card_fields
 from .records import card_path
+from .sources.fetch import FetchError, FetchOptions, read_local_image
+from .sources.post import Post, card_fields
 
 FORMAT = 1  # of the store's entries and keys; a change starts a new folder beside the old
 RECORDS = "cards.json"

@@ -28,7 +28,7 @@ from quotecards.context import RenderOptions, RunContext  # noqa: E402
 from quotecards.errors import QuotecardsError  # noqa: E402
 from quotecards.layout import available  # noqa: E402
 from quotecards.platforms import PLATFORMS  # noqa: E402
-from quotecards.post import read_post  # noqa: E402
+from quotecards.sources.post import read_post  # noqa: E402
 
 ROW_HEIGHT, GAP, LABEL = 170, 14, 22
 SITE = SiteConfig(site_name="The Harbour Times")

@@ -19,7 +19,7 @@ from quotecards import batch
 from quotecards.batch import BuildOptions, build, in_shard
 from quotecards.cards import RenderOptions
 from quotecards.cli import main
-from quotecards.fetch import FetchOptions
+from quotecards.sources.fetch import FetchOptions
 
 ROOT = Path(__file__).resolve().parent.parent
 

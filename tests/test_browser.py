@@ -13,8 +13,8 @@ import pytest
 import requests
 
 from quotecards.cards import RenderOptions, render_posts
-from quotecards.fetch import FetchOptions
 from quotecards.serve import Preview, make_server
+from quotecards.sources.fetch import FetchOptions
 
 ROOT = Path(__file__).resolve().parent.parent
 DRIVER = shutil.which("chromedriver")

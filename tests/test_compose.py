@@ -17,7 +17,7 @@ from quotecards.config import SiteConfig
 from quotecards.context import RenderOptions, RunContext
 from quotecards.layout import BrandLayer, available, load_layout
 from quotecards.platforms import PLATFORMS, get_platform
-from quotecards.post import read_post
+from quotecards.sources.post import read_post
 from quotecards.text.cleanup import decorative_mark, quote_marks
 
 ROOT = Path(__file__).resolve().parent.parent

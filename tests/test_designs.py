@@ -19,8 +19,8 @@ from quotecards.geometry import PixelBox
 from quotecards.layout import available, load_layout
 from quotecards.plan import plan_card
 from quotecards.platforms import PLATFORMS, expand
-from quotecards.post import read_post
 from quotecards.render import render
+from quotecards.sources.post import read_post
 
 ROOT = Path(__file__).resolve().parent.parent
 LAYOUTS = sorted(available())
@@ -112,7 +112,7 @@ def test_layout_precedence_is_post_then_section_then_site(tmp_path):
 
 
 def _local(tmp_path: Path):
-    from quotecards.fetch import FetchOptions
+    from quotecards.sources.fetch import FetchOptions
     return FetchOptions(roots=(tmp_path, ROOT))
 
 

@@ -11,8 +11,8 @@ from quotecards import export, photo, png
 from quotecards.layout import find_layout, load_layout
 from quotecards.plan import plan_card
 from quotecards.platforms import PLATFORMS
-from quotecards.post import read_post
 from quotecards.render import render
+from quotecards.sources.post import read_post
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -89,7 +89,7 @@ def test_a_photo_card_a_little_over_its_limit_keeps_its_pixels_at_level_6():
 def test_cards_encoded_on_threads_are_the_cards_encoded_in_line(tmp_path):
     from quotecards.cards import RenderOptions, render_post
     from quotecards.context import RunContext
-    from quotecards.fetch import FetchOptions
+    from quotecards.sources.fetch import FetchOptions
 
     post = read_post(ROOT / "samples/posts/roastery.md")
     made = {}
@@ -107,7 +107,7 @@ def _render(post_path: Path, out: Path, names: tuple[str, ...], **config):
     from quotecards.cards import RenderOptions, render_post
     from quotecards.config import SiteConfig
     from quotecards.context import RunContext
-    from quotecards.fetch import FetchOptions
+    from quotecards.sources.fetch import FetchOptions
 
     options = RenderOptions(out_dir=out, platforms=names, fetch=FetchOptions(roots=(ROOT,)),
                             config=SiteConfig(site_name="T", **config))

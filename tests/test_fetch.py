@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from quotecards import fetch
 from quotecards.cards import RenderOptions, render_posts
+from quotecards.sources import fetch
 
 FAST = dict(backoff=0.01, max_retry_after=0.2)  # retry quickly in tests
 

@@ -16,8 +16,8 @@ from quotecards.cli import main
 from quotecards.layout import find_layout, load_layout
 from quotecards.plan import plan_card
 from quotecards.platforms import PLATFORMS
-from quotecards.post import Post
 from quotecards.render import render
+from quotecards.sources.post import Post
 
 ROOT = Path(__file__).resolve().parent.parent
 POST = Post(source=ROOT / "x.md", slug="x", quote="Four years of concrete took nine seconds.", attribution="A. Pilot",

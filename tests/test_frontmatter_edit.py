@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from quotecards import frontmatter_edit
 from quotecards.batch import BuildOptions
 from quotecards.cards import RenderOptions
-from quotecards.fetch import FetchOptions
-from quotecards.frontmatter_edit import EditError, set_image, set_quotecard
 from quotecards.hugo import hugo_build
+from quotecards.sources import frontmatter_edit
+from quotecards.sources.fetch import FetchOptions
+from quotecards.sources.frontmatter_edit import EditError, set_image, set_quotecard
 
 QUOTE = "featured_quote:\n  quote: Q.\n"
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from quotecards.post import PostError, read_post
+from quotecards.sources.post import PostError, read_post
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = 20261130

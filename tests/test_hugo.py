@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from PIL import Image
 
 from quotecards.cli import main
-from quotecards.frontmatter_edit import set_image
+from quotecards.sources.frontmatter_edit import set_image
 
 ROOT = Path(__file__).resolve().parent.parent
 HUGO = shutil.which("hugo")

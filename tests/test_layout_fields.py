@@ -14,8 +14,8 @@ from quotecards.geometry import PixelBox
 from quotecards.layout import ImageLayer, RectLayer, find_layout, load_layout
 from quotecards.plan import plan_card
 from quotecards.platforms import PLATFORMS
-from quotecards.post import Post
 from quotecards.render import render
+from quotecards.sources.post import Post
 
 ROOT = Path(__file__).resolve().parent.parent
 HEADLINE = (ROOT / "layouts" / "headline.toml").read_text()
@@ -92,7 +92,7 @@ def test_a_colour_field_takes_the_photos_colour_and_keeps_its_text_readable():
 
 
 def test_a_tag_from_the_front_matter_can_be_shown(tmp_path):
-    from quotecards.post import read_post
+    from quotecards.sources.post import read_post
 
     page = tmp_path / "p.md"
     page.write_text("---\ntitle: A title\ntags: [Transport, City]\n---\n")

@@ -10,12 +10,12 @@ from PIL import Image, ImageChops
 from quotecards import context, photo
 from quotecards.cards import RenderOptions
 from quotecards.context import RunContext
-from quotecards.fetch import FetchOptions
 from quotecards.layout import find_layout, load_layout
 from quotecards.plan import plan_card
 from quotecards.platforms import get_platform
-from quotecards.post import read_post
 from quotecards.render import render
+from quotecards.sources.fetch import FetchOptions
+from quotecards.sources.post import read_post
 from quotecards.text import fonts
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -13,8 +13,8 @@ from quotecards import focus, photo
 from quotecards.layout import find_layout, load_layout
 from quotecards.plan import plan_card
 from quotecards.platforms import Platform, get_platform
-from quotecards.post import Post, PostError, read_post
 from quotecards.render import render
+from quotecards.sources.post import Post, PostError, read_post
 
 LAYOUT = load_layout(find_layout("photo"))
 STORY = Platform("story", 1080, 1920, 8 << 20, "")

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from quotecards.card_warnings import Kind
-from quotecards.post import PostError, read_post, safe_slug
+from quotecards.sources.post import PostError, read_post, safe_slug
 
 YAML_POST = """---
 title: a title
@@ -167,7 +167,7 @@ def test_yaml_error_names_the_file_line(write_post):
 
 
 def test_quotecard_front_matter_overrides_layout_and_focal_point(write_post):
-    from quotecards.post import read_post
+    from quotecards.sources.post import read_post
     post = read_post(write_post("p.md", "---\ntitle: T\nfeatured_image:\n  image: a.jpg\n  focal_point: [0.9, 0.9]\n"
                                         "quotecard:\n  layout: split\n  focal_point: [0.2, 0.3]\n"
                                         "featured_quote:\n  quote: Q.\n---\n"))

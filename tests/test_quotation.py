@@ -13,8 +13,8 @@ from quotecards.cli import main
 from quotecards.layout import find_layout, load_layout
 from quotecards.plan import plan_card
 from quotecards.platforms import PLATFORMS
-from quotecards.post import Post, read_post
 from quotecards.render import render
+from quotecards.sources.post import Post, read_post
 from quotecards.text.cleanup import clean, quotation, quote_marks
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -13,10 +13,10 @@ import pytest
 from click.testing import CliRunner
 from conftest import need
 
-from quotecards import language
 from quotecards.cli import main
-from quotecards.post import ReadOptions, read_post
-from quotecards.publish import Publishing, unpublished
+from quotecards.sources import language
+from quotecards.sources.post import ReadOptions, read_post
+from quotecards.sources.publish import Publishing, unpublished
 from quotecards.text.cleanup import quote_marks
 
 ROOT = Path(__file__).resolve().parent.parent

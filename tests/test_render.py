@@ -13,8 +13,8 @@ from quotecards.geometry import PixelBox
 from quotecards.layout import RectLayer, available, find_layout, load_layout
 from quotecards.plan import plan_card
 from quotecards.platforms import get_platform
-from quotecards.post import read_post
 from quotecards.render import render
+from quotecards.sources.post import read_post
 
 ROOT = Path(__file__).resolve().parent.parent
 LAYOUT = load_layout(find_layout("photo"))
@@ -109,7 +109,7 @@ def test_cover_crop_fills_the_canvas_from_any_aspect():
 def test_a_photo_shared_by_posts_is_decoded_once_per_run(tmp_path, monkeypatch, photo_file):
     from quotecards import context
     from quotecards.cards import RenderOptions, render_posts
-    from quotecards.fetch import FetchOptions
+    from quotecards.sources.fetch import FetchOptions
 
     decoded = []
     real = photo.decode

@@ -19,8 +19,8 @@ from quotecards.geometry import PixelBox
 from quotecards.layout import RectLayer, find_layout, load_layout
 from quotecards.plan import plan_card
 from quotecards.platforms import Platform, get_platform
-from quotecards.post import Post
 from quotecards.render import render
+from quotecards.sources.post import Post
 from quotecards.text import fonts, textruns, typeset
 
 CJK_SAMPLES = {"chinese", "japanese", "korean"}  # their faces come from the system, not fonts/

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 import requests
 
-from quotecards import public_net
 from quotecards.cards import RenderOptions
-from quotecards.fetch import FetchOptions
 from quotecards.serve import Preview, make_server
+from quotecards.sources import public_net
+from quotecards.sources.fetch import FetchOptions
 
 ROOT = Path(__file__).resolve().parent.parent
 JPEG = (ROOT / "samples/images/coffee.jpg").read_bytes()

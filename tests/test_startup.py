@@ -19,7 +19,7 @@ PROBE = """
 import sys
 from pathlib import Path
 from quotecards.cards import RenderOptions, render_posts
-from quotecards.fetch import FetchOptions
+from quotecards.sources.fetch import FetchOptions
 result = render_posts([Path(sys.argv[1])], RenderOptions(out_dir=Path(sys.argv[2]),
                                                          fetch=FetchOptions(roots=(Path(sys.argv[3]),))))
 assert result.cards and not result.errors, result.errors
@@ -103,7 +103,7 @@ import sys
 from pathlib import Path
 from quotecards.batch import BuildOptions, build
 from quotecards.options import RenderOptions
-from quotecards.fetch import FetchOptions
+from quotecards.sources.fetch import FetchOptions
 content, out = Path(sys.argv[1]), Path(sys.argv[2])
 summary = build(content, BuildOptions(RenderOptions(out_dir=out, fetch=FetchOptions(roots=(content,))), jobs=2))
 assert summary.made == int(sys.argv[3]) and not summary.failed, summary

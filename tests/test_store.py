@@ -17,7 +17,7 @@ from PIL import Image
 from quotecards import store as card_store
 from quotecards.batch import BuildOptions, build
 from quotecards.context import RenderOptions
-from quotecards.fetch import FetchOptions
+from quotecards.sources.fetch import FetchOptions
 from quotecards.store import CardStore, StoreOptions
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -11,8 +11,8 @@ from quotecards import export
 from quotecards.layout import find_layout, load_layout
 from quotecards.plan import plan_card
 from quotecards.platforms import PLATFORMS
-from quotecards.post import Post
 from quotecards.render import render
+from quotecards.sources.post import Post
 from quotecards.text import linebreak
 
 ROOT = Path(__file__).resolve().parent.parent

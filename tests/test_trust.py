@@ -19,11 +19,11 @@ from PIL import Image
 
 from quotecards.batch import discover
 from quotecards.build_state import BuildState
-from quotecards.fetch import FetchOptions
-from quotecards.http_get import PUBLIC_ONLY_CACHE, open_session
 from quotecards.photo import ImageError, decode
-from quotecards.public_net import is_public
 from quotecards.records import card_path
+from quotecards.sources.download import PUBLIC_ONLY_CACHE, open_session
+from quotecards.sources.fetch import FetchOptions
+from quotecards.sources.public_net import is_public
 
 ROOT = Path(__file__).resolve().parent.parent
 POST = "---\ntitle: Post {n}\nfeatured_quote:\n  quote: Number {n} said something worth a card.\n  summary: Someone\n---\n"

@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 from urllib.parse import unquote, urlsplit
 
-from . import __version__
-from .resources import cache_dir
+from .. import __version__
+from ..resources import cache_dir
 
 if TYPE_CHECKING:
-    from .http_get import RunSession
+    from .download import RunSession
 
 USER_AGENT = f"quotecards/{__version__} (+social share cards)"
 
@@ -70,7 +70,7 @@ class LazySession:
     def get(self) -> RunSession:
         with self.lock:
             if self.opened is None:
-                from .http_get import open_session
+                from .download import open_session
 
                 self.opened = open_session(self.options)
             return self.opened
@@ -83,7 +83,7 @@ class LazySession:
 
 def open_session(options: FetchOptions) -> RunSession:
     """The one Session a run shares: its connection pool, retries and cache (http_get.py)."""
-    from .http_get import open_session as opened
+    from .download import open_session as opened
 
     return opened(options)
 
@@ -91,7 +91,7 @@ def open_session(options: FetchOptions) -> RunSession:
 def forget(url: str, session: LazySession | RunSession) -> None:
     """Drop `url` from the HTTP cache (its bytes turned out not to be a usable image)."""
     if urlsplit(url).scheme in ("http", "https"):
-        from .http_get import forget as forgotten
+        from .download import forget as forgotten
 
         forgotten(url, session.get() if isinstance(session, LazySession) else session)
 
@@ -101,7 +101,7 @@ def fetch_image(ref: str, post_dir: Path, options: FetchOptions, session: LazySe
     local = read_local_image(ref, post_dir, options)
     if local is not None:
         return local
-    from .http_get import download
+    from .download import download
 
     return download(ref, options, session.get() if isinstance(session, LazySession) else session)
 

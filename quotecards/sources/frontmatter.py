@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 from frontmatter.default_handlers import BaseHandler, JSONHandler, YAMLHandler
 
-from .errors import PostError
+from ..errors import PostError
 
 # A YAML alias may stand for a whole subtree; eleven nested levels of ten aliases each make a
 # mapping of 10^11 nodes that takes no room in memory but forever to walk or compare.

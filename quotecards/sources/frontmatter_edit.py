@@ -21,10 +21,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from . import export
-from .errors import PostError
+from .. import export
+from ..errors import PostError
 from .fields import OWN_CARDS
-from .frontmatter_read import front_matter
+from .frontmatter import front_matter
 
 
 class EditError(Exception):

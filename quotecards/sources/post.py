@@ -17,12 +17,12 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import unquote, urlsplit
 
+from ..card_warnings import CardWarning, Kind
+from ..errors import PostError
+from ..text.cleanup import sentence_case
 from . import fields, language
-from .card_warnings import CardWarning, Kind
-from .errors import PostError
-from .frontmatter_read import front_matter, kind_of
+from .frontmatter import front_matter, kind_of
 from .publish import Publishing, Unpublished, expiry, unpublished
-from .text.cleanup import sentence_case
 
 __all__ = ["MAX_QUOTE_CHARS", "Post", "PostError", "ReadOptions", "read_post", "safe_slug"]
 

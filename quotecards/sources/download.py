@@ -27,7 +27,7 @@ from urllib3.connectionpool import ConnectionPool
 from urllib3.exceptions import MaxRetryError, NameResolutionError, NewConnectionError
 from urllib3.util.retry import Retry
 
-from .errors import OutputError
+from ..errors import OutputError
 from .fetch import USER_AGENT, Fetched, FetchError, FetchOptions, default_cache_dir
 from .public_net import NotPublicError, public_only
 
