@@ -36,15 +36,17 @@ sys.path.insert(0, str(HERE))
 import naive  # noqa: E402
 from PIL import Image, ImageDraw, ImageFilter  # noqa: E402
 
-from quotecards import export, focus, photo, png, typeset  # noqa: E402
-from quotecards import render as render_module  # noqa: E402
+from quotecards import export, png  # noqa: E402
 from quotecards.batch import BuildOptions, build  # noqa: E402
 from quotecards.cards import RenderOptions  # noqa: E402
-from quotecards.layout import find_layout, load_layout  # noqa: E402
-from quotecards.plan import plan_card  # noqa: E402
-from quotecards.platforms import PLATFORMS  # noqa: E402
+from quotecards.draw import focus, photo  # noqa: E402
+from quotecards.draw import render as render_module  # noqa: E402
+from quotecards.draw.layout import find_layout, load_layout  # noqa: E402
+from quotecards.draw.plan import plan_card  # noqa: E402
+from quotecards.draw.platforms import PLATFORMS  # noqa: E402
 from quotecards.sources.fetch import FetchOptions  # noqa: E402
 from quotecards.sources.post import Post  # noqa: E402
+from quotecards.text import typeset  # noqa: E402
 
 WORDS = ("the city will open every library at night because students nurses and workers need a quiet room "
          "with light and we promised them that in the spring after the council voted for it").split()

@@ -21,12 +21,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from quotecards import fonts, typeset  # noqa: E402
-from quotecards.layout import find_layout, load_layout  # noqa: E402
-from quotecards.plan import plan_card  # noqa: E402
-from quotecards.platforms import get_platform  # noqa: E402
-from quotecards.render import render  # noqa: E402
+from quotecards.draw.layout import find_layout, load_layout  # noqa: E402
+from quotecards.draw.plan import plan_card  # noqa: E402
+from quotecards.draw.platforms import get_platform  # noqa: E402
+from quotecards.draw.render import render  # noqa: E402
 from quotecards.sources.post import Post  # noqa: E402
+from quotecards.text import fonts, typeset  # noqa: E402
 
 WORDS = ("the city will open every library at night because students nurses and workers need a quiet "
          "room with light and we promised them that in the spring of this year after the council "

@@ -31,9 +31,9 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from . import __version__, export, heap, manifest
 from .build_state import BuildState, Entry
+from .draw.platforms import Platform, expand
 from .gallery import write_state_page
 from .options import RenderOptions
-from .platforms import Platform, expand
 from .records import CardRecord, ErrorRecord, card_path
 from .resources import data_dir
 from .runlock import LOCK_FILE, run_lock
@@ -244,7 +244,7 @@ def _warm_parent(options: RenderOptions) -> None:
 
     from . import png
     from .context import Layouts
-    from .layout import LayoutError, TextLayer
+    from .draw.layout import LayoutError, TextLayer
     from .text import fonts, typeset
 
     png.encode(Image.new("RGB", (8, 8)))

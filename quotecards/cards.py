@@ -19,14 +19,14 @@ from PIL import Image
 from . import export, heap, manifest, png
 from .card_warnings import CardWarning, Kind
 from .context import RunContext
+from .draw.layout import Layout
+from .draw.plan import CardSpec, plan_card
+from .draw.platforms import Platform, expand
+from .draw.render import Rendered, SubjectCovered, render
 from .errors import LayoutError, PostError, QuotecardsError
 from .gallery import gallery_from_manifest
-from .layout import Layout
 from .options import RenderOptions
-from .plan import CardSpec, plan_card
-from .platforms import Platform, expand
 from .records import CardRecord, ErrorRecord
-from .render import Rendered, SubjectCovered, render
 from .runlock import run_lock
 from .sources.post import Post, read_post
 from .text import fonts, linebreak

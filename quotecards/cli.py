@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from . import __version__
+from .draw.platforms import PLATFORMS
 from .formats import FORMAT_CHOICES
 from .options import MAX_PIXELS
-from .platforms import PLATFORMS
 
 if TYPE_CHECKING:
     from .batch import BuildOptions, Summary
@@ -544,7 +544,7 @@ def _size(n: int) -> str:
 def layouts_command(layout_dirs: tuple[Path, ...], site_root: Path) -> None:
     """List the layouts that can be used, and where each comes from."""
     from .config import find_config
-    from .layout import available, load_layout
+    from .draw.layout import available, load_layout
     from .text import fonts
 
     with user_errors():

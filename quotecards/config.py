@@ -150,7 +150,7 @@ def _flag(path: Path, key: str, value: object) -> bool:
 
 def _platforms(path: Path, key: str, table: object) -> dict[str, tuple[str | None, int | None]]:
     """[platforms.<name>]: format and max_bytes for one platform's cards."""
-    from .platforms import PLATFORMS
+    from .draw.platforms import PLATFORMS
 
     if not isinstance(table, dict):
         raise ConfigError.expecting(path, key, "a table of [platforms.<name>] tables", table)

@@ -15,12 +15,13 @@ from typing import TYPE_CHECKING
 
 from PIL import Image
 
-from . import heap, photo, png
+from . import heap, png
 from .config import Brand
+from .draw import photo
+from .draw.layout import Layout, find_layout, load_layout
+from .draw.platforms import Platform, expand
 from .errors import PostError
-from .layout import Layout, find_layout, load_layout
 from .options import RenderOptions
-from .platforms import Platform, expand
 from .sources import fetch
 from .sources.post import Post, ReadOptions
 from .text import fonts

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .config import SiteConfig
-from .platforms import Platform
+from .draw.platforms import Platform
 from .sources.fetch import FetchOptions
 from .sources.fields import merged
 from .sources.post import ReadOptions

@@ -28,10 +28,10 @@ from urllib.parse import parse_qs, urlsplit
 from . import export, heap
 from .cards import choose, compose_card
 from .context import RunContext
+from .draw.layout import available
+from .draw.platforms import PLATFORMS, get_platform
 from .errors import QuotecardsError
-from .layout import available
 from .options import RenderOptions
-from .platforms import PLATFORMS, get_platform
 from .sources.frontmatter_edit import EditError, set_quotecard
 from .sources.post import MAX_ATTRIBUTION_CHARS, MAX_QUOTE_CHARS, Post, PostError, read_post
 from .text.typeset import ShapingUnavailable

@@ -21,14 +21,15 @@ from PIL import Image, ImageDraw
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from quotecards import fonts, photo  # noqa: E402
 from quotecards.cards import Chosen, compose_card  # noqa: E402
 from quotecards.config import SiteConfig  # noqa: E402
 from quotecards.context import RenderOptions, RunContext  # noqa: E402
+from quotecards.draw import photo  # noqa: E402
+from quotecards.draw.layout import available  # noqa: E402
+from quotecards.draw.platforms import PLATFORMS  # noqa: E402
 from quotecards.errors import QuotecardsError  # noqa: E402
-from quotecards.layout import available  # noqa: E402
-from quotecards.platforms import PLATFORMS  # noqa: E402
 from quotecards.sources.post import read_post  # noqa: E402
+from quotecards.text import fonts  # noqa: E402
 
 ROW_HEIGHT, GAP, LABEL = 170, 14, 22
 SITE = SiteConfig(site_name="The Harbour Times")

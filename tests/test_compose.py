@@ -15,8 +15,8 @@ from quotecards.card_warnings import Kind
 from quotecards.cards import Chosen, compose_card
 from quotecards.config import SiteConfig
 from quotecards.context import RenderOptions, RunContext
-from quotecards.layout import BrandLayer, available, load_layout
-from quotecards.platforms import PLATFORMS, get_platform
+from quotecards.draw.layout import BrandLayer, available, load_layout
+from quotecards.draw.platforms import PLATFORMS, get_platform
 from quotecards.sources.post import read_post
 from quotecards.text.cleanup import decorative_mark, quote_marks
 
@@ -190,7 +190,7 @@ def test_the_quote_is_never_set_under_the_platform_floor():
 
 
 def test_a_photo_is_analysed_once_for_every_canvas(monkeypatch):
-    from quotecards import focus
+    from quotecards.draw import focus
 
     made = []
     real = focus._interest

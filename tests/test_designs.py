@@ -10,16 +10,17 @@ from click.testing import CliRunner
 from helpers import ink_outside
 from PIL import Image
 
-from quotecards import export, photo
+from quotecards import export
 from quotecards.cards import Chosen, RenderOptions, compose_card, render_posts
 from quotecards.cli import main
 from quotecards.config import Brand, ConfigError, SiteConfig, find_config
 from quotecards.context import RunContext
-from quotecards.geometry import PixelBox
-from quotecards.layout import available, load_layout
-from quotecards.plan import plan_card
-from quotecards.platforms import PLATFORMS, expand
-from quotecards.render import render
+from quotecards.draw import photo
+from quotecards.draw.geometry import PixelBox
+from quotecards.draw.layout import available, load_layout
+from quotecards.draw.plan import plan_card
+from quotecards.draw.platforms import PLATFORMS, expand
+from quotecards.draw.render import render
 from quotecards.sources.post import read_post
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from quotecards.layout import LayoutError, TextLayer, find_layout, load_layout
+from quotecards.draw.layout import LayoutError, TextLayer, find_layout, load_layout
 
 GOOD = (Path(__file__).resolve().parent.parent / "layouts" / "photo.toml").read_text()
 
@@ -53,8 +53,8 @@ def test_unknown_layout_name():
 
 def test_every_user_error_is_one_type_with_its_parts(tmp_path):
     from quotecards.config import ConfigError, find_config
+    from quotecards.draw.platforms import get_platform
     from quotecards.errors import PlatformError, QuotecardsError
-    from quotecards.platforms import get_platform
 
     path = tmp_path / "broken.toml"
     path.write_text(GOOD.replace("min_contrast = 4.5", 'min_contrast = "high"', 1))

@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from quotecards import contrast
+from quotecards.draw import contrast
+from quotecards.draw.geometry import PixelBox
+from quotecards.draw.layout import ImageLayer, RectLayer, find_layout, load_layout
+from quotecards.draw.plan import plan_card
+from quotecards.draw.platforms import PLATFORMS
+from quotecards.draw.render import render
 from quotecards.errors import LayoutError
-from quotecards.geometry import PixelBox
-from quotecards.layout import ImageLayer, RectLayer, find_layout, load_layout
-from quotecards.plan import plan_card
-from quotecards.platforms import PLATFORMS
-from quotecards.render import render
 from quotecards.sources.post import Post
 
 ROOT = Path(__file__).resolve().parent.parent

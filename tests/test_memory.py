@@ -7,13 +7,14 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops
 
-from quotecards import context, photo
+from quotecards import context
 from quotecards.cards import RenderOptions
 from quotecards.context import RunContext
-from quotecards.layout import find_layout, load_layout
-from quotecards.plan import plan_card
-from quotecards.platforms import get_platform
-from quotecards.render import render
+from quotecards.draw import photo
+from quotecards.draw.layout import find_layout, load_layout
+from quotecards.draw.plan import plan_card
+from quotecards.draw.platforms import get_platform
+from quotecards.draw.render import render
 from quotecards.sources.fetch import FetchOptions
 from quotecards.sources.post import read_post
 from quotecards.text import fonts

@@ -9,11 +9,11 @@ import struct
 import pytest
 from PIL import Image, ImageCms, ImageDraw, ImageFilter
 
-from quotecards import focus, photo
-from quotecards.layout import find_layout, load_layout
-from quotecards.plan import plan_card
-from quotecards.platforms import Platform, get_platform
-from quotecards.render import render
+from quotecards.draw import focus, photo
+from quotecards.draw.layout import find_layout, load_layout
+from quotecards.draw.plan import plan_card
+from quotecards.draw.platforms import Platform, get_platform
+from quotecards.draw.render import render
 from quotecards.sources.post import Post, PostError, read_post
 
 LAYOUT = load_layout(find_layout("photo"))
@@ -213,7 +213,7 @@ def test_text_reaches_wcag_aa_on_any_photo(seed_post, name, picture, platform):
 
 def _region_by_pixels(pixels: bytes, w: int, h: int):
     """The subject's region the plain way: a pixel-by-pixel flood from the peak, 4-connected."""
-    from quotecards.focus import SUBJECT_CORE
+    from quotecards.draw.focus import SUBJECT_CORE
 
     peak = max(pixels, default=0)
     if peak == 0:
@@ -232,7 +232,7 @@ def _region_by_pixels(pixels: bytes, w: int, h: int):
 
 
 def test_the_subjects_region_is_the_4_connected_flood_around_the_peak():
-    from quotecards.focus import _region_around_peak
+    from quotecards.draw.focus import _region_around_peak
 
     rng = random.Random(3)
     for trial in range(1500):

@@ -10,10 +10,10 @@ import pytest
 from click.testing import CliRunner
 
 from quotecards.cli import main
-from quotecards.layout import find_layout, load_layout
-from quotecards.plan import plan_card
-from quotecards.platforms import PLATFORMS
-from quotecards.render import render
+from quotecards.draw.layout import find_layout, load_layout
+from quotecards.draw.plan import plan_card
+from quotecards.draw.platforms import PLATFORMS
+from quotecards.draw.render import render
 from quotecards.sources.post import Post, read_post
 from quotecards.text.cleanup import clean, quotation, quote_marks
 

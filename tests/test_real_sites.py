@@ -180,7 +180,7 @@ def test_an_installed_family_is_found_by_name(tmp_path):
     need("fonts-noto-cjk")
     layout = (ROOT / "layouts" / "brand.toml").read_text().replace('font = "Inter"', 'font = "Noto Sans CJK JP"')
     (tmp_path / "sys.toml").write_text(layout.replace('name = "brand"', 'name = "sys"'))
-    from quotecards.layout import load_layout
+    from quotecards.draw.layout import load_layout
 
     faces = {layer.face.family for layer in load_layout(tmp_path / "sys.toml").layers if hasattr(layer, "face")}
     assert "Noto Sans CJK JP" in faces

@@ -7,13 +7,13 @@ import pytest
 from helpers import ink_inside, ink_outside
 from PIL import Image, ImageChops, ImageFilter
 
-from quotecards import contrast, photo
 from quotecards.card_warnings import Kind
-from quotecards.geometry import PixelBox
-from quotecards.layout import RectLayer, available, find_layout, load_layout
-from quotecards.plan import plan_card
-from quotecards.platforms import get_platform
-from quotecards.render import render
+from quotecards.draw import contrast, photo
+from quotecards.draw.geometry import PixelBox
+from quotecards.draw.layout import RectLayer, available, find_layout, load_layout
+from quotecards.draw.plan import plan_card
+from quotecards.draw.platforms import get_platform
+from quotecards.draw.render import render
 from quotecards.sources.post import read_post
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -129,8 +129,8 @@ def test_painted_layers_come_off_again_to_the_pixel(name):
     # layers (not from a copy of the whole canvas): they must cover all that the layers paint,
     # a site's name set as text in the brand layer and a right-to-left card's mirrored design too.
     from quotecards.config import Brand
-    from quotecards.render import Framed, paint_layers, under_layers, unpaint
-    from quotecards.scene import Scene
+    from quotecards.draw.render import Framed, paint_layers, under_layers, unpaint
+    from quotecards.draw.scene import Scene
 
     layout = load_layout(find_layout(name))
     for post, platform in (("world-tel-aviv-library", "og"), ("launch-day", "story")):
@@ -151,7 +151,7 @@ def test_painted_layers_come_off_again_to_the_pixel(name):
 @pytest.mark.parametrize("side", ["", "left", "right"])
 def test_the_scrims_mask_kept_as_a_column_is_the_whole_gradients(side):
     # Kept as one column (and one row), widened on use: the very pixels of the gradient resized whole.
-    from quotecards.render import SIDE_SCRIM_FAR, _veil
+    from quotecards.draw.render import SIDE_SCRIM_FAR, _veil
 
     for size in [(1200, 630), (1080, 1920), (1000, 1500), (333, 777)]:
         top, bottom = 0.1, 0.85

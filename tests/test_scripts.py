@@ -15,11 +15,11 @@ from helpers import ink_inside, ink_outside
 from PIL import Image, ImageChops, ImageDraw
 
 from quotecards.cards import RenderOptions, render_posts
-from quotecards.geometry import PixelBox
-from quotecards.layout import RectLayer, find_layout, load_layout
-from quotecards.plan import plan_card
-from quotecards.platforms import Platform, get_platform
-from quotecards.render import render
+from quotecards.draw.geometry import PixelBox
+from quotecards.draw.layout import RectLayer, find_layout, load_layout
+from quotecards.draw.plan import plan_card
+from quotecards.draw.platforms import Platform, get_platform
+from quotecards.draw.render import render
 from quotecards.sources.post import Post
 from quotecards.text import fonts, textruns, typeset
 

@@ -8,10 +8,10 @@ import tomllib
 from pathlib import Path
 
 from quotecards import export
-from quotecards.layout import find_layout, load_layout
-from quotecards.plan import plan_card
-from quotecards.platforms import PLATFORMS
-from quotecards.render import render
+from quotecards.draw.layout import find_layout, load_layout
+from quotecards.draw.plan import plan_card
+from quotecards.draw.platforms import PLATFORMS
+from quotecards.draw.render import render
 from quotecards.sources.post import Post
 from quotecards.text import linebreak
 

@@ -19,7 +19,7 @@ from PIL import Image
 
 from quotecards.batch import discover
 from quotecards.build_state import BuildState
-from quotecards.photo import ImageError, decode
+from quotecards.draw.photo import ImageError, decode
 from quotecards.records import card_path
 from quotecards.sources.download import PUBLIC_ONLY_CACHE, open_session
 from quotecards.sources.fetch import FetchOptions

@@ -8,13 +8,13 @@ import re
 import string
 from dataclasses import dataclass, field
 
-from .card_warnings import CardWarning, Kind
+from ..card_warnings import CardWarning, Kind
+from ..text import fonts, linebreak, textruns, typeset
+from ..text.cleanup import decorative_mark, quote_marks
 from .geometry import PixelBox
 from .layout import Layer, TextLayer
 from .plan import CardSpec
 from .scene import PlacedText, Scene, ink_bounds, row_left
-from .text import fonts, linebreak, textruns, typeset
-from .text.cleanup import decorative_mark, quote_marks
 
 MIN_FONT_PX = 8  # no text is set smaller, whatever a layout's fractions give on a small canvas
 MAIN_TEXTS = ("quote", "title")  # a card that cannot set these is no card; the rest may be left out

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .errors import PlatformError
+from ..errors import PlatformError
 from .geometry import PixelBox
 
 MB = 1024 * 1024

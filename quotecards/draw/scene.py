@@ -10,10 +10,10 @@ from typing import Literal
 
 from PIL import Image, ImageDraw
 
+from ..text import fonts, typeset
 from .geometry import PixelBox
 from .layout import Layer, TextLayer
 from .plan import CardSpec
-from .text import fonts, typeset
 
 FocusSource = Literal["post", "auto", ""]  # the post's focal point, the most detail, or no photo
 Side = Literal["", "left", "right"]  # where the text group was moved on a landscape photo card

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from PIL import Image, ImageOps
 
-from .options import MAX_PIXELS
+from ..options import MAX_PIXELS
 
 if TYPE_CHECKING:
     from PIL import ImageCms

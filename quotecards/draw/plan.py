@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .config import Brand
+from ..config import Brand
+from ..sources.post import Post
+from ..text.cleanup import clean, quotation, sentence_case
+from ..text.dates import long_date
 from .layout import Layout
 from .platforms import Platform
-from .sources.post import Post
-from .text.cleanup import clean, quotation, sentence_case
-from .text.dates import long_date
 
 
 @dataclass(frozen=True)

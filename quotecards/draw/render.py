@@ -17,15 +17,15 @@ from typing import Literal
 
 from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageOps
 
+from ..card_warnings import CardWarning, Kind
+from ..text import fonts, textruns, typeset
 from . import contrast, photo
 from .arrange import Located, arrange, centre_groups, covered, locate
-from .card_warnings import CardWarning, Kind
 from .geometry import PixelBox
 from .layout import BrandLayer, Color, ImageLayer, Layer, Layout, PhotoLayer, RectLayer
 from .place import MIN_FONT_PX, place_text
 from .plan import CardSpec
 from .scene import FocusSource, PlacedText, Scene, Side, ink_area, line_areas, literal_ink, row_left, with_hang
-from .text import fonts, textruns, typeset
 
 Background = Literal["photo", "fallback"]
 CENTRE = (0.5, 0.5)  # the crop's centre when nothing says where the subject is

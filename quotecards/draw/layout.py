@@ -20,10 +20,10 @@ from typing import Any, ClassVar, Literal, NoReturn, TypeVar, cast
 
 from PIL import Image
 
-from .errors import LayoutError
+from ..errors import LayoutError
+from ..resources import data_dir
+from ..text import fonts
 from .geometry import PixelBox
-from .resources import data_dir
-from .text import fonts
 
 Color = tuple[int, int, int, int]
 TEXT_SOURCES = ("quote", "attribution", "title", "citation", "section", "site", "site_name", "author", "date",
