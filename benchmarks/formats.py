@@ -18,7 +18,7 @@ sys.path.insert(0, str(ROOT))
 
 from PIL import Image  # noqa: E402
 
-from quotecards import export, png  # noqa: E402
+from quotecards.encode import export, png  # noqa: E402
 
 CARDS = {
     "photo": ROOT / "samples/cards/og/launch-director-on-the-first-flight-from-the-new-coastal-pad.png",

@@ -36,7 +36,6 @@ sys.path.insert(0, str(HERE))
 import naive  # noqa: E402
 from PIL import Image, ImageDraw, ImageFilter  # noqa: E402
 
-from quotecards import export, png  # noqa: E402
 from quotecards.batch import BuildOptions, build  # noqa: E402
 from quotecards.cards import RenderOptions  # noqa: E402
 from quotecards.draw import focus, photo  # noqa: E402
@@ -44,6 +43,7 @@ from quotecards.draw import render as render_module  # noqa: E402
 from quotecards.draw.layout import find_layout, load_layout  # noqa: E402
 from quotecards.draw.plan import plan_card  # noqa: E402
 from quotecards.draw.platforms import PLATFORMS  # noqa: E402
+from quotecards.encode import export, png  # noqa: E402
 from quotecards.sources.fetch import FetchOptions  # noqa: E402
 from quotecards.sources.post import Post  # noqa: E402
 from quotecards.text import typeset  # noqa: E402

@@ -78,7 +78,8 @@ def after(module, name, label):
     setattr(module, name, wrapped)
 from quotecards.cli import main
 mark("CLI imported")
-from quotecards import cards, export, png
+from quotecards import cards
+from quotecards.encode import export, png
 from quotecards.draw import photo
 mark("card modules imported")
 after(photo, "decode", "photo decoded")

@@ -29,9 +29,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from . import __version__, export, heap, manifest
+from . import __version__, heap, manifest
 from .build_state import BuildState, Entry
 from .draw.platforms import Platform, expand
+from .encode import export
 from .gallery import write_state_page
 from .options import RenderOptions
 from .records import CardRecord, ErrorRecord, card_path
@@ -41,8 +42,9 @@ from .sources.post import Post, PostError, card_fields, read_post
 from .store import CardStore, StoreOptions, post_key
 
 if TYPE_CHECKING:
-    from . import png, workers
+    from . import workers
     from .context import RunContext
+    from .encode import png
 
 # The rendering (cards, context, workers and all they load: Pillow, ICU, numpy) is imported
 # where a post is to be drawn: a build that finds nothing changed never loads it.
@@ -242,9 +244,9 @@ def _warm_parent(options: RenderOptions) -> None:
         return  # a spawned worker starts empty: loading here would only cost time
     from PIL import Image
 
-    from . import png
     from .context import Layouts
     from .draw.layout import LayoutError, TextLayer
+    from .encode import png
     from .text import fonts, typeset
 
     png.encode(Image.new("RGB", (8, 8)))

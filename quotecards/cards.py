@@ -16,13 +16,14 @@ from typing import TYPE_CHECKING, Literal
 
 from PIL import Image
 
-from . import export, heap, manifest, png
+from . import heap, manifest
 from .card_warnings import CardWarning, Kind
 from .context import RunContext
 from .draw.layout import Layout
 from .draw.plan import CardSpec, plan_card
 from .draw.platforms import Platform, expand
 from .draw.render import Rendered, SubjectCovered, render
+from .encode import export, png
 from .errors import LayoutError, PostError, QuotecardsError
 from .gallery import gallery_from_manifest
 from .options import RenderOptions

@@ -15,11 +15,12 @@ from typing import TYPE_CHECKING
 
 from PIL import Image
 
-from . import heap, png
+from . import heap
 from .config import Brand
 from .draw import photo
 from .draw.layout import Layout, find_layout, load_layout
 from .draw.platforms import Platform, expand
+from .encode import png
 from .errors import PostError
 from .options import RenderOptions
 from .sources import fetch

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import export, manifest
+from . import manifest
 from .card_warnings import FLAGGED, Kind
+from .encode import export
 
 if TYPE_CHECKING:
     from .build_state import BuildState

@@ -20,9 +20,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from . import export, manifest
+from . import manifest
 from .batch import PART, STATE_FILE, Files, unique_slug
 from .build_state import BuildState, Entry
+from .encode import export
 from .errors import QuotecardsError
 from .gallery import write_state_page
 from .records import card_path

@@ -25,11 +25,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from . import export, heap
+from . import heap
 from .cards import choose, compose_card
 from .context import RunContext
 from .draw.layout import available
 from .draw.platforms import PLATFORMS, get_platform
+from .encode import export
 from .errors import QuotecardsError
 from .options import RenderOptions
 from .sources.frontmatter_edit import EditError, set_quotecard

@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import export
 from .batch import Summary
+from .encode import export
 from .records import CardRecord
 from .sources.frontmatter_edit import EditError
 

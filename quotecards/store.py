@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import export
+from .encode import export
 from .records import card_path
 from .sources.fetch import FetchError, FetchOptions, read_local_image
 from .sources.post import Post, card_fields

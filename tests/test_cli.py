@@ -8,8 +8,8 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
-from quotecards import export
 from quotecards.cli import GC_THRESHOLD, main
+from quotecards.encode import export
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted((ROOT / "samples" / "posts").glob("*.md"))

@@ -10,7 +10,6 @@ from click.testing import CliRunner
 from helpers import ink_outside
 from PIL import Image
 
-from quotecards import export
 from quotecards.cards import Chosen, RenderOptions, compose_card, render_posts
 from quotecards.cli import main
 from quotecards.config import Brand, ConfigError, SiteConfig, find_config
@@ -21,6 +20,7 @@ from quotecards.draw.layout import available, load_layout
 from quotecards.draw.plan import plan_card
 from quotecards.draw.platforms import PLATFORMS, expand
 from quotecards.draw.render import render
+from quotecards.encode import export
 from quotecards.sources.post import read_post
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -7,12 +7,12 @@ from pathlib import Path
 
 from PIL import Image, ImageChops
 
-from quotecards import export, png
 from quotecards.draw import photo
 from quotecards.draw.layout import find_layout, load_layout
 from quotecards.draw.plan import plan_card
 from quotecards.draw.platforms import PLATFORMS
 from quotecards.draw.render import render
+from quotecards.encode import export, png
 from quotecards.sources.post import read_post
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -11,13 +11,13 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image, ImageCms
 
-from quotecards import export
 from quotecards.cli import main
 from quotecards.draw import photo
 from quotecards.draw.layout import find_layout, load_layout
 from quotecards.draw.plan import plan_card
 from quotecards.draw.platforms import PLATFORMS
 from quotecards.draw.render import render
+from quotecards.encode import export
 from quotecards.sources.post import Post
 
 ROOT = Path(__file__).resolve().parent.parent

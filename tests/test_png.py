@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image, ImageChops, ImageDraw
 
-from quotecards import png
+from quotecards.encode import png
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -7,11 +7,11 @@ import threading
 import tomllib
 from pathlib import Path
 
-from quotecards import export
 from quotecards.draw.layout import find_layout, load_layout
 from quotecards.draw.plan import plan_card
 from quotecards.draw.platforms import PLATFORMS
 from quotecards.draw.render import render
+from quotecards.encode import export
 from quotecards.sources.post import Post
 from quotecards.text import linebreak
 

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .. import export
+from ..encode import export
 from ..errors import PostError
 from .fields import OWN_CARDS
 from .frontmatter import front_matter
