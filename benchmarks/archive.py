@@ -31,7 +31,7 @@ sys.path.insert(0, str(HERE))
 
 from run import make_photo  # noqa: E402
 
-from quotecards.batch import BuildOptions, build  # noqa: E402
+from quotecards.build.batch import BuildOptions, build  # noqa: E402
 from quotecards.cards import RenderOptions  # noqa: E402
 from quotecards.sources.fetch import FetchOptions  # noqa: E402
 

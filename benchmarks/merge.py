@@ -24,13 +24,13 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
-from quotecards import manifest  # noqa: E402
-from quotecards.batch import BuildOptions, Files, build  # noqa: E402
-from quotecards.build_state import BuildState, Entry  # noqa: E402
+from quotecards.build import manifest  # noqa: E402
+from quotecards.build.batch import BuildOptions, Files, build  # noqa: E402
+from quotecards.build.state import BuildState, Entry  # noqa: E402
 from quotecards.cards import RenderOptions  # noqa: E402
 from quotecards.sources.fetch import FetchOptions  # noqa: E402
 
-MERGE = ("import resource, sys, time; from pathlib import Path; from quotecards.merge import merge; "
+MERGE = ("import resource, sys, time; from pathlib import Path; from quotecards.build.merge import merge; "
          "t = time.perf_counter(); r = merge(Path(sys.argv[1]), []); "
          "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024; "
          "print(r.cards, round(time.perf_counter() - t, 2), peak)")

@@ -24,9 +24,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from quotecards.batch import BuildOptions, build  # noqa: E402
+from quotecards.build.batch import BuildOptions, build  # noqa: E402
+from quotecards.build.store import StoreOptions  # noqa: E402
 from quotecards.cards import RenderOptions  # noqa: E402
-from quotecards.store import StoreOptions  # noqa: E402
 
 
 def main() -> None:

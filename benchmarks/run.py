@@ -36,7 +36,7 @@ sys.path.insert(0, str(HERE))
 import naive  # noqa: E402
 from PIL import Image, ImageDraw, ImageFilter  # noqa: E402
 
-from quotecards.batch import BuildOptions, build  # noqa: E402
+from quotecards.build.batch import BuildOptions, build  # noqa: E402
 from quotecards.cards import RenderOptions  # noqa: E402
 from quotecards.draw import focus, photo  # noqa: E402
 from quotecards.draw import render as render_module  # noqa: E402

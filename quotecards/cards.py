@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING, Literal
 
 from PIL import Image
 
-from . import heap, manifest
+from . import heap
+from .build import manifest
+from .build.gallery import gallery_from_manifest
 from .card_warnings import CardWarning, Kind
 from .context import RunContext
 from .draw.layout import Layout
@@ -25,7 +27,6 @@ from .draw.platforms import Platform, expand
 from .draw.render import Rendered, SubjectCovered, render
 from .encode import export, png
 from .errors import LayoutError, PostError, QuotecardsError
-from .gallery import gallery_from_manifest
 from .options import RenderOptions
 from .records import CardRecord, ErrorRecord
 from .runlock import run_lock

@@ -19,12 +19,12 @@ from .encode.formats import FORMAT_CHOICES
 from .options import MAX_PIXELS
 
 if TYPE_CHECKING:
-    from .batch import BuildOptions, Summary
+    from .build.batch import BuildOptions, Summary
+    from .build.store import StoreOptions
     from .config import SiteConfig
     from .options import RenderOptions
     from .site_cards import SiteResult
     from .sources.publish import Publishing
-    from .store import StoreOptions
 
 # The library is imported inside each command, so `--version` and `--help` do not pay for
 # requests, ICU and the font tables.
@@ -106,8 +106,8 @@ class StoreChoice:
 
     def options(self, run: RunOptions) -> StoreOptions | None:
         """The card store to use: --store, else beside the download cache (none with --no-cache)."""
+        from .build.store import StoreOptions
         from .resources import cache_dir
-        from .store import StoreOptions
 
         if self.off or (run.no_cache and self.folder is None):
             return None
@@ -331,7 +331,7 @@ def build_command(content_dir: Path, out_dir: Path, platforms: tuple[str, ...], 
                   layout_dirs: tuple[Path, ...], jobs: int, force: bool, prune: bool, shard: tuple[int, int],
                   run: RunOptions, publishing: Publishing, store: StoreChoice) -> None:
     """Render the cards of every post below CONTENT_DIR, in parallel, redoing only what changed."""
-    from .batch import BuildOptions, build, terminal_progress
+    from .build.batch import BuildOptions, build, terminal_progress
     from .config import find_config
 
     with user_errors():
@@ -357,7 +357,7 @@ def build_command(content_dir: Path, out_dir: Path, platforms: tuple[str, ...], 
 @click.argument("part_dirs", nargs=-1, type=click.Path(path_type=Path, file_okay=False, exists=True))
 def merge_command(out_dir: Path, part_dirs: tuple[Path, ...]) -> None:
     """Make the parts that `build --shard K/N` wrote into OUT_DIR (and PART_DIRS) one build's output."""
-    from .merge import merge
+    from .build.merge import merge
 
     with user_errors():
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -390,7 +390,7 @@ class SiteChoice:
     def build_options(self, site: Path, out_dir: Path) -> BuildOptions:
         from dataclasses import replace
 
-        from .batch import BuildOptions
+        from .build.batch import BuildOptions
         from .config import find_config
 
         run = replace(self.run, site_root=site)
@@ -447,7 +447,7 @@ def _report_site(result: SiteResult, front_matter: bool) -> None:
 @site_options
 def hugo_command(site: Path, front_matter: bool, choice: SiteChoice) -> None:
     """Cards for a Hugo SITE: written to static/, and every page pointed at its card."""
-    from .batch import terminal_progress
+    from .build.batch import terminal_progress
     from .hugo import hugo_build
 
     with user_errors():
@@ -463,7 +463,7 @@ def hugo_command(site: Path, front_matter: bool, choice: SiteChoice) -> None:
 @site_options
 def jekyll_command(site: Path, front_matter: bool, choice: SiteChoice) -> None:
     """Cards for a Jekyll SITE's _posts: written to assets/quotecards/, and every post pointed at its card."""
-    from .batch import terminal_progress
+    from .build.batch import terminal_progress
     from .jekyll import jekyll_build
 
     with user_errors():
@@ -480,7 +480,7 @@ def jekyll_command(site: Path, front_matter: bool, choice: SiteChoice) -> None:
 @site_options
 def eleventy_command(site: Path, output: Path | None, base_url: str, choice: SiteChoice) -> None:
     """Cards for an Eleventy SITE's pages: written to the output's assets/quotecards/, with a data file and include."""
-    from .batch import terminal_progress
+    from .build.batch import terminal_progress
     from .eleventy import eleventy_build
 
     with user_errors():

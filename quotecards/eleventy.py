@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from .batch import BuildOptions, build
+from .build.batch import BuildOptions, build
 from .records import CardRecord
 from .site_cards import SiteResult, page_entries, shard_part, write_data, write_once
 

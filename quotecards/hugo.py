@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from .batch import BuildOptions, build
+from .build.batch import BuildOptions, build
 from .hugo_site import HugoSite, head_hook, read_site
 from .site_cards import Entry, SiteResult, edit_posts, page_entries, shard_part, write_data, write_once
 from .sources.frontmatter_edit import EditError, set_image

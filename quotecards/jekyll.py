@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from .batch import BuildOptions, build
+from .build.batch import BuildOptions, build
 from .errors import ConfigError
 from .site_cards import SiteResult, edit_posts, page_entries, shard_part, write_data, write_once
 from .sources.fields import OWN_CARDS

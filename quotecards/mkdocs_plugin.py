@@ -24,7 +24,8 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-from .batch import settings_hash
+from .build.batch import settings_hash
+from .build.store import CardStore, StoreOptions, post_key
 from .cards import CardRecord, SomeCardsFailed, render_post
 from .config import find_config
 from .context import RunContext
@@ -33,7 +34,6 @@ from .options import RenderOptions
 from .resources import cache_dir
 from .sources.fetch import FetchOptions
 from .sources.post import Post, post_from_meta
-from .store import CardStore, StoreOptions, post_key
 
 log = logging.getLogger("mkdocs.plugins.quotecards")
 CARDS = "assets/quotecards"

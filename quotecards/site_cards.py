@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .batch import Summary
+from .build.batch import Summary
 from .encode import export
 from .records import CardRecord
 from .sources.frontmatter_edit import EditError

@@ -15,8 +15,8 @@ from pathlib import Path
 from click.testing import CliRunner
 from PIL import Image
 
-from quotecards import batch
-from quotecards.batch import BuildOptions, build, in_shard
+from quotecards.build import batch
+from quotecards.build.batch import BuildOptions, build, in_shard
 from quotecards.cards import RenderOptions
 from quotecards.cli import main
 from quotecards.sources.fetch import FetchOptions

@@ -17,8 +17,9 @@ from click.testing import CliRunner
 from conftest import need
 from test_batch import archive, options
 
-from quotecards import batch, cards, workers
-from quotecards.batch import build
+from quotecards import cards
+from quotecards.build import batch, workers
+from quotecards.build.batch import build
 from quotecards.cli import main
 from quotecards.errors import OutputError
 from quotecards.runlock import run_lock

@@ -11,10 +11,10 @@ from pathlib import Path
 
 from test_batch import archive, options
 
-from quotecards import manifest, workers
-from quotecards.batch import STATE_FILE, build
-from quotecards.build_state import BuildState, Entry
-from quotecards.gallery import gallery_from_manifest
+from quotecards.build import manifest, workers
+from quotecards.build.batch import STATE_FILE, build
+from quotecards.build.gallery import gallery_from_manifest
+from quotecards.build.state import BuildState, Entry
 
 
 def test_an_earlier_versions_json_state_is_taken_over_and_its_posts_reused(tmp_path):
@@ -166,8 +166,8 @@ def test_a_state_file_that_is_no_database_is_replaced_and_every_post_drawn(tmp_p
 def test_merging_parts_holds_no_archive_in_memory(tmp_path):
     """`quotecards merge` reads each shard's state a post at a time: merging parts of 1,500 posts
     takes no more of Python's memory than parts of 300."""
-    from quotecards.batch import Files
-    from quotecards.merge import merge
+    from quotecards.build.batch import Files
+    from quotecards.build.merge import merge
 
     content = archive(tmp_path, n=6)
     out = tmp_path / "out"
@@ -192,8 +192,8 @@ def test_merging_parts_holds_no_archive_in_memory(tmp_path):
 
 
 def test_a_part_without_its_state_is_merged_from_its_manifest(tmp_path):
-    from quotecards.batch import Files
-    from quotecards.merge import merge
+    from quotecards.build.batch import Files
+    from quotecards.build.merge import merge
 
     content = archive(tmp_path, n=6)
     for k in (1, 2):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from quotecards.batch import BuildOptions
+from quotecards.build.batch import BuildOptions
 from quotecards.cards import RenderOptions
 from quotecards.hugo import hugo_build
 from quotecards.sources import frontmatter_edit

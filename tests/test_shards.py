@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from quotecards.batch import in_shard
+from quotecards.build.batch import in_shard
 
 ROOT = Path(__file__).resolve().parent.parent
 N = 4

@@ -101,7 +101,7 @@ def test_a_coverage_holds_exactly_the_fonts_code_points(tmp_path):
 BUILD_PROBE = """
 import sys
 from pathlib import Path
-from quotecards.batch import BuildOptions, build
+from quotecards.build.batch import BuildOptions, build
 from quotecards.options import RenderOptions
 from quotecards.sources.fetch import FetchOptions
 content, out = Path(sys.argv[1]), Path(sys.argv[2])

@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from quotecards import store as card_store
-from quotecards.batch import BuildOptions, build
+from quotecards.build import store as card_store
+from quotecards.build.batch import BuildOptions, build
+from quotecards.build.store import CardStore, StoreOptions
 from quotecards.context import RenderOptions
 from quotecards.sources.fetch import FetchOptions
-from quotecards.store import CardStore, StoreOptions
 
 ROOT = Path(__file__).resolve().parent.parent
 GIT_ENV = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from quotecards.batch import discover
-from quotecards.build_state import BuildState
+from quotecards.build.batch import discover
+from quotecards.build.state import BuildState
 from quotecards.draw.photo import ImageError, decode
 from quotecards.records import card_path
 from quotecards.sources.download import PUBLIC_ONLY_CACHE, open_session

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from .encode import export
+from ..encode import export
 
 FILE = "manifest.json"
 

@@ -20,13 +20,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from ..encode import export
+from ..errors import QuotecardsError
+from ..records import card_path
 from . import manifest
 from .batch import PART, STATE_FILE, Files, unique_slug
-from .build_state import BuildState, Entry
-from .encode import export
-from .errors import QuotecardsError
 from .gallery import write_state_page
-from .records import card_path
+from .state import BuildState, Entry
 
 Record = dict[str, Any]
 

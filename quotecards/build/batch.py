@@ -29,22 +29,23 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from . import __version__, heap, manifest
-from .build_state import BuildState, Entry
-from .draw.platforms import Platform, expand
-from .encode import export
+from .. import __version__, heap
+from ..draw.platforms import Platform, expand
+from ..encode import export
+from ..options import RenderOptions
+from ..records import CardRecord, ErrorRecord, card_path
+from ..resources import data_dir
+from ..runlock import LOCK_FILE, run_lock
+from ..sources.post import Post, PostError, card_fields, read_post
+from . import manifest
 from .gallery import write_state_page
-from .options import RenderOptions
-from .records import CardRecord, ErrorRecord, card_path
-from .resources import data_dir
-from .runlock import LOCK_FILE, run_lock
-from .sources.post import Post, PostError, card_fields, read_post
+from .state import BuildState, Entry
 from .store import CardStore, StoreOptions, post_key
 
 if TYPE_CHECKING:
+    from ..context import RunContext
+    from ..encode import png
     from . import workers
-    from .context import RunContext
-    from .encode import png
 
 # The rendering (cards, context, workers and all they load: Pillow, ICU, numpy) is imported
 # where a post is to be drawn: a build that finds nothing changed never loads it.
@@ -209,14 +210,14 @@ _worker_context: list[RunContext] = []
 
 
 def _init_worker(options: RenderOptions, png_filters: png.RowFilter) -> None:
-    from .context import RunContext
+    from ..context import RunContext
 
     heap.small_image_blocks()  # a worker draws card after card: see heap.py
     _worker_context.append(RunContext.open(options, png_filters=png_filters))
 
 
 def _render_one(path: str, slug: str) -> workers.Result:
-    from .cards import SomeCardsFailed, error_record, render_post
+    from ..cards import SomeCardsFailed, error_record, render_post
 
     try:
         ctx = _worker_context[0]
@@ -244,10 +245,10 @@ def _warm_parent(options: RenderOptions) -> None:
         return  # a spawned worker starts empty: loading here would only cost time
     from PIL import Image
 
-    from .context import Layouts
-    from .draw.layout import LayoutError, TextLayer
-    from .encode import png
-    from .text import fonts, typeset
+    from ..context import Layouts
+    from ..draw.layout import LayoutError, TextLayer
+    from ..encode import png
+    from ..text import fonts, typeset
 
     png.encode(Image.new("RGB", (8, 8)))
     layouts = Layouts(options)
@@ -500,8 +501,8 @@ def _render_todo(scan: _Scan, progress: Callable[[int, int], None] | None, state
             entry = scan.state.get(key)
             yield key, (entry.slug if entry else None) or ""
 
+    from ..cards import png_filters_for
     from . import workers
-    from .cards import png_filters_for
 
     png_filters = png_filters_for(total, scan.options.render)
     if png_filters == "numpy":  # loaded once, before the workers fork; a single canvas needs no numpy

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..card_warnings import FLAGGED, Kind
+from ..encode import export
 from . import manifest
-from .card_warnings import FLAGGED, Kind
-from .encode import export
 
 if TYPE_CHECKING:
-    from .build_state import BuildState
+    from .state import BuildState
 
 # Warning text → the flag shown on the card.
 

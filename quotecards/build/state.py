@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .encode import export
+from ..encode import export
 
 Record = dict[str, Any]
 

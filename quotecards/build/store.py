@@ -28,10 +28,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .encode import export
-from .records import card_path
-from .sources.fetch import FetchError, FetchOptions, read_local_image
-from .sources.post import Post, card_fields
+from ..encode import export
+from ..records import card_path
+from ..sources.fetch import FetchError, FetchOptions, read_local_image
+from ..sources.post import Post, card_fields
 
 FORMAT = 1  # of the store's entries and keys; a change starts a new folder beside the old
 RECORDS = "cards.json"
