@@ -25,7 +25,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
 from quotecards.cards import RenderOptions  # noqa: E402
-from quotecards.serve import Preview, make_server  # noqa: E402
+from quotecards.preview import Preview, make_server  # noqa: E402
 from quotecards.sources.fetch import FetchOptions  # noqa: E402
 
 QUOTE = "Four years of concrete, paperwork and patience took nine seconds to disappear behind us. That’s the job."

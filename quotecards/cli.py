@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from .build.store import StoreOptions
     from .config import SiteConfig
     from .options import RenderOptions
-    from .site_cards import SiteResult
+    from .sites.card_data import SiteResult
     from .sources.publish import Publishing
 
 # The library is imported inside each command, so `--version` and `--help` do not pay for
@@ -448,7 +448,7 @@ def _report_site(result: SiteResult, front_matter: bool) -> None:
 def hugo_command(site: Path, front_matter: bool, choice: SiteChoice) -> None:
     """Cards for a Hugo SITE: written to static/, and every page pointed at its card."""
     from .build.batch import terminal_progress
-    from .hugo import hugo_build
+    from .sites.hugo import hugo_build
 
     with user_errors():
         result = hugo_build(site, choice.build_options(site, site / "static"), front_matter=front_matter,
@@ -464,7 +464,7 @@ def hugo_command(site: Path, front_matter: bool, choice: SiteChoice) -> None:
 def jekyll_command(site: Path, front_matter: bool, choice: SiteChoice) -> None:
     """Cards for a Jekyll SITE's _posts: written to assets/quotecards/, and every post pointed at its card."""
     from .build.batch import terminal_progress
-    from .jekyll import jekyll_build
+    from .sites.jekyll import jekyll_build
 
     with user_errors():
         result = jekyll_build(site, choice.build_options(site, site / "assets"), front_matter=front_matter,
@@ -481,7 +481,7 @@ def jekyll_command(site: Path, front_matter: bool, choice: SiteChoice) -> None:
 def eleventy_command(site: Path, output: Path | None, base_url: str, choice: SiteChoice) -> None:
     """Cards for an Eleventy SITE's pages: written to the output's assets/quotecards/, with a data file and include."""
     from .build.batch import terminal_progress
-    from .eleventy import eleventy_build
+    from .sites.eleventy import eleventy_build
 
     with user_errors():
         result = eleventy_build(site, choice.build_options(site, site / "_site"), output=output, base_url=base_url,
@@ -505,7 +505,7 @@ def serve_command(content_dir: Path, port: int, host: str, layout_dirs: tuple[Pa
     """A live preview in the browser for the posts in CONTENT_DIR (default: here)."""
 
     from .config import find_config
-    from .serve import Preview, make_server
+    from .preview import Preview, make_server
 
     with user_errors():
         options = run.render_options(content_dir, find_config(run.site_root),

@@ -13,7 +13,7 @@ import pytest
 import requests
 
 from quotecards.cards import RenderOptions, render_posts
-from quotecards.serve import Preview, make_server
+from quotecards.preview import Preview, make_server
 from quotecards.sources.fetch import FetchOptions
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -9,7 +9,7 @@ import pytest
 
 from quotecards.build.batch import BuildOptions
 from quotecards.cards import RenderOptions
-from quotecards.hugo import hugo_build
+from quotecards.sites.hugo import hugo_build
 from quotecards.sources import frontmatter_edit
 from quotecards.sources.fetch import FetchOptions
 from quotecards.sources.frontmatter_edit import EditError, set_image, set_quotecard

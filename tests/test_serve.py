@@ -13,7 +13,7 @@ import pytest
 import requests
 
 from quotecards.cards import RenderOptions
-from quotecards.serve import Preview, make_server
+from quotecards.preview import Preview, make_server
 from quotecards.sources import public_net
 from quotecards.sources.fetch import FetchOptions
 

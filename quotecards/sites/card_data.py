@@ -13,10 +13,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .build.batch import Summary
-from .encode import export
-from .records import CardRecord
-from .sources.frontmatter_edit import EditError
+from ..build.batch import Summary
+from ..encode import export
+from ..records import CardRecord
+from ..sources.frontmatter_edit import EditError
 
 Entry = dict[str, object]
 

@@ -24,16 +24,16 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-from .build.batch import settings_hash
-from .build.store import CardStore, StoreOptions, post_key
-from .cards import CardRecord, SomeCardsFailed, render_post
-from .config import find_config
-from .context import RunContext
-from .errors import PostError
-from .options import RenderOptions
-from .resources import cache_dir
-from .sources.fetch import FetchOptions
-from .sources.post import Post, post_from_meta
+from ..build.batch import settings_hash
+from ..build.store import CardStore, StoreOptions, post_key
+from ..cards import CardRecord, SomeCardsFailed, render_post
+from ..config import find_config
+from ..context import RunContext
+from ..errors import PostError
+from ..options import RenderOptions
+from ..resources import cache_dir
+from ..sources.fetch import FetchOptions
+from ..sources.post import Post, post_from_meta
 
 log = logging.getLogger("mkdocs.plugins.quotecards")
 CARDS = "assets/quotecards"

@@ -14,9 +14,9 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from .build.batch import BuildOptions, build
-from .records import CardRecord
-from .site_cards import SiteResult, page_entries, shard_part, write_data, write_once
+from ..build.batch import BuildOptions, build
+from ..records import CardRecord
+from .card_data import SiteResult, page_entries, shard_part, write_data, write_once
 
 CARDS = "assets/quotecards"
 OWN_FOLDERS = ("_includes", "_data", "_site", "node_modules")

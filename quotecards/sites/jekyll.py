@@ -18,11 +18,11 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from .build.batch import BuildOptions, build
-from .errors import ConfigError
-from .site_cards import SiteResult, edit_posts, page_entries, shard_part, write_data, write_once
-from .sources.fields import OWN_CARDS
-from .sources.frontmatter_edit import set_jekyll_image
+from ..build.batch import BuildOptions, build
+from ..errors import ConfigError
+from ..sources.fields import OWN_CARDS
+from ..sources.frontmatter_edit import set_jekyll_image
+from .card_data import SiteResult, edit_posts, page_entries, shard_part, write_data, write_once
 
 INCLUDE = """{%- comment -%} quotecards: og:image and twitter:image, from _data/quotecards.json {%- endcomment -%}
 {%- assign card = site.data.quotecards[page.path] -%}

@@ -19,10 +19,10 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from .build.batch import BuildOptions, build
-from .hugo_site import HugoSite, head_hook, read_site
-from .site_cards import Entry, SiteResult, edit_posts, page_entries, shard_part, write_data, write_once
-from .sources.frontmatter_edit import EditError, set_image
+from ..build.batch import BuildOptions, build
+from ..sources.frontmatter_edit import EditError, set_image
+from .card_data import Entry, SiteResult, edit_posts, page_entries, shard_part, write_data, write_once
+from .hugo_config import HugoSite, head_hook, read_site
 
 PARTIAL = """{{- /* quotecards: og:image and twitter:image for this page, from assets/quotecards.json */ -}}
 {{- with resources.Get "quotecards.json" -}}
