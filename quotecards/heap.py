@@ -28,7 +28,7 @@ from collections.abc import Callable
 _M_ARENA_MAX = -8  # malloc.h
 
 
-@functools.cache
+@functools.cache  # asked once a process: the answer cannot change
 def share_one_arena() -> bool:
     """Ask the C library for a single arena before threads are started; False where it cannot be asked."""
     import ctypes  # here: a one-card run never asks
@@ -44,7 +44,7 @@ def share_one_arena() -> bool:
 IMAGE_BLOCK = 1 << 20  # bytes: the largest piece Pillow allocates an image in (its own default: 16 MiB)
 
 
-@functools.cache
+@functools.cache  # once a process: Pillow's block size is a process-wide setting
 def small_image_blocks() -> None:
     """Have Pillow allocate images in pieces of IMAGE_BLOCK bytes (unless PILLOW_BLOCK_SIZE, its
     own setting, says otherwise): for a process that draws card after card."""
@@ -54,7 +54,7 @@ def small_image_blocks() -> None:
         Image.core.set_block_size(IMAGE_BLOCK)
 
 
-@functools.cache
+@functools.cache  # the C library's function, looked up once
 def _malloc_trim() -> Callable[[int], int] | None:
     import ctypes  # here: a one-card run never asks
 

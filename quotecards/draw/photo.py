@@ -79,7 +79,7 @@ def _more_formats() -> tuple[str, ...]:
     return tuple(name for name in _MORE_PLUGINS if name in Image.OPEN)
 
 
-@functools.cache
+@functools.cache  # one profile, made once: a process-wide constant
 def _srgb_profile() -> ImageCms.core.CmsProfile:
     from PIL import ImageCms
 

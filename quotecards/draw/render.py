@@ -349,7 +349,7 @@ def _veil(size: tuple[int, int], opacity: tuple[float, float], side: Side = "") 
     return ImageChops.multiply(down, _veil_row(width, side).resize(size, Image.Resampling.NEAREST))
 
 
-@functools.lru_cache(maxsize=32)
+@functools.lru_cache(maxsize=32)  # a veil per (height, opacity): a run's layouts use a handful
 def _veil_column(height: int, opacity: tuple[float, float]) -> Image.Image:
     # Pure and immutable once made, so shared. A vertical gradient resized is the same in every
     # column (its rows are flat), so one column of it is the whole.
@@ -358,7 +358,7 @@ def _veil_column(height: int, opacity: tuple[float, float]) -> Image.Image:
     return ramp.point([round(255 * (top + (bottom - top) * v / 255)) for v in range(256)])
 
 
-@functools.lru_cache(maxsize=32)
+@functools.lru_cache(maxsize=32)  # a veil per (width, side): a canvas's widths, two sides
 def _veil_row(width: int, side: Side) -> Image.Image:
     # Opaque on the text's side (a gradient's 0 there), thinning towards the subject's.
     across = Image.linear_gradient("L").rotate(90 if side == "left" else -90)

@@ -61,7 +61,7 @@ def ink_bounds(block: typeset.Block, lang: str) -> tuple[int, int, int, int]:
     return _ink_of(piece.text, piece.face, block.size, piece.rtl, lang, piece.half)
 
 
-@functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=256)  # the quote marks and labels a run draws over and over, at a few sizes
 def _ink_of(text: str, face: fonts.Face, size: int, rtl: bool, lang: str, half: bool) -> tuple[int, int, int, int]:
     # Pillow's bounding box reaches from the origin and the baseline to the glyphs, not around
     # their ink; a mark's ink (“ high up, 「 in one corner of its em) is found by drawing it.

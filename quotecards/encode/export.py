@@ -124,7 +124,7 @@ def _lossy(image: Image.Image, fmt: Format, quality: int) -> bytes:
     return buffer.getvalue()
 
 
-@functools.lru_cache(maxsize=1)
+@functools.lru_cache(maxsize=1)  # one profile's bytes, made once
 def _srgb_icc() -> bytes:
     """The sRGB profile, embedded in lossy cards: a viewer that colour-manages shows them as meant."""
     from PIL import ImageCms

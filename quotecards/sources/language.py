@@ -25,7 +25,7 @@ def is_language_code(code: str) -> bool:
     return bool(_CODE.match(code)) and _known(code.split("-")[0].split("_")[0].lower())
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=256)  # language subtags: a site's posts use a few dozen
 def _known(base: str) -> bool:
     import icu  # here: a build that reads no post (nothing changed) never loads ICU
 
@@ -93,7 +93,7 @@ def _script(ch: str) -> str:
     return "latin"
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=1)  # one transliterator, made once
 def _to_simplified() -> icu.Transliterator:
     import icu
 

@@ -8,7 +8,7 @@ from functools import lru_cache
 import icu
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=64)  # an ICU formatter a language: a newsroom publishes in a few dozen
 def _formatter(lang: str) -> icu.DateFormat:
     formatter = icu.DateFormat.createDateInstance(icu.DateFormat.LONG, icu.Locale((lang or "en").replace("-", "_")))
     formatter.setTimeZone(icu.TimeZone.getGMT())  # the day the post names, wherever this runs

@@ -60,7 +60,7 @@ def _describe_file(path: Path, source: str) -> list[Face]:
                  source=source, bitmap_size=f["bitmap_size"]) for f in facts().faces(path)]
 
 
-@functools.lru_cache(maxsize=8)
+@functools.lru_cache(maxsize=8)  # a folder's faces: the bundled one and a site's few font_dirs
 def faces(folder: Path | None = None) -> tuple[Face, ...]:
     """Every face in `folder` (default: the bundled fonts/), described from its own name table."""
     folder = folder or data_dir("fonts")
@@ -76,7 +76,7 @@ def _compact(name: str) -> str:
     return "".join(name.split()).casefold()
 
 
-@functools.lru_cache(maxsize=64)
+@functools.lru_cache(maxsize=64)  # a family's faces: the stacks name a few dozen families
 def system_faces(family: str) -> tuple[Face, ...]:
     """Faces of `family` found in the usual system font folders.
 
@@ -125,7 +125,7 @@ def find_face(family: str, weight: int = 400, italic: bool = False, folder: Path
     return min(candidates, key=lambda f: (f.italic != italic, abs(f.weight - weight)))
 
 
-@functools.lru_cache(maxsize=4)
+@functools.lru_cache(maxsize=4)  # stacks.toml of the bundled folder and a site's own
 def _stacks(folder: Path | None) -> dict[str, list[str]]:
     with open((folder or data_dir("fonts")) / "stacks.toml", "rb") as fh:
         return tomllib.load(fh)
@@ -149,7 +149,7 @@ def cjk_variant(text: str, lang: str = "") -> str:
     return "SC"
 
 
-@functools.lru_cache(maxsize=64)
+@functools.lru_cache(maxsize=64)  # a face's fallbacks: the layers' faces × the CJK regions, a few dozen
 def stack_for(face: Face, cjk: str = "SC", folder: Path | None = None) -> tuple[Face, ...]:
     """The layer's face, then the fallbacks of its kind (serif or sans), then the other kind's.
 
@@ -222,7 +222,7 @@ def missing_summary(chars: list[str], most: int = 5) -> str:
     return f"no font has {shown}{more} ({scripts})" + (f"; {hints}" if hints else "")
 
 
-@functools.lru_cache(maxsize=1)
+@functools.lru_cache(maxsize=1)  # Pillow's features do not change while the process runs
 def has_complex_shaping() -> bool:
     """Pillow's raqm layout with fribidi: without it RTL comes out backwards and unjoined."""
     return bool(features.check("raqm") and features.check("fribidi"))
@@ -280,7 +280,7 @@ def _open(face: Face, size: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(str(face.path), size=size, index=face.index, layout_engine=engine)
 
 
-@functools.lru_cache(maxsize=128)
+@functools.lru_cache(maxsize=128)  # the faces a run draws with: the stacks hold about a hundred
 def coverage(face: Face) -> Coverage:
     """The code points `face` has a glyph for (its best cmap)."""
     return facts().coverage(face.path, face.index)

@@ -117,7 +117,7 @@ def shaping_options(rtl: bool, lang: str, half: bool = False) -> Shaping:
     return options
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=65536)  # the words being set, at the sizes tried: a few MB
 def measure(text: str, face: Face, size: int, rtl: bool = False, lang: str = "", half: bool = False) -> float:
     """Advance width of `text` in `face` at `size`, px; colour bitmap faces are scaled."""
     font = fonts.load(face, size)
@@ -125,7 +125,7 @@ def measure(text: str, face: Face, size: int, rtl: bool = False, lang: str = "",
     return width * size / face.bitmap_size if face.bitmap_size else width
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=4096)  # the line ends being measured for hanging marks: fewer than widths
 def ink_extent(text: str, face: Face, size: int, rtl: bool = False, lang: str = "",
                half: bool = False) -> tuple[float, float]:
     """Left and right edge of the ink of `text` drawn from x = 0, px."""
