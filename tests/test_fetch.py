@@ -400,7 +400,7 @@ class KeepAliveDrip(BaseHTTPRequestHandler):
 
 @pytest.mark.parametrize("handler", [Handler, KeepAliveDrip], ids=["connection-close", "keep-alive"])
 def test_the_deadline_cuts_a_dripping_server_either_way(tmp_path, handler):
-    # The watchdog finds the socket in a different place in each case (see http_get._cut_off).
+    # The watchdog finds the socket in a different place in each case (see sources/download.py, _cut_off).
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     try:

@@ -28,7 +28,7 @@ from urllib3.exceptions import MaxRetryError, NameResolutionError, NewConnection
 from urllib3.util.retry import Retry
 
 from ..errors import OutputError
-from .fetch import USER_AGENT, Fetched, FetchError, FetchOptions, default_cache_dir
+from .fetched import USER_AGENT, Fetched, FetchError, FetchOptions, default_cache_dir
 from .public_net import NotPublicError, public_only
 
 

@@ -1,4 +1,4 @@
-"""Get the featured image's bytes: a URL on a server we do not control (http_get.py, imported
+"""Get the featured image's bytes: a URL on a server we do not control (download.py, imported
 only when a URL is fetched), a local mirror of one, or a file of the site's. Decoding is not
 done here.
 """
@@ -6,54 +6,17 @@ done here.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
-from .. import __version__
-from ..resources import cache_dir
+from .fetched import USER_AGENT, Fetched, FetchError, FetchOptions, Origin, default_cache_dir
 
 if TYPE_CHECKING:
     from .download import RunSession
 
-USER_AGENT = f"quotecards/{__version__} (+social share cards)"
-
-
-class FetchError(Exception):
-    """Why the image could not be had; one line, fit for a card's warning."""
-
-
-def default_cache_dir() -> Path:
-    """$XDG_CACHE_HOME/quotecards, i.e. ~/.cache/quotecards by default."""
-    return cache_dir()
-
-
-@dataclass(frozen=True)
-class FetchOptions:
-    timeout: tuple[float, float] = (5.0, 15.0)  # connect, and each read (seconds)
-    deadline: float = 60.0  # the whole body, seconds: a server dripping a byte a second never trips a read timeout
-    max_bytes: int = 25 * 1024 * 1024
-    max_redirects: int = 5
-    retries: int = 3
-    backoff: float = 0.5  # seconds before the first retry, doubling after
-    max_retry_after: float = 30.0  # a server asking us to wait longer is waited for this long
-    cache_dir: Path | None = None  # None: no cache
-    offline: bool = False  # only the cache; no network at all
-    image_bases: tuple[tuple[str, Path], ...] = ()  # URL prefix → local folder mirroring it
-    roots: tuple[Path, ...] = field(default_factory=lambda: (Path.cwd(),))  # where local images may live
-    public_only: bool = False  # refuse loopback, private, link-local and multicast addresses (the preview)
-    # Where a path from the site's root ("/images/x.jpg") is served from: Hugo's static/, Jekyll's
-    # and Eleventy's source folder. Tried before the file system's own root.
-    web_roots: tuple[Path, ...] = ()
-
-Origin = Literal["network", "cache", "file", "mirror"]  # cache: fresh, or revalidated with the server
-
-
-@dataclass(frozen=True)
-class Fetched:
-    data: bytes
-    origin: Origin
+__all__ = ["USER_AGENT", "FetchError", "FetchOptions", "Fetched", "LazySession", "Origin", "default_cache_dir",
+           "fetch_image", "forget", "open_session", "read_local_image"]
 
 
 class LazySession:
@@ -82,7 +45,7 @@ class LazySession:
 
 
 def open_session(options: FetchOptions) -> RunSession:
-    """The one Session a run shares: its connection pool, retries and cache (http_get.py)."""
+    """The one Session a run shares: its connection pool, retries and cache (download.py)."""
     from .download import open_session as opened
 
     return opened(options)
