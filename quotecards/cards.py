@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Literal
 
 from PIL import Image
 
-from . import heap
+from . import files, heap
 from .build import manifest
 from .build.gallery import gallery_from_manifest
 from .card_warnings import CardWarning, Kind
@@ -59,7 +59,7 @@ def render_posts(paths: list[Path], options: RenderOptions,
     Raises OutputError before any work when the output folder cannot take files; waits (and
     tells `on_wait`) while another run writes to the same folder.
     """
-    export.prepare_output(options.out_dir)
+    files.prepare_output(options.out_dir)
     with run_lock(options.out_dir, on_wait):
         return _render_posts(paths, options)
 
@@ -334,7 +334,7 @@ def _draw_card(post: Post, ctx: RunContext, chosen: Chosen, canvas: list[Platfor
                               png_filters=ctx.png_filters)
             made.append((fmt, encoded))
             relative = f"{platform.name}/{spec.slug}.{encoded.extension}"
-            export.write_atomic(ctx.options.out_dir / relative, encoded.data)
+            files.write_atomic(ctx.options.out_dir / relative, encoded.data)
             done.append(_with_file(record, encoded, relative))
         return done
 

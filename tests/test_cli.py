@@ -8,8 +8,8 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
+from quotecards import files
 from quotecards.cli import GC_THRESHOLD, main
-from quotecards.encode import export
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted((ROOT / "samples" / "posts").glob("*.md"))
@@ -91,7 +91,7 @@ def test_crash_while_writing_leaves_neither_temp_nor_partial_file(tmp_path, monk
 
     monkeypatch.setattr(os, "replace", crash)
     with pytest.raises(OSError):
-        export.write_atomic(target, b"\x89PNG" + b"0" * 1000)
+        files.write_atomic(target, b"\x89PNG" + b"0" * 1000)
     assert list(target.parent.iterdir()) == []
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from PIL import Image, ImageChops
 
+from quotecards import files
 from quotecards.draw import photo
 from quotecards.draw.layout import find_layout, load_layout
 from quotecards.draw.plan import plan_card
@@ -39,7 +40,7 @@ def test_a_tight_limit_falls_back_to_a_palette(tmp_path):
 
 
 def test_write_atomic_leaves_no_temporary_file(tmp_path):
-    export.write_atomic(tmp_path / "og" / "a.png", b"data")
+    files.write_atomic(tmp_path / "og" / "a.png", b"data")
     assert [p.name for p in (tmp_path / "og").iterdir()] == ["a.png"]
 
 

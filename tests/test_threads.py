@@ -7,6 +7,7 @@ import threading
 import tomllib
 from pathlib import Path
 
+from quotecards import files
 from quotecards.draw.layout import find_layout, load_layout
 from quotecards.draw.plan import plan_card
 from quotecards.draw.platforms import PLATFORMS
@@ -76,7 +77,7 @@ def test_a_post_is_drawn_while_the_last_ones_cards_are_encoded_and_each_keeps_it
     posts = [ROOT / "samples/posts" / f"{name}.md" for name in ("council-budget", "market-day", "short-and-sharp")]
     next_post_drawn = threading.Event()
     overlapped: list[bool] = []
-    real_write, real_draw = export.write_atomic, cards.draw_post
+    real_write, real_draw = files.write_atomic, cards.draw_post
 
     def write(path, data, like=None):  # on an encoder thread
         if "market" in path.stem:
@@ -90,7 +91,7 @@ def test_a_post_is_drawn_while_the_last_ones_cards_are_encoded_and_each_keeps_it
             next_post_drawn.set()
         return real_draw(post, *args, **kwargs)
 
-    monkeypatch.setattr(export, "write_atomic", write)
+    monkeypatch.setattr(files, "write_atomic", write)
     monkeypatch.setattr(cards, "draw_post", draw)
     monkeypatch.setattr(cards.os, "cpu_count", lambda: 2)
     result = render_posts(posts, RenderOptions(out_dir=tmp_path))

@@ -29,9 +29,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from .. import __version__, heap
+from .. import __version__, files, heap
 from ..draw.platforms import Platform, expand
-from ..encode import export
 from ..options import RenderOptions
 from ..records import CardRecord, ErrorRecord, card_path
 from ..resources import data_dir
@@ -277,8 +276,8 @@ def build(content_dir: Path, options: BuildOptions, progress: Callable[[int, int
     if options.render.read.content_dir is None:
         options = replace(options, render=replace(options.render, read=replace(options.render.read,
                                                                                content_dir=content_dir)))
-    export.prepare_output(options.render.out_dir)
-    export.prepare_output(state_dir)
+    files.prepare_output(options.render.out_dir)
+    files.prepare_output(state_dir)
     with run_lock(state_dir, on_wait, Files.of(options.shard).lock):
         return _build(content_dir, options, progress, state_dir)
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .. import files
 from ..card_warnings import FLAGGED, Kind
-from ..encode import export
 from . import manifest
 
 if TYPE_CHECKING:
@@ -110,7 +110,7 @@ def write_page(folder: Path, shown: Shown, errors: list[dict[str, Any]], images_
     prefix = os.path.relpath(images_dir or folder, folder).replace(os.sep, "/")
     prefix = "" if prefix == "." else prefix + "/"
     path = folder / "index.html"
-    export.write_atomic_text(path, _lines(_page(shown, errors, prefix)))
+    files.write_atomic_text(path, _lines(_page(shown, errors, prefix)))
     return path
 
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from ..encode import export
+from .. import files
 
 FILE = "manifest.json"
 
@@ -24,7 +24,7 @@ def write(folder: Path, cards: Iterable[dict[str, Any]], errors: list[dict[str, 
     `cards` may be a stream (a build's state, read a post at a time): the text is what
     json.dumps(indent=2) makes of the whole, written a record at a time."""
     path = folder / name
-    export.write_atomic_text(path, _pieces(cards, errors, about or {}))
+    files.write_atomic_text(path, _pieces(cards, errors, about or {}))
     return path
 
 
@@ -59,6 +59,6 @@ def merge(folder: Path, cards: list[dict[str, Any]], errors: list[dict[str, Any]
 
 def read(folder: Path, name: str = FILE) -> dict[str, list[Any]]:
     """The folder's manifest (or a part); empty lists where it has none or it cannot be read."""
-    data = export.read_json_object(folder / name)
+    data = files.read_json_object(folder / name)
     cards, errors = data.get("cards"), data.get("errors")
     return {"cards": cards if isinstance(cards, list) else [], "errors": errors if isinstance(errors, list) else []}

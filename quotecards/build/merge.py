@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ..encode import export
+from .. import files
 from ..errors import QuotecardsError
 from ..records import card_path
 from . import manifest
@@ -145,17 +145,17 @@ def _parts(folders: list[Path]) -> list[Part]:
 
 def _part(path: Path, shard: tuple[int, int]) -> Part:
     """A shard's part: its settings and errors from its state where it can be read, else from its manifest."""
-    files = Files.of(shard)
-    state = BuildState.reading(path.parent / files.state)
+    names = Files.of(shard)
+    state = BuildState.reading(path.parent / names.state)
     if state is not None:
         with closing(state):
             if state.settings is not None and state.outputs_written:
-                return Part(path.parent, files, shard, state.settings,
+                return Part(path.parent, names, shard, state.settings,
                             [{"post": k, "error": v} for k, v in sorted((state.errors or {}).items())], None)
-    data = export.read_json_object(path)
+    data = files.read_json_object(path)
     if not isinstance(data.get("cards"), list):
         raise MergeError(path, "cards", "not a manifest part a shard of `quotecards build` wrote")
-    return Part(path.parent, files, shard, str(data.get("settings")), _error_records(data.get("errors")),
+    return Part(path.parent, names, shard, str(data.get("settings")), _error_records(data.get("errors")),
                 data["cards"])
 
 
@@ -207,7 +207,7 @@ def _take(out: Path, part: Part, key: str, records: list[Record], owner: Callabl
         result.renamed.append(key)
     for old, new in zip(records, renamed):
         if part.folder != out.resolve() or old["path"] != new["path"]:
-            export.place_file(part.folder / old["path"], out / new["path"])
+            files.place_file(part.folder / old["path"], out / new["path"])
             result.linked += 1
     return renamed
 
@@ -218,6 +218,6 @@ def _with_slug(record: Record, slug: str) -> Record:
 
 def _intact(path: Path, record: Record) -> bool:
     try:
-        return export.sha256_of(path) == record.get("sha256")
+        return files.sha256_of(path) == record.get("sha256")
     except OSError:
         return False

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..encode import export
+from .. import files
 
 Record = dict[str, Any]
 
@@ -252,7 +252,7 @@ class BuildState:
         self.db.commit()
 
     def _take_over(self, legacy: Path) -> None:
-        data = export.read_json_object(legacy)
+        data = files.read_json_object(legacy)
         posts = data.get("posts")
         if isinstance(posts, dict) and not len(self):
             for key, entry in posts.items():

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..encode import export
+from .. import files
 from ..records import card_path
 from ..sources.fetch import FetchError, FetchOptions, read_local_image
 from ..sources.post import Post, card_fields
@@ -78,7 +78,7 @@ class CardStore:
         """The stored cards of `key` placed in `out`, and their records (made for `post`);
         None when the store does not have them whole."""
         entry = self._entry(key)
-        records = export.read_json_object(entry / RECORDS).get("cards")
+        records = files.read_json_object(entry / RECORDS).get("cards")
         if not isinstance(records, list) or not records:
             return None
         if not all(card_path(r) and _is_card_file(entry / _file_name(r)) for r in records):
@@ -87,11 +87,11 @@ class CardStore:
         try:
             # A card is a hard link into the output: a tool that rewrites the output's files in
             # place (an image optimiser) rewrites the store's too. Such an entry is dropped.
-            if not all(export.sha256_of(entry / _file_name(r)) == r["sha256"] for r in records):
+            if not all(files.sha256_of(entry / _file_name(r)) == r["sha256"] for r in records):
                 self._remove(entry)
                 return None
             for record in records:
-                export.place_file(entry / _file_name(record), out / record["path"])
+                files.place_file(entry / _file_name(record), out / record["path"])
             os.utime(entry / RECORDS)  # used now: the last to be trimmed
         except (OSError, KeyError, TypeError):
             return None  # trimmed by another build while being read, or not an entry of ours
@@ -107,9 +107,9 @@ class CardStore:
         making = Path(tempfile.mkdtemp(dir=entry.parent, prefix=".making-"))
         try:
             for record in records:
-                export.place_file(out / record["path"], making / _file_name(record))
+                files.place_file(out / record["path"], making / _file_name(record))
             (making / RECORDS).write_text(json.dumps({"cards": records}, ensure_ascii=False), encoding="utf-8")
-            os.chmod(making, 0o777 & ~export.umask())  # mkdtemp's 0700 would hide the store from a CI cache's user
+            os.chmod(making, 0o777 & ~files.umask())  # mkdtemp's 0700 would hide the store from a CI cache's user
             os.rename(making, entry)
         except OSError:
             shutil.rmtree(making, ignore_errors=True)  # taken by another build meanwhile, or no room: not kept

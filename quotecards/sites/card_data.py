@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import files
 from ..build.batch import Summary
-from ..encode import export
 from ..records import CardRecord
 from ..sources.frontmatter_edit import EditError
 
@@ -48,14 +48,14 @@ def page_entries(cards: Iterable[CardRecord], platform: str, page_key: Callable[
 
 def write_data(path: Path, pages: dict[str, Entry]) -> None:
     data = json.dumps(pages, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
-    export.write_atomic(path, data.encode("utf-8"))
+    files.write_atomic(path, data.encode("utf-8"))
 
 
 def write_once(path: Path, text: str) -> bool:
     """A template the site may have made its own: written only where there is none. Whether written."""
     if path.exists():
         return False
-    export.write_atomic(path, text.encode("utf-8"))
+    files.write_atomic(path, text.encode("utf-8"))
     return True
 
 

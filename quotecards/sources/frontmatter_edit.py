@@ -21,6 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from .. import files
 from ..encode import export
 from ..errors import PostError
 from .fields import OWN_CARDS
@@ -171,7 +172,7 @@ def _replace(path: Path, real: Path, read: bytes, data: bytes) -> None:
         info = real.stat()
         if info.st_nlink == 1:
             try:
-                export.write_atomic(real, data, like=info)
+                files.write_atomic(real, data, like=info)
                 return
             except PermissionError:
                 pass  # the owner cannot be kept by a new file: written in place below
