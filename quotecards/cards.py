@@ -19,6 +19,7 @@ from PIL import Image
 from . import files, heap
 from .build import manifest
 from .build.gallery import gallery_from_manifest
+from .build.runlock import run_lock
 from .card_warnings import CardWarning, Kind
 from .context import RunContext
 from .draw.layout import Layout
@@ -29,7 +30,6 @@ from .encode import export, png
 from .errors import LayoutError, PostError, QuotecardsError
 from .options import RenderOptions
 from .records import CardRecord, ErrorRecord
-from .runlock import run_lock
 from .sources.post import Post, read_post
 from .text import fonts, linebreak
 from .text.cleanup import LONG_QUOTE_WORDS

@@ -15,7 +15,7 @@ import click
 
 from . import __version__
 from .draw.platforms import PLATFORMS
-from .encode.formats import FORMAT_CHOICES
+from .formats import FORMAT_CHOICES
 from .options import MAX_PIXELS
 
 if TYPE_CHECKING:

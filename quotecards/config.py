@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from .encode.formats import FORMAT_CHOICES
 from .errors import ConfigError
+from .formats import FORMAT_CHOICES
 from .sources.fields import CARD_FIELDS, parse_path
 from .sources.post import Post
 

@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 from .card_warnings import CardWarning
-from .encode.formats import EXTENSIONS
+from .formats import EXTENSIONS
 
 
 @dataclass

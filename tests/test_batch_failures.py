@@ -20,9 +20,9 @@ from test_batch import archive, options
 from quotecards import cards
 from quotecards.build import batch, workers
 from quotecards.build.batch import build
+from quotecards.build.runlock import run_lock
 from quotecards.cli import main
 from quotecards.errors import OutputError
-from quotecards.runlock import run_lock
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -34,10 +34,10 @@ from ..draw.platforms import Platform, expand
 from ..options import RenderOptions
 from ..records import CardRecord, ErrorRecord, card_path
 from ..resources import data_dir
-from ..runlock import LOCK_FILE, run_lock
 from ..sources.post import Post, PostError, card_fields, read_post
 from . import manifest
 from .gallery import write_state_page
+from .runlock import LOCK_FILE, run_lock
 from .state import BuildState, Entry
 from .store import CardStore, StoreOptions, post_key
 

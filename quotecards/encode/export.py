@@ -12,7 +12,7 @@ import io
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .formats import EXTENSIONS, FORMAT_CHOICES, FORMATS, Format
+from ..formats import EXTENSIONS, FORMAT_CHOICES, FORMATS, Format
 
 if TYPE_CHECKING:
     from PIL import Image

@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from .. import files
-from ..encode import export
 from ..errors import PostError
+from ..formats import EXTENSIONS
 from .fields import OWN_CARDS
 from .frontmatter import front_matter
 
@@ -37,7 +37,7 @@ class EditError(Exception):
 
 def set_image(path: Path, url: str) -> str:
     """Make `url` the post's only `images:` entry. Returns "added", "updated", "kept" or "own"."""
-    card = re.compile(rf"^[a-z-]+/[^/]+\.({'|'.join(export.EXTENSIONS)})(\?v=[0-9a-f]+)?$")
+    card = re.compile(rf"^[a-z-]+/[^/]+\.({'|'.join(EXTENSIONS)})(\?v=[0-9a-f]+)?$")
 
     def ours(value: Any) -> bool:
         return (isinstance(value, list) and len(value) == 1 and isinstance(value[0], str)
