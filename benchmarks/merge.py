@@ -25,7 +25,8 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
 from quotecards.build import manifest  # noqa: E402
-from quotecards.build.batch import BuildOptions, Files, build  # noqa: E402
+from quotecards.build.batch import BuildOptions, build  # noqa: E402
+from quotecards.build.outputs import BuildFiles  # noqa: E402
 from quotecards.build.state import BuildState, Entry  # noqa: E402
 from quotecards.cards import RenderOptions  # noqa: E402
 from quotecards.sources.fetch import FetchOptions  # noqa: E402
@@ -53,7 +54,7 @@ def shards(folder: Path) -> Path:
 def grow(out: Path, posts: int) -> None:
     """Each part gains posts/2 entries copied from its first card, and its manifest part anew."""
     for k in (1, 2):
-        files = Files.of((k, 2))
+        files = BuildFiles.of((k, 2))
         with BuildState(out / files.state) as state:
             model = next(e for e in map(state.get, state.keys()) if e is not None and e.cards)
             record = model.cards[0]

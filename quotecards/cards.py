@@ -31,6 +31,7 @@ from .errors import LayoutError, PostError, QuotecardsError
 from .options import RenderOptions
 from .records import CardRecord, ErrorRecord
 from .sources.post import Post, read_post
+from .sources.slugs import numbered
 from .text import fonts, linebreak
 from .text.cleanup import LONG_QUOTE_WORDS
 from .text.typeset import DoesNotFit, ShapingUnavailable
@@ -90,22 +91,23 @@ def _render_posts(paths: list[Path], options: RenderOptions) -> RunResult:
 
 
 # A post as far as the run got with it: drawn (and the note on its slug), or what failed it.
-_Started = tuple[Path, "DrawnPost | Exception", CardWarning | None]
+_Started = tuple[Path, "DrawnPost | Exception"]
 
 
 def _start_post(path: Path, ctx: RunContext, used_slugs: set[str],
                 in_flight: deque[Future[list[CardRecord]]]) -> _Started:
     try:
         post = read_post(path, ctx.reading)
-        slug, note = _unique(post.slug, used_slugs)
-        return path, draw_post(post, ctx, slug, in_flight), note
+        slug = numbered(post.slug, used_slugs.__contains__)
+        used_slugs.add(slug)
+        return path, draw_post(post, ctx, slug, in_flight, numbered_from=post.slug if slug != post.slug else None)
     except Exception as exc:  # a bug on one post must not cost the rest of the run  # noqa: BLE001
-        return path, exc, None
+        return path, exc
 
 
 def _collect_post(started: _Started, result: RunResult) -> None:
     """A started post's cards (once encoded) or its error, into the run's result."""
-    path, drawn, note = started
+    path, drawn = started
     if isinstance(drawn, Exception):
         result.errors.append(error_record(path, drawn))
         return
@@ -117,9 +119,6 @@ def _collect_post(started: _Started, result: RunResult) -> None:
     except Exception as exc:  # an encoder's failure, or a bug: this post's alone  # noqa: BLE001
         result.errors.append(error_record(path, exc))
         return
-    if note:
-        for card in cards:
-            card.add_warning(note, first=True)
     result.cards.extend(cards)
 
 
@@ -222,14 +221,16 @@ class SomeCardsFailed(PostError):
         self.records = records
 
 
-def render_post(post: Post, ctx: RunContext, slug: str | None = None) -> list[CardRecord]:
+def render_post(post: Post, ctx: RunContext, slug: str | None = None,
+                numbered_from: str | None = None) -> list[CardRecord]:
     """All cards of one post. The image is fetched once and shared by every platform, and
     platforms of one canvas (og and Bluesky, X and Mastodon) share one drawing.
 
     A card that cannot be made is that card's error, not its post's: the other platforms' cards
     are made, and SomeCardsFailed carries them with the failures (all failing: the first error).
+    `numbered_from`: the slug the post asked for, where the run numbered it (each card says so).
     """
-    return draw_post(post, ctx, slug).finish()
+    return draw_post(post, ctx, slug, numbered_from=numbered_from).finish()
 
 
 @dataclass
@@ -241,10 +242,14 @@ class DrawnPost:
     records: list[CardRecord]  # cards encoded and written in line
     failures: list[tuple[int, PostError]]  # (place, error) of each card that could not be drawn
     encoding: list[Future[list[CardRecord]]]
+    note: CardWarning | None = None  # said first on every card of the post
 
     def finish(self) -> list[CardRecord]:
         records = [*self.records, *(record for future in self.encoding for record in future.result())]
         records.sort(key=lambda record: self.order[record.platform])
+        if self.note is not None:
+            for record in records:
+                record.add_warning(self.note, first=True)
         errors = [exc for _at, exc in sorted(self.failures, key=lambda failure: failure[0])]
         if errors and not records:
             raise errors[0]
@@ -254,14 +259,15 @@ class DrawnPost:
 
 
 def draw_post(post: Post, ctx: RunContext, slug: str | None = None,
-              in_flight: deque[Future[list[CardRecord]]] | None = None) -> DrawnPost:
+              in_flight: deque[Future[list[CardRecord]]] | None = None, numbered_from: str | None = None) -> DrawnPost:
     """A post's cards drawn, each handed to an encoder thread where the run has them.
     `in_flight`: the run's cards waiting for or in an encoder, earlier posts' too, where one post
     is drawn while the last one's cards are encoded (None: this post's alone)."""
     chosen = choose(post, ctx)
     length = _long_quote(post)  # the post's, not a platform's: counted once
     in_flight = deque() if in_flight is None else in_flight
-    drawn = DrawnPost({platform.name: at for at, platform in enumerate(ctx.platforms)}, [], [], [])
+    drawn = DrawnPost({platform.name: at for at, platform in enumerate(ctx.platforms)}, [], [], [],
+                      slug_taken(numbered_from, slug or post.slug) if numbered_from else None)
     for canvas in _canvases(ctx.platforms):
         # No more cards drawn and waiting than there are encoders: a story canvas is 6 MB of
         # pixels, and ten of them at once would be the run's peak memory. (Waited for, not
@@ -506,16 +512,8 @@ def _xywh(box: tuple[int, int, int, int]) -> list[int]:
     return [box[0], box[1], box[2] - box[0], box[3] - box[1]]
 
 
-def _unique(slug: str, used: set[str]) -> tuple[str, CardWarning | None]:
-    """Two posts with one slug would overwrite each other's card: number the later one."""
-    if slug not in used:
-        used.add(slug)
-        return slug, None
-    n = 2
-    while f"{slug}-{n}" in used:
-        n += 1
-    used.add(f"{slug}-{n}")
-    return f"{slug}-{n}", CardWarning(Kind.SLUG_TAKEN, f"slug {slug!r} already used in this run: wrote {slug}-{n}")
+def slug_taken(wanted: str, slug: str) -> CardWarning:
+    return CardWarning(Kind.SLUG_TAKEN, f"slug {wanted!r} already used by another post: wrote {slug}")
 
 
 def write_manifest(out_dir: Path, cards: list[CardRecord], errors: list[ErrorRecord]) -> Path:

@@ -5,13 +5,13 @@ generator's data file) loads none of it."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 from .card_warnings import CardWarning
 from .formats import EXTENSIONS
+from .sources.slugs import is_slug
 
 
 @dataclass
@@ -88,7 +88,7 @@ def card_path(record: object) -> str | None:
     Records are read back from files another party may have written: a CI cache carrying the
     store, a shard's part, a build's state. Such a path is trusted only in the one shape a card
     has, PLATFORM/SLUG.EXT below the output folder (the platform the record names, a slug as
-    post.safe_slug makes one, a card format's extension), so no record can name `../x`, `/etc/x`
+    sources/slugs.py makes one, a card format's extension), so no record can name `../x`, `/etc/x`
     or a file that is not a card."""
     if not isinstance(record, Mapping):
         return None
@@ -97,15 +97,9 @@ def card_path(record: object) -> str | None:
         return None
     folder, _, name = path.partition("/")
     stem, dot, extension = name.rpartition(".")
-    if folder != platform or not dot or extension not in EXTENSIONS or not _is_slug(stem):
+    if folder != platform or not dot or extension not in EXTENSIONS or not is_slug(stem):
         return None
     return path
-
-
-def _is_slug(text: str) -> bool:
-    """post.safe_slug's output: letters, digits, marks, '-' and '_', not at either end."""
-    return (0 < len(text.encode("utf-8")) <= 255 and text[0] not in "-_" and text[-1] not in "-_"
-            and all(ch.isalnum() or ch in "-_" or unicodedata.category(ch).startswith("M") for ch in text))
 
 
 _PLATFORM = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")

@@ -15,7 +15,7 @@ from pathlib import Path
 from click.testing import CliRunner
 from PIL import Image
 
-from quotecards.build import batch
+from quotecards.build import batch, outputs
 from quotecards.build.batch import BuildOptions, build, in_shard
 from quotecards.cards import RenderOptions
 from quotecards.cli import main
@@ -72,7 +72,7 @@ def test_an_unchanged_rebuild_rewrites_nothing_and_a_change_rewrites_the_records
     content = archive(tmp_path)
     build(content, options(tmp_path))
     out = tmp_path / "out"
-    written = {name: (out / name).stat().st_mtime_ns for name in ("manifest.json", batch.STATE_FILE, "index.html")}
+    written = {name: (out / name).stat().st_mtime_ns for name in ("manifest.json", outputs.STATE_FILE, "index.html")}
     time.sleep(0.01)
     build(content, options(tmp_path))  # the broken post fails again, with the same error: no change
     assert {name: (out / name).stat().st_mtime_ns for name in written} == written
@@ -238,3 +238,23 @@ def test_posts_are_found_a_folder_at_a_time_in_the_order_of_their_sorted_paths(t
     (tmp_path / "a.md").mkdir(exist_ok=True)  # a folder named like a post is a folder
     expected = sorted(p for p in tmp_path.rglob("*.md") if p.is_file())
     assert list(batch.discover(tmp_path)) == expected and len(expected) > 100
+
+
+def test_render_and_build_number_a_taken_slug_alike_and_say_so(tmp_path):
+    content = tmp_path / "content"
+    content.mkdir()
+    for name in ("a.md", "b.md"):
+        (content / name).write_text("---\ntitle: T\nslug: same\nfeatured_quote: One slug, two posts.\n---\n")
+    render = RenderOptions(out_dir=tmp_path / "built", fetch=FetchOptions(cache_dir=None))
+    build(content, BuildOptions(render=render, jobs=1))
+    built = json.loads((tmp_path / "built/manifest.json").read_text())["cards"]
+    rendered_out = tmp_path / "rendered"
+    assert CliRunner().invoke(main, ["render", str(content / "a.md"), str(content / "b.md"), "--out",
+                                     str(rendered_out), "--offline"]).exit_code == 0
+    rendered = json.loads((rendered_out / "manifest.json").read_text())["cards"]
+    for cards in (built, rendered):
+        by_post = {Path(c["post"]).name: c for c in cards}
+        assert by_post["a.md"]["path"] == "og/same.png" and "slug taken" not in by_post["a.md"]["warning_kinds"]
+        assert by_post["b.md"]["path"] == "og/same-2.png"
+        assert by_post["b.md"]["warning_kinds"][0] == "slug taken"
+        assert by_post["b.md"]["warnings"][0] == "slug 'same' already used by another post: wrote same-2"

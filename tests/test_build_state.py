@@ -12,8 +12,9 @@ from pathlib import Path
 from test_batch import archive, options
 
 from quotecards.build import manifest, workers
-from quotecards.build.batch import STATE_FILE, build
+from quotecards.build.batch import build
 from quotecards.build.gallery import gallery_from_manifest
+from quotecards.build.outputs import STATE_FILE
 from quotecards.build.state import BuildState, Entry
 
 
@@ -166,19 +167,19 @@ def test_a_state_file_that_is_no_database_is_replaced_and_every_post_drawn(tmp_p
 def test_merging_parts_holds_no_archive_in_memory(tmp_path):
     """`quotecards merge` reads each shard's state a post at a time: merging parts of 1,500 posts
     takes no more of Python's memory than parts of 300."""
-    from quotecards.build.batch import Files
     from quotecards.build.merge import merge
+    from quotecards.build.outputs import BuildFiles
 
     content = archive(tmp_path, n=6)
     out = tmp_path / "out"
     for k in (1, 2):
         build(content, options(tmp_path, shard=(k, 2)))
-    with BuildState(out / Files.of((1, 2)).state) as one, BuildState(out / Files.of((2, 2)).state) as two:
+    with BuildState(out / BuildFiles.of((1, 2)).state) as one, BuildState(out / BuildFiles.of((2, 2)).state) as two:
         model = next(e for state in (one, two) for e in map(state.get, state.keys()) if e is not None and e.cards)
     peaks = {}
     for n in (300, 1500):
         for k in (1, 2):  # each part gains n posts, with their cards in place
-            _grow(tmp_path / f"elsewhere{k}", out, model, n, Files.of((k, 2)).state, prefix=f"p{k}-")
+            _grow(tmp_path / f"elsewhere{k}", out, model, n, BuildFiles.of((k, 2)).state, prefix=f"p{k}-")
         tracemalloc.start()
         result = merge(out, [])
         peaks[n] = tracemalloc.get_traced_memory()[1]
@@ -192,14 +193,14 @@ def test_merging_parts_holds_no_archive_in_memory(tmp_path):
 
 
 def test_a_part_without_its_state_is_merged_from_its_manifest(tmp_path):
-    from quotecards.build.batch import Files
     from quotecards.build.merge import merge
+    from quotecards.build.outputs import BuildFiles
 
     content = archive(tmp_path, n=6)
     for k in (1, 2):
         build(content, options(tmp_path, shard=(k, 2)))
     out = tmp_path / "out"
-    (out / Files.of((1, 2)).state).unlink()  # as a CI artifact that leaves hidden files behind
+    (out / BuildFiles.of((1, 2)).state).unlink()  # as a CI artifact that leaves hidden files behind
     parts = {c["post"]: c for name in ("manifest.shard-1-of-2.json", "manifest.shard-2-of-2.json")
              for c in manifest.read(out, name)["cards"]}
     result = merge(out, [])

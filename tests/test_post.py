@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 
 from quotecards.card_warnings import Kind
-from quotecards.sources.post import PostError, read_post, safe_slug
+from quotecards.sources.post import PostError, read_post
+from quotecards.sources.slugs import safe_slug
 
 YAML_POST = """---
 title: a title
@@ -95,6 +96,15 @@ def test_slug_cannot_escape_the_output_folder(write_post, alias):
 def test_safe_slug_keeps_letters_of_any_script():
     assert safe_slug("Ləman Hüseynova: İçərişəhər") == "ləman-hüseynova-içərişəhər"
     assert safe_slug("../..") == ""
+
+
+def test_a_slug_is_cut_by_bytes_so_its_file_name_fits_in_any_script(tmp_path):
+    """An 80-character Japanese slug is 240 bytes: the file system's 255-byte name limit, with
+    the extension and the temporary name's parts, would refuse it."""
+    slug = safe_slug("東京" * 40)
+    assert len(slug.encode("utf-8")) <= 200 and slug.startswith("東京")
+    (tmp_path / f".{slug}-12.webp.abcdefgh.tmp").write_bytes(b"")  # the longest name it is written under
+    assert safe_slug("a" * 300) == "a" * 120  # Latin slugs keep their 120 characters
 
 
 def test_odd_date_is_left_out_with_a_note(write_post):

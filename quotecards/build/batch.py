@@ -19,7 +19,6 @@ import datetime as dt
 import hashlib
 import json
 import os
-import re
 import sys
 import time
 from collections import Counter
@@ -35,9 +34,11 @@ from ..options import RenderOptions
 from ..records import CardRecord, ErrorRecord, card_path
 from ..resources import data_dir
 from ..sources.post import Post, PostError, card_fields, read_post
+from ..sources.slugs import numbered
 from . import manifest
 from .gallery import write_state_page
-from .runlock import LOCK_FILE, run_lock
+from .outputs import PART, STATE_FILE, BuildFiles
+from .runlock import run_lock
 from .state import BuildState, Entry
 from .store import CardStore, StoreOptions, post_key
 
@@ -49,30 +50,7 @@ if TYPE_CHECKING:
 # The rendering (cards, context, workers and all they load: Pillow, ICU, numpy) is imported
 # where a post is to be drawn: a build that finds nothing changed never loads it.
 
-STATE_FILE = ".quotecards-state.sqlite"
 CHECKPOINT_SECONDS = 3.0
-PART = re.compile(r"\.shard-(\d+)-of-(\d+)")  # in the names of a shard's own state, manifest and lock
-
-
-@dataclass(frozen=True)
-class Files:
-    """The files a build keeps in its state folder: the whole archive's, or a shard's part of it.
-
-    Shards write parts, never each other's files, so the shards of one build can run at once
-    into one folder or each into its own; `quotecards merge` (merge.py), or the next build
-    without --shard, makes the parts one."""
-
-    state: str = STATE_FILE
-    manifest: str = manifest.FILE
-    lock: str = LOCK_FILE
-
-    @classmethod
-    def of(cls, shard: tuple[int, int]) -> Files:
-        k, n = shard
-        if n == 1:
-            return cls()
-        part = f".shard-{k}-of-{n}"
-        return cls(f".quotecards-state{part}.sqlite", f"manifest{part}.json", f".quotecards{part}.lock")
 
 
 @dataclass(frozen=True)
@@ -220,7 +198,8 @@ def _render_one(path: str, slug: str) -> workers.Result:
 
     try:
         ctx = _worker_context[0]
-        records = render_post(read_post(Path(path), ctx.reading), ctx, slug)
+        post = read_post(Path(path), ctx.reading)
+        records = render_post(post, ctx, slug, numbered_from=post.slug if slug != post.slug else None)
         return path, [r.to_json() for r in records], None
     except SomeCardsFailed as partly:  # the cards that were made are kept; the post is tried again next build
         return path, [r.to_json() for r in partly.records], error_record(Path(path), partly).error
@@ -278,7 +257,7 @@ def build(content_dir: Path, options: BuildOptions, progress: Callable[[int, int
                                                                                content_dir=content_dir)))
     files.prepare_output(options.render.out_dir)
     files.prepare_output(state_dir)
-    with run_lock(state_dir, on_wait, Files.of(options.shard).lock):
+    with run_lock(state_dir, on_wait, BuildFiles.of(options.shard).lock):
         return _build(content_dir, options, progress, state_dir)
 
 
@@ -286,7 +265,7 @@ def _build(content_dir: Path, options: BuildOptions, progress: Callable[[int, in
            state_dir: Path) -> Summary:
     started = time.monotonic()
     settings = settings_hash(options.render, expand(options.render.platforms))
-    files = Files.of(options.shard)
+    files = BuildFiles.of(options.shard)
     with closing(BuildState(state_dir / files.state)) as state:
         if options.shard != (1, 1) and not len(state):
             _share_of_whole(state, state_dir, content_dir, options.shard)
@@ -300,7 +279,7 @@ def _build(content_dir: Path, options: BuildOptions, progress: Callable[[int, in
             scan.store.trim()
         summary = scan.finish()
         # A shard writes its part; the gallery is the whole build's (merge.py).
-        on_disk = [files.state, files.manifest, *(["index.html"] if files == Files() else [])]
+        on_disk = [files.state, files.manifest, *(["index.html"] if files == BuildFiles() else [])]
         written = state.outputs_written and all((state_dir / name).is_file() for name in on_disk)
         if scan.dirty or scan.errors != previous_errors or not written or parts:
             _write_outputs(state_dir, state, scan.errors, options.shard, scan.out)
@@ -538,12 +517,9 @@ def _expired(expires: str | None, now: dt.datetime) -> bool:
 
 
 def unique_slug(slug: str, key: str, owner: Callable[[str], str | None]) -> str:
-    """Two posts with one slug would overwrite each other's card: number the later one.
-    `owner` tells which post has a slug already (None: none)."""
-    candidate, n = slug, 2
-    while owner(candidate) not in (None, key):
-        candidate, n = f"{slug}-{n}", n + 1
-    return candidate
+    """The post's slug, numbered where another post of the build has it (`owner` tells which post
+    has a slug: None, none)."""
+    return numbered(slug, lambda candidate: owner(candidate) not in (None, key))
 
 
 def _cards_exist(out: Path, cards: list[dict[str, Any]]) -> bool:
@@ -573,8 +549,8 @@ def _checkpoint(folder: Path, state: BuildState, errors: dict[str, str], shard: 
     state.errors = errors  # so that the next run can tell whether they changed
     state.outputs_written = False
     state.commit()
-    files = Files.of(shard)
-    about = {"settings": state.settings, "shard": list(shard)} if files != Files() else None
+    files = BuildFiles.of(shard)
+    about = {"settings": state.settings, "shard": list(shard)} if files != BuildFiles() else None
     manifest.write(folder, state.cards(), _failed(errors), files.manifest, about)
 
 
@@ -582,7 +558,7 @@ def _write_outputs(folder: Path, state: BuildState, errors: dict[str, str], shar
                    images: Path) -> None:
     """At the end: state, manifest and (for a whole build) the gallery, then the state says so."""
     _checkpoint(folder, state, errors, shard)
-    if Files.of(shard) == Files():
+    if BuildFiles.of(shard) == BuildFiles():
         write_state_page(folder, state, _failed(errors), images)
     state.outputs_written = True
     state.commit()
@@ -599,7 +575,7 @@ def _share_of_whole(state: BuildState, folder: Path, content_dir: Path, shard: t
             state.settings = whole.settings
 
 
-def _absorb_parts(folder: Path, state: BuildState, settings: str) -> list[Files]:
+def _absorb_parts(folder: Path, state: BuildState, settings: str) -> list[BuildFiles]:
     """Fold the parts that shards of this build left in `folder` into the whole build's state:
     their posts are then reused, not drawn again. Parts made with other settings are left."""
     parts = []
@@ -614,7 +590,7 @@ def _absorb_parts(folder: Path, state: BuildState, settings: str) -> list[Files]
             if not len(state):  # only shards have run here: the whole build starts from their settings
                 state.settings = settings
             state.take(part)
-        parts.append(Files.of((int(found.group(1)), int(found.group(2)))))
+        parts.append(BuildFiles.of((int(found.group(1)), int(found.group(2)))))
     # Two shards cannot see each other's slugs: where two posts wrote one card path, the later
     # file won. Both are drawn again, numbered as an unsharded build numbers them.
     if parts:

@@ -24,8 +24,9 @@ from .. import files
 from ..errors import QuotecardsError
 from ..records import card_path
 from . import manifest
-from .batch import PART, STATE_FILE, Files, unique_slug
+from .batch import unique_slug
 from .gallery import write_state_page
+from .outputs import PART, STATE_FILE, BuildFiles
 from .state import BuildState, Entry
 
 Record = dict[str, Any]
@@ -38,7 +39,7 @@ class MergeError(QuotecardsError):
 @dataclass(frozen=True)
 class Part:
     folder: Path
-    files: Files
+    files: BuildFiles
     shard: tuple[int, int]
     settings: str
     errors: list[Record]
@@ -145,7 +146,7 @@ def _parts(folders: list[Path]) -> list[Part]:
 
 def _part(path: Path, shard: tuple[int, int]) -> Part:
     """A shard's part: its settings and errors from its state where it can be read, else from its manifest."""
-    names = Files.of(shard)
+    names = BuildFiles.of(shard)
     state = BuildState.reading(path.parent / names.state)
     if state is not None:
         with closing(state):

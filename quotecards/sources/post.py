@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import reprlib
-import unicodedata
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -23,8 +22,9 @@ from ..text.cleanup import sentence_case
 from . import fields, language
 from .frontmatter import front_matter, kind_of
 from .publish import Publishing, Unpublished, expiry, unpublished
+from .slugs import safe_slug
 
-__all__ = ["MAX_QUOTE_CHARS", "Post", "PostError", "ReadOptions", "read_post", "safe_slug"]
+__all__ = ["MAX_QUOTE_CHARS", "Post", "PostError", "ReadOptions", "read_post"]
 
 CardKind = Literal["quote", "headline"]
 
@@ -270,17 +270,3 @@ def _slug(path: Path, aliases: object, slug: str = "") -> str:
             if safe_slug(name):
                 return safe_slug(name)
     return safe_slug(slug) or safe_slug(path.stem) or "post"
-
-
-def safe_slug(text: str, max_length: int = 120) -> str:
-    """A file name that cannot leave its folder: letters, digits, '-' and '_' only.
-
-    Letters of any script are kept (NFC), so an Azerbaijani or Greek slug stays readable.
-    """
-    # İ lower-cases to i + a combining dot everywhere but in Turkish and Azerbaijani, the
-    # languages that use it, where it is plain i.
-    text = unicodedata.normalize("NFC", text.replace("\u0130", "i")).casefold()
-    text = "".join(ch if ch.isalnum() or ch in "-_" or unicodedata.category(ch).startswith("M") else "-"
-                   for ch in text)  # drops '/', '\\', '.', spaces, controls
-    text = re.sub(r"-{2,}", "-", text).strip("-_")
-    return text[:max_length].rstrip("-_")
