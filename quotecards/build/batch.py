@@ -34,7 +34,6 @@ from ..options import RenderOptions
 from ..records import CardRecord, ErrorRecord, card_path
 from ..resources import data_dir
 from ..sources.post import Post, PostError, card_fields, read_post
-from ..sources.slugs import numbered
 from . import manifest
 from .gallery import write_state_page
 from .outputs import PART, STATE_FILE, BuildFiles
@@ -379,7 +378,7 @@ class _Scan:
             return
         if not self._public(key, post):
             return
-        slug = unique_slug(post.slug, key, self.state.slug_owner)
+        slug = self.state.free_slug(post.slug, key)
         digest = post_hash(post, slug)
         self.dirty = True
         if (entry and entry.hash == digest and self.unchanged and entry.cards
@@ -514,12 +513,6 @@ def _skip_reason(post: Post, cards: str) -> str | None:
 
 def _expired(expires: str | None, now: dt.datetime) -> bool:
     return isinstance(expires, str) and dt.datetime.fromisoformat(expires) <= now
-
-
-def unique_slug(slug: str, key: str, owner: Callable[[str], str | None]) -> str:
-    """The post's slug, numbered where another post of the build has it (`owner` tells which post
-    has a slug: None, none)."""
-    return numbered(slug, lambda candidate: owner(candidate) not in (None, key))
 
 
 def _cards_exist(out: Path, cards: list[dict[str, Any]]) -> bool:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import heapq
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -24,7 +24,6 @@ from .. import files
 from ..errors import QuotecardsError
 from ..records import card_path
 from . import manifest
-from .batch import unique_slug
 from .gallery import write_state_page
 from .outputs import PART, STATE_FILE, BuildFiles
 from .state import BuildState, Entry
@@ -91,7 +90,7 @@ def merge(out: Path, folders: list[Path]) -> MergeResult:
             if refused is not None:
                 errors.append({"post": key, "error": refused})
                 continue
-            taken = _take(out, part, key, records, state.slug_owner, result)
+            taken = _take(out, part, key, records, state, result)
             # A post the state has no entry for (a part without its state) is read and drawn
             # again by the next build; its slug is kept meanwhile.
             state.put(key, replace(entry or Entry(), slug=taken[0]["slug"], cards=taken))
@@ -199,10 +198,10 @@ def _refused(part: Part, key: str, records: list[Record]) -> str | None:
     return None
 
 
-def _take(out: Path, part: Part, key: str, records: list[Record], owner: Callable[[str], str | None],
+def _take(out: Path, part: Part, key: str, records: list[Record], state: BuildState,
           result: MergeResult) -> list[Record]:
     """The post's cards placed in OUT under a slug no earlier post has (numbered by the build's own rule)."""
-    slug = unique_slug(records[0]["slug"], key, owner)
+    slug = state.free_slug(records[0]["slug"], key)
     renamed = records if slug == records[0]["slug"] else [_with_slug(r, slug) for r in records]
     if renamed is not records:
         result.renamed.append(key)

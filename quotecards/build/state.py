@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import files
+from ..sources.slugs import numbered
 
 Record = dict[str, Any]
 
@@ -182,6 +183,10 @@ class BuildState:
         """The post whose cards are (or are still, until its new ones arrive) named with `slug`."""
         row = self.db.execute("SELECT key FROM posts WHERE slug = ?1 OR held = ?1 LIMIT 1", (slug,)).fetchone()
         return row[0] if row else None
+
+    def free_slug(self, slug: str, key: str) -> str:
+        """`slug` for the post `key`, numbered where another post of the build has it."""
+        return numbered(slug, lambda candidate: self.slug_owner(candidate) not in (None, key))
 
     def see(self, key: str) -> None:
         """Note a post the archive has (for `unseen`), in a table of this run's own."""
