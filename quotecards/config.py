@@ -22,12 +22,15 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NoReturn
 
+from . import tables
+from .draw.platforms import PLATFORMS
 from .errors import ConfigError
 from .formats import FORMAT_CHOICES
 from .sources.fields import CARD_FIELDS, parse_path
 from .sources.post import Post
+from .tables import Key
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -126,14 +129,180 @@ def _read(path: Path) -> dict[str, Any]:
         raise ConfigError(path, "file", f"cannot read: {exc}") from None
 
 
+# A front-matter path as sources.fields.parse_path reads it (dotted keys, [n] list items), for editors.
+_STEP = r"([^.\[\]]+|\[[0-9]+\])"
+FRONT_MATTER_PATH = rf"^{_STEP}(\.?{_STEP})*$"
+_BUDGET = {"type": "integer", "minimum": 1000}
+_LAYOUT = {"type": "string"}
+_FOLDERS = {"title": "list of folders", "type": "array", "items": {"type": "string"}}
+_CARDS_EXPECTED = '"all" (every page: a quote card, or a headline card) or "quotes"'
+
+PLATFORM_KEYS: tuple[Key, ...] = (
+    Key("format", {"enum": list(FORMAT_CHOICES)}, "this platform's cards' format, in place of the site's"),
+    Key("max_bytes", _BUDGET, "this platform's byte budget, under its own limit and the site's max_bytes"),
+)
+
+KEYS: tuple[Key, ...] = (
+    Key("site_name", {"type": "string"}, "the site's name, drawn by a layout's brand layer when there is no logo", ""),
+    Key("logo", {"title": "file", "type": "string"},
+        "a PNG or SVG file, relative to the config file, drawn by a layout's brand layer", ""),
+    Key("layout", _LAYOUT, "the site's default layout (--layout replaces it)", DEFAULT_LAYOUT),
+    Key("no_image_layout", _LAYOUT, "the layout for posts whose photo cannot be had", DEFAULT_NO_IMAGE_LAYOUT),
+    Key("headline_layout", _LAYOUT, "the layout for pages without a quote", DEFAULT_HEADLINE_LAYOUT),
+    Key("photo_aside_layout", _LAYOUT, "the layout for a photo too small for the canvas, or whose subject the text "
+        'would cover ("": keep the photo under the text)', DEFAULT_PHOTO_ASIDE_LAYOUT),
+    Key("step_down", {"title": "table of layout = layout", "type": "object", "additionalProperties": _LAYOUT},
+        "where a quote goes when it fits its layout at no size; merged over the default", DEFAULT_STEP_DOWN),
+    Key("sections", {"title": "table of section = layout", "type": "object", "additionalProperties": _LAYOUT},
+        "a layout per front-matter section (matched in any case)", {}),
+    Key("layout_dirs", _FOLDERS, "the site's own layout folders, relative to the config file, searched first", []),
+    Key("font_dirs", _FOLDERS, "the site's own font folders, relative to the config file: their faces are usable "
+        "by family name in layouts", []),
+    Key("colors", {"title": "table of name = colour", "type": "object",
+                   "additionalProperties": {"$ref": "#/$defs/color"}},
+        "recolours every layout's named colours (and adds names)", {}),
+    Key("lang", {"type": "string"}, "the site's language, for posts whose own, folder and script do not tell", ""),
+    Key("cards", {"enum": ["all", "quotes"]}, '"all": every page gets a card (a headline card when it has no quote); '
+        '"quotes": only pages with a quote', "all"),
+    Key("allow_shortening", {"type": "boolean"}, "cut a quote that fits no layout with an ellipsis, with a warning, "
+        "instead of failing its card", False),
+    Key("format", {"enum": list(FORMAT_CHOICES)}, "the cards' format; auto: JPEG for photo cards, PNG for text cards",
+        "png"),
+    Key("max_bytes", _BUDGET, "a byte budget for every card, under each platform's own limit"),
+    Key("fields", {"title": "table of card field = path(s)", "type": "object", "additionalProperties": False,
+                   "properties": {name: {"$ref": "#/$defs/paths"} for name in CARD_FIELDS}},
+        f"the site's own front-matter paths for the card fields ({', '.join(CARD_FIELDS)}), tried before the usual "
+        "ones", {}),
+    Key("platforms", {"title": "table of [platforms.<name>] tables", "type": "object", "additionalProperties": False,
+                      "properties": {name: {"$ref": "#/$defs/platform"} for name in PLATFORMS}},
+        f"a platform's own format and byte budget, for any of {', '.join(PLATFORMS)}", {}),
+)
+# Each table a config holds, as the docs name it, with its keys: what the reference tables show.
+TABLES: dict[str, tuple[Key, ...]] = {"": KEYS, "[platforms.<name>]": PLATFORM_KEYS}
+_KEY_NAMES = tables.names(KEYS)
+_DEFAULTS = {key.name: key.default for key in KEYS}
+_DEFINITIONS = {
+    "color": {"title": "colour", "type": "string", "pattern": f"^{tables.HEX_COLOR}$",
+              "description": "#rgb, #rrggbb or #rrggbbaa"},
+    "path": {"title": "front-matter path", "type": "string", "pattern": FRONT_MATTER_PATH,
+             "description": 'dotted keys and [n] list items, like "params.quote" or "images[0]"'},
+    "paths": {"title": "path or list of paths",
+              "anyOf": [{"$ref": "#/$defs/path"}, {"type": "array", "items": {"$ref": "#/$defs/path"}, "minItems": 1}]},
+    "platform": tables.table_schema(PLATFORM_KEYS, "one platform's own format and byte budget"),
+}
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of quotecards.toml (and of a [tool.quotecards] table), for editors."""
+    return tables.document("quotecards.toml", KEYS, _DEFINITIONS)
+
+
+def load_config(path: Path, data: dict[str, Any], prefix: str = "") -> SiteConfig:
+    """Check a config table and read it; `prefix` is where the table sits in its file
+    ("tool.quotecards." in pyproject.toml), for the errors' keys."""
+    tables.check_keys(data, _KEY_NAMES, ConfigError, path, prefix)
+    read = _Reader(path, data, prefix)
+    # In the order the keys were always checked: a file with two mistakes is told of the same one.
+    return SiteConfig(
+        path=path,
+        colors=read.colors(),
+        layout_dirs=read.folders("layout_dirs", "a list of folders"),
+        font_dirs=read.folders("font_dirs", "a list of folders of font files, relative to the config file", True),
+        logo=read.logo(),
+        format=read.choice("format", FORMAT_CHOICES, " or ".join(FORMAT_CHOICES)),
+        max_bytes=read.budget("max_bytes"),
+        cards="all" if read.choice("cards", ("all", "quotes"), _CARDS_EXPECTED) == "all" else "quotes",
+        fields=_fields(path, f"{prefix}fields", read.value("fields")),
+        headline_layout=read.text("headline_layout"),
+        photo_aside_layout=read.text("photo_aside_layout"),
+        site_name=read.text("site_name"),
+        layout=read.text("layout"),
+        no_image_layout=read.text("no_image_layout"),
+        lang=read.text("lang").replace("_", "-"),
+        platforms=_platforms(path, f"{prefix}platforms", read.value("platforms")),
+        step_down={**DEFAULT_STEP_DOWN, **read.mapping("step_down")},
+        allow_shortening=read.flag("allow_shortening"),
+        sections={k.casefold(): v for k, v in read.mapping("sections").items()},
+    )
+
+
+class _Reader:
+    """A config table's values, each checked as it is read (absent: its key's default); a mistake
+    is a ConfigError naming the key as it sits in the file."""
+
+    def __init__(self, path: Path, data: dict[str, Any], prefix: str):
+        self.path = path
+        self.data = data
+        self.prefix = prefix
+
+    def fail(self, key: str, expected: str, got: object) -> NoReturn:
+        raise ConfigError.expecting(self.path, f"{self.prefix}{key}", expected, got)
+
+    def value(self, key: str) -> Any:
+        return self.data.get(key, _DEFAULTS[key])
+
+    def text(self, key: str) -> str:
+        value = self.value(key)
+        if not isinstance(value, str):
+            self.fail(key, "a string", value)
+        return value
+
+    def choice(self, key: str, options: tuple[str, ...], expected: str) -> str:
+        value = self.text(key)
+        if value not in options:
+            self.fail(key, expected, value)
+        return value
+
+    def flag(self, key: str) -> bool:
+        value = self.value(key)
+        if not isinstance(value, bool):
+            self.fail(key, "true or false", value)
+        return value
+
+    def budget(self, key: str) -> int | None:
+        value = self.value(key)
+        if value is not None and not _is_budget(value):
+            self.fail(key, "a whole number of bytes, at least 1000", value)
+        return value
+
+    def mapping(self, key: str) -> dict[str, str]:
+        value = self.value(key)
+        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+            self.fail(key, "a table of name = string", value)
+        return dict(value)
+
+    def colors(self) -> dict[str, str]:
+        colors = self.mapping("colors")
+        for name, value in colors.items():
+            if not re.fullmatch(tables.HEX_COLOR, value):
+                self.fail(f"colors.{name}", "a colour as #rgb, #rrggbb or #rrggbbaa", value)
+        return colors
+
+    def folders(self, key: str, expected: str, must_exist: bool = False) -> tuple[Path, ...]:
+        value = self.value(key)
+        if not isinstance(value, list) or not all(
+                isinstance(d, str) and (not must_exist or (self.path.parent / d).is_dir()) for d in value):
+            self.fail(key, expected, value)
+        return tuple(self.path.parent / d for d in value)
+
+    def logo(self) -> Path | None:
+        logo = self.text("logo")
+        if logo and not (self.path.parent / logo).is_file():
+            self.fail("logo", "a PNG or SVG file, relative to the config file", logo)
+        return (self.path.parent / logo) if logo else None
+
+
+def _is_budget(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 1000
+
+
 def _fields(path: Path, key: str, table: object) -> dict[str, tuple[str, ...]]:
     """[fields]: card field = "path" or ["path", …], each path dotted keys and [n] list items."""
     if not isinstance(table, dict):
         raise ConfigError.expecting(path, key, "a table of card field = front-matter path(s)", table)
+    tables.check_keys(table, CARD_FIELDS, ConfigError, path, f"{key}.", what="card field")
     out: dict[str, tuple[str, ...]] = {}
     for name, value in table.items():
-        if name not in CARD_FIELDS:
-            raise ConfigError(path, f"{key}.{name}", f"unknown card field (expected one of {', '.join(CARD_FIELDS)})")
         paths = [value] if isinstance(value, str) else value
         if not isinstance(paths, list) or not paths or not all(isinstance(p, str) and parse_path(p) for p in paths):
             raise ConfigError.expecting(path, f"{key}.{name}", 'a path like "params.quote" or "images[0]", or a list '
@@ -142,97 +311,23 @@ def _fields(path: Path, key: str, table: object) -> dict[str, tuple[str, ...]]:
     return out
 
 
-def _flag(path: Path, key: str, value: object) -> bool:
-    if not isinstance(value, bool):
-        raise ConfigError.expecting(path, key, "true or false", value)
-    return value
-
-
 def _platforms(path: Path, key: str, table: object) -> dict[str, tuple[str | None, int | None]]:
     """[platforms.<name>]: format and max_bytes for one platform's cards."""
-    from .draw.platforms import PLATFORMS
-
     if not isinstance(table, dict):
         raise ConfigError.expecting(path, key, "a table of [platforms.<name>] tables", table)
-    out: dict[str, tuple[str | None, int | None]] = {}
-    for name, settings in table.items():
-        if name not in PLATFORMS:
-            raise ConfigError(path, f"{key}.{name}", f"unknown platform (have: {', '.join(PLATFORMS)})")
-        if not isinstance(settings, dict) or not set(settings) <= {"format", "max_bytes"}:
-            raise ConfigError.expecting(path, f"{key}.{name}", "a table with format and/or max_bytes", settings)
-        fmt, budget = settings.get("format"), settings.get("max_bytes")
-        if fmt is not None and fmt not in FORMAT_CHOICES:
-            raise ConfigError.expecting(path, f"{key}.{name}.format", " or ".join(FORMAT_CHOICES), fmt)
-        if budget is not None and (isinstance(budget, bool) or not isinstance(budget, int) or budget < 1000):
-            raise ConfigError.expecting(path, f"{key}.{name}.max_bytes", "a whole number of bytes, at least 1000",
-                                        budget)
-        out[name] = (fmt, budget)
-    return out
+    unknown = tables.first_unknown(table, PLATFORMS)
+    if unknown is not None:
+        raise ConfigError(path, f"{key}.{unknown}", f"unknown platform (have: {', '.join(PLATFORMS)})")
+    return {name: _platform(path, f"{key}.{name}", settings) for name, settings in table.items()}
 
 
-def load_config(path: Path, data: dict[str, Any], prefix: str = "") -> SiteConfig:
-    def fail(key: str, expected: str, got: object) -> None:
-        raise ConfigError.expecting(path, f"{prefix}{key}", expected, got)
-
-    allowed = {"site_name", "logo", "layout", "no_image_layout", "layout_dirs", "colors", "sections", "fields",
-               "cards", "headline_layout", "font_dirs", "lang", "format", "max_bytes", "platforms", "step_down",
-               "allow_shortening", "photo_aside_layout"}
-    for key in data:
-        if key not in allowed:
-            raise ConfigError(path, f"{prefix}{key}", f"unknown key (expected one of {', '.join(sorted(allowed))})")
-
-    def text(key: str, default: str) -> str:
-        value = data.get(key, default)
-        if not isinstance(value, str):
-            fail(key, "a string", value)
-        return value
-
-    def mapping(key: str) -> dict[str, str]:
-        value = data.get(key, {})
-        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
-            fail(key, "a table of name = string", value)
-        return dict(value)
-
-    colors = mapping("colors")
-    for name, value in colors.items():
-        if not re.fullmatch(r"#([0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})", value):
-            fail(f"colors.{name}", "a colour as #rgb, #rrggbb or #rrggbbaa", value)
-    dirs = data.get("layout_dirs", [])
-    if not isinstance(dirs, list) or not all(isinstance(d, str) for d in dirs):
-        fail("layout_dirs", "a list of folders", dirs)
-    font_dirs = data.get("font_dirs", [])
-    if not isinstance(font_dirs, list) or not all(isinstance(d, str) and (path.parent / d).is_dir() for d in font_dirs):
-        fail("font_dirs", "a list of folders of font files, relative to the config file", font_dirs)
-    logo = text("logo", "")
-    if logo and not (path.parent / logo).is_file():
-        fail("logo", "a PNG or SVG file, relative to the config file", logo)
-    fmt = text("format", "png")
-    if fmt not in FORMAT_CHOICES:
-        fail("format", " or ".join(FORMAT_CHOICES), fmt)
-    budget = data.get("max_bytes")
-    if budget is not None and (isinstance(budget, bool) or not isinstance(budget, int) or budget < 1000):
-        fail("max_bytes", "a whole number of bytes, at least 1000", budget)
-    cards = text("cards", "all")
-    if cards not in ("all", "quotes"):
-        fail("cards", '"all" (every page: a quote card, or a headline card) or "quotes"', cards)
-    return SiteConfig(
-        path=path,
-        fields=_fields(path, f"{prefix}fields", data.get("fields", {})),
-        cards="all" if cards == "all" else "quotes",
-        headline_layout=text("headline_layout", DEFAULT_HEADLINE_LAYOUT),
-        photo_aside_layout=text("photo_aside_layout", DEFAULT_PHOTO_ASIDE_LAYOUT),
-        site_name=text("site_name", ""),
-        logo=(path.parent / logo) if logo else None,
-        layout=text("layout", DEFAULT_LAYOUT),
-        no_image_layout=text("no_image_layout", DEFAULT_NO_IMAGE_LAYOUT),
-        layout_dirs=tuple(path.parent / d for d in dirs),
-        font_dirs=tuple(path.parent / d for d in font_dirs),
-        lang=text("lang", "").replace("_", "-"),
-        format=fmt,
-        max_bytes=budget,
-        platforms=_platforms(path, f"{prefix}platforms", data.get("platforms", {})),
-        step_down={**DEFAULT_STEP_DOWN, **mapping("step_down")},
-        allow_shortening=_flag(path, f"{prefix}allow_shortening", data.get("allow_shortening", False)),
-        colors=colors,
-        sections={k.casefold(): v for k, v in mapping("sections").items()},
-    )
+def _platform(path: Path, key: str, settings: object) -> tuple[str | None, int | None]:
+    if not isinstance(settings, dict):
+        raise ConfigError.expecting(path, key, "a table with format and/or max_bytes", settings)
+    tables.check_keys(settings, tables.names(PLATFORM_KEYS), ConfigError, path, f"{key}.")
+    fmt, budget = settings.get("format"), settings.get("max_bytes")
+    if fmt is not None and fmt not in FORMAT_CHOICES:
+        raise ConfigError.expecting(path, f"{key}.format", " or ".join(FORMAT_CHOICES), fmt)
+    if budget is not None and not _is_budget(budget):
+        raise ConfigError.expecting(path, f"{key}.max_bytes", "a whole number of bytes, at least 1000", budget)
+    return fmt, budget

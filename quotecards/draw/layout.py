@@ -20,8 +20,10 @@ from typing import Any, ClassVar, Literal, NoReturn, TypeVar, cast
 
 from PIL import Image
 
+from .. import tables
 from ..errors import LayoutError
 from ..resources import data_dir
+from ..tables import Key
 from ..text import fonts
 from .geometry import PixelBox
 
@@ -29,6 +31,8 @@ Color = tuple[int, int, int, int]
 TEXT_SOURCES = ("quote", "attribution", "title", "citation", "section", "site", "site_name", "author", "date",
                 "byline", "description", "tag")
 ORIENTATIONS = ("landscape", "portrait", "square")
+# A canvas's safe area wider than this is landscape, narrower than the other portrait; else square.
+LANDSCAPE_ABOVE, PORTRAIT_BELOW = 1.15, 0.87
 
 
 
@@ -72,6 +76,31 @@ IMAGE_FITS: tuple[ImageFit, ...] = ("cover", "contain", "tile")
 VALIGNS: tuple[VAlign, ...] = ("top", "center", "bottom")
 
 
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/$defs/{name}"}
+
+
+def _number(lo: float, hi: float) -> dict[str, object]:
+    return {"type": "number", "minimum": lo, "maximum": hi}
+
+
+def _kind(kind: str, meaning: str) -> Key:
+    return Key("kind", {"const": kind}, meaning, required=True)
+
+
+# Keys more than one kind of layer takes.
+_BOX = Key("box", _ref("box"), "where it is drawn, as fractions of the safe area (of the canvas, with bleed)",
+           required=True)
+_BLEED = Key("bleed", {"type": "boolean"}, "place it on the whole canvas instead of the safe area", False)
+_GROUP = Key("group", {"title": "name", "type": "string", "pattern": "^[A-Za-z0-9_-]{0,32}$"},
+             "layers of one group are stacked as set, the gaps between their boxes kept, and centred together in "
+             "the room their boxes span", "")
+_FACE = (Key("font", {"type": "string"}, "the font family: the site's font_dirs, the bundled fonts, then the "
+             "machine's", required=True),
+         Key("weight", _number(100, 1000), "the family's face nearest this weight is used", 400),
+         Key("italic", {"type": "boolean"}, "the family's italic face", False))
+
+
 @dataclass(frozen=True)
 class TextLayer:
     source: str  # which text of the post: quote, attribution, ...
@@ -91,15 +120,37 @@ class TextLayer:
     group: str = ""  # layers of one group move together, centred in the room their boxes span
 
     kind: ClassVar[str] = "text"
+    keys: ClassVar[tuple[Key, ...]] = (
+        _kind("text", "a block of the post's text"),
+        Key("text", _ref("field"), 'which text: a card field, or a template of them like "By {author}, {date}", '
+            "left empty when a field it names is"),
+        Key("fallback", _ref("field"), "the text when `text` comes out empty; without one, the layer is left out"),
+        Key("literal", {"type": "string"}, "fixed text instead of the post's; \"\u201c\" is a decorative mark that "
+            "follows the language", ""),
+        _BOX,
+        *_FACE,
+        Key("size", {"title": "[min, max], each over 0 and at most 1", "type": "array", "minItems": 2, "maxItems": 2,
+                     "items": {"type": "number", "exclusiveMinimum": 0, "maximum": 1}},
+            "the font size's range as fractions of the safe area's shorter side: the largest that fits is used",
+            required=True),
+        Key("grow", _number(1, 4), "a text of a few words may be set up to this many times the largest size", 1.0),
+        Key("line_height", _number(0.6, 3), "the baseline distance as a multiple of the size", 1.2),
+        Key("color", _ref("colorRef"), "the text's colour", "#ffffff"),
+        Key("valign", {"enum": list(VALIGNS)}, "where the set block sits in its box", "top"),
+        Key("align", {"enum": list(ALIGNS)}, "lines flush to the reading start (left, or right in a right-to-left "
+            "text), or centred", "start"),
+        Key("hang_quotes", {"type": "boolean"}, "wrap it in the language's quotation marks, the opening one hung in "
+            "the margin", False),
+        Key("max_lines", {"type": "integer", "minimum": 1}, "at most this many lines"),
+        _BLEED,
+        _GROUP,
+    )
 
     @classmethod
     def from_table(cls, check: _Checker, raw: dict[str, Any], key: str, bleed: bool) -> TextLayer:
-        check.keys(raw, f"{key}.", {"kind", "text", "literal", "box", "font", "weight", "italic", "size",
-                                    "line_height", "color", "valign", "align", "hang_quotes", "max_lines", "bleed",
-                                    "fallback", "grow", "group"})
-        literal = raw.get("literal", "")
+        check.keys(raw, f"{key}.", cls.keys)
+        literal = check.string(raw.get("literal", ""), f"{key}.literal")
         if literal:
-            check.string(literal, f"{key}.literal")
             source = f"literal:{literal}"
         else:
             source = check.text_source(raw.get("text"), f"{key}.text")
@@ -140,10 +191,22 @@ class RectLayer:
     group: str = ""
 
     kind: ClassVar[str] = "rect"
+    keys: ClassVar[tuple[Key, ...]] = (
+        _kind("rect", "a filled rectangle: an accent rule, a colour field"),
+        _BOX,
+        Key("color", _ref("colorRef"), "the field's colour; with color_from_photo, its colour when there is no photo",
+            required=True),
+        Key("color_from_photo", {"enum": list(PHOTO_COLORS)}, "take the colour from the photo, darkened (or, under "
+            "dark text, lightened) until contrast_with reads on it"),
+        Key("contrast_with", _ref("colorRef"), "the text colour the field must carry: the dimmest one set on it",
+            "#ffffff"),
+        _BLEED,
+        _GROUP,
+    )
 
     @classmethod
     def from_table(cls, check: _Checker, raw: dict[str, Any], key: str, bleed: bool) -> RectLayer:
-        check.keys(raw, f"{key}.", {"kind", "box", "color", "bleed", "color_from_photo", "contrast_with", "group"})
+        check.keys(raw, f"{key}.", cls.keys)
         source = raw.get("color_from_photo")
         return cls(box=check.box(raw.get("box"), f"{key}.box"), color=check.color(raw.get("color"), f"{key}.color"),
                    bleed=bleed,
@@ -165,10 +228,19 @@ class ImageLayer:
     bleed: bool = False
 
     kind: ClassVar[str] = "image"
+    keys: ClassVar[tuple[Key, ...]] = (
+        _kind("image", "a picture of the site's own (a texture, a pattern, a frame)"),
+        _BOX,
+        Key("file", {"title": "file", "type": "string"}, "the picture, relative to the layout file", required=True),
+        Key("fit", {"enum": list(IMAGE_FITS)}, "cover: cropped to fill the box; contain: fitted inside it; tile: "
+            "repeated", "cover"),
+        Key("opacity", _number(0, 1), "how strongly it is drawn", 1.0),
+        _BLEED,
+    )
 
     @classmethod
     def from_table(cls, check: _Checker, raw: dict[str, Any], key: str, bleed: bool) -> ImageLayer:
-        check.keys(raw, f"{key}.", {"kind", "box", "file", "fit", "opacity", "bleed"})
+        check.keys(raw, f"{key}.", cls.keys)
         path = check.path.parent / check.string(raw.get("file"), f"{key}.file")
         try:
             with Image.open(path) as opened:
@@ -188,10 +260,15 @@ class PhotoLayer:
     bleed: bool = False
 
     kind: ClassVar[str] = "photo"
+    keys: ClassVar[tuple[Key, ...]] = (
+        _kind("photo", "the featured photo, cover-cropped into the box around its focal point"),
+        _BOX,
+        _BLEED,
+    )
 
     @classmethod
     def from_table(cls, check: _Checker, raw: dict[str, Any], key: str, bleed: bool) -> PhotoLayer:
-        check.keys(raw, f"{key}.", {"kind", "box", "bleed"})
+        check.keys(raw, f"{key}.", cls.keys)
         return cls(box=check.box(raw.get("box"), f"{key}.box"), bleed=bleed)
 
 
@@ -207,10 +284,19 @@ class BrandLayer:
     group: str = ""
 
     kind: ClassVar[str] = "brand"
+    keys: ClassVar[tuple[Key, ...]] = (
+        _kind("brand", "the site's logo fitted into the box, or without one its name; nothing if it has neither"),
+        _BOX,
+        *_FACE,
+        Key("color", _ref("colorRef"), "the colour of the site's name", "#ffffff"),
+        Key("align", {"enum": list(ALIGNS)}, "the logo or name flush to the reading start, or centred", "start"),
+        _BLEED,
+        _GROUP,
+    )
 
     @classmethod
     def from_table(cls, check: _Checker, raw: dict[str, Any], key: str, bleed: bool) -> BrandLayer:
-        check.keys(raw, f"{key}.", {"kind", "box", "font", "weight", "italic", "color", "align", "bleed", "group"})
+        check.keys(raw, f"{key}.", cls.keys)
         return cls(box=check.box(raw.get("box"), f"{key}.box"), face=_face(check, raw, key),
                    color=check.color(raw.get("color", "#ffffff"), f"{key}.color"),
                    align=check.choice(raw.get("align", "start"), f"{key}.align", ALIGNS),
@@ -237,7 +323,7 @@ class Layout:
     def layers_for(self, width: int, height: int) -> tuple[Layer, ...]:
         """The layers for a canvas (or safe area) of this size: its orientation's, or the default."""
         ratio = width / height
-        orientation = "landscape" if ratio > 1.15 else "portrait" if ratio < 0.87 else "square"
+        orientation = "landscape" if ratio > LANDSCAPE_ABOVE else "portrait" if ratio < PORTRAIT_BELOW else "square"
         return dict(self.variants).get(orientation, self.layers)
 
     def sets(self, name: str) -> bool:
@@ -278,6 +364,74 @@ def available(folders: tuple[Path, ...] = ()) -> dict[str, Path]:
     return found
 
 
+_ORIENTATION_SHAPES = {"landscape": f"wide canvases (a safe area wider than {LANDSCAPE_ABOVE}:1)",
+                       "portrait": f"tall canvases (a safe area narrower than {PORTRAIT_BELOW}:1)",
+                       "square": "square canvases (the rest)"}
+BACKGROUND_KEYS: tuple[Key, ...] = (
+    Key("photo", {"type": "boolean"}, "the featured photo fills the canvas; false: the fallback gradient always", True),
+    Key("fallback", {"title": "[colour, colour]", "type": "array", "items": _ref("colorRef"), "minItems": 2,
+                     "maxItems": 2}, "the gradient drawn when there is no photo", required=True),
+    Key("scrim", _ref("colorRef"), "the colour of the veil laid over the photo", "#000000"),
+    Key("scrim_opacity", {"title": "[top, bottom], each 0 to 1", "type": "array", "items": _number(0, 1),
+                          "minItems": 2, "maxItems": 2},
+        "the veil's opacity at the top and at the bottom of the canvas", required=True),
+    Key("min_contrast", _number(1, 21), "the WCAG contrast every line of text must reach: a veil is laid under the "
+        "text until it does", 4.5),
+)
+COMPOSE_KEYS: tuple[Key, ...] = (
+    Key("text_width", _number(0.3, 1), "on a landscape photo card, the text (every layer that does not bleed) moves "
+        "into this share of the width, away from a subject that stands to one side; 1: it stays", 1.0),
+)
+ORIENTATION_KEYS: tuple[Key, ...] = (
+    Key("layer", _ref("layers"), "the layers for this orientation", required=True),
+)
+KEYS: tuple[Key, ...] = (
+    Key("name", {"type": "string"}, "the layout's name (default: the file's name)"),
+    Key("description", {"type": "string"}, "one line for people", ""),
+    Key("colors", {"title": "table of name = colour", "type": "object", "additionalProperties": _ref("color")},
+        "named colours the layers use; a site's [colors] overrides them"),
+    Key("background", tables.table_schema(BACKGROUND_KEYS), "the canvas under the layers", required=True),
+    Key("compose", tables.table_schema(COMPOSE_KEYS), "where the text goes on a photo"),
+    Key("layer", _ref("layers"), "the layers, drawn first to last", required=True),
+    *(Key(o, _ref("orientation"), f"[[{o}.layer]]: the layers on {_ORIENTATION_SHAPES[o]}, in place of [[layer]]")
+      for o in ORIENTATIONS),
+)
+# Each table a layout holds, as the docs name it, with its keys: what the reference tables show.
+TABLES: dict[str, tuple[Key, ...]] = {
+    "": KEYS, "[background]": BACKGROUND_KEYS, "[compose]": COMPOSE_KEYS,
+    **{f'[[layer]] kind = "{kind}"': cls.keys for kind, cls in LAYER_KINDS.items()},
+}
+_FIELD = "|".join(TEXT_SOURCES)
+# A template as the loader takes it: text, {{ and }}, and at least one {field}.
+_TEMPLATE = rf"^([^{{}}]|\{{\{{|\}}\}})*\{{({_FIELD})\}}([^{{}}]|\{{\{{|\}}\}}|\{{({_FIELD})\}})*$"
+_DEFINITIONS: dict[str, Any] = {
+    "color": {"title": "colour", "type": "string", "pattern": f"^{tables.HEX_COLOR}$",
+              "description": "#rgb, #rrggbb or #rrggbbaa"},
+    # Which names a site defines is in another file: here a name is anything that is not a #colour.
+    "colorRef": {"title": "colour or colour name", "type": "string",
+                 "anyOf": [{"pattern": f"^{tables.HEX_COLOR}$"}, {"pattern": "^[^#]"}],
+                 "description": "#rgb, #rrggbb, #rrggbbaa, or a name from [colors] (the layout's or the site's)"},
+    "box": {"title": "[left, top, right, bottom], each 0 to 1", "type": "array", "items": _number(0, 1),
+            "minItems": 4, "maxItems": 4},
+    "field": {"title": "card field or template", "type": "string",
+              "anyOf": [{"enum": list(TEXT_SOURCES)}, {"pattern": _TEMPLATE}],
+              "description": f"one of {', '.join(TEXT_SOURCES)}, or a template of them like \"{{author}} · {{date}}\""},
+    "layers": {"title": "list of layers", "type": "array", "minItems": 1, "items": _ref("layer")},
+    "layer": {"oneOf": [_ref(f"{kind}Layer") for kind in LAYER_KINDS]},
+    "orientation": {"title": "table holding a layer list", **tables.table_schema(ORIENTATION_KEYS)},
+}
+# A text layer says which text it sets, or else sets a literal one.
+_NEEDS = {"text": {"anyOf": [{"required": ["text"]},
+                             {"required": ["literal"], "properties": {"literal": {"minLength": 1}}}]}}
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of a layout file, for editors."""
+    layers = {f"{kind}Layer": {**tables.table_schema(cls.keys), **_NEEDS.get(kind, {})}
+              for kind, cls in LAYER_KINDS.items()}
+    return tables.document("quotecards layout", KEYS, {**_DEFINITIONS, **layers})
+
+
 def load_layout(path: Path, colors: dict[str, str] | None = None, site_faces: tuple[fonts.Face, ...] = ()) -> Layout:
     """Read and check a layout; `colors` (a site's branding) overrides the file's named colours;
     its fonts are looked for among `site_faces` (the site's font_dirs), the bundled faces, and the
@@ -287,46 +441,56 @@ def load_layout(path: Path, colors: dict[str, str] | None = None, site_faces: tu
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise LayoutError(path, "file", f"cannot read layout: {exc}") from None
     check = _Checker(path, site_faces)
-    check.keys(data, "", {"name", "description", "colors", "background", "layer", "compose", *ORIENTATIONS})
-    named = data.get("colors", {})
-    if not isinstance(named, dict):
-        check.fail("colors", "a table of name = colour", named)
-    for key, value in named.items():
-        check.color(value, f"colors.{key}")
-    check.named = {**named, **(colors or {})}
-    bg = check.table(data, "background")
-    check.keys(bg, "background.", {"photo", "fallback", "scrim", "scrim_opacity", "min_contrast"})
-    fallback = check.list_of(bg, "background.fallback", 2, check.color)
-    opacity = check.list_of(bg, "background.scrim_opacity", 2, check.fraction)
-    background = Background(
-        photo=check.boolean(bg.get("photo", True), "background.photo"),
-        fallback=(fallback[0], fallback[1]),
-        scrim=check.color(bg.get("scrim", "#000000"), "background.scrim"),
-        scrim_opacity=(opacity[0], opacity[1]),
-        min_contrast=check.number(bg.get("min_contrast", 4.5), "background.min_contrast", 1.0, 21.0),
-    )
-    variants = []
-    for orientation in ORIENTATIONS:
-        if orientation in data:
-            table = check.table(data, orientation)
-            check.keys(table, f"{orientation}.", {"layer"})
-            variants.append((orientation, _layers(check, table.get("layer"), f"{orientation}.layer")))
+    check.keys(data, "", KEYS)
+    check.named = {**_named_colors(check, data), **(colors or {})}
+    background = _background(check, data)
+    variants = tuple((o, _layers(check, _variant(check, data, o), f"{o}.layer")) for o in ORIENTATIONS if o in data)
     return Layout(
         name=check.string(data.get("name", path.stem), "name"),
         path=path,
         description=check.string(data.get("description", ""), "description"),
         background=background,
         layers=_layers(check, data.get("layer"), "layer"),
-        variants=tuple(variants),
+        variants=variants,
         text_width=_compose(check, data),
     )
+
+
+def _named_colors(check: _Checker, data: dict[str, Any]) -> dict[str, str]:
+    named = data.get("colors", {})
+    if not isinstance(named, dict):
+        check.fail("colors", "a table of name = colour", named)
+    for key, value in named.items():
+        check.color(value, f"colors.{key}")
+    return named
+
+
+def _background(check: _Checker, data: dict[str, Any]) -> Background:
+    bg = check.table(data, "background")
+    check.keys(bg, "background.", BACKGROUND_KEYS)
+    fallback = check.list_of(bg, "background.fallback", 2, check.color)
+    opacity = check.list_of(bg, "background.scrim_opacity", 2, check.fraction)
+    return Background(
+        photo=check.boolean(bg.get("photo", True), "background.photo"),
+        fallback=(fallback[0], fallback[1]),
+        scrim=check.color(bg.get("scrim", "#000000"), "background.scrim"),
+        scrim_opacity=(opacity[0], opacity[1]),
+        min_contrast=check.number(bg.get("min_contrast", 4.5), "background.min_contrast", 1.0, 21.0),
+    )
+
+
+def _variant(check: _Checker, data: dict[str, Any], orientation: str) -> object:
+    """The raw layer list of an [[<orientation>.layer]] table."""
+    table = check.table(data, orientation)
+    check.keys(table, f"{orientation}.", ORIENTATION_KEYS)
+    return table.get("layer")
 
 
 def _compose(check: _Checker, data: dict[str, Any]) -> float:
     if "compose" not in data:
         return 1.0
     table = check.table(data, "compose")
-    check.keys(table, "compose.", {"text_width"})
+    check.keys(table, "compose.", COMPOSE_KEYS)
     return check.number(table.get("text_width", 1.0), "compose.text_width", 0.3, 1.0)
 
 
@@ -371,11 +535,8 @@ class _Checker:
     def fail(self, key: str, expected: str, got: object) -> NoReturn:
         raise LayoutError.expecting(self.path, key, expected, got)
 
-    def keys(self, table: dict, prefix: str, allowed: set[str]) -> None:
-        for name in table:
-            if name not in allowed:
-                raise LayoutError(self.path, f"{prefix}{name}",
-                                  f"unknown key (expected one of {', '.join(sorted(allowed))})")
+    def keys(self, table: dict, prefix: str, keys: tuple[Key, ...]) -> None:
+        tables.check_keys(table, tables.names(keys), LayoutError, self.path, prefix)
 
     def table(self, data: dict[str, Any], key: str) -> dict[str, Any]:
         value = data.get(key)
@@ -394,9 +555,13 @@ class _Checker:
                           value)
             return value
         try:
-            names = [name for _text, name, _spec, _conv in string.Formatter().parse(value) if name is not None]
+            fields = [(name, spec, conv) for _text, name, spec, conv in string.Formatter().parse(value)
+                      if name is not None]
         except ValueError as exc:
             raise LayoutError(self.path, key, f"not a template ({exc})") from None
+        if any(spec or conv for _name, spec, conv in fields):  # {author!x}, {date:{x}}: the card would fail
+            raise LayoutError(self.path, key, f"not a template ({value!r}: a field is a bare name like {{author}})")
+        names = [name for name, _spec, _conv in fields]
         unknown = [name for name in names if name not in TEXT_SOURCES]
         if unknown or not names:
             raise LayoutError(self.path, key, f"unknown field {{{unknown[0] if unknown else ''}}} in {value!r} "
