@@ -157,15 +157,15 @@ def test_an_entry_missing_a_card_is_drawn_again(tmp_path):
     assert all((site / "public/cards" / c["path"]).is_file() for c in built["manifest"]["cards"])
 
 
-# -- README's CI recipes, run as written -----------------------------------------------------
+# -- The docs' CI recipes (docs/ci.md), run as written ------------------------------------------
 
 INSTALLS = ("apt-get", "pip install")  # done on the test machine already; no test reaches a registry
 
 
 def recipe(name: str) -> list[str]:
-    """The commands of README's `name` recipe (GitHub Actions or GitLab CI), in order."""
-    readme = (ROOT / "README.md").read_text("utf-8")
-    block = readme.split(f"**{name}**", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    """The commands of docs/ci.md's `name` recipe (GitHub Actions or GitLab CI), in order."""
+    page = (ROOT / "docs" / "ci.md").read_text("utf-8")
+    block = page.split(f"**{name}**", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
     if name == "GitHub Actions":
         return [line.split("- run: ", 1)[1] for line in block.splitlines() if "- run: " in line]
     script = block.split("  script:\n", 1)[1].split("\n  artifacts:", 1)[0]
@@ -195,7 +195,7 @@ def hugo_site_repo(folder: Path) -> Path:
 
 @pytest.mark.system("hugo")
 @pytest.mark.parametrize("name", ["GitHub Actions", "GitLab CI"])
-def test_readme_ci_recipe_draws_nothing_on_a_fresh_checkout_with_the_cached_store(tmp_path, name):
+def test_ci_recipe_draws_nothing_on_a_fresh_checkout_with_the_cached_store(tmp_path, name):
     commands = recipe(name)
     assert [c for c in commands if c.startswith(INSTALLS) or " apt-get " in c] == \
         [c for c in commands if not c.startswith(("quotecards", "hugo"))]  # only installs are left out
