@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+__all__ = ["CardWarning", "FLAGGED", "Kind"]
+
 
 class Kind(StrEnum):
     NO_IMAGE = "no image"  # the post names no featured image

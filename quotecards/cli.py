@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from .sites.card_data import SiteResult
     from .sources.publish import Publishing
 
+__all__ = ["GC_THRESHOLD", "main", "run"]
+
 # The library is imported inside each command, so `--version` and `--help` do not pay for
 # requests, ICU and the font tables.
 

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, NoReturn
 
 from . import tables
+from .draw.brand import Brand
 from .draw.platforms import PLATFORMS
 from .errors import ConfigError
 from .formats import FORMAT_CHOICES
@@ -35,6 +36,8 @@ from .tables import Key
 if TYPE_CHECKING:
     from PIL import Image
 
+__all__ = ["KEYS", "PLATFORM_KEYS", "SiteConfig", "TABLES", "find_config", "json_schema", "load_config"]
+
 CONFIG_FILE = "quotecards.toml"
 DEFAULT_LAYOUT = "photo"
 DEFAULT_NO_IMAGE_LAYOUT = "brand"
@@ -44,13 +47,6 @@ DEFAULT_PHOTO_ASIDE_LAYOUT = "split"
 DEFAULT_STEP_DOWN = {"band": "photo", "photo": "brand", "split": "brand", "brand": "long"}
 CardsWanted = Literal["all", "quotes"]
 
-
-
-
-@dataclass(frozen=True)
-class Brand:
-    site_name: str = ""
-    logo: Image.Image | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

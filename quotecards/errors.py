@@ -9,6 +9,8 @@ from __future__ import annotations
 import reprlib
 from pathlib import Path
 
+__all__ = ["ConfigError", "LayoutError", "OutputError", "PlatformError", "PostError", "QuotecardsError"]
+
 _NOTHING = object()
 
 

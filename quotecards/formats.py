@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+__all__ = ["EXTENSIONS", "FORMATS", "FORMAT_CHOICES", "Format"]
+
 
 @dataclass(frozen=True)
 class Format:

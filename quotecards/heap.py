@@ -25,6 +25,8 @@ import functools
 import os
 from collections.abc import Callable
 
+__all__ = ["give_back", "share_one_arena", "small_image_blocks"]
+
 _M_ARENA_MAX = -8  # malloc.h
 
 

@@ -10,10 +10,9 @@ from pathlib import Path
 from .config import SiteConfig
 from .draw.platforms import Platform
 from .sources.fetch import FetchOptions
+from .sources.fetched import MAX_PIXELS
 from .sources.fields import merged
 from .sources.post import ReadOptions
-
-MAX_PIXELS = 40_000_000  # well under Pillow's own 89 Mpx bomb limit; no news photo needs more
 
 
 @dataclass(frozen=True)

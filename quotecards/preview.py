@@ -37,6 +37,8 @@ from .sources.frontmatter_edit import EditError, set_quotecard
 from .sources.post import MAX_ATTRIBUTION_CHARS, MAX_QUOTE_CHARS, Post, PostError, read_post
 from .text.typeset import ShapingUnavailable
 
+__all__ = ["Preview", "make_server"]
+
 PAGE = (Path(__file__).parent / "preview.html")
 PHOTO_CACHE_SIZE = 16  # the photos of the posts a person flips between
 MAX_BODY_BYTES = 64 * 1024

@@ -12,9 +12,10 @@ from PIL import Image
 
 from quotecards.cards import Chosen, RenderOptions, compose_card, render_posts
 from quotecards.cli import main
-from quotecards.config import Brand, ConfigError, SiteConfig, find_config
+from quotecards.config import ConfigError, SiteConfig, find_config
 from quotecards.context import RunContext
 from quotecards.draw import photo
+from quotecards.draw.brand import Brand
 from quotecards.draw.geometry import PixelBox
 from quotecards.draw.layout import available, load_layout
 from quotecards.draw.plan import plan_card

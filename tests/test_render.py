@@ -128,7 +128,7 @@ def test_painted_layers_come_off_again_to_the_pixel(name):
     # A card that needs an extra veil has its background back from the patches under its painted
     # layers (not from a copy of the whole canvas): they must cover all that the layers paint,
     # a site's name set as text in the brand layer and a right-to-left card's mirrored design too.
-    from quotecards.config import Brand
+    from quotecards.draw.brand import Brand
     from quotecards.draw.render import Framed, paint_layers, under_layers, unpaint
     from quotecards.draw.scene import Scene
 

@@ -46,6 +46,8 @@ if TYPE_CHECKING:
     from ..encode import png
     from . import workers
 
+__all__ = ["BuildOptions", "Summary", "build", "discover", "in_shard", "settings_hash", "terminal_progress"]
+
 # The rendering (cards, context, workers and all they load: Pillow, ICU, numpy) is imported
 # where a post is to be drawn: a build that finds nothing changed never loads it.
 

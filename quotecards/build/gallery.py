@@ -21,6 +21,8 @@ from . import manifest
 if TYPE_CHECKING:
     from .state import BuildState
 
+__all__ = ["gallery_from_manifest", "write_state_page"]
+
 # Warning text → the flag shown on the card.
 
 STYLE = """

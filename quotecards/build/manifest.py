@@ -14,6 +14,8 @@ from typing import Any
 
 from .. import files
 
+__all__ = ["FILE", "merge", "read", "write"]
+
 FILE = "manifest.json"
 
 

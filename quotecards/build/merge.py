@@ -28,6 +28,8 @@ from .gallery import write_state_page
 from .outputs import PART, STATE_FILE, BuildFiles
 from .state import BuildState, Entry
 
+__all__ = ["MergeError", "MergeResult", "merge"]
+
 Record = dict[str, Any]
 
 

@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+__all__ = ["LOCK_FILE", "run_lock"]
+
 try:
     import fcntl
 

@@ -21,6 +21,8 @@ from typing import Any
 from .. import files
 from ..sources.slugs import numbered
 
+__all__ = ["BuildState", "Entry"]
+
 Record = dict[str, Any]
 
 SCHEMA = """

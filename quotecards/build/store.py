@@ -33,6 +33,8 @@ from ..records import card_path
 from ..sources.fetch import FetchError, FetchOptions, read_local_image
 from ..sources.post import Post, card_fields
 
+__all__ = ["CardStore", "FORMAT", "RECORDS", "StoreOptions", "post_key"]
+
 FORMAT = 1  # of the store's entries and keys; a change starts a new folder beside the old
 RECORDS = "cards.json"
 DEFAULT_MAX_BYTES = 2 << 30

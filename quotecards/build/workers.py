@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+__all__ = ["Job", "Pool", "QUEUED_PER_WORKER", "Result", "WORKER_DIED", "run_jobs"]
+
 # What a worker does with one job, and what it sends back; set up once per worker.
 Job = tuple[str, str]  # post path, slug
 Result = tuple[str, list[dict[str, Any]] | None, str | None]  # path, card records or None, error or None

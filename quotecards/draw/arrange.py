@@ -11,6 +11,8 @@ from .layout import Layer, PhotoLayer, TextLayer
 from .place import MAIN_TEXTS
 from .scene import FocusSource, PlacedText, Scene, Side, line_areas, literal_ink
 
+__all__ = ["Located", "arrange", "centre_groups", "covered", "locate"]
+
 
 @dataclass(frozen=True)
 class Located:

@@ -10,6 +10,9 @@ from PIL import Image, ImageStat
 
 from .layout import Color
 
+__all__ = ["SCRIM_MAX", "SCRIM_STEP", "blend_table", "luminance", "ratio", "readable_variant", "sample",
+           "scrim_needed", "veil_until_readable", "worst_contrast"]
+
 SAMPLE_PIXELS = 40_000  # enough for a stable percentile; keeps the pure-Python part small
 
 

@@ -13,6 +13,8 @@ import weakref
 
 from PIL import Image, ImageChops, ImageFilter, ImageOps, ImageStat
 
+__all__ = ["SUBJECT_CORE", "auto_focus", "subject"]
+
 SAMPLE = 96  # px on the long side of the copy that is measured: enough to find a subject
 CENTRE_PULL = 0.15  # how much of the window's detail a window at the far edge gives up
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+__all__ = ["PixelBox"]
+
 
 class PixelBox(NamedTuple):
     """Edges in pixels: left and top inside, right and bottom just outside (as Pillow's boxes)."""

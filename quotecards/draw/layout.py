@@ -27,6 +27,10 @@ from ..tables import Key
 from ..text import fonts
 from .geometry import PixelBox
 
+__all__ = ["BACKGROUND_KEYS", "BrandLayer", "COMPOSE_KEYS", "Color", "ImageLayer", "KEYS", "LAYER_KINDS", "Layer",
+           "Layout", "PhotoLayer", "RectLayer", "TABLES", "TextLayer", "available", "find_layout", "json_schema",
+           "load_layout"]
+
 Color = tuple[int, int, int, int]
 TEXT_SOURCES = ("quote", "attribution", "title", "citation", "section", "site", "site_name", "author", "date",
                 "byline", "description", "tag")

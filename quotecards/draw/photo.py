@@ -9,12 +9,14 @@ from typing import TYPE_CHECKING
 
 from PIL import Image, ImageOps
 
-from ..options import MAX_PIXELS
+from ..sources.fetched import MAX_PIXELS
 
 if TYPE_CHECKING:
     from PIL import ImageCms
 
     from .layout import Color
+
+__all__ = ["ImageError", "cover", "decode", "fallback_background", "main_color"]
 
 
 class ImageError(Exception):

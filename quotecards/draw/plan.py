@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..config import Brand
 from ..sources.post import Post
 from ..text.cleanup import clean, quotation, sentence_case
 from ..text.dates import long_date
+from .brand import Brand
 from .layout import Layout
 from .platforms import Platform
+
+__all__ = ["CardSpec", "plan_card"]
 
 
 @dataclass(frozen=True)

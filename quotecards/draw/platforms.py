@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from ..errors import PlatformError
 from .geometry import PixelBox
 
+__all__ = ["PLATFORMS", "Platform", "expand", "get_platform"]
+
 MB = 1024 * 1024
 # A quote is not set smaller than this share of the canvas width: on a phone, where a 1200 px
 # card is shown some 400 px wide, that is about the size of the network's own small print.

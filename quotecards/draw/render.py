@@ -27,6 +27,9 @@ from .place import MIN_FONT_PX, place_text
 from .plan import CardSpec
 from .scene import FocusSource, PlacedText, Scene, Side, ink_area, line_areas, literal_ink, row_left, with_hang
 
+__all__ = ["Framed", "Rendered", "SIDE_SCRIM_FAR", "SubjectCovered", "paint_layers", "render", "under_layers",
+           "unpaint"]
+
 Background = Literal["photo", "fallback"]
 CENTRE = (0.5, 0.5)  # the crop's centre when nothing says where the subject is
 FIELD_CONTRAST_MARGIN = 1.15  # a colour field taken from the photo aims this far over the layout's minimum

@@ -15,6 +15,9 @@ from .geometry import PixelBox
 from .layout import Layer, TextLayer
 from .plan import CardSpec
 
+__all__ = ["FocusSource", "PlacedText", "Scene", "Side", "ink_area", "ink_bounds", "line_areas", "literal_ink",
+           "row_left", "with_hang"]
+
 FocusSource = Literal["post", "auto", ""]  # the post's focal point, the most detail, or no photo
 Side = Literal["", "left", "right"]  # where the text group was moved on a landscape photo card
 

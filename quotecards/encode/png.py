@@ -35,6 +35,8 @@ from typing import Any, Literal, Protocol
 
 from PIL import Image
 
+__all__ = ["CHANNELS", "NumpyRows", "PillowRows", "RowFilter", "encode", "load", "supports"]
+
 CHANNELS = {"L": 1, "RGB": 3, "RGBA": 4}
 _COLOUR_TYPE = {"L": 0, "RGB": 2, "RGBA": 6}
 _SIGNATURE = b"\x89PNG\r\n\x1a\n"

@@ -18,6 +18,8 @@ from ..build.batch import Summary
 from ..records import CardRecord
 from ..sources.frontmatter_edit import EditError
 
+__all__ = ["Entry", "SiteResult", "edit_posts", "page_entries", "shard_part", "write_data", "write_once"]
+
 Entry = dict[str, object]
 
 

@@ -18,6 +18,8 @@ from ..build.batch import BuildOptions, build
 from ..records import CardRecord
 from .card_data import SiteResult, page_entries, shard_part, write_data, write_once
 
+__all__ = ["eleventy_build"]
+
 CARDS = "assets/quotecards"
 OWN_FOLDERS = ("_includes", "_data", "_site", "node_modules")
 

@@ -24,6 +24,8 @@ from ..sources.frontmatter_edit import EditError, set_image
 from .card_data import Entry, SiteResult, edit_posts, page_entries, shard_part, write_data, write_once
 from .hugo_config import HugoSite, head_hook, read_site
 
+__all__ = ["hugo_build"]
+
 PARTIAL = """{{- /* quotecards: og:image and twitter:image for this page, from assets/quotecards.json */ -}}
 {{- with resources.Get "quotecards.json" -}}
   {{- $cards := . | transform.Unmarshal -}}

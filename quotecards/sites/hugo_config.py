@@ -19,6 +19,8 @@ import yaml
 
 from ..errors import ConfigError
 
+__all__ = ["HugoSite", "head_hook", "read_site"]
+
 CONFIG_NAMES = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json", "config.toml", "config.yaml", "config.yml",
                 "config.json")
 # Theme partials that a theme includes inside <head> for the site to fill: PaperMod's

@@ -24,6 +24,8 @@ from ..sources.fields import OWN_CARDS
 from ..sources.frontmatter_edit import set_jekyll_image
 from .card_data import SiteResult, edit_posts, page_entries, shard_part, write_data, write_once
 
+__all__ = ["jekyll_build"]
+
 INCLUDE = """{%- comment -%} quotecards: og:image and twitter:image, from _data/quotecards.json {%- endcomment -%}
 {%- assign card = site.data.quotecards[page.path] -%}
 {%- if card %}

@@ -35,6 +35,8 @@ from ..resources import cache_dir
 from ..sources.fetch import FetchOptions
 from ..sources.post import Post, post_from_meta
 
+__all__ = ["QuotecardsPlugin"]
+
 log = logging.getLogger("mkdocs.plugins.quotecards")
 CARDS = "assets/quotecards"
 

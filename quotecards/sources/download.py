@@ -31,6 +31,8 @@ from ..errors import OutputError
 from .fetched import USER_AGENT, Fetched, FetchError, FetchOptions, default_cache_dir
 from .public_net import NotPublicError, public_only
 
+__all__ = ["PUBLIC_ONLY_CACHE", "RunSession", "download", "forget", "open_session"]
+
 
 class _CappedRetry(Retry):
     """Retry whose Retry-After wait is capped (urllib3 would wait as long as the server says)."""

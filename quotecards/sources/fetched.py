@@ -11,8 +11,9 @@ from typing import Literal
 from .. import __version__
 from ..resources import cache_dir
 
-__all__ = ["USER_AGENT", "FetchError", "FetchOptions", "Fetched", "Origin", "default_cache_dir"]
+__all__ = ["MAX_PIXELS", "USER_AGENT", "FetchError", "FetchOptions", "Fetched", "Origin", "default_cache_dir"]
 
+MAX_PIXELS = 40_000_000  # a photo's, decoded: well under Pillow's 89 Mpx bomb limit; no news photo needs more
 USER_AGENT = f"quotecards/{__version__} (+social share cards)"
 
 

@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+__all__ = ["CARD_FIELDS", "OWN_CARDS", "find", "lookup", "merged", "parse_path"]
+
 # Where `quotecards jekyll` serves its cards: an `image:` there is the card it wrote for
 # jekyll-seo-tag, never a photo to make a card from.
 OWN_CARDS = "/assets/quotecards/"

@@ -18,6 +18,8 @@ from frontmatter.default_handlers import BaseHandler, JSONHandler, YAMLHandler
 
 from ..errors import PostError
 
+__all__ = ["front_matter", "kind_of"]
+
 # A YAML alias may stand for a whole subtree; eleven nested levels of ten aliases each make a
 # mapping of 10^11 nodes that takes no room in memory but forever to walk or compare.
 MAX_EXPANDED_NODES = 100_000

@@ -27,6 +27,8 @@ from ..formats import EXTENSIONS
 from .fields import OWN_CARDS
 from .frontmatter import front_matter
 
+__all__ = ["EditError", "set_image", "set_jekyll_image", "set_quotecard"]
+
 
 class EditError(Exception):
     """The post was not edited; `str()` is one line naming the file and the field."""

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Literal
 if TYPE_CHECKING:
     import icu
 
+__all__ = ["LangSource", "decide"]
+
 LangSource = Literal["post", "folder", "file name", "text", "site", ""]
 
 _CODE = re.compile(r"^[a-z]{2}(?:[-_][A-Za-z]{2,4})?$", re.IGNORECASE)

@@ -22,6 +22,8 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
 from urllib3.util import connection
 
+__all__ = ["NotPublicError", "is_public", "public_only"]
+
 
 class NotPublicError(NewConnectionError):
     """The host name leads to an address that is not on the public internet."""

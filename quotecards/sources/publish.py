@@ -14,6 +14,8 @@ from typing import Any, Literal
 
 from .fields import lookup
 
+__all__ = ["Publishing", "Unpublished", "expiry", "unpublished"]
+
 Unpublished = Literal["draft", "future", "expired", "not rendered"]
 _DATE_KEYS = ("publishDate", "pubdate", "pubDate", "published", "date")
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 import html
 import re
 
+__all__ = ["ELLIPSIS", "LONG_QUOTE_WORDS", "clean", "decorative_mark", "quotation", "quote_marks", "sentence_case",
+           "strip_quote_marks"]
+
 ELLIPSIS = "\u2026"
 NBSP, NNBSP = "\u00a0", "\u202f"
 OPENING_QUOTES = "\u201c\u2018\u201e\u00ab\u300c\u300e\""

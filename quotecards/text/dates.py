@@ -7,6 +7,8 @@ from functools import lru_cache
 
 import icu
 
+__all__ = ["long_date"]
+
 
 @lru_cache(maxsize=64)  # an ICU formatter a language: a newsroom publishes in a few dozen
 def _formatter(lang: str) -> icu.DateFormat:

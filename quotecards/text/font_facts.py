@@ -28,6 +28,8 @@ from typing import Any
 
 from ..resources import cache_dir
 
+__all__ = ["Coverage", "FontFacts", "STORE_NAME", "facts"]
+
 STORE_NAME = "font-facts-v3.json"
 
 FaceFacts = dict[str, Any]  # family, weight, italic, index, bitmap_size

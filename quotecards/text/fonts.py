@@ -21,6 +21,10 @@ from PIL import ImageFont, features
 from ..resources import data_dir
 from .font_facts import Coverage, facts
 
+__all__ = ["Face", "FontError", "SizedFaces", "cjk_variant", "coverage", "describe_stacks", "faces", "find_face",
+           "has_complex_shaping", "install_hint", "load", "missing_summary", "scripts_covered", "site_faces",
+           "stack_for", "system_faces"]
+
 FONT_SUFFIXES = (".ttf", ".otf", ".ttc")
 SYSTEM_FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/fonts", "~/.fonts",
                     "/Library/Fonts", "/System/Library/Fonts", "C:/Windows/Fonts")

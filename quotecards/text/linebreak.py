@@ -19,6 +19,8 @@ from collections.abc import Callable
 
 import icu
 
+__all__ = ["graphemes", "locale_for", "phrase_bounds", "segments"]
+
 
 def _utf16_to_index(text: str) -> dict[int, int]:
     # ICU counts UTF-16 code units; Python counts code points. They differ past U+FFFF (emoji).

@@ -10,6 +10,8 @@ take it.
 
 from __future__ import annotations
 
+__all__ = ["compresses", "half_width", "split"]
+
 CLOSING = "\u3001\u3002\uff0c\uff0e\u300d\u300f\uff09\u3011\u3015\u3009\u300b"  # 、。，．」』）】〕〉》
 OPENING = "\u300c\u300e\uff08\u3010\u3014\u3008\u300a"  # 「『（【〔〈《
 COMPRESSING_FACES = (" JP", " SC")  # regional CJK faces whose marks sit in one half of the em

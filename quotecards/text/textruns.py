@@ -15,6 +15,8 @@ import icu
 
 from .fonts import Face, coverage
 
+__all__ = ["Run", "Styles", "analyse", "bidi_levels", "faces_for", "needs_shaping"]
+
 # Characters that belong to the character before them: marks, joiners, selectors, skin tones,
 # tag characters (subdivision flags) and the keycap.
 _ZWJ, _VS16 = 0x200D, 0xFE0F

@@ -16,6 +16,9 @@ from . import fonts, linebreak, punctuation, textruns
 from .cleanup import ELLIPSIS
 from .fonts import Face
 
+__all__ = ["Block", "CLAUSE_BREAK", "DoesNotFit", "Line", "ShapingUnavailable", "balanced_breaks", "ink_extent",
+           "measure", "set_text", "shaping_options"]
+
 ZWSP = "\u200b"
 SENTENCE_ENDS = ".!?\u2026\u3002\uff01\uff1f"
 CLAUSE_ENDS = ",;:\u2013\u2014\u3001\uff0c\uff1b\uff1a"
