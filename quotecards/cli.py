@@ -5,11 +5,12 @@ from __future__ import annotations
 import functools
 import gc
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
@@ -117,6 +118,33 @@ class StoreChoice:
         return StoreOptions(folder) if self.max_bytes is None else StoreOptions(folder, self.max_bytes)
 
 
+def platform_option(help_text: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """--platform, as every rendering command takes it; the command receives `platforms`."""
+    return click.option("--platform", "platforms", multiple=True, default=("og",), show_default=True,
+                        type=click.Choice([*PLATFORMS, "all"]), help=help_text)
+
+
+def terminal_progress(stream: TextIO | None = None) -> Callable[[int, int], None]:
+    """A bar redrawn in place on a terminal; elsewhere (CI logs) a plain line every few seconds."""
+    stream = stream or sys.stderr  # looked up now, so a caller that swapped sys.stderr is heard
+    last = [0.0]
+
+    def show(done: int, total: int) -> None:
+        if stream.isatty():
+            width = 30
+            filled = width * done // max(1, total)
+            stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} posts")
+            if done == total:
+                stream.write("\n")
+            stream.flush()
+        elif time.monotonic() - last[0] > 5 or done == total:
+            last[0] = time.monotonic()
+            stream.write(f"rendered {done}/{total} posts\n")
+            stream.flush()
+
+    return show
+
+
 def store_options(command: Callable[..., None]) -> Callable[..., None]:
     """The card store's options (store.py), shared by the site builds; the command receives `store`."""
     options = [
@@ -221,9 +249,7 @@ def run() -> None:
 @click.argument("posts", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path, file_okay=False),
               help="Folder for the cards: DIR/<platform>/<slug>.png and DIR/manifest.json.")
-@click.option("--platform", "platforms", multiple=True, default=("og",), show_default=True,
-              type=click.Choice([*PLATFORMS, "all"]),
-              help="Platform preset (canvas, byte limit, safe area); repeatable; 'all' for every one.")
+@platform_option("Platform preset (canvas, byte limit, safe area); repeatable; 'all' for every one.")
 @click.option("--layout", default=None,
               help="Default layout name [default: the site config's, else photo]; a post's own "
                    "quotecard.layout and its section's layout still win.")
@@ -318,8 +344,7 @@ def _shard(_ctx: click.Context, _param: click.Parameter, value: str) -> tuple[in
 @click.argument("content_dir", type=click.Path(path_type=Path, file_okay=False, exists=True))
 @click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path, file_okay=False),
               help="Folder for the cards, manifest.json and the incremental state.")
-@click.option("--platform", "platforms", multiple=True, default=("og",), show_default=True,
-              type=click.Choice([*PLATFORMS, "all"]), help="Platform preset; repeatable; 'all' for every one.")
+@platform_option("Platform preset; repeatable; 'all' for every one.")
 @click.option("--layout", default=None, help="Default layout [default: the site config's, else photo].")
 @click.option("--layout-dir", "layout_dirs", multiple=True, type=click.Path(path_type=Path, file_okay=False))
 @click.option("--jobs", type=click.IntRange(min=0), default=0, help="Worker processes [default: one per core].")
@@ -333,7 +358,8 @@ def build_command(content_dir: Path, out_dir: Path, platforms: tuple[str, ...], 
                   layout_dirs: tuple[Path, ...], jobs: int, force: bool, prune: bool, shard: tuple[int, int],
                   run: RunOptions, publishing: Publishing, store: StoreChoice) -> None:
     """Render the cards of every post below CONTENT_DIR, in parallel, redoing only what changed."""
-    from .build.batch import BuildOptions, build, terminal_progress
+    from .build.batch import BuildOptions, build
+    from .build.outputs import BuildFiles
     from .config import find_config
 
     with user_errors():
@@ -344,13 +370,11 @@ def build_command(content_dir: Path, out_dir: Path, platforms: tuple[str, ...], 
                         terminal_progress())
     for error in summary.failed:
         click.echo(f"error: {error.error}", err=True)
-    skipped = ", ".join(f"{n} {why}" for why, n in sorted(summary.skipped.items())) or "none"
-    click.echo(f"{summary.posts} posts: {summary.made} cards made, {_reused(summary)}, "
-               f"{len(summary.failed)} posts failed, skipped: {skipped}"
-               + (f", {summary.pruned} cards pruned" if prune else "") + f"; {summary.seconds:.1f} s")
+    click.echo(f"{_counts(summary, 'posts failed')}" + (f", {summary.pruned} cards pruned" if prune else "")
+               + f"; {summary.seconds:.1f} s")
     for kind, n in summary.warnings.most_common():
         click.echo(f"  {n} \u00d7 {kind}")
-    click.echo(f"manifest: {out_dir / 'manifest.json'}")
+    click.echo(f"manifest: {out_dir / BuildFiles.of(shard).manifest}")
     sys.exit(1 if summary.failed else 0)
 
 
@@ -372,8 +396,12 @@ def merge_command(out_dir: Path, part_dirs: tuple[Path, ...]) -> None:
     sys.exit(1 if result.errors else 0)
 
 
-def _reused(summary: Summary) -> str:
-    return f"{summary.reused} reused" + (f" ({summary.restored} from the store)" if summary.restored else "")
+def _counts(summary: Summary, failed: str) -> str:
+    """A build's posts in one line: made, reused, failed and skipped."""
+    reused = f"{summary.reused} reused" + (f" ({summary.restored} from the store)" if summary.restored else "")
+    skipped = ", ".join(f"{n} {why}" for why, n in sorted(summary.skipped.items())) or "none"
+    return (f"{summary.posts} posts: {summary.made} cards made, {reused}, {len(summary.failed)} {failed}, "
+            f"skipped: {skipped}")
 
 
 @dataclass(frozen=True)
@@ -404,10 +432,8 @@ class SiteChoice:
 
 def site_options(command: Callable[..., None]) -> Callable[..., None]:
     """The options the site generators' commands share; the command receives them as `choice`."""
-    options = [
-        click.option("--platform", "platforms", multiple=True, default=("og",), show_default=True,
-                     type=click.Choice([*PLATFORMS, "all"]),
-                     help="Platform presets; the first is the one pages point at."),
+    options: list[Callable[[Callable[..., None]], Callable[..., None]]] = [
+        platform_option("Platform presets; the first is the one pages point at."),
         click.option("--layout", default=None, help="Default layout [default: the site config's, else photo]."),
         click.option("--jobs", type=click.IntRange(min=0), default=0, help="Worker processes [default: one per core]."),
         click.option("--force", is_flag=True, help="Render every card again, changed or not."),
@@ -431,10 +457,7 @@ def _report_site(result: SiteResult, front_matter: bool) -> None:
     summary = result.summary
     for line in [e.error for e in summary.failed] + result.problems:
         click.echo(f"error: {line}", err=True)
-    skipped = ", ".join(f"{n} {why}" for why, n in sorted(summary.skipped.items())) or "none"
-    click.echo(f"{summary.posts} posts: {summary.made} cards made, {_reused(summary)}, "
-               f"{len(summary.failed)} failed, skipped: {skipped}; {result.pages} pages point at a card via "
-               f"{result.data_file}")
+    click.echo(f"{_counts(summary, 'failed')}; {result.pages} pages point at a card via {result.data_file}")
     if front_matter:
         edits = ", ".join(f"{n} {k}" for k, n in sorted(result.edits.items()))
         click.echo("front matter: " + (edits or "nothing to do"))
@@ -449,7 +472,6 @@ def _report_site(result: SiteResult, front_matter: bool) -> None:
 @site_options
 def hugo_command(site: Path, front_matter: bool, choice: SiteChoice) -> None:
     """Cards for a Hugo SITE: written to static/, and every page pointed at its card."""
-    from .build.batch import terminal_progress
     from .sites.hugo import hugo_build
 
     with user_errors():
@@ -465,7 +487,6 @@ def hugo_command(site: Path, front_matter: bool, choice: SiteChoice) -> None:
 @site_options
 def jekyll_command(site: Path, front_matter: bool, choice: SiteChoice) -> None:
     """Cards for a Jekyll SITE's _posts: written to assets/quotecards/, and every post pointed at its card."""
-    from .build.batch import terminal_progress
     from .sites.jekyll import jekyll_build
 
     with user_errors():
@@ -482,7 +503,6 @@ def jekyll_command(site: Path, front_matter: bool, choice: SiteChoice) -> None:
 @site_options
 def eleventy_command(site: Path, output: Path | None, base_url: str, choice: SiteChoice) -> None:
     """Cards for an Eleventy SITE's pages: written to the output's assets/quotecards/, with a data file and include."""
-    from .build.batch import terminal_progress
     from .sites.eleventy import eleventy_build
 
     with user_errors():

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from .config import SiteConfig
 from .draw.platforms import Platform
@@ -40,6 +41,13 @@ class RenderOptions:
         own_format, own_budget = self.config.platforms.get(platform.name, (None, None))
         budgets = [b for b in (platform.max_bytes, self.config.max_bytes, own_budget) if b]
         return self.format or own_format or self.config.format, min(budgets)
+
+    def for_site(self, out_dir: Path, content_dir: Path, web_root: Path, **reading: Any) -> RenderOptions:
+        """These options as a site generator's build needs them: cards into `out_dir`, posts
+        below `content_dir` (whose folders name sections and languages), an image path from the
+        site's root ("/images/x.jpg") served from `web_root`, and `reading`'s other changes."""
+        return replace(self, out_dir=out_dir, read=replace(self.read, content_dir=content_dir, **reading),
+                       fetch=replace(self.fetch, web_roots=(web_root,)))
 
     @property
     def reading(self) -> ReadOptions:

@@ -259,3 +259,16 @@ def test_the_collector_is_tuned_in_the_commands_own_process_only(tmp_path):
     done = subprocess.run([sys.executable, "-c", probe, str(ROOT / "samples/posts/council-budget.md"),
                            str(tmp_path / "b")], capture_output=True, text=True, check=True)
     assert done.stdout.split()[-2:] == [str(GC_THRESHOLD), "True"]
+
+
+def test_a_shard_builds_summary_names_the_manifest_part_it_wrote(tmp_path):
+    content = tmp_path / "content"
+    content.mkdir()
+    for n in range(4):
+        (content / f"p{n}.md").write_text(f"---\ntitle: P{n}\nfeatured_quote: Quote number {n}.\n---\n")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", str(content), "--out", str(out), "--shard", "1/2", "--offline", "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    named = result.output.strip().splitlines()[-1]
+    assert named == f"manifest: {out / 'manifest.shard-1-of-2.json'}"
+    assert (out / "manifest.shard-1-of-2.json").is_file() and not (out / "manifest.json").exists()

@@ -19,14 +19,13 @@ import datetime as dt
 import hashlib
 import json
 import os
-import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Collection, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any
 
 from .. import __version__, files, heap
 from ..draw.platforms import Platform, expand
@@ -46,7 +45,7 @@ if TYPE_CHECKING:
     from ..encode import png
     from . import workers
 
-__all__ = ["BuildOptions", "Summary", "build", "discover", "in_shard", "settings_hash", "terminal_progress"]
+__all__ = ["BuildOptions", "Summary", "build", "discover", "in_shard", "settings_hash"]
 
 # The rendering (cards, context, workers and all they load: Pillow, ICU, numpy) is imported
 # where a post is to be drawn: a build that finds nothing changed never loads it.
@@ -592,25 +591,4 @@ def _absorb_parts(folder: Path, state: BuildState, settings: str) -> list[BuildF
         for key in state.shared_paths():
             state.pop(key)
     return parts
-
-
-def terminal_progress(stream: TextIO | None = None) -> Callable[[int, int], None]:
-    """A bar redrawn in place on a terminal; elsewhere (CI logs) a plain line every few seconds."""
-    stream = stream or sys.stderr  # looked up now, so a caller that swapped sys.stderr is heard
-    last = [0.0]
-
-    def show(done: int, total: int) -> None:
-        if stream.isatty():
-            width = 30
-            filled = width * done // max(1, total)
-            stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} posts")
-            if done == total:
-                stream.write("\n")
-            stream.flush()
-        elif time.monotonic() - last[0] > 5 or done == total:
-            last[0] = time.monotonic()
-            stream.write(f"rendered {done}/{total} posts\n")
-            stream.flush()
-
-    return show
 

@@ -44,8 +44,7 @@ def eleventy_build(root: Path, options: BuildOptions, output: Path | None = None
     `base_url` makes the cards' URLs absolute, as og:image wants them; else they start at /."""
     output = output or root / "_site"
     skip = (*OWN_FOLDERS, output.name)
-    render = replace(options.render, out_dir=output / CARDS, read=replace(options.render.read, content_dir=root),
-                     fetch=replace(options.render.fetch, web_roots=(root,)))
+    render = options.render.for_site(output / CARDS, root, root)
     summary = build(root, replace(options, render=render, skip=skip), progress, state_dir=root / ".quotecards")
     if options.shard != (1, 1):  # the pages are pointed at their cards once the shards are one
         return shard_part(summary, root / "_data" / "quotecards.json", options.shard)

@@ -51,10 +51,9 @@ def hugo_build(root: Path, options: BuildOptions, front_matter: bool = False,
                progress: Callable[[int, int], None] | None = None) -> SiteResult:
     """Render the site's cards into its static folder, then point its pages at them."""
     site = read_site(root)
-    read = replace(options.render.read, content_dir=site.content, languages=site.languages,
-                   default_lang=options.render.read.default_lang or site.default_lang, lang_dirs=site.lang_dirs)
-    render = replace(options.render, out_dir=site.static, read=read,
-                     fetch=replace(options.render.fetch, web_roots=(site.static,)))
+    render = options.render.for_site(site.static, site.content, site.static, languages=site.languages,
+                                     default_lang=options.render.read.default_lang or site.default_lang,
+                                     lang_dirs=site.lang_dirs)
     summary = build(site.content, replace(options, render=render), progress, state_dir=root / ".quotecards")
     if options.shard != (1, 1):  # the pages are pointed at their cards once the shards are one
         return shard_part(summary, root / "assets" / "quotecards.json", options.shard)

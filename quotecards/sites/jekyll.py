@@ -48,8 +48,7 @@ def jekyll_build(root: Path, options: BuildOptions, front_matter: bool = False,
     if not posts.is_dir():
         raise ConfigError(root, "_posts", "no _posts folder here: is this a Jekyll site's root?")
     out = root / OWN_CARDS.strip("/")
-    render = replace(options.render, out_dir=out, read=replace(options.render.read, content_dir=posts),
-                     fetch=replace(options.render.fetch, web_roots=(root,)))
+    render = options.render.for_site(out, posts, root)
     summary = build(posts, replace(options, render=render), progress, state_dir=root / ".quotecards")
     if options.shard != (1, 1):  # the pages are pointed at their cards once the shards are one
         return shard_part(summary, root / "_data" / "quotecards.json", options.shard)
