@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from concurrent.futures import Future
 
 __all__ = ["CardRecord", "ErrorRecord", "RenderOptions", "RunResult", "SomeCardsFailed", "alt_text", "choose",
-           "compose_card", "render_post", "render_posts", "write_manifest"]
+           "compose_card", "render_post", "render_posts", "run_canvases", "write_manifest"]
 
 # Layer sources → the front-matter field their text came from when the post does not say.
 _LAYER_FIELDS = {"quote": "featured_quote.quote", "attribution": "featured_quote.summary",
@@ -70,9 +70,9 @@ def _render_posts(paths: list[Path], options: RenderOptions) -> RunResult:
     used_slugs: set[str] = set()
     # One process, the cores to itself: cards are encoded on other threads while the next is drawn,
     # the next post's too; one canvas has nothing to overlap, and is encoded in line.
-    one = draws_one_canvas(len(paths), options)
-    with RunContext.open(options, encode_threads=0 if one else os.cpu_count() or 1,
-                         png_filters=png_filters_for(len(paths), options)) as ctx:
+    canvases = run_canvases(len(paths), options)
+    with RunContext.open(options, encode_threads=0 if canvases == 1 else os.cpu_count() or 1,
+                         png_filters=png.row_filters_for(canvases)) as ctx:
         ctx.layouts.get(options.layout or options.config.layout)  # a bad default fails the run at once
         in_flight: deque[Future[list[CardRecord]]] = deque()
         last: _Started | None = None  # the post before, whose cards may still be being encoded
@@ -122,15 +122,9 @@ def _collect_post(started: _Started, result: RunResult) -> None:
     result.cards.extend(cards)
 
 
-def draws_one_canvas(posts: int, options: RenderOptions) -> bool:
-    """Whether a run of `posts` posts draws a single canvas (platforms of one canvas share it)."""
-    return posts == 1 and len(_canvases(expand(options.platforms))) == 1
-
-
-def png_filters_for(posts: int, options: RenderOptions) -> png.RowFilter:
-    """Whose loop filters the PNG rows of a run of `posts` posts: for a single canvas Pillow's,
-    where numpy's import would cost more than its faster filters save (png.py)."""
-    return "pillow" if draws_one_canvas(posts, options) else "numpy"
+def run_canvases(posts: int, options: RenderOptions) -> int:
+    """How many canvases a run of `posts` posts draws (platforms of one canvas share it)."""
+    return posts * len(_canvases(expand(options.platforms)))
 
 
 def error_record(path: Path, exc: Exception) -> ErrorRecord:

@@ -479,10 +479,11 @@ def _render_todo(scan: _Scan, progress: Callable[[int, int], None] | None, state
             entry = scan.state.get(key)
             yield key, (entry.slug if entry else None) or ""
 
-    from ..cards import png_filters_for
+    from ..cards import run_canvases
+    from ..encode import png
     from . import workers
 
-    png_filters = png_filters_for(total, scan.options.render)
+    png_filters = png.row_filters_for(run_canvases(total, scan.options.render))
     if png_filters == "numpy":  # loaded once, before the workers fork; a single canvas needs no numpy
         _warm_parent(scan.options.render)
     pool = workers.Pool(scan.options.jobs or os.cpu_count() or 1, _init_worker, (scan.options.render, png_filters),

@@ -17,7 +17,7 @@ from ..formats import EXTENSIONS, FORMAT_CHOICES, FORMATS, Format
 if TYPE_CHECKING:
     from PIL import Image
 
-    from quotecards.encode import png
+    from . import png
 
 # Pillow and the PNG writer are imported where a card is encoded: writing files, a build with
 # nothing to draw, needs neither.
@@ -125,7 +125,7 @@ def _srgb_icc() -> bytes:
 
 def encode_for_screen(image: Image.Image) -> Encoded:
     """A lossless PNG made as fast as can be, for a picture shown and soon replaced (the preview)."""
-    from quotecards.encode import png
+    from . import png
 
     return Encoded(png.encode(image.convert("RGB") if not png.supports(image) else image, quick=True), "png quick")
 
@@ -140,7 +140,7 @@ def _encode_png(image: Image.Image, max_bytes: int, tried: Encoded | None = None
     """Fast lossless first; more compression, then fewer colours, only as far as the limit needs."""
     from PIL import Image
 
-    from quotecards.encode import png
+    from . import png
 
     # quotecards.encode.png filters rows a picture at a time (numpy's or Pillow's whole-image operations)
     # and deflates with zlib-ng: faster than Pillow's fastest strategy of the same size (its
@@ -177,7 +177,7 @@ def _encode_png(image: Image.Image, max_bytes: int, tried: Encoded | None = None
 
 def _matched(image: Image.Image, max_bytes: int, fast: int, filters: png.RowFilter) -> Encoded | None:
     """The fast writer's matching levels, as far as they pay: None where neither fits."""
-    from quotecards.encode import png
+    from . import png
 
     for level in (6, 9):
         data = png.encode(image, level=level, filters=filters)

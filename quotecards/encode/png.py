@@ -35,7 +35,7 @@ from typing import Any, Literal, Protocol
 
 from PIL import Image
 
-__all__ = ["CHANNELS", "NumpyRows", "PillowRows", "RowFilter", "encode", "load", "supports"]
+__all__ = ["CHANNELS", "NumpyRows", "PillowRows", "RowFilter", "encode", "load", "row_filters_for", "supports"]
 
 CHANNELS = {"L": 1, "RGB": 3, "RGBA": 4}
 _COLOUR_TYPE = {"L": 0, "RGB": 2, "RGBA": 6}
@@ -49,6 +49,12 @@ _PLANS = ((1, _HUFFMAN_ONLY), (1, _RLE), (2, _DEFAULT), (4, _DEFAULT), (6, _DEFA
 _WORTH = 1.015
 
 RowFilter = Literal["numpy", "pillow"]  # whose loop filters the rows: see the module's doc
+
+
+def row_filters_for(canvases: int) -> RowFilter:
+    """Whose loop filters the rows of a run that draws `canvases` canvases: Pillow's for one,
+    where numpy's import would cost more than its faster filters save; numpy's for more."""
+    return "pillow" if canvases == 1 else "numpy"
 
 
 def supports(image: Image.Image) -> bool:
