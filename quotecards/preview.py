@@ -209,89 +209,112 @@ def host_ok(header: str, allowed: set[str], loopback_only: bool) -> bool:
     return True
 
 
+class _Handler(BaseHTTPRequestHandler):
+    """The preview's requests: its page, its API (token-guarded) and the one write, /save."""
+
+    app: Preview
+    hosts: set[str]
+    loopback_only: bool
+
+    def guard(self, params: dict[str, str], api: bool) -> None:
+        """Refused unless this server's own page (or a client holding its token) asks."""
+        host = self.headers.get("Host", "")
+        if not host_ok(host, self.hosts, self.loopback_only):
+            raise Refused(f"Host {host[:60]!r} is not this server")
+        origin = self.headers.get("Origin")
+        if origin is not None and origin.lower() != f"http://{host.lower()}":
+            raise Refused("requests from other sites are refused")
+        if api and not secrets.compare_digest(
+                self.headers.get("X-Quotecards-Token") or params.get("token", ""), self.app.token):
+            raise Refused("no valid token: open the preview's own page")
+
+    def do_GET(self) -> None:  # noqa: N802
+        url = urlsplit(self.path)
+        params = {k: v[-1] for k, v in parse_qs(url.query, keep_blank_values=True).items()}
+        try:
+            self.guard(params, api=url.path != "/")
+            self.answer_get(url.path, params)
+        except Refused as exc:
+            self.json(403, {"error": str(exc)})
+        except (ValueError, QuotecardsError, ShapingUnavailable, OSError) as exc:
+            self.json(400, {"error": str(exc)})
+        except Exception as exc:  # the page shows a message; never a traceback
+            self.json(500, {"error": f"could not render: {exc.__class__.__name__}: {exc}"})
+
+    def answer_get(self, path: str, params: dict[str, str]) -> None:
+        if path == "/":
+            self.send(200, self.app.page(), "text/html; charset=utf-8", PAGE_HEADERS)
+        elif path == "/posts":
+            self.json(200, self.app.posts())
+        elif path == "/choices":
+            layouts = sorted(available(self.app.ctx.layouts.folders))
+            self.json(200, {"layouts": layouts, "platforms": list(PLATFORMS)})
+        elif path == "/render":
+            self.send_card(params)
+        elif path == "/photo":
+            self.send(200, self.app.photo_jpeg(params), "image/jpeg")
+        else:
+            self.json(404, {"error": "not found"})
+
+    def send_card(self, params: dict[str, str]) -> None:
+        encoded, info = self.app.render_card(params)
+        extra = [("X-Card-Info", json.dumps(info, ensure_ascii=True))]
+        if params.get("download"):
+            extra.append(("Content-Disposition", f'attachment; filename="card.{encoded.extension}"'))
+        self.send(200, encoded.data, encoded.mime, extra)
+
+    def do_POST(self) -> None:  # noqa: N802
+        try:
+            self.guard({}, api=True)
+            if urlsplit(self.path).path != "/save":
+                return self.json(404, {"error": "not found"})
+            body = self.json_body()
+            if body is not None:
+                self.json(200, {"saved": self.app.save(body)})
+        except Refused as exc:
+            self.json(403, {"error": str(exc)})
+        except (ValueError, QuotecardsError, EditError, OSError) as exc:
+            self.json(400, {"error": str(exc)})
+        except Exception as exc:
+            self.json(500, {"error": f"could not save: {exc.__class__.__name__}: {exc}"})
+
+    def json_body(self) -> dict[str, Any] | None:
+        """The request's JSON object; None when the answer (415, 411, 413) has been sent instead."""
+        if self.headers.get("Content-Type", "").split(";")[0].strip().lower() != "application/json":
+            self.json(415, {"error": "expected Content-Type: application/json"})
+            return None
+        length = self.headers.get("Content-Length", "")
+        if not length.isdigit():
+            self.json(411, {"error": "expected a Content-Length"})
+            return None
+        if int(length) > MAX_BODY_BYTES:
+            self.json(413, {"error": f"body over {MAX_BODY_BYTES} bytes"})
+            return None
+        body = json.loads(self.rfile.read(int(length)) or b"{}")
+        if not isinstance(body, dict):
+            raise ValueError("expected a JSON object")
+        return body
+
+    def json(self, status: int, data: Any) -> None:
+        self.send(status, json.dumps(data, ensure_ascii=False).encode("utf-8"), "application/json")
+
+    def send(self, status: int, body: bytes, ctype: str, headers: Sequence[tuple[str, str]] = ()) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        for key, value in headers:
+            self.send_header(key, value)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
 def make_handler(app: Preview, hosts: set[str], loopback_only: bool) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def guard(self, params: dict[str, str], api: bool) -> None:
-            """Refused unless this server's own page (or a client holding its token) asks."""
-            host = self.headers.get("Host", "")
-            if not host_ok(host, hosts, loopback_only):
-                raise Refused(f"Host {host[:60]!r} is not this server")
-            origin = self.headers.get("Origin")
-            if origin is not None and origin.lower() != f"http://{host.lower()}":
-                raise Refused("requests from other sites are refused")
-            if api and not secrets.compare_digest(
-                    self.headers.get("X-Quotecards-Token") or params.get("token", ""), app.token):
-                raise Refused("no valid token: open the preview's own page")
-
-        def do_GET(self) -> None:  # noqa: N802
-            url = urlsplit(self.path)
-            params = {k: v[-1] for k, v in parse_qs(url.query, keep_blank_values=True).items()}
-            try:
-                self.guard(params, api=url.path != "/")
-                if url.path == "/":
-                    self.send(200, app.page(), "text/html; charset=utf-8", PAGE_HEADERS)
-                elif url.path == "/posts":
-                    self.json(200, app.posts())
-                elif url.path == "/choices":
-                    layouts = sorted(available(app.ctx.layouts.folders))
-                    self.json(200, {"layouts": layouts, "platforms": list(PLATFORMS)})
-                elif url.path == "/render":
-                    encoded, info = app.render_card(params)
-                    extra = [("X-Card-Info", json.dumps(info, ensure_ascii=True))]
-                    if params.get("download"):
-                        extra.append(("Content-Disposition", f'attachment; filename="card.{encoded.extension}"'))
-                    self.send(200, encoded.data, encoded.mime, extra)
-                elif url.path == "/photo":
-                    self.send(200, app.photo_jpeg(params), "image/jpeg")
-                else:
-                    self.json(404, {"error": "not found"})
-            except Refused as exc:
-                self.json(403, {"error": str(exc)})
-            except (ValueError, QuotecardsError, ShapingUnavailable, OSError) as exc:
-                self.json(400, {"error": str(exc)})
-            except Exception as exc:  # the page shows a message; never a traceback
-                self.json(500, {"error": f"could not render: {exc.__class__.__name__}: {exc}"})
-
-        def do_POST(self) -> None:  # noqa: N802
-            try:
-                self.guard({}, api=True)
-                if urlsplit(self.path).path != "/save":
-                    return self.json(404, {"error": "not found"})
-                if self.headers.get("Content-Type", "").split(";")[0].strip().lower() != "application/json":
-                    return self.json(415, {"error": "expected Content-Type: application/json"})
-                length = self.headers.get("Content-Length", "")
-                if not length.isdigit():
-                    return self.json(411, {"error": "expected a Content-Length"})
-                if int(length) > MAX_BODY_BYTES:
-                    return self.json(413, {"error": f"body over {MAX_BODY_BYTES} bytes"})
-                body = json.loads(self.rfile.read(int(length)) or b"{}")
-                if not isinstance(body, dict):
-                    raise ValueError("expected a JSON object")
-                self.json(200, {"saved": app.save(body)})
-            except Refused as exc:
-                self.json(403, {"error": str(exc)})
-            except (ValueError, QuotecardsError, EditError, OSError) as exc:
-                self.json(400, {"error": str(exc)})
-            except Exception as exc:
-                self.json(500, {"error": f"could not save: {exc.__class__.__name__}: {exc}"})
-
-        def json(self, status: int, data: Any) -> None:
-            self.send(status, json.dumps(data, ensure_ascii=False).encode("utf-8"), "application/json")
-
-        def send(self, status: int, body: bytes, ctype: str, headers: Sequence[tuple[str, str]] = ()) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", ctype)
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("Cache-Control", "no-store")
-            for key, value in headers:
-                self.send_header(key, value)
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    return Handler
+    """The request handler of one preview server: its app, and the Host names it answers to."""
+    return type("Handler", (_Handler,), {"app": app, "hosts": hosts, "loopback_only": loopback_only})
 
 
 def make_server(app: Preview, host: str = "127.0.0.1", port: int = 8000) -> ThreadingHTTPServer:
