@@ -208,3 +208,16 @@ def test_a_part_without_its_state_is_merged_from_its_manifest(tmp_path):
     assert result.cards == 6 and merged == parts
     again = build(content, options(tmp_path))
     assert again.reused > 0 and again.reused + again.made == 6  # the part with a state: not drawn again
+
+
+def test_a_state_row_whose_json_cannot_be_read_is_as_if_absent(tmp_path):
+    content = archive(tmp_path, n=3)
+    assert build(content, options(tmp_path)).made == 3
+    with sqlite3.connect(tmp_path / "out" / STATE_FILE) as db:
+        (key,) = db.execute("SELECT key FROM posts WHERE key LIKE '%p1.md'").fetchone()
+        db.execute("UPDATE posts SET cards = '[{not json' WHERE key = ?", (key,))
+        db.execute("UPDATE meta SET value = '{also not json' WHERE name = 'errors'")
+    with BuildState.reading(tmp_path / "out" / STATE_FILE) as other:  # another run's, read only
+        assert other.get(key) is None and other.errors is None
+    again = build(content, options(tmp_path))
+    assert (again.made, again.reused) == (1, 2)  # the damaged post is drawn again, the rest kept

@@ -88,6 +88,9 @@ class BuildState:
             # record of cards that can be drawn again, so the build starts afresh.
             path.unlink()
             self.db = _open(path)
+        # A row whose JSON cannot be read (a hand-edited or damaged file) is as if absent: its
+        # post is drawn again, and the queries that read the JSON in SQL never meet it.
+        self.db.execute(f"DELETE FROM posts WHERE NOT ({_READABLE})")
         legacy = path.with_suffix(".json")
         if legacy.is_file():
             self._take_over(legacy)
@@ -122,7 +125,10 @@ class BuildState:
 
     def _meta(self, name: str) -> Any:
         row = self.db.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
-        return json.loads(row[0]) if row else None
+        try:
+            return json.loads(row[0]) if row else None
+        except (ValueError, TypeError):
+            return None  # damaged: as if never written
 
     def _set_meta(self, name: str, value: Any) -> None:
         self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (name, json.dumps(value)))
@@ -284,7 +290,18 @@ def _open(path: Path) -> sqlite3.Connection:
     return db
 
 
-def _entry(row: tuple[Any, ...]) -> Entry:
+def _entry(row: tuple[Any, ...]) -> Entry | None:
+    """The row's entry; None where its JSON cannot be read (another run's damaged state)."""
     _key, slug, size, mtime_ns, digest, expires, partial, held, _date, cards, pending = row
-    return Entry(slug, (size, mtime_ns) if size is not None else None, digest, expires, json.loads(cards),
-                 bool(partial), held, json.loads(pending) if pending else None)
+    try:
+        cards, pending = json.loads(cards), json.loads(pending) if pending else None
+    except (ValueError, TypeError):
+        return None
+    if not isinstance(cards, list) or not (pending is None or isinstance(pending, dict)):
+        return None
+    return Entry(slug, (size, mtime_ns) if size is not None else None, digest, expires, cards, bool(partial), held,
+                 pending)
+
+
+_READABLE = ("json_valid(cards) AND json_type(cards) = 'array' "
+             "AND (pending IS NULL OR (json_valid(pending) AND json_type(pending) = 'object'))")
