@@ -387,7 +387,7 @@ def merge_command(out_dir: Path, part_dirs: tuple[Path, ...]) -> None:
 
     with user_errors():
         out_dir.mkdir(parents=True, exist_ok=True)
-        result = merge(out_dir, list(part_dirs))
+        result = merge(out_dir, list(part_dirs), on_wait=_say)
     for error in result.errors:
         click.echo(f"error: {error}", err=True)
     renamed = f"; {len(result.renamed)} posts' slugs numbered, as one build would" if result.renamed else ""

@@ -129,3 +129,23 @@ def test_merge_refuses_parts_of_different_builds(tmp_path):
     missing = quotecards("merge", "merged", "part1", "part3", "part4", cwd=tmp_path)
     assert missing.returncode == 2 and "parts: shard 2 of 4 missing" in missing.stderr
     assert not (tmp_path / "merged" / "manifest.json").exists()
+
+
+def test_a_merge_waits_for_the_run_that_holds_its_folder(tmp_path):
+    """Two merges, or a merge beside a build, in one folder would write one SQLite state at once."""
+    from quotecards.build.runlock import run_lock
+
+    archive(tmp_path)
+    for k in range(1, N + 1):
+        quotecards("build", "content", "--out", "shared", "--shard", f"{k}/{N}", "--offline", "--no-store",
+                   "--jobs", "1", "--platform", "og", cwd=tmp_path)
+    with run_lock(tmp_path / "shared"):  # as a build in that folder holds it
+        merging = subprocess.Popen([sys.executable, "-m", "quotecards", "merge", "shared"], cwd=tmp_path,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        told = merging.stderr.readline()  # blocks until the merge says it waits (or ends without waiting)
+        assert "waiting for the quotecards run that is writing there" in told, told
+        assert merging.poll() is None and not (tmp_path / "shared" / "manifest.json").exists()
+    out, err = merging.communicate(timeout=600)
+    assert merging.returncode == 1 and "Traceback" not in err  # the broken post is still the build's failure
+    # 16 posts and one of the two with one slug (the other shard wrote the same file: drawn by the next build)
+    assert len(cards_of(tmp_path / "shared")) == 17

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import heapq
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -26,6 +26,7 @@ from ..records import card_path
 from . import manifest
 from .gallery import write_state_page
 from .outputs import PART, STATE_FILE, BuildFiles
+from .runlock import run_lock
 from .state import BuildState, Entry
 
 __all__ = ["MergeError", "MergeResult", "merge"]
@@ -78,7 +79,14 @@ class MergeResult:
     errors: list[str] = field(default_factory=list)  # one line a post: failed in its shard, or not merged
 
 
-def merge(out: Path, folders: list[Path]) -> MergeResult:
+def merge(out: Path, folders: list[Path], on_wait: Callable[[str], None] | None = None) -> MergeResult:
+    """The parts in OUT and `folders` made one build's output in OUT. Holds OUT's run lock, as a
+    build does: a second merge, or a build, in the same folder waits (told through `on_wait`)."""
+    with run_lock(out, on_wait):
+        return _merge(out, folders)
+
+
+def _merge(out: Path, folders: list[Path]) -> MergeResult:
     parts = _parts([out, *folders])
     _check(parts)
     result = MergeResult(parts=len(parts))
