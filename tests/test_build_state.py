@@ -44,9 +44,7 @@ def test_the_build_holds_no_archive_in_memory(tmp_path):
     build(content, options(tmp_path))
     out = tmp_path / "out"
     with BuildState(out / STATE_FILE) as state:
-        key = next(state.keys())
-        model = state.get(key)
-        assert model is not None and model.cards
+        model = next(e for e in map(state.get, state.keys()) if e is not None and e.cards)  # not the draft's
     peaks = {}
     for n in (300, 1500):
         _grow(content, out, model, n)
@@ -150,7 +148,7 @@ def test_a_state_file_is_copied_whole_between_folders(tmp_path):
     copy = tmp_path / "copy"
     shutil.copytree(tmp_path / "out", copy)
     with BuildState(copy / STATE_FILE) as state:
-        assert len(state) == 2 and state.card_count() == 2
+        assert len(state) == 3 and state.card_count() == 2  # two posts, and the draft remembered as skipped
 
 
 def test_a_state_file_that_is_no_database_is_replaced_and_every_post_drawn(tmp_path):
@@ -221,3 +219,21 @@ def test_a_state_row_whose_json_cannot_be_read_is_as_if_absent(tmp_path):
         assert other.get(key) is None and other.errors is None
     again = build(content, options(tmp_path))
     assert (again.made, again.reused) == (1, 2)  # the damaged post is drawn again, the rest kept
+
+
+def test_a_draft_is_not_read_again_while_its_file_is_unchanged(tmp_path, monkeypatch):
+    """4,000 drafts cost seconds a build when every build read them all again."""
+    from quotecards.build import batch
+
+    content = archive(tmp_path, n=2)
+    (content / "posts" / "draft.md").write_text("---\ntitle: Not yet\ndraft: true\nfeatured_quote: Soon.\n---\n")
+    first = build(content, options(tmp_path))
+    assert first.skipped == {"draft": 2}  # _index.md and draft.md
+    read = []
+    real = batch.read_post
+    monkeypatch.setattr(batch, "read_post", lambda path, *a, **k: read.append(Path(path).name) or real(path, *a, **k))
+    again = build(content, options(tmp_path))
+    assert again.skipped == {"draft": 2} and again.reused == 2 and "draft.md" not in read
+    (content / "posts" / "draft.md").write_text("---\ntitle: Now\nfeatured_quote: Out now.\n---\n")
+    published = build(content, options(tmp_path))
+    assert "draft.md" in read and published.made == 1 and published.skipped == {"draft": 1}

@@ -368,8 +368,12 @@ class _Scan:
             self.errors[key] = str(PostError(path, "file", f"cannot read it ({exc.strerror or exc})"))
             return
         entry = self.state.get(key)
-        if (self.unchanged and entry and entry.stat == (stat.st_size, stat.st_mtime_ns)
-                and entry.cards and _cards_exist(self.out, entry.cards) and not _expired(entry.expires, self.now)):
+        unchanged = self.unchanged and entry is not None and entry.stat == (stat.st_size, stat.st_mtime_ns)
+        if unchanged and entry and entry.skip:
+            self.summary.skipped[entry.skip] += 1  # a draft, still one: not even read
+            return
+        if (unchanged and entry and entry.cards and _cards_exist(self.out, entry.cards)
+                and not _expired(entry.expires, self.now)):
             self.summary.reused += len(entry.cards)  # the fast path: not even read
             return
         try:
@@ -377,7 +381,7 @@ class _Scan:
         except PostError as exc:
             self.errors[key] = str(exc)
             return
-        if not self._public(key, post):
+        if not self._public(key, post, (stat.st_size, stat.st_mtime_ns)):
             return
         slug = self.state.free_slug(post.slug, key)
         digest = post_hash(post, slug)
@@ -392,8 +396,9 @@ class _Scan:
         if not self._restored(key, post, made):
             self._queue(key, made, entry)
 
-    def _public(self, key: str, post: Post) -> bool:
-        """Whether the post gets a card; one that no longer does loses its entry (and, pruning, its cards)."""
+    def _public(self, key: str, post: Post, stat: tuple[int, int]) -> bool:
+        """Whether the post gets a card; one that no longer does loses its cards' entry (and,
+        pruning, its cards), and is remembered as skipped until its file changes."""
         skip = _skip_reason(post, self.options.render.config.cards)
         if not skip:
             return True
@@ -401,6 +406,8 @@ class _Scan:
         gone = self.state.pop(key)
         if gone is not None and self.options.prune:  # no longer public: nor is its card
             self.summary.pruned += _delete_cards(self.out, gone.cards)
+        if skip != "future":  # a future post becomes public with time, its file unchanged: read it again
+            self.state.put(key, Entry(stat=stat, skip=skip))
         self.dirty = gone is not None or self.dirty
         return False
 

@@ -38,13 +38,14 @@ CREATE TABLE IF NOT EXISTS posts (
     held TEXT,
     date TEXT NOT NULL DEFAULT '',
     cards TEXT NOT NULL DEFAULT '[]',
-    pending TEXT
+    pending TEXT,
+    skip TEXT
 );
 CREATE INDEX IF NOT EXISTS posts_slug ON posts (slug);
 CREATE INDEX IF NOT EXISTS posts_held ON posts (held) WHERE held IS NOT NULL;
 CREATE INDEX IF NOT EXISTS posts_pending ON posts (key) WHERE pending IS NOT NULL;
 """
-COLUMNS = "key, slug, size, mtime_ns, hash, expires, partial, held, date, cards, pending"
+COLUMNS = "key, slug, size, mtime_ns, hash, expires, partial, held, date, cards, pending, skip"
 PAGE = 500  # rows read at a time where the walk also writes
 
 
@@ -61,6 +62,7 @@ class Entry:
     partial: bool = False
     held: str | None = None  # the slug its old cards still use while new ones are drawn under another
     pending: Record | None = None  # a queued post: what its entry becomes once its cards arrive
+    skip: str | None = None  # a post that gets no card, and why (a draft): not read again while unchanged
 
     def to_json(self) -> Record:
         """The entry as JSON, in the form earlier versions' state file had: how a queued post
@@ -175,11 +177,11 @@ class BuildState:
 
     def put(self, key: str, entry: Entry) -> None:
         first = entry.cards[0].get("date") if entry.cards else None
-        self.db.execute(f"INSERT OR REPLACE INTO posts ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        self.db.execute(f"INSERT OR REPLACE INTO posts ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         (key, entry.slug, *(entry.stat or (None, None)), entry.hash, entry.expires,
                          int(entry.partial), entry.held, first if isinstance(first, str) else "",
                          json.dumps(entry.cards, ensure_ascii=False),
-                         None if entry.pending is None else json.dumps(entry.pending)))
+                         None if entry.pending is None else json.dumps(entry.pending), entry.skip))
 
     def pop(self, key: str) -> Entry | None:
         entry = self.get(key)
@@ -283,6 +285,8 @@ def _open(path: Path) -> sqlite3.Connection:
     db = sqlite3.connect(path)
     try:
         db.executescript(SCHEMA)
+        if "skip" not in {row[1] for row in db.execute("PRAGMA table_info(posts)")}:
+            db.execute("ALTER TABLE posts ADD COLUMN skip TEXT")  # a state from before skipped posts were kept
         db.execute(f"SELECT {COLUMNS} FROM posts LIMIT 1").fetchall()  # an older layout of the table fails here
     except sqlite3.DatabaseError:
         db.close()
@@ -292,7 +296,7 @@ def _open(path: Path) -> sqlite3.Connection:
 
 def _entry(row: tuple[Any, ...]) -> Entry | None:
     """The row's entry; None where its JSON cannot be read (another run's damaged state)."""
-    _key, slug, size, mtime_ns, digest, expires, partial, held, _date, cards, pending = row
+    _key, slug, size, mtime_ns, digest, expires, partial, held, _date, cards, pending, skip = row
     try:
         cards, pending = json.loads(cards), json.loads(pending) if pending else None
     except (ValueError, TypeError):
@@ -300,7 +304,7 @@ def _entry(row: tuple[Any, ...]) -> Entry | None:
     if not isinstance(cards, list) or not (pending is None or isinstance(pending, dict)):
         return None
     return Entry(slug, (size, mtime_ns) if size is not None else None, digest, expires, cards, bool(partial), held,
-                 pending)
+                 pending, skip)
 
 
 _READABLE = ("json_valid(cards) AND json_type(cards) = 'array' "
