@@ -527,7 +527,7 @@ def serve_command(content_dir: Path, port: int, host: str, layout_dirs: tuple[Pa
     """A live preview in the browser for the posts in CONTENT_DIR (default: here)."""
 
     from .config import find_config
-    from .preview import Preview, make_server
+    from .preview import Preview, address_of, make_server
 
     with user_errors():
         options = run.render_options(content_dir, find_config(run.site_root),
@@ -535,7 +535,7 @@ def serve_command(content_dir: Path, port: int, host: str, layout_dirs: tuple[Pa
         server = make_server(Preview(content_dir.resolve(), options), host, port)
     where = "only this machine can connect" if host in ("127.0.0.1", "localhost", "::1") else \
         f"listening on {host}: other machines on the network can connect"
-    click.echo(f"quotecards preview on http://{host}:{server.server_address[1]}/  ({where}; Ctrl-C stops it)")
+    click.echo(f"quotecards preview on {address_of(host, server.server_address[1])}  ({where}; Ctrl-C stops it)")
     try:
         server.serve_forever()
     except KeyboardInterrupt:

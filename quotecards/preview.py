@@ -17,7 +17,10 @@ from __future__ import annotations
 import io
 import ipaddress
 import json
+import re
 import secrets
+import socket
+import socketserver
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -37,7 +40,7 @@ from .sources.frontmatter_edit import EditError, set_quotecard
 from .sources.post import MAX_ATTRIBUTION_CHARS, MAX_QUOTE_CHARS, Post, PostError, read_post
 from .text.typeset import ShapingUnavailable
 
-__all__ = ["Preview", "make_server"]
+__all__ = ["Preview", "address_of", "make_server"]
 
 PAGE = (Path(__file__).parent / "preview.html")
 PHOTO_CACHE_SIZE = 16  # the photos of the posts a person flips between
@@ -45,6 +48,12 @@ MAX_BODY_BYTES = 64 * 1024
 MAX_IMAGE_REF_CHARS = 2048
 RENDER_PARAMS = frozenset({"post", "quote", "attribution", "image", "layout", "platform", "focal", "download", "token"})
 SAVE_KEYS = frozenset({"post", "layout", "focal_point"})
+# What a post's front matter may not hold either (sources/post.py refuses the same): control
+# characters other than the whitespace a text collapses anyway, and lone surrogates.
+NOT_TEXT = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f\ud800-\udfff]")
+# A page fires several requests at once and a script or a few tabs more: a burst beyond the
+# listen queue waits for the client's SYN retry (a second or more), or is reset.
+LISTEN_QUEUE = 128
 PAGE_HEADERS = [
     ("Content-Security-Policy", "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
                                 "img-src 'self' blob:; connect-src 'self'; frame-ancestors 'none'"),
@@ -74,15 +83,16 @@ class Preview:
 
     def posts(self) -> list[dict[str, Any]]:
         out = []
-        inside = self.content_dir.resolve()
-        for path in sorted(self.content_dir.rglob("*.md")):
-            if not path.resolve().is_relative_to(inside):
-                continue  # a link out of the folder: /render would refuse it too
+        for found in sorted(self.content_dir.rglob("*.md")):
+            rel = found.relative_to(self.content_dir).as_posix()
+            path = self._post_file(rel)
+            if path is None:
+                continue  # what /render would refuse too: a FIFO, a link out of the folder
             try:
                 post = read_post(path, self.ctx.reading)
             except PostError:
                 continue
-            out.append({"path": path.relative_to(self.content_dir).as_posix(), "title": post.title,
+            out.append({"path": rel, "title": post.title,
                         "quote": post.quote, "attribution": post.attribution, "image": post.image or "",
                         "layout": post.layout, "focal_point": post.focal_point})
         return out
@@ -92,6 +102,7 @@ class Preview:
         unknown = set(params) - RENDER_PARAMS
         if unknown:
             raise ValueError(f"unknown parameter {sorted(unknown)[0]!r}")
+        check_text(params)
         rel = params.get("post", "")
         if rel:
             path = self._inside(rel)
@@ -164,6 +175,7 @@ class Preview:
         post, layout = body.get("post"), body.get("layout") or ""
         if not isinstance(post, str) or not isinstance(layout, str):
             raise ValueError("post and layout: expected text")
+        check_text({"post": post, "layout": layout})
         path = self._inside(post)
         point = _focal_point(body.get("focal_point"))
         if layout:
@@ -174,10 +186,29 @@ class Preview:
         return outcome
 
     def _inside(self, rel: str) -> Path:
-        path = (self.content_dir / rel).resolve()
-        if not rel or not path.is_relative_to(self.content_dir.resolve()) or path.suffix != ".md" or not path.is_file():
+        path = self._post_file(rel)
+        if path is None:
             raise ValueError(f"no post {rel!r} in {self.content_dir}")
         return path
+
+    def _post_file(self, rel: str) -> Path | None:
+        """The post file `rel` names, or None: only a regular .md file inside the folder is read
+        (opening a FIFO or a device would hang the request), a link only where it leads to one."""
+        inside = self.content_dir.resolve()
+        try:
+            path = (inside / rel).resolve()
+        except RuntimeError:  # a symlink loop (pathlib raises this, not OSError)
+            return None
+        if rel and path.is_relative_to(inside) and path.suffix == ".md" and path.is_file():
+            return path
+        return None
+
+
+def check_text(fields: dict[str, str]) -> None:
+    for name, value in fields.items():
+        bad = NOT_TEXT.search(value)
+        if bad:
+            raise ValueError(f"{name}: contains U+{ord(bad.group()):04X}, which is not text")
 
 
 def _focal_point(value: object) -> tuple[float, float] | None:
@@ -192,8 +223,13 @@ def _focal_point(value: object) -> tuple[float, float] | None:
 def allowed_hosts(host: str, port: int) -> set[str]:
     """Host headers that name this server. A bound name other than loopback adds itself and any IP
     literal (a DNS-rebinding page can only send a name it controls, never a bare address)."""
-    names = {"127.0.0.1", "localhost", "[::1]", host if ":" not in host else f"[{host}]"}
+    names = {"127.0.0.1", "localhost", "[::1]", host.lower() if ":" not in host else f"[{host.lower()}]"}
     return {f"{name}:{port}" for name in names}
+
+
+def token_ok(given: str, token: str) -> bool:
+    # compare_digest raises TypeError on a str with any non-ASCII character: compare the bytes.
+    return secrets.compare_digest(given.encode("utf-8", "surrogatepass"), token.encode("utf-8"))
 
 
 def host_ok(header: str, allowed: set[str], loopback_only: bool) -> bool:
@@ -215,6 +251,9 @@ class _Handler(BaseHTTPRequestHandler):
     app: Preview
     hosts: set[str]
     loopback_only: bool
+    # A client that connects and sends nothing (or less than its Content-Length) would hold its
+    # thread for ever; the page's own requests are small and quick.
+    timeout = 30
 
     def guard(self, params: dict[str, str], api: bool) -> None:
         """Refused unless this server's own page (or a client holding its token) asks."""
@@ -224,8 +263,7 @@ class _Handler(BaseHTTPRequestHandler):
         origin = self.headers.get("Origin")
         if origin is not None and origin.lower() != f"http://{host.lower()}":
             raise Refused("requests from other sites are refused")
-        if api and not secrets.compare_digest(
-                self.headers.get("X-Quotecards-Token") or params.get("token", ""), self.app.token):
+        if api and not token_ok(self.headers.get("X-Quotecards-Token") or params.get("token", ""), self.app.token):
             raise Refused("no valid token: open the preview's own page")
 
     def do_GET(self) -> None:  # noqa: N802
@@ -290,7 +328,10 @@ class _Handler(BaseHTTPRequestHandler):
         if int(length) > MAX_BODY_BYTES:
             self.json(413, {"error": f"body over {MAX_BODY_BYTES} bytes"})
             return None
-        body = json.loads(self.rfile.read(int(length)) or b"{}")
+        try:
+            body = json.loads(self.rfile.read(int(length)) or b"{}")
+        except RecursionError:  # 64 KB of "[" is 65,536 levels: the parser gives up, the request is bad
+            raise ValueError("body: JSON nested too deeply") from None
         if not isinstance(body, dict):
             raise ValueError("expected a JSON object")
         return body
@@ -317,10 +358,30 @@ def make_handler(app: Preview, hosts: set[str], loopback_only: bool) -> type[Bas
     return type("Handler", (_Handler,), {"app": app, "hosts": hosts, "loopback_only": loopback_only})
 
 
+class _Server(ThreadingHTTPServer):
+    request_queue_size = LISTEN_QUEUE
+
+    def server_bind(self) -> None:
+        # HTTPServer's own looks the address up in reverse DNS (getfqdn) for a name nothing here
+        # uses: a wait at start-up, and a query sent out, whenever no local file knows it.
+        socketserver.TCPServer.server_bind(self)
+        self.server_name, self.server_port = str(self.server_address[0]), int(self.server_address[1])
+
+
+class _Server6(_Server):
+    address_family = socket.AF_INET6
+
+
+def address_of(host: str, port: int) -> str:
+    """The preview's URL for a server on `host`: an IPv6 address goes in brackets."""
+    return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
+
+
 def make_server(app: Preview, host: str = "127.0.0.1", port: int = 8000) -> ThreadingHTTPServer:
     heap.share_one_arena()  # each request is a thread: see heap.py
     heap.small_image_blocks()
-    server = ThreadingHTTPServer((host, port), BaseHTTPRequestHandler)
+    # Only an IPv6 socket can bind an IPv6 address; a name or an IPv4 address keeps IPv4.
+    server = (_Server6 if ":" in host else _Server)((host, port), BaseHTTPRequestHandler)
     bound = server.server_address[1]
     loopback_only = host in ("127.0.0.1", "localhost", "::1")
     server.RequestHandlerClass = make_handler(app, allowed_hosts(host, bound), loopback_only)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import shutil
+import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -13,7 +15,7 @@ import pytest
 import requests
 
 from quotecards.cards import RenderOptions
-from quotecards.preview import Preview, make_server
+from quotecards.preview import Preview, address_of, make_server
 from quotecards.sources import public_net
 from quotecards.sources.fetch import FetchOptions
 
@@ -65,14 +67,18 @@ def images():
     server.server_close()
 
 
-def preview(tmp_path, public_only=True):
+def make_app(tmp_path, public_only=True):
     content = tmp_path / "content"
     content.mkdir()
     shutil.copy(ROOT / "samples/posts/short-and-sharp.md", content / "short.md")
-    app = Preview(content, RenderOptions(out_dir=tmp_path, fetch=FetchOptions(roots=(tmp_path,), cache_dir=None,
-                                                                                public_only=public_only, retries=0)))
-    server = start(make_server(app, "127.0.0.1", 0))
-    return f"http://127.0.0.1:{server.server_address[1]}", app, server
+    return Preview(content, RenderOptions(out_dir=tmp_path, fetch=FetchOptions(roots=(tmp_path,), cache_dir=None,
+                                                                                 public_only=public_only, retries=0)))
+
+
+def preview(tmp_path, public_only=True, host="127.0.0.1"):
+    app = make_app(tmp_path, public_only)
+    server = start(make_server(app, host, 0))
+    return address_of(host, server.server_address[1]).rstrip("/"), app, server
 
 
 @pytest.fixture
@@ -252,3 +258,148 @@ def test_the_card_on_screen_has_the_pixels_of_the_download(served):
 
     on_screen, downloaded = (Image.open(io.BytesIO(r.content)).convert("RGB") for r in (shown, saved))
     assert ImageChops.difference(on_screen, downloaded).getbbox() is None
+
+
+@pytest.mark.parametrize("params, headers", [
+    ({"token": "\u00e9"}, {}),
+    ({}, {"X-Quotecards-Token": "\u00e9"}),  # sent as Latin-1, as a browser would
+    ({}, {"X-Quotecards-Token": "\u00e9".encode()}),  # raw UTF-8 bytes
+    ({"token": "\u65e5\u672c" * 20}, {}),
+])
+def test_a_token_that_is_not_ascii_is_refused_not_a_crash(served, params, headers):
+    url, _app, _content = served
+    answer = requests.get(url + "/posts", params=params, headers=headers, timeout=60)
+    assert answer.status_code == 403 and answer.json()["error"] == "no valid token: open the preview's own page"
+
+
+@pytest.mark.parametrize("field, char", [("quote", "\x00"), ("quote", "\x07"), ("quote", "\x1b"),
+                                         ("attribution", "\x0b"), ("image", "\x7f"), ("post", "\x00")])
+def test_control_characters_are_refused_naming_the_field(served, field, char):
+    url, app, _content = served
+    params = {"quote": "Hi", "post": "short.md", field: f"a{char}b.md"}
+    for path in ("/render", "/photo"):
+        answer = get(url, app, path, **params)
+        assert answer.status_code == 400, path
+        assert answer.json()["error"] == f"{field}: contains U+{ord(char):04X}, which is not text"
+
+
+def test_whitespace_a_post_may_hold_is_still_accepted(served):
+    url, app, _content = served
+    answer = get(url, app, "/render", quote="Tabs\tand\nlines\r\nand a\x0cpage break.", attribution="A\tB")
+    assert answer.status_code == 200 and answer.headers["Content-Type"] == "image/png"
+
+
+def test_a_saved_name_with_a_control_character_is_refused(served):
+    url, app, content = served
+    before = (content / "short.md").read_bytes()
+    for body, field in (({"post": "short\x00.md"}, "post"), ({"post": "short.md", "layout": "brand\x1b"}, "layout")):
+        answer = save(url, app, body)
+        assert answer.status_code == 400 and answer.json()["error"].startswith(f"{field}: contains U+")
+    assert (content / "short.md").read_bytes() == before
+
+
+@pytest.mark.parametrize("body", ["[" * 30000 + "]" * 30000, '{"a":' * 6000 + "1" + "}" * 6000])
+def test_deeply_nested_json_is_a_bad_request(served, body):
+    url, app, _content = served
+    answer = requests.post(url + "/save", data=body, timeout=60,
+                           headers={"Content-Type": "application/json", "X-Quotecards-Token": app.token})
+    assert answer.status_code == 400 and answer.json()["error"] == "body: JSON nested too deeply"
+
+
+def ipv6_loopback() -> bool:
+    if not socket.has_ipv6:
+        return False
+    try:
+        with socket.socket(socket.AF_INET6) as probe:
+            probe.bind(("::1", 0))
+    except OSError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not ipv6_loopback(), reason="this machine has no IPv6 loopback")
+def test_the_preview_listens_on_ipv6(tmp_path):
+    url, app, server = preview(tmp_path, host="::1")
+    try:
+        port = server.server_address[1]
+        assert url == f"http://[::1]:{port}" and server.socket.family == socket.AF_INET6
+        page = requests.get(url + "/", timeout=60)  # requests sends Host: [::1]:PORT
+        assert page.status_code == 200 and app.token in page.text
+        assert get(url, app, "/posts").json()[0]["path"] == "short.md"
+        assert save(url, app, {"post": "short.md", "layout": "brand"}, Origin=url).status_code == 200
+        refused = requests.get(url + "/", headers={"Host": f"rebind.example:{port}"}, timeout=60)
+        assert refused.status_code == 403 and app.token not in refused.text
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def ask_once_all_connected(address, request: bytes, connected: threading.Barrier, answers: list[bytes]) -> None:
+    try:
+        # The timeout only bounds a hang: a connection the listen queue had no room for.
+        with socket.create_connection(address, timeout=10) as sock, sock.makefile("rb") as reply:
+            connected.wait()
+            sock.sendall(request)
+            answers.append(reply.readline())
+    except (OSError, threading.BrokenBarrierError) as exc:
+        connected.abort()
+        answers.append(repr(exc).encode())
+
+
+def test_forty_connections_at_once_are_all_answered(tmp_path):
+    app = make_app(tmp_path)
+    server = make_server(app, "127.0.0.1", 0)
+    port = server.server_address[1]
+    request = (f"GET /choices HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nX-Quotecards-Token: {app.token}\r\n"
+               "Connection: close\r\n\r\n").encode()
+    connected, answers = threading.Barrier(41), []
+    clients = [threading.Thread(target=ask_once_all_connected, args=(("127.0.0.1", port), request, connected, answers))
+               for _ in range(40)]
+    for client in clients:
+        client.start()
+    try:
+        connected.wait()  # nothing is accepted until all forty are in: the listen queue alone holds them
+        start(server)
+    except threading.BrokenBarrierError:
+        pass
+    for client in clients:
+        client.join()
+    if connected.broken:
+        server.server_close()
+    else:
+        server.shutdown()
+        server.server_close()
+    assert answers == [b"HTTP/1.0 200 OK\r\n"] * 40
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_fifos_and_link_loops_in_the_folder_are_neither_listed_nor_opened(served):
+    url, app, content = served
+    os.mkfifo(content / "pipe.md")
+    (content / "to-pipe.md").symlink_to(content / "pipe.md")
+    (content / "loop.md").symlink_to("loop.md")
+    # The timeouts only bound a hang (opening a FIFO waits for a writer forever); nothing here is timed.
+    listed = requests.get(url + "/posts", headers={"X-Quotecards-Token": app.token}, timeout=10)
+    assert listed.status_code == 200 and [p["path"] for p in listed.json()] == ["short.md"]
+    for name in ("pipe.md", "to-pipe.md", "loop.md"):
+        for path in ("/render", "/photo"):
+            answer = requests.get(url + path, params={"post": name, "token": app.token}, timeout=10)
+            assert answer.status_code == 400 and answer.json()["error"].startswith(f"no post '{name}'")
+        answer = requests.post(url + "/save", data=json.dumps({"post": name, "layout": "brand"}), timeout=10,
+                               headers={"Content-Type": "application/json", "X-Quotecards-Token": app.token})
+        assert answer.status_code == 400 and answer.json()["error"].startswith(f"no post '{name}'")
+
+
+def test_an_ipv6_address_goes_in_brackets_in_the_url():
+    assert address_of("::1", 8000) == "http://[::1]:8000/"
+    assert address_of("127.0.0.1", 8000) == "http://127.0.0.1:8000/"
+
+
+def test_starting_looks_up_no_name(tmp_path, monkeypatch):
+    def no_lookup(*args):
+        raise AssertionError("a reverse DNS lookup at start-up")
+
+    monkeypatch.setattr(socket, "getfqdn", no_lookup)  # what HTTPServer.server_bind calls
+    server = make_server(make_app(tmp_path), "127.0.0.1", 0)
+    server.server_close()
+    assert server.server_port == server.server_address[1]
