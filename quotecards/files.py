@@ -9,6 +9,7 @@ import errno
 import hashlib
 import json
 import os
+import stat
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -16,8 +17,21 @@ from typing import Any, BinaryIO
 
 from .errors import OutputError
 
-__all__ = ["place_file", "prepare_output", "read_json_object", "sha256_of", "umask", "write_atomic",
-           "write_atomic_text"]
+__all__ = ["place_file", "prepare_output", "read_json_object", "read_regular", "sha256_of", "umask",
+           "write_atomic", "write_atomic_text"]
+
+
+def read_regular(path: Path, limit: int) -> bytes:
+    """The bytes of the regular file at `path`; OSError where it is none (a FIFO would block for
+    ever, /dev/zero never ends) or holds more than `limit` bytes, of which no more are read."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # a FIFO with no writer must not block the open
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file (a FIFO, a device or a socket)", str(path))
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise OSError(errno.EFBIG, f"larger than {limit:,} bytes", str(path))
+    return data
 
 
 def prepare_output(folder: Path) -> None:

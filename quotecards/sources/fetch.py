@@ -5,11 +5,13 @@ done here.
 
 from __future__ import annotations
 
+import errno
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
+from ..files import read_regular
 from .fetched import USER_AGENT, Fetched, FetchError, FetchOptions, Origin, default_cache_dir
 
 if TYPE_CHECKING:
@@ -98,8 +100,8 @@ def _read_local(ref: str, path: Path, roots: tuple[Path, ...], options: FetchOpt
         raise FetchError(f"{ref}: outside the site and post folders (allowed: "
                          f"{', '.join(str(r) for r in roots)})")
     try:
-        if resolved.stat().st_size > options.max_bytes:
-            raise FetchError(f"{ref}: larger than {options.max_bytes // (1024 * 1024)} MB")
-        return resolved.read_bytes()
+        return read_regular(resolved, options.max_bytes)
     except OSError as exc:
+        if exc.errno == errno.EFBIG:
+            raise FetchError(f"{ref}: larger than {options.max_bytes // (1024 * 1024)} MB") from None
         raise FetchError(f"{ref}: {exc.strerror or exc}") from None

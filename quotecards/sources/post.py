@@ -18,13 +18,15 @@ from urllib.parse import unquote, urlsplit
 
 from ..card_warnings import CardWarning, Kind
 from ..errors import PostError
+from ..files import read_regular
 from ..text.cleanup import sentence_case
 from . import fields, language
 from .frontmatter import front_matter, kind_of
 from .publish import Publishing, Unpublished, expiry, unpublished
 from .slugs import safe_slug
 
-__all__ = ["MAX_QUOTE_CHARS", "Post", "PostError", "ReadOptions", "read_post"]
+__all__ = ["MAX_ATTRIBUTION_CHARS", "MAX_FIELD_CHARS", "MAX_POST_BYTES", "MAX_QUOTE_CHARS", "Post", "PostError",
+           "ReadOptions", "read_post"]
 
 CardKind = Literal["quote", "headline"]
 
@@ -32,6 +34,11 @@ CardKind = Literal["quote", "headline"]
 # shaping megabytes of it would take minutes and gigabytes before failing to fit anyway.
 MAX_QUOTE_CHARS = 1500
 MAX_ATTRIBUTION_CHARS = 300
+# The other fields that reach a card or its alt text, bounded so that no field can make setting
+# a card slow (a 400 KB title took seconds a card): each far past what a page really has.
+MAX_FIELD_CHARS = {"title": 1000, "description": 5000, "citation": 500, "section": 200, "author": 500, "tag": 200,
+                   "image_alt": 2000, "slug": 1000}
+MAX_POST_BYTES = 16 * 1024 * 1024  # front matter and body: a post is text; past this it is not one
 
 
 @dataclass(frozen=True)
@@ -99,7 +106,7 @@ def post_from_meta(path: Path, meta: dict[str, Any], options: ReadOptions | None
 
 def _read_text(path: Path) -> str:
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path, MAX_POST_BYTES)
     except OSError as exc:
         raise PostError(path, "file", f"cannot read it ({exc.strerror or exc})") from None
     try:
@@ -162,6 +169,8 @@ def _post_from(path: Path, meta: dict[str, Any], options: ReadOptions) -> Post:
     title = found.text("title")
     _limit(path, found.used.get("quote", "quote"), quote, MAX_QUOTE_CHARS)
     _limit(path, found.used.get("attribution", "attribution"), attribution, MAX_ATTRIBUTION_CHARS)
+    for name, most in MAX_FIELD_CHARS.items():
+        _limit(path, found.used.get(name, name), found.text(name), most)
     if not quote and not title:
         raise PostError(path, "title", "nothing to put on a card: no quote and no title")
     lang, lang_source = language.decide(found.text("lang").replace("_", "-"), path, options.content_dir,
