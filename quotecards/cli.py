@@ -263,8 +263,8 @@ def render_command(posts: tuple[Path, ...], out_dir: Path, platforms: tuple[str,
     from .config import find_config
 
     with user_errors():
-        options = run.render_options(out_dir, find_config(run.site_root), platforms=platforms, layout=layout,
-                                       layout_dirs=layout_dirs)
+        options = run.render_options(out_dir, find_config(run.site_root, layout_dirs), platforms=platforms,
+                                       layout=layout, layout_dirs=layout_dirs)
         result = render_posts(list(posts), options, on_wait=_say)
     for card in result.cards:
         line = f"{out_dir / card.path}  {card.bytes} bytes"
@@ -363,8 +363,8 @@ def build_command(content_dir: Path, out_dir: Path, platforms: tuple[str, ...], 
     from .config import find_config
 
     with user_errors():
-        render = run.render_options(out_dir, find_config(run.site_root), publishing=publishing, platforms=platforms,
-                                    layout=layout, layout_dirs=layout_dirs)
+        render = run.render_options(out_dir, find_config(run.site_root, layout_dirs), publishing=publishing,
+                                    platforms=platforms, layout=layout, layout_dirs=layout_dirs)
         summary = build(content_dir, BuildOptions(render=render, jobs=jobs, force=force, prune=prune, shard=shard,
                                                   store=store.options(run)),
                         terminal_progress())
@@ -530,7 +530,7 @@ def serve_command(content_dir: Path, port: int, host: str, layout_dirs: tuple[Pa
     from .preview import Preview, address_of, make_server
 
     with user_errors():
-        options = run.render_options(content_dir, find_config(run.site_root),
+        options = run.render_options(content_dir, find_config(run.site_root, layout_dirs),
                                        public_only=not allow_private_images, layout_dirs=layout_dirs)
         server = make_server(Preview(content_dir.resolve(), options), host, port)
     where = "only this machine can connect" if host in ("127.0.0.1", "localhost", "::1") else \
@@ -570,7 +570,7 @@ def layouts_command(layout_dirs: tuple[Path, ...], site_root: Path) -> None:
     from .text import fonts
 
     with user_errors():
-        config = find_config(site_root)
+        config = find_config(site_root, layout_dirs)
         for name, path in sorted(available((*layout_dirs, *config.layout_dirs)).items()):
             layout = load_layout(path, config.colors, fonts.site_faces(config.font_dirs))
             click.echo(f"{name:8} {path}  {layout.description}")

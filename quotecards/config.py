@@ -18,6 +18,7 @@ default (which `--layout` replaces), else "photo".
 from __future__ import annotations
 
 import io
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ from typing import TYPE_CHECKING, Any, Literal, NoReturn
 from . import tables
 from .draw.brand import Brand
 from .draw.platforms import PLATFORMS
-from .errors import ConfigError
+from .errors import ConfigError, LayoutError
 from .formats import FORMAT_CHOICES
 from .sources.fields import CARD_FIELDS, parse_path
 from .sources.post import Post
@@ -36,7 +37,8 @@ from .tables import Key
 if TYPE_CHECKING:
     from PIL import Image
 
-__all__ = ["KEYS", "PLATFORM_KEYS", "SiteConfig", "TABLES", "find_config", "json_schema", "load_config"]
+__all__ = ["KEYS", "MAX_SITE_NAME_CHARS", "PLATFORM_KEYS", "SiteConfig", "TABLES", "find_config", "json_schema",
+           "load_config"]
 
 CONFIG_FILE = "quotecards.toml"
 DEFAULT_LAYOUT = "photo"
@@ -46,7 +48,8 @@ DEFAULT_PHOTO_ASIDE_LAYOUT = "split"
 # Where a quote goes when it does not fit its layout even at the smallest size: to roomier ones.
 DEFAULT_STEP_DOWN = {"band": "photo", "photo": "brand", "split": "brand", "brand": "long"}
 CardsWanted = Literal["all", "quotes"]
-
+# The site's name is drawn on its cards: a name, not a paragraph that would take seconds to set on each.
+MAX_SITE_NAME_CHARS = 200
 
 
 @dataclass(frozen=True)
@@ -105,31 +108,51 @@ def _read_logo(path: Path) -> Image.Image:
         return image.convert("RGBA")
 
 
-def find_config(site_root: Path) -> SiteConfig:
-    """quotecards.toml in `site_root`, else [tool.quotecards] in its pyproject.toml, else defaults."""
+def find_config(site_root: Path, layout_dirs: tuple[Path, ...] = ()) -> SiteConfig:
+    """quotecards.toml in `site_root`, else [tool.quotecards] in its pyproject.toml, else defaults.
+
+    `layout_dirs` are layout folders the run adds (--layout-dir): a layout the config names may be
+    in them."""
     path = site_root / CONFIG_FILE
-    if path.is_file():
-        return load_config(path, _read(path))
+    if _there(path):
+        return load_config(path, _read(path), layout_dirs=layout_dirs)
     pyproject = site_root / "pyproject.toml"
-    if pyproject.is_file():
-        table = _read(pyproject).get("tool", {}).get("quotecards")
-        if isinstance(table, dict):
-            return load_config(pyproject, table, prefix="tool.quotecards.")
-    return SiteConfig()
+    if not _there(pyproject):
+        return SiteConfig()
+    table = _tool_table(pyproject, _read(pyproject))
+    return SiteConfig() if table is None else load_config(pyproject, table, "tool.quotecards.", layout_dirs)
+
+
+def _there(path: Path) -> bool:
+    # A folder, or a link to nothing, in the config's place is a mistake to tell, not a site without one.
+    return os.path.lexists(path)
 
 
 def _read(path: Path) -> dict[str, Any]:
+    if path.is_dir():
+        raise ConfigError(path, "file", "is a folder, not a file")
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(path, "file", f"cannot read: {exc}") from None
 
 
+def _tool_table(path: Path, data: dict[str, Any]) -> dict[str, Any] | None:
+    """pyproject.toml's [tool.quotecards], or None when it has none."""
+    tool = data.get("tool", {})
+    if not isinstance(tool, dict):
+        raise ConfigError.expecting(path, "tool", "a table", tool)
+    table = tool.get("quotecards")
+    if table is not None and not isinstance(table, dict):
+        raise ConfigError.expecting(path, "tool.quotecards", "a table", table)
+    return table
+
+
 # A front-matter path as sources.fields.parse_path reads it (dotted keys, [n] list items), for editors.
 _STEP = r"([^.\[\]]+|\[[0-9]+\])"
 FRONT_MATTER_PATH = rf"^{_STEP}(\.?{_STEP})*$"
 _BUDGET = {"type": "integer", "minimum": 1000}
-_LAYOUT = {"type": "string"}
+_LAYOUT = {"title": "layout name", "type": "string", "pattern": f"^{tables.LAYOUT_NAME}$"}
 _FOLDERS = {"title": "list of folders", "type": "array", "items": {"type": "string"}}
 _CARDS_EXPECTED = '"all" (every page: a quote card, or a headline card) or "quotes"'
 
@@ -139,15 +162,18 @@ PLATFORM_KEYS: tuple[Key, ...] = (
 )
 
 KEYS: tuple[Key, ...] = (
-    Key("site_name", {"type": "string"}, "the site's name, drawn by a layout's brand layer when there is no logo", ""),
+    Key("site_name", tables.plain_text(MAX_SITE_NAME_CHARS), "the site's name, drawn by a layout's brand layer when "
+        "there is no logo", ""),
     Key("logo", {"title": "file", "type": "string"},
         "a PNG or SVG file, relative to the config file, drawn by a layout's brand layer", ""),
     Key("layout", _LAYOUT, "the site's default layout (--layout replaces it)", DEFAULT_LAYOUT),
     Key("no_image_layout", _LAYOUT, "the layout for posts whose photo cannot be had", DEFAULT_NO_IMAGE_LAYOUT),
     Key("headline_layout", _LAYOUT, "the layout for pages without a quote", DEFAULT_HEADLINE_LAYOUT),
-    Key("photo_aside_layout", _LAYOUT, "the layout for a photo too small for the canvas, or whose subject the text "
-        'would cover ("": keep the photo under the text)', DEFAULT_PHOTO_ASIDE_LAYOUT),
-    Key("step_down", {"title": "table of layout = layout", "type": "object", "additionalProperties": _LAYOUT},
+    Key("photo_aside_layout", {**_LAYOUT, "pattern": f"^({tables.LAYOUT_NAME})?$"}, "the layout for a photo too "
+        'small for the canvas, or whose subject the text would cover ("": keep the photo under the text)',
+        DEFAULT_PHOTO_ASIDE_LAYOUT),
+    Key("step_down", {"title": "table of layout = layout", "type": "object", "propertyNames": _LAYOUT,
+                      "additionalProperties": _LAYOUT},
         "where a quote goes when it fits its layout at no size; merged over the default", DEFAULT_STEP_DOWN),
     Key("sections", {"title": "table of section = layout", "type": "object", "additionalProperties": _LAYOUT},
         "a layout per front-matter section (matched in any case)", {}),
@@ -193,13 +219,15 @@ def json_schema() -> dict[str, Any]:
     return tables.document("quotecards.toml", KEYS, _DEFINITIONS)
 
 
-def load_config(path: Path, data: dict[str, Any], prefix: str = "") -> SiteConfig:
+def load_config(path: Path, data: dict[str, Any], prefix: str = "",
+                layout_dirs: tuple[Path, ...] = ()) -> SiteConfig:
     """Check a config table and read it; `prefix` is where the table sits in its file
-    ("tool.quotecards." in pyproject.toml), for the errors' keys."""
+    ("tool.quotecards." in pyproject.toml), for the errors' keys. Every layout it names must be
+    in `layout_dirs` (the run's own), the config's layout_dirs or the bundled layouts."""
     tables.check_keys(data, _KEY_NAMES, ConfigError, path, prefix)
     read = _Reader(path, data, prefix)
     # In the order the keys were always checked: a file with two mistakes is told of the same one.
-    return SiteConfig(
+    config = SiteConfig(
         path=path,
         colors=read.colors(),
         layout_dirs=read.folders("layout_dirs", "a list of folders"),
@@ -211,7 +239,7 @@ def load_config(path: Path, data: dict[str, Any], prefix: str = "") -> SiteConfi
         fields=_fields(path, f"{prefix}fields", read.value("fields")),
         headline_layout=read.text("headline_layout"),
         photo_aside_layout=read.text("photo_aside_layout"),
-        site_name=read.text("site_name"),
+        site_name=read.card_text("site_name", MAX_SITE_NAME_CHARS),
         layout=read.text("layout"),
         no_image_layout=read.text("no_image_layout"),
         lang=read.text("lang").replace("_", "-"),
@@ -220,6 +248,32 @@ def load_config(path: Path, data: dict[str, Any], prefix: str = "") -> SiteConfi
         allow_shortening=read.flag("allow_shortening"),
         sections={k.casefold(): v for k, v in read.mapping("sections").items()},
     )
+    _check_layouts(path, prefix, _named_layouts(config, data), (*layout_dirs, *config.layout_dirs))
+    return config
+
+
+def _check_layouts(path: Path, prefix: str, named: list[tuple[str, str]], folders: tuple[Path, ...]) -> None:
+    """Every layout the config names can be found: a mistake stops the run here, naming the key,
+    instead of failing every post that would use it (or reaching a file by a path for a name)."""
+    from .draw.layout import find_layout  # loads no Pillow: a build with nothing to draw stays light
+
+    for key, name in named:
+        try:
+            find_layout(name, folders)
+        except LayoutError as exc:
+            raise ConfigError(path, f"{prefix}{key}", exc.message) from None
+
+
+def _named_layouts(config: SiteConfig, data: dict[str, Any]) -> list[tuple[str, str]]:
+    """(key, layout name) for each layout the config names, as its file spells them."""
+    named = [("layout", config.layout), ("no_image_layout", config.no_image_layout),
+             ("headline_layout", config.headline_layout)]
+    if config.photo_aside_layout:  # "": no aside layout at all
+        named.append(("photo_aside_layout", config.photo_aside_layout))
+    named += [(f"sections.{section}", name) for section, name in data.get("sections", {}).items()]
+    for lower, roomier in data.get("step_down", {}).items():
+        named += [(f"step_down.{lower}", lower), (f"step_down.{lower}", roomier)]
+    return named
 
 
 class _Reader:
@@ -241,6 +295,18 @@ class _Reader:
         value = self.value(key)
         if not isinstance(value, str):
             self.fail(key, "a string", value)
+        return value
+
+    def card_text(self, key: str, most: int) -> str:
+        """Text drawn on the cards as written: only what a card can show, and short enough to set quickly."""
+        value = self.text(key)
+        control = tables.control_in(value)
+        if control:
+            raise ConfigError(self.path, f"{self.prefix}{key}", f"contains {control}, a control character, which a "
+                                                                 "card cannot show")
+        if len(value) > most:
+            raise ConfigError(self.path, f"{self.prefix}{key}", f"{len(value):,} characters; a card holds at most "
+                                                                 f"{most:,}")
         return value
 
     def choice(self, key: str, options: tuple[str, ...], expected: str) -> str:

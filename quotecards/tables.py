@@ -8,6 +8,7 @@ tables, so a key a loader learns is known to the editors and the docs the same d
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,11 +16,18 @@ from typing import Any
 
 from .errors import QuotecardsError
 
-__all__ = ["DIALECT", "HEX_COLOR", "Key", "check_keys", "document", "first_unknown", "names", "table_schema"]
+__all__ = ["CONTROL", "CONTROL_CHARS", "DIALECT", "HEX_COLOR", "LAYOUT_NAME", "Key", "check_keys", "control_in",
+           "document", "first_unknown", "names", "plain_text", "table_schema"]
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 # A colour as every loader reads it; the schemas anchor it, since JSON Schema patterns search.
 HEX_COLOR = r"#([0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})"
+# A layout is asked for by name, never by path: a name must not reach another folder's files.
+LAYOUT_NAME = r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}"
+# C0 and C1 controls (and DEL): nothing a card can show, and a terminal may obey them. Written so
+# Python, JSON Schema's ECMA regexes and Taplo's Rust ones read it alike.
+CONTROL_CHARS = r"\u0000-\u001f\u007f-\u009f"  # a character class's inside
+CONTROL = f"[{CONTROL_CHARS}]"
 
 
 @dataclass(frozen=True)
@@ -57,6 +65,17 @@ def check_keys(table: Mapping[str, object], allowed: Sequence[str], error: type[
     name = first_unknown(table, allowed)
     if name is not None:
         raise error(path, f"{prefix}{name}", f"unknown {what} (expected one of {', '.join(allowed)})")
+
+
+def control_in(text: str) -> str | None:
+    """The first control character in `text`, named as U+0007, or None."""
+    found = re.search(CONTROL, text)
+    return f"U+{ord(found.group()):04X}" if found else None
+
+
+def plain_text(max_length: int) -> dict[str, Any]:
+    """The JSON Schema of text set on a card as written: no controls, at most `max_length` characters."""
+    return {"type": "string", "maxLength": max_length, "pattern": f"^[^{CONTROL_CHARS}]*$"}
 
 
 def table_schema(keys: Iterable[Key], description: str = "") -> dict[str, Any]:

@@ -238,6 +238,12 @@ BAD_LAYOUTS = [  # id, (path, value)…, the key the loader names
     ("an unknown field in a template", [(f"{TEXT}.text", "{reading_time}")], f"{TEXT}.text"),
     ("a template's field with a conversion", [(f"{TEXT}.text", "By {author!r}")], f"{TEXT}.text"),
     ("a template's field with a format", [(f"{TEXT}.fallback", "{date:>10}")], f"{TEXT}.fallback"),
+    ("a template's field with a two-billion-wide format", [(f"{TEXT}.text", "{author:>2147483648}")], f"{TEXT}.text"),
+    ("a template's field with an empty format", [(f"{TEXT}.text", "By {author:}")], f"{TEXT}.text"),
+    ("a control character in a literal", [(f"{TEXT}.literal", "\u0007")], f"{TEXT}.literal"),
+    ("a C1 control in a template", [(f"{TEXT}.text", "{author}\u0085")], f"{TEXT}.text"),
+    ("a literal too long", [(f"{TEXT}.literal", "x" * 201)], f"{TEXT}.literal"),
+    ("a template too long", [(f"{TEXT}.fallback", "-" * 195 + "{date}")], f"{TEXT}.fallback"),
     ("an unclosed template field", [(f"{TEXT}.text", "By {author")], f"{TEXT}.text"),
     ("a template of no field", [(f"{TEXT}.text", "{{author}}")], f"{TEXT}.text"),
     ("a choice not offered: valign", [(f"{TEXT}.valign", "middle")], f"{TEXT}.valign"),
@@ -279,6 +285,15 @@ BAD_CONFIGS = [
     ("a front-matter path with an empty step", [("fields.quote", "params..quote")], "fields.quote"),
     ("a front-matter path ending in a dot", [("fields.quote", ["params."])], "fields.quote"),
     ("no front-matter paths", [("fields.quote", [])], "fields.quote"),
+    ("a layout name that is a path", [("headline_layout", "../x")], "headline_layout"),
+    ("an absolute path for a layout", [("layout", "/etc/passwd")], "layout"),
+    ("an empty layout name", [("no_image_layout", "")], "no_image_layout"),
+    ("a path for the aside layout", [("photo_aside_layout", "..")], "photo_aside_layout"),
+    ("a path as a section's layout", [("sections.opinion", "a/b")], "sections.opinion"),
+    ("a path as a step down", [("step_down.band", "../long")], "step_down.band"),
+    ("a path stepping down", [("step_down", {"../x": "long"})], "step_down.../x"),
+    ("a control character in the site name", [("site_name", "The\u001b[31m Times")], "site_name"),
+    ("a site name too long", [("site_name", "x" * 201)], "site_name"),
 ]
 
 
@@ -305,6 +320,8 @@ GOOD_LAYOUTS = [
     ("the bounds themselves", [(f"{TEXT}.line_height", 0.6), ("background.min_contrast", 21), (f"{TEXT}.size", [1e-3, 1])]),
     ("a literal and no text", [(f"{TEXT}.text", DELETE), (f"{TEXT}.literal", "\u201c")]),
     ("a literal beside text", [(f"{TEXT}.literal", "\u00bb")]),
+    ("a literal and a template at the longest", [(f"{TEXT}.literal", "\u201c" * 200),
+                                                 (f"{TEXT}.fallback", "\u00b7" * 194 + "{date}")]),
     ("an empty literal beside text", [(f"{TEXT}.literal", "")]),
     ("a template with braces of its own", [(f"{TEXT}.text", "{{ {author} }} \u00b7 {date}")]),
     ("a template and a fallback template", [(f"{TEXT}.text", "By {author}, {date}"), (f"{TEXT}.fallback", "{date}")]),
@@ -335,6 +352,7 @@ GOOD_CONFIGS = [
     ("a section with a space and capitals", [("sections.Opinion Pieces", "brand")]),
     ("a step down of its own", [("step_down.band", "long")]),
     ("a layout folder not made yet", [("layout_dirs", ["not-yet"])]),
+    ("a site name at the longest, with joiners", [("site_name", "\u0627\u200d" * 100)]),
     ("every table empty", [("colors", {}), ("sections", {}), ("fields", {}), ("platforms", {})]),
 ]
 
@@ -358,6 +376,8 @@ LOADER_ONLY = [  # the schema takes these; the loader, which sees more, does not
     ("layout", "a whole number written 2.0 (JSON has one kind of number)", [(f"{TEXT}.max_lines", 2.0)],
      f"{TEXT}.max_lines"),
     ("config", "a logo that is not there", [("logo", "missing.png")], "logo"),
+    ("config", "a layout no folder has", [("sections.opinion", "nope")], "sections.opinion"),
+    ("config", "a step down from a layout no folder has", [("step_down.house", "long")], "step_down.house"),
     ("config", "a font folder that is not there", [("font_dirs", ["nope"])], "font_dirs"),
     ("config", "a budget written 2000.0", [("max_bytes", 2000.0)], "max_bytes"),
 ]

@@ -16,20 +16,24 @@ import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar, Literal, NoReturn, TypeVar, cast
-
-from PIL import Image
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, NoReturn, TypeVar, cast
 
 from .. import tables
 from ..errors import LayoutError
 from ..resources import data_dir
 from ..tables import Key
-from ..text import fonts
 from .geometry import PixelBox
 
+if TYPE_CHECKING:
+    # Only a layout being read needs them: the site config checks its layout names here, and a
+    # build with nothing to draw must not load Pillow to do so.
+    from PIL import Image
+
+    from ..text import fonts
+
 __all__ = ["BACKGROUND_KEYS", "BrandLayer", "COMPOSE_KEYS", "Color", "ImageLayer", "KEYS", "LAYER_KINDS", "Layer",
-           "Layout", "PhotoLayer", "RectLayer", "TABLES", "TextLayer", "available", "find_layout", "json_schema",
-           "load_layout"]
+           "Layout", "MAX_FIXED_TEXT_CHARS", "PhotoLayer", "RectLayer", "TABLES", "TextLayer", "available",
+           "find_layout", "json_schema", "load_layout"]
 
 Color = tuple[int, int, int, int]
 TEXT_SOURCES = ("quote", "attribution", "title", "citation", "section", "site", "site_name", "author", "date",
@@ -37,6 +41,9 @@ TEXT_SOURCES = ("quote", "attribution", "title", "citation", "section", "site", 
 ORIENTATIONS = ("landscape", "portrait", "square")
 # A canvas's safe area wider than this is landscape, narrower than the other portrait; else square.
 LANDSCAPE_ABOVE, PORTRAIT_BELOW = 1.15, 0.87
+# Fixed text a layout sets (a literal, a template's own words): a mark or a short phrase, never
+# a page of text that would take seconds to shape on every card.
+MAX_FIXED_TEXT_CHARS = 200
 
 
 
@@ -129,8 +136,8 @@ class TextLayer:
         Key("text", _ref("field"), 'which text: a card field, or a template of them like "By {author}, {date}", '
             "left empty when a field it names is"),
         Key("fallback", _ref("field"), "the text when `text` comes out empty; without one, the layer is left out"),
-        Key("literal", {"type": "string"}, "fixed text instead of the post's; \"\u201c\" is a decorative mark that "
-            "follows the language", ""),
+        Key("literal", tables.plain_text(MAX_FIXED_TEXT_CHARS), "fixed text instead of the post's; \"\u201c\" is a "
+            "decorative mark that follows the language", ""),
         _BOX,
         *_FACE,
         Key("size", {"title": "[min, max], each over 0 and at most 1", "type": "array", "minItems": 2, "maxItems": 2,
@@ -153,7 +160,7 @@ class TextLayer:
     @classmethod
     def from_table(cls, check: _Checker, raw: dict[str, Any], key: str, bleed: bool) -> TextLayer:
         check.keys(raw, f"{key}.", cls.keys)
-        literal = check.string(raw.get("literal", ""), f"{key}.literal")
+        literal = check.fixed_text(raw.get("literal", ""), f"{key}.literal")
         if literal:
             source = f"literal:{literal}"
         else:
@@ -245,6 +252,8 @@ class ImageLayer:
     @classmethod
     def from_table(cls, check: _Checker, raw: dict[str, Any], key: str, bleed: bool) -> ImageLayer:
         check.keys(raw, f"{key}.", cls.keys)
+        from PIL import Image
+
         path = check.path.parent / check.string(raw.get("file"), f"{key}.file")
         try:
             with Image.open(path) as opened:
@@ -348,7 +357,7 @@ def find_layout(name: str, folders: tuple[Path, ...] = ()) -> Path:
 
     A layout is named, never a path: a name from a post or a web form must not reach other files.
     """
-    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}", name):
+    if not re.fullmatch(tables.LAYOUT_NAME, name):
         raise LayoutError("", "layout",
                           f"no layout named {name[:64]!r} (a layout name is letters, digits, '-' and '_')")
     for folder in (*folders, data_dir("layouts")):
@@ -405,9 +414,11 @@ TABLES: dict[str, tuple[Key, ...]] = {
     "": KEYS, "[background]": BACKGROUND_KEYS, "[compose]": COMPOSE_KEYS,
     **{f'[[layer]] kind = "{kind}"': cls.keys for kind, cls in LAYER_KINDS.items()},
 }
-_FIELD = "|".join(TEXT_SOURCES)
-# A template as the loader takes it: text, {{ and }}, and at least one {field}.
-_TEMPLATE = rf"^([^{{}}]|\{{\{{|\}}\}})*\{{({_FIELD})\}}([^{{}}]|\{{\{{|\}}\}}|\{{({_FIELD})\}})*$"
+_FIELD = rf"\{{({'|'.join(TEXT_SOURCES)})\}}"
+_WORDS = rf"[^{{}}{tables.CONTROL_CHARS}]|\{{\{{|\}}\}}"
+# A template as the loader takes it: text, {{ and }}, and at least one {field}, bare: a format spec
+# or a conversion ({author:>2147483648}) could make one card take minutes and gigabytes.
+_TEMPLATE = rf"({_WORDS})*{_FIELD}({_WORDS}|{_FIELD})*"
 _DEFINITIONS: dict[str, Any] = {
     "color": {"title": "colour", "type": "string", "pattern": f"^{tables.HEX_COLOR}$",
               "description": "#rgb, #rrggbb or #rrggbbaa"},
@@ -417,8 +428,8 @@ _DEFINITIONS: dict[str, Any] = {
                  "description": "#rgb, #rrggbb, #rrggbbaa, or a name from [colors] (the layout's or the site's)"},
     "box": {"title": "[left, top, right, bottom], each 0 to 1", "type": "array", "items": _number(0, 1),
             "minItems": 4, "maxItems": 4},
-    "field": {"title": "card field or template", "type": "string",
-              "anyOf": [{"enum": list(TEXT_SOURCES)}, {"pattern": _TEMPLATE}],
+    "field": {"title": "card field or template", "type": "string", "maxLength": MAX_FIXED_TEXT_CHARS,
+              "anyOf": [{"enum": list(TEXT_SOURCES)}, {"pattern": f"^{_TEMPLATE}$"}],
               "description": f"one of {', '.join(TEXT_SOURCES)}, or a template of them like \"{{author}} · {{date}}\""},
     "layers": {"title": "list of layers", "type": "array", "minItems": 1, "items": _ref("layer")},
     "layer": {"oneOf": [_ref(f"{kind}Layer") for kind in LAYER_KINDS]},
@@ -505,6 +516,8 @@ def _layers(check: _Checker, raw_layers: Any, key: str) -> tuple[Layer, ...]:
 
 
 def _face(check: _Checker, raw: dict, key: str) -> fonts.Face:
+    from ..text import fonts
+
     family = check.string(raw.get("font"), f"{key}.font")
     weight = int(check.number(raw.get("weight", 400), f"{key}.weight", 100, 1000))
     italic = check.boolean(raw.get("italic", False), f"{key}.italic")
@@ -524,6 +537,7 @@ def _layer(check: _Checker, raw: Any, key: str) -> Layer:
     return kind.from_table(check, raw, key, check.boolean(raw.get("bleed", False), f"{key}.bleed"))
 
 
+_SOURCE_EXPECTED = f"one of {', '.join(TEXT_SOURCES)}, or a template like \"{{author}} · {{date}}\""
 _Choice = TypeVar("_Choice", bound=str)
 _Item = TypeVar("_Item")
 
@@ -551,13 +565,12 @@ class _Checker:
     def text_source(self, value: object, key: str) -> str:
         """A card field's name (`title`), or a template of them (`{author} · {date}`)."""
         if not isinstance(value, str):
-            self.fail(key, "one of " + ", ".join(TEXT_SOURCES) + ", or a template like \"{author} · {date}\"",
-                      value)
+            self.fail(key, _SOURCE_EXPECTED, value)
         if "{" not in value and "}" not in value:
             if value not in TEXT_SOURCES:
-                self.fail(key, "one of " + ", ".join(TEXT_SOURCES) + ", or a template like \"{author} · {date}\"",
-                          value)
+                self.fail(key, _SOURCE_EXPECTED, value)
             return value
+        self.fixed_text(value, key)  # before parsing: a template's words are set on the card as written
         try:
             fields = [(name, spec, conv) for _text, name, spec, conv in string.Formatter().parse(value)
                       if name is not None]
@@ -570,7 +583,20 @@ class _Checker:
         if unknown or not names:
             raise LayoutError(self.path, key, f"unknown field {{{unknown[0] if unknown else ''}}} in {value!r} "
                                               f"(have: {', '.join(TEXT_SOURCES)})")
+        if not re.fullmatch(_TEMPLATE, value):  # what the parse lets through, {author:} or {author!}
+            raise LayoutError(self.path, key, f"not a template ({value!r}: a field is a bare name like {{author}})")
         return value
+
+    def fixed_text(self, value: object, key: str) -> str:
+        """Text the layout itself sets on every card: short, and only what a card can show."""
+        text = self.string(value, key)
+        control = tables.control_in(text)
+        if control:
+            raise LayoutError(self.path, key, f"contains {control}, a control character, which a card cannot show")
+        if len(text) > MAX_FIXED_TEXT_CHARS:
+            raise LayoutError(self.path, key, f"{len(text):,} characters; a layout's own text is at most "
+                                              f"{MAX_FIXED_TEXT_CHARS:,}")
+        return text
 
     def string(self, value: object, key: str) -> str:
         if not isinstance(value, str):
