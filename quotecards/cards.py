@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from concurrent.futures import Future
 
 __all__ = ["CardRecord", "ErrorRecord", "RenderOptions", "RunResult", "SomeCardsFailed", "alt_text", "choose",
-           "compose_card", "render_post", "render_posts", "run_canvases", "write_manifest"]
+           "compose_card", "render_post", "render_posts", "run_canvases", "write_manifest", "check_file_name"]
 
 # Layer sources → the front-matter field their text came from when the post does not say.
 _LAYER_FIELDS = {"quote": "featured_quote.quote", "attribution": "featured_quote.summary",
@@ -97,6 +97,7 @@ _Started = tuple[Path, "DrawnPost | Exception"]
 def _start_post(path: Path, ctx: RunContext, used_slugs: set[str],
                 in_flight: deque[Future[list[CardRecord]]]) -> _Started:
     try:
+        check_file_name(path)
         post = read_post(path, ctx.reading)
         slug = numbered(post.slug, used_slugs.__contains__)
         used_slugs.add(slug)
@@ -129,13 +130,21 @@ def run_canvases(posts: int, options: RenderOptions) -> int:
 
 def error_record(path: Path, exc: Exception) -> ErrorRecord:
     """One post's failure as one line naming the file (and the field, where there is one)."""
+    name = files.path_text(path)  # a file name that is not UTF-8 is still written in the manifest
     if isinstance(exc, LayoutError) and exc.path:  # a broken layout file: which post asked for it, too
-        return ErrorRecord(str(path), f"{path}: layout: {exc}")
+        return ErrorRecord(name, f"{name}: layout: {exc}")
     if isinstance(exc, QuotecardsError):
-        return ErrorRecord(str(path), exc.in_file(path))
+        return ErrorRecord(name, exc.in_file(name))
     if isinstance(exc, (export.ExportError, OSError)):
-        return ErrorRecord(str(path), f"{path}: {exc}")
-    return ErrorRecord(str(path), f"{path}: internal error: {exc.__class__.__name__}: {exc}")
+        return ErrorRecord(name, f"{name}: {exc}")
+    return ErrorRecord(name, f"{name}: internal error: {exc.__class__.__name__}: {exc}")
+
+
+def check_file_name(path: Path) -> None:
+    """PostError for a post whose file name is not UTF-8: its records, its state and its pages
+    are all UTF-8 text, so such a post cannot be named in them."""
+    if files.path_text(path) != str(path):
+        raise PostError(files.path_text(path), "file name", "not UTF-8 (another encoding's bytes): rename the file")
 
 
 LayoutSource = Literal["post", "section", "site", "no image", "step-down", "small photo", "subject covered"]

@@ -17,8 +17,14 @@ from typing import Any, BinaryIO
 
 from .errors import OutputError
 
-__all__ = ["place_file", "prepare_output", "read_json_object", "read_regular", "sha256_of", "umask",
+__all__ = ["path_text", "place_file", "prepare_output", "read_json_object", "read_regular", "sha256_of", "umask",
            "write_atomic", "write_atomic_text"]
+
+
+def path_text(path: Path | str) -> str:
+    """`path` as text any file can hold: a name in another encoding than UTF-8 (which Python
+    carries as lone surrogates) shows its bytes as \\xNN, as a terminal would."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 def read_regular(path: Path, limit: int) -> bytes:

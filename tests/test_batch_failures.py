@@ -177,3 +177,21 @@ def test_a_read_only_output_folder_is_one_error_line(tmp_path):
                                       if os.geteuid() == 0 else
                                       f"error: {out}: output folder: cannot write there (Permission denied)\n")
         assert list(out.iterdir()) == []
+
+
+def test_a_post_whose_file_name_is_not_utf8_is_one_error_and_the_run_goes_on(tmp_path):
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / os.fsdecode(b"caf\xe9.md")).write_text("---\ntitle: T\nfeatured_quote: A quote here.\n---\n")
+    (content / "ok.md").write_text("---\ntitle: T\nfeatured_quote: Another one.\n---\n")
+    line = "content/caf\\xe9.md: file name: not UTF-8 (another encoding's bytes): rename the file"
+    for command in (["build", "content", "--out", "built", "--jobs", "1"],
+                    ["render", *sorted(os.listdir(content)), "--out", "rendered"]):
+        cwd = tmp_path if command[0] == "build" else content
+        done = subprocess.run([sys.executable, "-m", "quotecards", *command, "--offline", "--no-cache"], cwd=cwd,
+                              capture_output=True, text=True, errors="surrogateescape", timeout=300)
+        assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+        shown = line if command[0] == "build" else line.removeprefix("content/")
+        assert f"error: {shown}" in done.stderr
+        manifest = json.loads((cwd / command[command.index("--out") + 1] / "manifest.json").read_text("utf-8"))
+        assert [e["error"] for e in manifest["errors"]] == [shown] and len(manifest["cards"]) == 1

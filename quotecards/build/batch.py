@@ -346,6 +346,10 @@ class _Scan:
     def walk(self, content_dir: Path) -> None:
         """Visit the posts of this run's shard; with --prune, delete the cards of posts that are gone."""
         for path in discover(content_dir, self.options.skip, self._linked_from_outside):
+            if files.path_text(path) != str(path):  # not UTF-8: the state and records could not name it
+                self.errors[files.path_text(path)] = (f"{files.path_text(path)}: file name: not UTF-8 (another "
+                                                      "encoding's bytes): rename the file")
+                continue
             if self.options.prune:
                 self.state.see(str(path))  # other shards' posts are not gone: every post the folder has
             if in_shard(path, content_dir, self.options.shard):

@@ -36,8 +36,8 @@ MAX_QUOTE_CHARS = 1500
 MAX_ATTRIBUTION_CHARS = 300
 # The other fields that reach a card or its alt text, bounded so that no field can make setting
 # a card slow (a 400 KB title took seconds a card): each far past what a page really has.
-MAX_FIELD_CHARS = {"title": 1000, "description": 5000, "citation": 500, "section": 200, "author": 500, "tag": 200,
-                   "image_alt": 2000, "slug": 1000}
+MAX_FIELD_CHARS = {"title": 500, "description": MAX_QUOTE_CHARS, "citation": 300, "section": 100, "author": 200,
+                   "tag": 100, "image_alt": 2000, "slug": 1000}
 MAX_POST_BYTES = 16 * 1024 * 1024  # front matter and body: a post is text; past this it is not one
 
 
