@@ -87,6 +87,7 @@ def _write_atomic(path: Path, fill: Callable[[BinaryIO], object], like: os.stat_
                 made = os.fstat(handle.fileno())
                 if (like.st_uid, like.st_gid) != (made.st_uid, made.st_gid):
                     os.fchown(handle.fileno(), like.st_uid, like.st_gid)
+                _copy_xattrs(path, handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -94,6 +95,22 @@ def _write_atomic(path: Path, fill: Callable[[BinaryIO], object], like: os.stat_
         except FileNotFoundError:
             pass
         raise
+
+
+def _copy_xattrs(source: Path, fd: int) -> None:
+    """The extended attributes of the file being replaced (user.* tags, a SELinux label), so the
+    new one is it but for its bytes. PermissionError where one cannot be given (the caller then
+    writes in place instead); a file system without them has none to keep."""
+    if not hasattr(os, "listxattr"):
+        return  # not Linux
+    try:
+        names = os.listxattr(source)
+    except OSError as exc:
+        if exc.errno in (errno.ENOTSUP, errno.ENOENT):
+            return
+        raise
+    for name in names:
+        os.setxattr(fd, name, os.getxattr(source, name))
 
 
 def umask() -> int:

@@ -92,6 +92,16 @@ def test_owner_is_kept_without_a_hard_link_too(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["p.md"]  # no temporary file left
 
 
+def test_extended_attributes_are_kept(tmp_path):
+    path = write(tmp_path, f"---\ntitle: A\n{QUOTE}---\n")
+    try:
+        os.setxattr(path, "user.origin", b"imported from wordpress")
+    except OSError as exc:  # a file system without user attributes: nothing to keep
+        pytest.skip(f"no user.* extended attributes here ({exc.strerror})")
+    assert set_image(path, "og/p.png?v=1") == "added"
+    assert "images:" in path.read_text() and os.getxattr(path, "user.origin") == b"imported from wordpress"
+
+
 def test_a_post_changed_since_it_was_read_is_not_overwritten(tmp_path, monkeypatch):
     path = write(tmp_path, f"---\ntitle: A\n{QUOTE}---\n")
     real_check = frontmatter_edit._check
