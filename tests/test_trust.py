@@ -231,3 +231,21 @@ def test_a_public_only_run_keeps_its_own_cache(tmp_path):
 ])
 def test_ipv6_forms_that_carry_an_ipv4_address_are_judged_by_it(address, public):
     assert is_public(address) is public
+
+
+@pytest.mark.system("hugo")
+def test_a_post_reached_by_a_link_too_is_one_post_and_a_second_run_changes_nothing(tmp_path):
+    site = tmp_path / "site"
+    posts = site / "content" / "posts"
+    posts.mkdir(parents=True)
+    (site / "hugo.toml").write_text('baseURL = "https://example.org/"\ntitle = "T"\n')
+    (posts / "real.md").write_text(POST.format(n=1))
+    (posts / "link.md").symlink_to("real.md")
+    assert [p.name for p in discover(site / "content")] == ["link.md"]
+    first = quotecards("hugo", ".", "--front-matter", "--offline", cwd=site)
+    assert first.returncode == 0, first.stderr
+    assert "front matter: 1 added" in first.stdout
+    text = (posts / "real.md").read_text()
+    second = quotecards("hugo", ".", "--front-matter", "--offline", cwd=site)
+    assert "front matter: 1 kept" in second.stdout, second.stdout
+    assert (posts / "real.md").read_text() == text and (posts / "link.md").is_symlink()

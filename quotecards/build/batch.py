@@ -86,8 +86,9 @@ def discover(content_dir: Path, skip: tuple[str, ...] = (),
 
     A symbolic link is followed only where it leads to a place inside `content_dir`, and each
     real folder is walked once: a link to `/` or to a folder beside the site is not the site's
-    content, and a link back up the tree would never end. The walk keeps its own stack, so a
-    tree of any depth is walked."""
+    content (`refused` hears of each), and a link back up the tree would never end. A post
+    reached twice (by its name and by a link) is one post, found where the walk meets it first.
+    The walk keeps its own stack, so a tree of any depth is walked."""
     try:
         root = content_dir.resolve(strict=True)
     except (OSError, RuntimeError):
@@ -109,7 +110,8 @@ def discover(content_dir: Path, skip: tuple[str, ...] = (),
         elif folder and real not in seen:
             seen.add(real)
             stack.append((iter(_listing(Path(entry.path))), real))
-        elif not folder and entry.is_file():
+        elif not folder and entry.is_file() and real not in seen:
+            seen.add(real)  # a post reached by a link and by its own name is one post, read once
             yield Path(entry.path)
 
 
