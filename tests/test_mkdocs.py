@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 pytestmark = pytest.mark.system("fonts-noto-cjk")
 SITE_URL = "https://example.org/docs/"
@@ -63,3 +64,53 @@ def test_every_page_gets_a_card_and_a_rebuild_takes_them_from_the_store(tmp_path
     page = root / "docs" / "index.md"
     page.write_text(page.read_text().replace("# Welcome", "# Welcome aboard"))
     assert "quotecards: 1 cards made, 2 from the store" in mkdocs_build(root)
+
+
+def test_a_page_whose_card_cannot_be_made_is_one_warning_and_the_site_builds(tmp_path):
+    root = site(tmp_path)
+    (root / "docs" / "odd.md").write_text("---\nquotecard: {layout: nonexistent}\n---\n# Odd\n")
+    Image.new("RGB", (1, 700), (200, 60, 40)).save(root / "docs" / "strip.png")
+    (root / "docs" / "strip.md").write_text("---\nfeatured_image: strip.png\n---\n# A strip of a photo\n")
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=root, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    warnings = [line for line in done.stderr.splitlines() if line.startswith("WARNING") and "quotecards" in line]
+    assert len(warnings) == 1 and f"{root / 'docs' / 'odd.md'}: layout: no layout named 'nonexistent'" in warnings[0]
+    assert "quotecards: 4 cards made" in done.stderr
+    og_images(root)  # the other pages have their cards
+    assert 'property="og:image"' in (root / "site" / "strip" / "index.html").read_text("utf-8")
+    assert 'property="og:image"' not in (root / "site" / "odd" / "index.html").read_text("utf-8")
+
+
+def test_a_bug_on_one_page_is_a_warning_naming_it_and_the_site_builds(tmp_path, monkeypatch, caplog):
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    from quotecards.sites import mkdocs as plugin
+
+    real = plugin.render_post
+
+    def render_post(post, ctx, slug=None):
+        if post.source.name == "index.md":
+            raise RuntimeError("a bug")
+        return real(post, ctx, slug)
+
+    root = site(tmp_path)
+    monkeypatch.setattr(plugin, "render_post", render_post)
+    build(load_config(str(root / "mkdocs.yml")))
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert warnings == [f"quotecards: {root / 'docs' / 'index.md'}: internal error: RuntimeError: a bug"]
+    assert (root / "site" / "index.html").exists() and (root / "site" / "ja" / "index.html").exists()
+    assert 'property="og:image"' in (root / "site" / "guide" / "writing" / "index.html").read_text("utf-8")
+
+
+def test_a_site_setting_quotecards_cannot_use_is_mkdocs_one_error_line(tmp_path):
+    root = site(tmp_path)
+    (root / "fonts").mkdir()
+    (root / "fonts" / "x.ttf").write_bytes(b"not a font at all" * 100)
+    (root / "quotecards.toml").write_text('font_dirs = ["fonts"]\n')
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=root, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    errors = [line for line in done.stderr.splitlines() if line.startswith("ERROR")]
+    assert len(errors) == 1 and f"quotecards: {root / 'fonts' / 'x.ttf'}: font_dirs: not a font" in errors[0], errors

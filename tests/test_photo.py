@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import io
+import json
 import random
 import struct
 
 import pytest
+from click.testing import CliRunner
 from PIL import Image, ImageCms, ImageDraw, ImageFilter
 
+from quotecards.cli import main
 from quotecards.draw import focus, photo
 from quotecards.draw.layout import find_layout, load_layout
 from quotecards.draw.plan import plan_card
-from quotecards.draw.platforms import Platform, get_platform
+from quotecards.draw.platforms import PLATFORMS, Platform, get_platform
 from quotecards.draw.render import render
 from quotecards.sources.post import Post, PostError, read_post
 
@@ -244,3 +247,28 @@ def test_the_subjects_region_is_the_4_connected_flood_around_the_peak():
         else:  # islands and rings: spans that meet only above or below
             pixels = bytes(rng.choice((0, 0, 200, 255)) for _ in range(w * h))
         assert _region_around_peak(pixels, w, h) == _region_by_pixels(pixels, w, h), (trial, w, h)
+
+
+@pytest.mark.parametrize("size", [(1, 700), (3, 3000), (1200, 1)])
+def test_a_photo_thinner_than_the_measure_still_makes_its_card_with_a_warning(tmp_path, write_post, size):
+    # Its copy for measuring detail came out under 2 px on a side, and the measure failed the post.
+    Image.new("RGB", size, (200, 60, 40)).save(tmp_path / "strip.png")
+    post = write_post("strip.md", "---\ntitle: A strip of a photo\nfeatured_image: strip.png\n---\nText.\n")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["render", str(post), "--out", str(out), "--site-root", str(tmp_path),
+                                       "--platform", "all"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    cards = json.loads((out / "manifest.json").read_text())["cards"]
+    assert len(cards) == len(PLATFORMS) and all((out / card["path"]).exists() for card in cards)
+    assert all(card["warning_kinds"] for card in cards), cards
+    assert "internal error" not in result.output
+
+
+def test_the_subject_is_looked_for_under_a_window_thinner_than_a_pixel_of_the_map():
+    picture = Image.new("RGB", (20000, 100), (40, 40, 40))
+    detail = focus.interest(picture)
+    width = focus.crop_window(picture.size, (1200, 630), (0.5, 0.5))[2]
+    # A window whose two edges round to the same column of the map: none of it was seen.
+    left = (detail.width // 2 + 0.55) / detail.width
+    assert round(left * detail.width) == round((left + width) * detail.width)
+    assert focus.subject(picture, (1200, 630), (left + width / 2, 0.5)) is None

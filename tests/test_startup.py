@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from quotecards.text import font_facts
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -144,3 +146,62 @@ def test_a_build_with_nothing_changed_loads_no_rendering(tmp_path):
     assert loaded(1) >= {"PIL", "icu"}
     # Nothing to draw: neither Pillow, nor ICU, nor numpy, nor the renderer is loaded to find that out.
     assert loaded(0) == set()
+
+
+def broken_font(kind: str, folder: Path) -> Path:
+    """A site font that cannot be drawn with, named House Sans where its name table still reads."""
+    import random
+
+    from fontTools.ttLib import TTFont
+
+    if kind == "garbage":
+        path = folder / "x.ttf"
+        path.write_bytes(random.Random(3).randbytes(5000))
+        return path
+    font = TTFont(ROOT / "fonts" / ("Inter-Bold.otf" if kind == "truncated" else "NotoSerifDisplay-Bold.ttf"))
+    for record in font["name"].names:
+        if record.nameID in (1, 16):
+            record.string = "House Sans"
+    path = folder / f"HouseSans-Bold{'.otf' if kind == 'truncated' else '.ttf'}"
+    font.save(path)
+    data = bytearray(path.read_bytes())
+    if kind == "truncated":  # cut inside the cmap: the name table reads, the characters do not
+        path.write_bytes(bytes(data[:20000]))
+        return path
+    glyf = TTFont(path).reader.tables["glyf"]  # outlines garbled: only FreeType, drawing them, finds out
+    data[glyf.offset:glyf.offset + glyf.length] = random.Random(1).randbytes(glyf.length)
+    path.write_bytes(bytes(data))
+    return path
+
+
+@pytest.mark.parametrize("kind", ["garbage", "truncated", "garbled outlines"])
+def test_a_broken_font_in_the_sites_font_dirs_is_an_error_naming_it(tmp_path, kind):
+    from click.testing import CliRunner
+
+    from quotecards.cli import main
+
+    (tmp_path / "brand-fonts").mkdir()
+    broken = broken_font(kind, tmp_path / "brand-fonts")
+    (tmp_path / "layouts").mkdir()
+    brand = (ROOT / "layouts" / "brand.toml").read_text().replace('font = "Inter"', 'font = "House Sans"')
+    (tmp_path / "layouts" / "house.toml").write_text(brand.replace('name = "brand"', 'name = "house"'))
+    (tmp_path / "quotecards.toml").write_text('font_dirs = ["brand-fonts"]\nlayout_dirs = ["layouts"]\n'
+                                              'layout = "house"\n')
+    post = tmp_path / "p.md"
+    post.write_text("---\ntitle: T\nfeatured_quote: {quote: Our own type., summary: The Desk}\n---\n")
+    result = CliRunner().invoke(main, ["render", str(post), "--out", str(tmp_path / "out"), "--offline",
+                                       "--site-root", str(tmp_path)])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(f"error: {broken}: font_dirs: not a font"), result.stderr
+    assert result.stderr.count("\n") == 1 and "replace it" in result.stderr
+
+
+def test_a_broken_fonts_verdict_is_kept_until_the_file_changes(tmp_path, monkeypatch):
+    font = broken_font("truncated", tmp_path)
+    store = font_facts.FontFacts(tmp_path / "store.json")
+    assert "unexpected end of 'cmap' table" in store.problem(font)
+    assert store.problem(ROOT / "fonts" / "Inter-Regular.otf") == ""
+    store.save()
+    monkeypatch.setattr(font_facts, "_problem", lambda path: pytest.fail(f"{path} checked again"))
+    again = font_facts.FontFacts(tmp_path / "store.json")
+    assert again.problem(font) == store.problem(font) and again.problem(ROOT / "fonts" / "Inter-Regular.otf") == ""

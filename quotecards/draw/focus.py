@@ -16,6 +16,7 @@ from PIL import Image, ImageChops, ImageFilter, ImageOps, ImageStat
 __all__ = ["SUBJECT_CORE", "auto_focus", "subject"]
 
 SAMPLE = 96  # px on the long side of the copy that is measured: enough to find a subject
+MAP_MIN = 3  # px on the short side of that copy, however thin the photo: a border and an inside
 CENTRE_PULL = 0.15  # how much of the window's detail a window at the far edge gives up
 
 
@@ -37,7 +38,9 @@ def interest(image: Image.Image) -> Image.Image:
 
 def _interest(image: Image.Image) -> Image.Image:
     scale = SAMPLE / max(image.size)
-    size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+    # At least MAP_MIN on a side: the edge filter's border is cleared below, and a map with no
+    # inside (a 1×700 strip, a 126000×316 panorama) would have nothing left, or fail the crop.
+    size = (max(MAP_MIN, round(image.width * scale)), max(MAP_MIN, round(image.height * scale)))
     # An integer block reduce first (a third of the time of a box resize of the whole photo),
     # then a box resize of what is left to the sample size.
     factor = max(1, int(max(image.size) / SAMPLE))
@@ -115,8 +118,7 @@ def subject(image: Image.Image, size: tuple[int, int], point: tuple[float, float
         return (max(0.0, x - POINT_REACH), max(0.0, y - POINT_REACH), min(1.0, x + POINT_REACH),
                 min(1.0, y + POINT_REACH))
     detail = interest(image)
-    seen = detail.crop((round(left * detail.width), round(top * detail.height),
-                        max(round((left + w) * detail.width), 1), max(round((top + h) * detail.height), 1)))
+    seen = detail.crop(_on_map((left, top, w, h), detail.size))
     values = sorted(seen.tobytes())
     level = values[len(values) * 3 // 4]
     pooled = seen.point([min(255, max(0, v - level) * 3) for v in range(256)]).filter(
@@ -130,6 +132,17 @@ def subject(image: Image.Image, size: tuple[int, int], point: tuple[float, float
         return None  # the richest part is hardly richer than the rest: a field of stars, a table top
     box = (x0 / pooled.width, y0 / pooled.height, x1 / pooled.width, y1 / pooled.height)
     return box if (box[2] - box[0]) * (box[3] - box[1]) <= SUBJECT_MAX_AREA else None
+
+
+def _on_map(window: tuple[float, float, float, float], size: tuple[int, int]) -> tuple[int, int, int, int]:
+    """The map's pixels under `window` (fractions: left, top, width, height), at least one each way:
+    a window thinner than half a map pixel (a canvas's crop of a long panorama) rounds to none."""
+    box = []
+    for start, span, length in ((window[0], window[2], size[0]), (window[1], window[3], size[1])):
+        first = min(round(start * length), length - 1)
+        box.append((first, max(round((start + span) * length), first + 1)))
+    (x0, x1), (y0, y1) = box
+    return x0, y0, x1, y1
 
 
 def _region_around_peak(pixels: bytes, w: int, h: int) -> tuple[int, int, int, int] | None:

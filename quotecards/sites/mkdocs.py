@@ -20,16 +20,17 @@ from typing import Any
 
 from mkdocs.config import base, config_options
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 from ..build.batch import settings_hash
 from ..build.store import CardStore, StoreOptions, post_key
-from ..cards import CardRecord, SomeCardsFailed, render_post
+from ..cards import CardRecord, SomeCardsFailed, error_record, render_post
 from ..config import find_config
 from ..context import RunContext
-from ..errors import PostError
+from ..errors import QuotecardsError
 from ..options import RenderOptions
 from ..resources import cache_dir
 from ..sources.fetch import FetchOptions
@@ -58,6 +59,12 @@ class QuotecardsPlugin(BasePlugin[QuotecardsConfig]):
         self.cards: dict[str, Future[tuple[dict[str, Any], bool]]] = {}  # page → its card, being made
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        try:
+            self._start(config)
+        except QuotecardsError as exc:  # the site's config or fonts: MkDocs's one error line, not a traceback
+            raise PluginError(f"quotecards: {exc}") from None
+
+    def _start(self, config: MkDocsConfig) -> None:
         docs = Path(config.docs_dir)
         site_config = find_config(Path(config.config_file_path).parent if config.config_file_path else docs)
         if not site_config.site_name:  # the brand is the site's own name unless quotecards.toml says otherwise
@@ -86,12 +93,13 @@ class QuotecardsPlugin(BasePlugin[QuotecardsConfig]):
             return output
         try:
             card, restored = making.result()
-        except PostError as exc:
-            log.warning(f"quotecards: {exc}")  # one page without a card; the site builds on
+            html = _with_meta(output, card, config.site_url or "")
+        except Exception as exc:  # whatever one page's card meets, the site builds on  # noqa: BLE001
+            _warn(page, exc)
             return output
         self.restored += restored
         self.made += not restored
-        return _with_meta(output, card, config.site_url or "")
+        return html
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.pool is not None:
@@ -123,6 +131,14 @@ class QuotecardsPlugin(BasePlugin[QuotecardsConfig]):
         if self.store is not None:
             self.store.put(key, records_json, self.ctx.options.out_dir)
         return records_json[0], False
+
+
+def _warn(page: Page, exc: Exception) -> None:
+    """One warning line for a page without a card, naming its file (and the field, where there is one)."""
+    line = error_record(Path(page.file.abs_src_path or page.file.src_uri), exc).error
+    log.warning(f"quotecards: {line}")
+    if not isinstance(exc, QuotecardsError):  # a bug: its traceback for `mkdocs build --verbose`
+        log.debug("quotecards: %s", page.file.src_uri, exc_info=exc)
 
 
 def _post(path: Path, page: Page, ctx: RunContext) -> Post:

@@ -70,6 +70,16 @@ class FontFacts:
             self.changed = True
         return list(entry["faces"])
 
+    def problem(self, font: Path) -> str:
+        """Why `font` cannot be drawn with (a table, its cmap or an outline does not read), or "" when
+        it can; checked once per version of the file, as its faces are read. FreeType meets a broken
+        outline only when that glyph is drawn, and says so without the file's name."""
+        entry = self._entry(font)
+        if not isinstance(entry.get("problem"), str):
+            entry["problem"] = _problem(font)
+            self.changed = True
+        return str(entry["problem"])
+
     def coverage(self, font: Path, index: int) -> Coverage:
         entry = self._entry(font)
         key = str(index)
@@ -126,17 +136,46 @@ class FontFacts:
             pass  # no store: the facts are read from the fonts next time as well
 
 
-def _read_faces(font: Path) -> list[FaceFacts]:
+def _opened(font: Path) -> list[Any]:
+    """The file's fonts as fontTools reads them, lazily: one, or a .ttc collection's several."""
     from fontTools.ttLib import TTCollection, TTFont
 
+    return list(TTCollection(font, lazy=True).fonts) if font.suffix.lower() == ".ttc" else [TTFont(font, lazy=True)]
+
+
+def _read_faces(font: Path) -> list[FaceFacts]:
     try:
-        if font.suffix.lower() == ".ttc":
-            fonts = list(TTCollection(font, lazy=True).fonts)
-        else:
-            fonts = [TTFont(font, lazy=True)]
-        return [_describe(f, font, i) for i, f in enumerate(fonts)]
-    except Exception:  # a broken system font is skipped, never fatal  # noqa: BLE001
+        return [_describe(f, font, i) for i, f in enumerate(_opened(font))]
+    except Exception:  # a broken system font is skipped, never fatal; a site's own is refused (problem)  # noqa: BLE001
         return []
+
+
+CHECK_PX = 16  # the size a font's glyphs are loaded at to see that they load (outlines: any size would do)
+
+
+def _problem(font: Path) -> str:
+    try:
+        for index, opened in enumerate(_opened(font)):
+            points = opened.getBestCmap()
+            if not points:
+                return "it maps no characters: no Unicode cmap"
+            _load_glyphs(font, index, _describe(opened, font, index)["bitmap_size"] or CHECK_PX, points)
+    except KeyError as exc:  # fontTools names the table ("OS/2", or "'OS/2' table not found"); str() adds quotes
+        return "a table is missing: " + str(exc.args[0] if exc.args else "").removesuffix(" table not found").strip("'")
+    except Exception as exc:  # whatever fontTools or FreeType meets in a broken file  # noqa: BLE001
+        return str(exc) or type(exc).__name__
+    return ""
+
+
+def _load_glyphs(font: Path, index: int, size: int, points: dict[int, str]) -> None:
+    """Every mapped character's glyph loaded by FreeType (a bounding box needs its outline), as
+    drawing a card would; raises what FreeType says of the first one that does not load."""
+    from PIL import ImageFont
+
+    sized = ImageFont.truetype(str(font), size, index=index, layout_engine=ImageFont.Layout.BASIC)
+    text = "".join(chr(cp) for cp in sorted(points) if not 0xD800 <= cp <= 0xDFFF)  # no lone surrogates in a str
+    for start in range(0, len(text), 256):
+        sized.getbbox(text[start:start + 256])
 
 
 def _describe(font: Any, path: Path, index: int) -> FaceFacts:

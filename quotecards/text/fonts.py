@@ -18,6 +18,7 @@ from pathlib import Path
 
 from PIL import ImageFont, features
 
+from ..errors import ConfigError
 from ..resources import data_dir
 from .font_facts import Coverage, facts
 
@@ -104,15 +105,29 @@ def system_faces(family: str) -> tuple[Face, ...]:
 
 
 def site_faces(folders: tuple[Path, ...]) -> tuple[Face, ...]:
-    """Every face in a site's own font folders (the config's font_dirs), described as the bundled ones."""
+    """Every face in a site's own font folders (the config's font_dirs), described as the bundled ones.
+
+    A file there that cannot be drawn with is the site's ConfigError, naming it: skipped, the
+    layout that names its family would fail without saying why, or a card would fail mid-line
+    with FreeType's "invalid outline"."""
     found: list[Face] = []
-    for folder in folders:
-        if folder.is_dir():
-            for path in sorted(folder.rglob("*")):
-                if path.suffix.lower() in FONT_SUFFIXES:
-                    found.extend(_describe_file(path, "site"))
-    facts().save()
+    try:
+        for folder in folders:
+            if folder.is_dir():
+                for path in sorted(folder.rglob("*")):
+                    if path.suffix.lower() in FONT_SUFFIXES:
+                        found.extend(_site_file(path))
+    finally:
+        facts().save()  # what was learnt, a broken file's verdict too: it is checked again only when it changes
     return tuple(found)
+
+
+def _site_file(path: Path) -> list[Face]:
+    problem = facts().problem(path)
+    if problem:
+        raise ConfigError(path, "font_dirs", f"not a font that can be drawn with ({problem}): replace it, "
+                                             "or move it out of the font folder")
+    return _describe_file(path, "site")
 
 
 def find_face(family: str, weight: int = 400, italic: bool = False, folder: Path | None = None,
