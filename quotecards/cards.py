@@ -39,8 +39,9 @@ from .text.typeset import DoesNotFit, ShapingUnavailable
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
-__all__ = ["CardRecord", "ErrorRecord", "RenderOptions", "RunResult", "SomeCardsFailed", "alt_text", "choose",
-           "compose_card", "render_post", "render_posts", "run_canvases", "write_manifest", "check_file_name"]
+__all__ = ["CardRecord", "ErrorRecord", "RenderOptions", "RunResult", "SomeCardsFailed", "alt_text",
+           "check_file_name", "choose", "compose_card", "error_record", "render_post", "render_posts", "run_canvases",
+           "write_manifest"]
 
 # Layer sources → the front-matter field their text came from when the post does not say.
 _LAYER_FIELDS = {"quote": "featured_quote.quote", "attribution": "featured_quote.summary",
