@@ -29,7 +29,7 @@ from .draw.render import Rendered, SubjectCovered, render
 from .encode import export, png
 from .errors import LayoutError, PostError, QuotecardsError
 from .options import RenderOptions
-from .records import CardRecord, ErrorRecord
+from .records import CardRecord, ErrorRecord, card_path
 from .sources.post import Post, read_post
 from .sources.slugs import numbered
 from .text import fonts, linebreak
@@ -68,7 +68,7 @@ def render_posts(paths: list[Path], options: RenderOptions,
 
 def _render_posts(paths: list[Path], options: RenderOptions) -> RunResult:
     result = RunResult()
-    used_slugs: set[str] = set()
+    slugs = _Slugs(options.out_dir)
     # One process, the cores to itself: cards are encoded on other threads while the next is drawn,
     # the next post's too; one canvas has nothing to overlap, and is encoded in line.
     canvases = run_canvases(len(paths), options)
@@ -80,7 +80,7 @@ def _render_posts(paths: list[Path], options: RenderOptions) -> RunResult:
         for index, path in enumerate(paths):
             if index:
                 heap.give_back()  # this post starts from the footprint the first did: see heap.py
-            started = _start_post(path, ctx, used_slugs, in_flight)
+            started = _start_post(path, ctx, slugs, in_flight)
             if last is not None:
                 _collect_post(last, result)
             last = started
@@ -95,13 +95,35 @@ def _render_posts(paths: list[Path], options: RenderOptions) -> RunResult:
 _Started = tuple[Path, "DrawnPost | Exception"]
 
 
-def _start_post(path: Path, ctx: RunContext, used_slugs: set[str],
+class _Slugs:
+    """The slugs a render run may not give a post: this run's others', and those the folder's
+    manifest gives other posts (an earlier run's cards, which the manifest keeps)."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.used: set[str] = set()
+        self.owners = {str(r["slug"]): _resolved(str(r["post"])) for r in manifest.read(out_dir)["cards"]
+                       if isinstance(r, dict) and card_path(r) and isinstance(r.get("slug"), str)}
+
+    def take(self, slug: str, path: Path) -> str:
+        own = _resolved(str(path))
+        slug = numbered(slug, lambda s: s in self.used or self.owners.get(s, own) != own)
+        self.used.add(slug)
+        return slug
+
+
+def _resolved(post: str) -> str:
+    try:
+        return str(Path(post).resolve())
+    except (OSError, RuntimeError):
+        return post
+
+
+def _start_post(path: Path, ctx: RunContext, slugs: _Slugs,
                 in_flight: deque[Future[list[CardRecord]]]) -> _Started:
     try:
         check_file_name(path)
         post = read_post(path, ctx.reading)
-        slug = numbered(post.slug, used_slugs.__contains__)
-        used_slugs.add(slug)
+        slug = slugs.take(post.slug, path)
         return path, draw_post(post, ctx, slug, in_flight, numbered_from=post.slug if slug != post.slug else None)
     except Exception as exc:  # a bug on one post must not cost the rest of the run  # noqa: BLE001
         return path, exc

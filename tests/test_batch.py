@@ -258,3 +258,16 @@ def test_render_and_build_number_a_taken_slug_alike_and_say_so(tmp_path):
         assert by_post["b.md"]["path"] == "og/same-2.png"
         assert by_post["b.md"]["warning_kinds"][0] == "slug taken"
         assert by_post["b.md"]["warnings"][0] == "slug 'same' already used by another post: wrote same-2"
+
+
+def test_render_runs_into_one_folder_number_a_slug_an_earlier_runs_post_has(tmp_path):
+    for name in ("a.md", "b.md"):
+        (tmp_path / name).write_text("---\ntitle: T\nslug: same\nfeatured_quote: One slug, two posts.\n---\n")
+    out = tmp_path / "out"
+    for name in ("a.md", "b.md", "a.md"):  # a again: its own slug is its own
+        done = CliRunner().invoke(main, ["render", str(tmp_path / name), "--out", str(out), "--offline"])
+        assert done.exit_code == 0, done.output
+    cards = {Path(c["post"]).name: c for c in json.loads((out / "manifest.json").read_text())["cards"]}
+    assert cards["a.md"]["path"] == "og/same.png" and cards["b.md"]["path"] == "og/same-2.png"
+    assert cards["b.md"]["warning_kinds"][0] == "slug taken" and "slug taken" not in cards["a.md"]["warning_kinds"]
+    assert (out / "og/same.png").is_file() and (out / "og/same-2.png").is_file()
