@@ -138,3 +138,11 @@ def test_hugo_does_not_edit_a_linked_post_outside_content(tmp_path):
     assert result.summary.skipped == {"links out of the content folder": 1}
     assert not list((site / "static").rglob("linked*.png"))
     assert result.edits == {"added": 1} and "images:" in (site / "content/posts/inside.md").read_text()
+
+
+def test_a_nested_images_key_before_ours_is_left_alone_and_ours_is_updated(tmp_path):
+    text = f"---\ntitle: A\ngallery:\n  images: [one.jpg, two.jpg]\n{QUOTE}images: [\"og/p.png?v=1\"]\n---\nBody.\n"
+    path = write(tmp_path, text)
+    assert set_image(path, "og/p.png?v=2") == "updated"
+    assert path.read_text() == text.replace("?v=1", "?v=2")
+    assert set_image(path, "og/p.png?v=2") == "kept"

@@ -104,9 +104,10 @@ def _edit(path: Path, text: str, key: str, value: Any, replacing: bool) -> str |
     block = text[start:end]
     newline = "\r\n" if "\r\n" in block else "\n"
     if replacing:
-        block, count = _line_of(key).subn("", block, count=1)
-        if count != 1:
+        line = _top_level_line(block, key)
+        if line is None:
             return None
+        block = block[:line.start()] + block[line.end():]
     return text[:start] + _insert(path, block, key, value, newline) + text[end:]
 
 
@@ -121,6 +122,16 @@ def _block(path: Path, key: str, text: str) -> tuple[int, int]:
     if text[start:start + 3] not in ("---", "+++") or closing is None or text.find("\n", start) < 0:
         raise EditError(path, key, "no closing delimiter in the front matter; not edited")
     return start, closing.end()
+
+
+def _top_level_line(block: str, key: str) -> re.Match[str] | None:
+    """The one-line entry for `key` at the front matter's top level: the least indented one
+    (YAML and TOML put it at the margin), never a same-named key inside another table, as a
+    gallery's own `images:` is."""
+    lines = list(_line_of(key).finditer(block))
+    if not lines:
+        return None
+    return min(lines, key=lambda line: len(line.group()) - len(line.group().lstrip(" \t")))
 
 
 def _line_of(key: str) -> re.Pattern[str]:
