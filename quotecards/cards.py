@@ -158,6 +158,8 @@ def error_record(path: Path, exc: Exception) -> ErrorRecord:
         return ErrorRecord(name, f"{name}: layout: {exc}")
     if isinstance(exc, QuotecardsError):
         return ErrorRecord(name, exc.in_file(name))
+    if isinstance(exc, OSError) and exc.filename is not None:
+        return ErrorRecord(name, f"{name}: cannot write {files.path_text(exc.filename)} ({exc.strerror})")
     if isinstance(exc, (export.ExportError, OSError)):
         return ErrorRecord(name, f"{name}: {exc}")
     return ErrorRecord(name, f"{name}: internal error: {exc.__class__.__name__}: {exc}")

@@ -73,6 +73,15 @@ def write_atomic(path: Path, data: bytes, like: os.stat_result | None = None) ->
 
 
 def _write_atomic(path: Path, fill: Callable[[BinaryIO], object], like: os.stat_result | None = None) -> None:
+    try:
+        _write_whole(path, fill, like)
+    except OSError as exc:
+        if exc.filename is None:  # a full disk says so without naming the file it could not write
+            raise OSError(exc.errno, exc.strerror, str(path)) from None
+        raise
+
+
+def _write_whole(path: Path, fill: Callable[[BinaryIO], object], like: os.stat_result | None) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:

@@ -195,3 +195,27 @@ def test_a_post_whose_file_name_is_not_utf8_is_one_error_and_the_run_goes_on(tmp
         assert f"error: {shown}" in done.stderr
         manifest = json.loads((cwd / command[command.index("--out") + 1] / "manifest.json").read_text("utf-8"))
         assert [e["error"] for e in manifest["errors"]] == [shown] and len(manifest["cards"]) == 1
+
+
+def test_a_disk_that_fills_up_is_one_error_line_naming_the_file(tmp_path):
+    """Run on a small file system of the command's own (a tmpfs in a mount namespace, as root)."""
+    if os.geteuid() != 0:
+        pytest.skip("mounting a small file system needs root")
+    need("util-linux")
+    content = tmp_path / "content"
+    content.mkdir()
+    for i in range(12):
+        (content / f"p{i}.md").write_text(f"---\ntitle: Post {i}\nfeatured_quote: Quote number {i} is here.\n---\n")
+    for command, size in ((["render", *(str(p) for p in sorted(content.iterdir()))], "300k"),
+                          (["build", str(content), "--jobs", "1", "--no-store"], "120k")):
+        out = tmp_path / f"out-{command[0]}"
+        out.mkdir()
+        script = f'mount -t tmpfs -o size={size} tmpfs "{out}" && exec "$@"'
+        argv = ["unshare", "-m", "sh", "-c", script, "sh", sys.executable, "-m", "quotecards", *command,
+                "--out", str(out), "--offline", "--no-cache"]
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+        last = done.stderr.strip().splitlines()[-1]
+        assert last in (f"error: {out / 'manifest.json'}: No space left on device",
+                        f"error: {out / '.quotecards-state.sqlite'}: build state: cannot write it (database or disk "
+                        "is full); the next build takes up from its last checkpoint"), last

@@ -19,6 +19,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import sqlite3
 import time
 from collections import Counter
 from collections.abc import Callable, Collection, Iterator
@@ -29,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import __version__, files, heap
 from ..draw.platforms import Platform, expand
+from ..errors import OutputError
 from ..options import RenderOptions
 from ..records import CardRecord, ErrorRecord, card_path
 from ..resources import data_dir
@@ -260,7 +262,12 @@ def build(content_dir: Path, options: BuildOptions, progress: Callable[[int, int
     files.prepare_output(options.render.out_dir)
     files.prepare_output(state_dir)
     with run_lock(state_dir, on_wait, BuildFiles.of(options.shard).lock):
-        return _build(content_dir, options, progress, state_dir)
+        try:
+            return _build(content_dir, options, progress, state_dir)
+        except sqlite3.OperationalError as exc:  # a full disk, or a folder gone read-only mid-run
+            state = state_dir / BuildFiles.of(options.shard).state
+            raise OutputError(state, "build state", f"cannot write it ({exc}); the next build takes up "
+                                                    "from its last checkpoint") from None
 
 
 def _build(content_dir: Path, options: BuildOptions, progress: Callable[[int, int], None] | None,
