@@ -45,3 +45,19 @@ def test_the_docs_examples_import_only_the_public_api():
                 if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("quotecards"):
                     assert node.module == "quotecards", f"{page.name}: imports from {node.module}"
                     assert {alias.name for alias in node.names} <= set(quotecards.__all__), page.name
+
+
+def test_a_site_command_from_python_after_the_cli_named_the_site_another_way(tmp_path):
+    """`quotecards hugo .` records its posts by relative paths; a program then names the site by
+    its absolute path, without the CLI's --prune: the earlier records point no page, and no
+    ValueError comes out of the library."""
+    site = tmp_path / "site"
+    (site / "content" / "posts").mkdir(parents=True)
+    (site / "hugo.toml").write_text('baseURL = "https://example.org/"\ntitle = "T"\n')
+    (site / "content" / "posts" / "first.md").write_text("---\ntitle: First\nfeatured_quote: A quote here.\n---\n")
+    done = subprocess.run([sys.executable, "-m", "quotecards", "hugo", ".", "--offline"], cwd=site,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    render = quotecards.RenderOptions(out_dir=site / "static", fetch=quotecards.FetchOptions(offline=True))
+    result = quotecards.hugo_build(site, quotecards.BuildOptions(render=render))
+    assert result.pages == 1 and not result.summary.failed

@@ -37,12 +37,18 @@ class SiteResult:
 
 def page_entries(cards: Iterable[CardRecord], platform: str, page_key: Callable[[Path], str],
                  url: Callable[[CardRecord], str]) -> dict[str, Entry]:
-    """Page → its `platform` card, for every card a build recorded."""
+    """Page → its `platform` card, for every card a build recorded. A record of a post outside
+    the site's folder (an earlier run's, which named the site another way and was not pruned)
+    points no page."""
     pages: dict[str, Entry] = {}
     for card in cards:
         if card.platform != platform:
             continue
-        pages[page_key(Path(card.post))] = {"image": f"{url(card)}?v={card.sha256[:10]}", "width": card.width,
+        try:
+            page = page_key(Path(card.post))
+        except ValueError:  # not below the folder the key is made from
+            continue
+        pages[page] = {"image": f"{url(card)}?v={card.sha256[:10]}", "width": card.width,
                                             "height": card.height, "alt": card.alt, "post": card.post,
                                             "type": card.mime}
     return pages
