@@ -423,7 +423,8 @@ class SiteChoice:
         from .build.batch import BuildOptions
         from .config import find_config
 
-        run = replace(self.run, site_root=site)
+        # Local images may lie anywhere in the site, or in the wider folder --site-root names.
+        run = replace(self.run, site_root=site if self.run.site_root == Path(".") else self.run.site_root)
         render = run.render_options(out_dir, find_config(site), publishing=self.publishing, platforms=self.platforms,
                                     layout=self.layout)
         return BuildOptions(render=render, jobs=self.jobs, force=self.force, prune=True, shard=self.shard,

@@ -272,3 +272,18 @@ def test_a_shard_builds_summary_names_the_manifest_part_it_wrote(tmp_path):
     named = result.output.strip().splitlines()[-1]
     assert named == f"manifest: {out / 'manifest.shard-1-of-2.json'}"
     assert (out / "manifest.shard-1-of-2.json").is_file() and not (out / "manifest.json").exists()
+
+
+def test_a_site_command_honours_site_root_for_local_images(tmp_path):
+    (tmp_path / "images").mkdir()
+    (tmp_path / "images" / "rocket.jpg").write_bytes((ROOT / "samples/images/rocket.jpg").read_bytes())
+    site = tmp_path / "site"
+    (site / "content" / "posts").mkdir(parents=True)
+    (site / "hugo.toml").write_text('baseURL = "https://example.org/"\ntitle = "T"\n')
+    (site / "content" / "posts" / "p.md").write_text(
+        "---\ntitle: P\nfeatured_image: ../../../images/rocket.jpg\nfeatured_quote: A quote here.\n---\n")
+    result = CliRunner().invoke(main, ["hugo", str(site), "--site-root", str(tmp_path), "--offline", "--no-store"])
+    assert result.exit_code == 0, result.output
+    assert "fallback" not in result.output and "outside the site" not in result.output
+    records = json.loads((site / ".quotecards" / "manifest.json").read_text())["cards"]
+    assert records[0]["image"] == "photo"

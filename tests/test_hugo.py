@@ -237,3 +237,11 @@ def test_shards_of_a_hugo_site_run_at_once_and_the_whole_run_points_the_pages(tm
     assert "0 cards made, 4 reused" in whole.stdout and "4 pages point at a card" in whole.stdout
     hugo_build(root)
     assert_points_at_real_cards(root, og_images(root))
+
+
+def test_hugos_locale_key_gives_the_sites_language_as_languagecode_did(tmp_path):
+    from quotecards.sites.hugo_config import read_site
+
+    for key in ("locale", "languageCode"):
+        (tmp_path / "hugo.toml").write_text(f'baseURL = "https://example.org/"\n{key} = "fr-fr"\n')
+        assert read_site(tmp_path).default_lang == "fr"

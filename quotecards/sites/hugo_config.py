@@ -47,7 +47,8 @@ def read_site(root: Path) -> HugoSite:
     found = data.get("languages")
     languages: dict[str, Any] = found if isinstance(found, dict) else {}
     default = str(data.get("defaultContentLanguage") or "").lower()
-    code = str(data.get("languageCode") or "").replace("_", "-")
+    # `locale` replaced languageCode in Hugo 0.158; sites of either age are read.
+    code = str(data.get("locale") or data.get("languageCode") or "").replace("_", "-")
     default_lang = default or (code.split("-")[0].lower() if code else "")
     lang_dirs = tuple((root / str(v["contentDir"]), str(k).lower()) for k, v in languages.items()
                       if isinstance(v, dict) and v.get("contentDir"))
