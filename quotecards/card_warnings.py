@@ -13,6 +13,8 @@ __all__ = ["CardWarning", "FLAGGED", "Kind"]
 
 
 class Kind(StrEnum):
+    """What a card had to do differently: the kinds a warning may be of."""
+
     NO_IMAGE = "no image"  # the post names no featured image
     IMAGE_UNAVAILABLE = "image unavailable"  # it names one that could not be fetched or decoded
     TEXT_FALLBACK = "text fallback"  # the description quoted, or the title as attribution
@@ -37,6 +39,8 @@ FLAGGED = {Kind.IMAGE_UNAVAILABLE: "fallback image", Kind.NO_IMAGE: "no image", 
 
 @dataclass(frozen=True)
 class CardWarning:
+    """What one card had to do differently: its kind, and a sentence saying what and why."""
+
     kind: Kind
     message: str
 

@@ -50,13 +50,15 @@ _LAYER_FIELDS = {"quote": "featured_quote.quote", "attribution": "featured_quote
 
 @dataclass
 class RunResult:
+    """What a render run made: every card's record, and every post that failed."""
+
     cards: list[CardRecord] = field(default_factory=list)
     errors: list[ErrorRecord] = field(default_factory=list)
 
 
 def render_posts(paths: list[Path], options: RenderOptions,
                  on_wait: Callable[[str], None] | None = None) -> RunResult:
-    """Render every post for every platform; write the PNGs and DIR/manifest.json.
+    """Render every post for every platform; write the cards and DIR/manifest.json.
 
     Raises OutputError before any work when the output folder cannot take files; waits (and
     tells `on_wait`) while another run writes to the same folder.

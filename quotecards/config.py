@@ -54,6 +54,8 @@ MAX_SITE_NAME_CHARS = 200
 
 @dataclass(frozen=True)
 class SiteConfig:
+    """A site's quotecards.toml (or [tool.quotecards]): brand, layouts, fields, fonts, formats."""
+
     path: Path | None = None  # the file it came from; None: no config, the defaults
     site_name: str = ""
     logo: Path | None = None

@@ -18,6 +18,8 @@ from .sources.post import ReadOptions
 
 @dataclass(frozen=True)
 class RenderOptions:
+    """What a run renders and how: the output folder, platforms, layout, site config, fetching, format."""
+
     out_dir: Path
     platforms: tuple[str, ...] = ("og",)  # preset names, or "all"
     layout: str | None = None  # the default layout; None: the site config's, else "photo"

@@ -16,7 +16,7 @@ from .sources.slugs import is_slug
 
 @dataclass
 class CardRecord:
-    """One card as manifest.json records it. Later work adds keys; these keep their meaning."""
+    """One card as manifest.json records it (its keys keep their meaning as new ones are added)."""
 
     post: str
     slug: str
@@ -75,6 +75,8 @@ _DEFAULTS: dict[str, Any] = {"lines": [], "warnings": [], "warning_kinds": [], "
 
 @dataclass
 class ErrorRecord:
+    """A post that made no card (or not all of them), and why, in one line naming the file."""
+
     post: str
     error: str
 

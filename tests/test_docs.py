@@ -262,7 +262,7 @@ def test_the_library_examples_run(tmp_path, cache):
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("22 cards made, 0 reused, 0 failed"), done.stdout
-    assert len(json.loads((folder / "cards/manifest.json").read_text("utf-8"))["cards"]) == 22
+    assert len(json.loads((folder / "out/archive/manifest.json").read_text("utf-8"))["cards"]) == 22
 
 
 def usage_lines() -> list[tuple[str, str, str]]:

@@ -62,6 +62,8 @@ def public_api() -> str:
         value = getattr(quotecards, name)
         doc = inspect.getdoc(value) if callable(value) else None
         first = (doc or "").split("\n\n")[0].replace("\n", " ")
+        if isinstance(value, dict):  # a table of the library's own, named by its keys
+            first = "by name: " + ", ".join(f"`{key}`" for key in value)
         kind = "class" if inspect.isclass(value) else "function" if callable(value) else type(value).__name__
         rows.append((f"`{name}`", kind, cell(first)))
     return markdown_table(("name", "kind", "what it is"), rows)

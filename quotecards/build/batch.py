@@ -57,6 +57,8 @@ CHECKPOINT_SECONDS = 3.0
 
 @dataclass(frozen=True)
 class BuildOptions:
+    """How an archive is built: the render options, workers, shard, store, and what to redo or prune."""
+
     render: RenderOptions
     jobs: int = 0  # worker processes; 0: one per core
     force: bool = False  # render everything again
@@ -68,6 +70,8 @@ class BuildOptions:
 
 @dataclass
 class Summary:
+    """What a build did: cards made, reused and restored, posts failed and skipped, and why."""
+
     cards: Collection[CardRecord] = ()  # every card of the archive (this shard), made or reused: SavedCards
     made: int = 0  # cards rendered this run
     reused: int = 0  # cards kept from an earlier run, in the output folder or from the store
@@ -248,7 +252,8 @@ def _warm_parent(options: RenderOptions) -> None:
 
 def build(content_dir: Path, options: BuildOptions, progress: Callable[[int, int], None] | None = None,
           state_dir: Path | None = None, on_wait: Callable[[str], None] | None = None) -> Summary:
-    """Render the cards of every post below `content_dir` that needs them; see the module's doc.
+    """Render the cards of every post below `content_dir` that needs them (new or changed since the
+    last build there, or whose cards are gone), in worker processes, and write the manifest.
 
     manifest.json and the state go to `state_dir` (default: the output folder); a Hugo site
     keeps them out of static/, which Hugo would publish. One build at a time writes there: a

@@ -72,6 +72,8 @@ class Part:
 
 @dataclass
 class MergeResult:
+    """What a merge of shards' parts did: cards, parts, files brought in, slugs numbered, errors."""
+
     cards: int = 0
     parts: int = 0
     linked: int = 0  # card files brought into OUT from the other folders

@@ -44,6 +44,8 @@ Record = dict[str, Any]
 
 @dataclass(frozen=True)
 class StoreOptions:
+    """Where the card store is, and how large it may grow."""
+
     folder: Path
     max_bytes: int = DEFAULT_MAX_BYTES  # least recently used entries go past this
 

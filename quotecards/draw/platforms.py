@@ -22,6 +22,8 @@ LEGIBLE_SHARE = 0.03
 
 @dataclass(frozen=True)
 class Platform:
+    """A network's preset: its canvas, the byte limit it takes, and the safe area its apps cover."""
+
     name: str
     width: int
     height: int

@@ -28,6 +28,8 @@ def default_cache_dir() -> Path:
 
 @dataclass(frozen=True)
 class FetchOptions:
+    """How featured images are had: timeouts, size caps, retries, the cache, local folders."""
+
     timeout: tuple[float, float] = (5.0, 15.0)  # connect, and each read (seconds)
     deadline: float = 60.0  # the whole body, seconds: a server dripping a byte a second never trips a read timeout
     max_bytes: int = 25 * 1024 * 1024

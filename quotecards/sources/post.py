@@ -43,6 +43,8 @@ MAX_POST_BYTES = 16 * 1024 * 1024  # front matter and body: a post is text; past
 
 @dataclass(frozen=True)
 class Post:
+    """A post as a card reads it: its quote, attribution, photo, title and the rest, and its language."""
+
     source: Path
     slug: str
     quote: str
