@@ -1,8 +1,12 @@
-"""Pixel checks shared by the render tests."""
+"""Pixel checks shared by the render tests, and a site set in its own font."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PIL import Image, ImageChops
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def ink_outside(card: Image.Image, background: Image.Image, boxes: list[tuple[int, int, int, int]]) -> tuple | None:
@@ -17,3 +21,15 @@ def ink_outside(card: Image.Image, background: Image.Image, boxes: list[tuple[in
 def ink_inside(card: Image.Image, background: Image.Image, box: tuple[int, int, int, int]) -> tuple | None:
     diff = ImageChops.difference(card.convert("RGB").crop(box), background.convert("RGB").crop(box)).convert("L")
     return diff.point(lambda v: 255 if v > 8 else 0).getbbox()
+
+
+def house_font_site(folder: Path) -> Path:
+    """A site whose layout `house` sets its text in "House Sans" from its own brand-fonts/ (the
+    caller puts the font there); the post to render."""
+    (folder / "layouts").mkdir()
+    brand = (ROOT / "layouts" / "brand.toml").read_text().replace('font = "Inter"', 'font = "House Sans"')
+    (folder / "layouts" / "house.toml").write_text(brand.replace('name = "brand"', 'name = "house"'))
+    (folder / "quotecards.toml").write_text('font_dirs = ["brand-fonts"]\nlayout_dirs = ["layouts"]\nlayout = "house"\n')
+    post = folder / "p.md"
+    post.write_text("---\ntitle: T\nfeatured_quote: {quote: Our own type., summary: The Desk}\n---\n")
+    return post

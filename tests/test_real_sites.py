@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import need
+from helpers import house_font_site
 
 from quotecards.cli import main
 from quotecards.sources import language
@@ -160,13 +161,7 @@ def test_a_sites_own_font_is_used_by_name_and_listed(tmp_path):
         if record.nameID in (1, 16):
             record.string = "House Sans"
     font.save(tmp_path / "brand-fonts" / "HouseSans-Bold.otf")
-    (tmp_path / "layouts").mkdir()
-    brand = (ROOT / "layouts" / "brand.toml").read_text().replace('font = "Inter"', 'font = "House Sans"')
-    (tmp_path / "layouts" / "house.toml").write_text(brand.replace('name = "brand"', 'name = "house"'))
-    (tmp_path / "quotecards.toml").write_text('font_dirs = ["brand-fonts"]\nlayout_dirs = ["layouts"]\n'
-                                              'layout = "house"\n')
-    post = tmp_path / "p.md"
-    post.write_text("---\ntitle: T\nfeatured_quote: {quote: Our own type., summary: The Desk}\n---\n")
+    post = house_font_site(tmp_path)
     result = CliRunner().invoke(main, ["render", str(post), "--out", str(tmp_path / "out"), "--offline",
                                        "--site-root", str(tmp_path)])
     assert result.exit_code == 0, result.output

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import house_font_site
 
 from quotecards.text import font_facts
 
@@ -182,13 +183,7 @@ def test_a_broken_font_in_the_sites_font_dirs_is_an_error_naming_it(tmp_path, ki
 
     (tmp_path / "brand-fonts").mkdir()
     broken = broken_font(kind, tmp_path / "brand-fonts")
-    (tmp_path / "layouts").mkdir()
-    brand = (ROOT / "layouts" / "brand.toml").read_text().replace('font = "Inter"', 'font = "House Sans"')
-    (tmp_path / "layouts" / "house.toml").write_text(brand.replace('name = "brand"', 'name = "house"'))
-    (tmp_path / "quotecards.toml").write_text('font_dirs = ["brand-fonts"]\nlayout_dirs = ["layouts"]\n'
-                                              'layout = "house"\n')
-    post = tmp_path / "p.md"
-    post.write_text("---\ntitle: T\nfeatured_quote: {quote: Our own type., summary: The Desk}\n---\n")
+    post = house_font_site(tmp_path)
     result = CliRunner().invoke(main, ["render", str(post), "--out", str(tmp_path / "out"), "--offline",
                                        "--site-root", str(tmp_path)])
     assert result.exit_code == 2, result.output
