@@ -39,9 +39,8 @@ from .text.typeset import DoesNotFit, ShapingUnavailable
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
-__all__ = ["CardRecord", "ErrorRecord", "RenderOptions", "RunResult", "SomeCardsFailed", "alt_text",
-           "check_file_name", "choose", "compose_card", "error_record", "render_post", "render_posts", "run_canvases",
-           "write_manifest"]
+__all__ = ["CardRecord", "ErrorRecord", "RenderOptions", "RunResult", "SomeCardsFailed", "alt_text", "choose",
+           "compose_card", "error_record", "render_post", "render_posts", "run_canvases", "write_manifest"]
 
 # Layer sources → the front-matter field their text came from when the post does not say.
 _LAYER_FIELDS = {"quote": "featured_quote.quote", "attribution": "featured_quote.summary",
@@ -123,7 +122,6 @@ def _resolved(post: str) -> str:
 def _start_post(path: Path, ctx: RunContext, slugs: _Slugs,
                 in_flight: deque[Future[list[CardRecord]]]) -> _Started:
     try:
-        check_file_name(path)
         post = read_post(path, ctx.reading)
         slug = slugs.take(post.slug, path)
         return path, draw_post(post, ctx, slug, in_flight, numbered_from=post.slug if slug != post.slug else None)
@@ -165,13 +163,6 @@ def error_record(path: Path, exc: Exception) -> ErrorRecord:
     if isinstance(exc, (export.ExportError, OSError)):
         return ErrorRecord(name, f"{name}: {exc}")
     return ErrorRecord(name, f"{name}: internal error: {exc.__class__.__name__}: {exc}")
-
-
-def check_file_name(path: Path) -> None:
-    """PostError for a post whose file name is not UTF-8: its records, its state and its pages
-    are all UTF-8 text, so such a post cannot be named in them."""
-    if files.path_text(path) != str(path):
-        raise PostError(files.path_text(path), "file name", "not UTF-8 (another encoding's bytes): rename the file")
 
 
 LayoutSource = Literal["post", "section", "site", "no image", "step-down", "small photo", "subject covered"]

@@ -17,7 +17,6 @@ from __future__ import annotations
 import io
 import ipaddress
 import json
-import re
 import secrets
 import socket
 import socketserver
@@ -37,7 +36,7 @@ from .encode import export
 from .errors import QuotecardsError
 from .options import RenderOptions
 from .sources.frontmatter_edit import EditError, set_quotecard
-from .sources.post import MAX_ATTRIBUTION_CHARS, MAX_QUOTE_CHARS, Post, PostError, read_post
+from .sources.post import MAX_ATTRIBUTION_CHARS, MAX_QUOTE_CHARS, NOT_TEXT, Post, PostError, read_post
 from .text.typeset import ShapingUnavailable
 
 __all__ = ["Preview", "address_of", "make_server"]
@@ -48,9 +47,6 @@ MAX_BODY_BYTES = 64 * 1024
 MAX_IMAGE_REF_CHARS = 2048
 RENDER_PARAMS = frozenset({"post", "quote", "attribution", "image", "layout", "platform", "focal", "download", "token"})
 SAVE_KEYS = frozenset({"post", "layout", "focal_point"})
-# What a post's front matter may not hold either (sources/post.py refuses the same): control
-# characters other than the whitespace a text collapses anyway, and lone surrogates.
-NOT_TEXT = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f\ud800-\udfff]")
 # A page fires several requests at once and a script or a few tabs more: a burst beyond the
 # listen queue waits for the client's SYN retry (a second or more), or is reset.
 LISTEN_QUEUE = 128
@@ -206,7 +202,7 @@ class Preview:
 
 def check_text(fields: dict[str, str]) -> None:
     for name, value in fields.items():
-        bad = NOT_TEXT.search(value)
+        bad = NOT_TEXT.search(value)  # what a post's front matter may not hold either
         if bad:
             raise ValueError(f"{name}: contains U+{ord(bad.group()):04X}, which is not text")
 

@@ -279,7 +279,7 @@ def test_a_site_command_honours_site_root_for_local_images(tmp_path):
     (tmp_path / "images" / "rocket.jpg").write_bytes((ROOT / "samples/images/rocket.jpg").read_bytes())
     site = tmp_path / "site"
     (site / "content" / "posts").mkdir(parents=True)
-    (site / "hugo.toml").write_text('baseURL = "https://example.org/"\ntitle = "T"\n')
+    (site / "hugo.toml").write_text('baseURL = "https://news.invalid/"\ntitle = "T"\n')
     (site / "content" / "posts" / "p.md").write_text(
         "---\ntitle: P\nfeatured_image: ../../../images/rocket.jpg\nfeatured_quote: A quote here.\n---\n")
     result = CliRunner().invoke(main, ["hugo", str(site), "--site-root", str(tmp_path), "--offline", "--no-store"])

@@ -243,5 +243,5 @@ def test_hugos_locale_key_gives_the_sites_language_as_languagecode_did(tmp_path)
     from quotecards.sites.hugo_config import read_site
 
     for key in ("locale", "languageCode"):
-        (tmp_path / "hugo.toml").write_text(f'baseURL = "https://example.org/"\n{key} = "fr-fr"\n')
+        (tmp_path / "hugo.toml").write_text(f'baseURL = "https://news.invalid/"\n{key} = "fr-fr"\n')
         assert read_site(tmp_path).default_lang == "fr"

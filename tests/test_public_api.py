@@ -53,7 +53,7 @@ def test_a_site_command_from_python_after_the_cli_named_the_site_another_way(tmp
     ValueError comes out of the library."""
     site = tmp_path / "site"
     (site / "content" / "posts").mkdir(parents=True)
-    (site / "hugo.toml").write_text('baseURL = "https://example.org/"\ntitle = "T"\n')
+    (site / "hugo.toml").write_text('baseURL = "https://news.invalid/"\ntitle = "T"\n')
     (site / "content" / "posts" / "first.md").write_text("---\ntitle: First\nfeatured_quote: A quote here.\n---\n")
     done = subprocess.run([sys.executable, "-m", "quotecards", "hugo", ".", "--offline"], cwd=site,
                           capture_output=True, text=True, timeout=300)

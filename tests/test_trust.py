@@ -218,7 +218,7 @@ def test_a_folder_nested_past_pythons_recursion_limit_is_walked(tmp_path):
 def test_a_public_only_run_keeps_its_own_cache(tmp_path):
     shared = FetchOptions(cache_dir=tmp_path / "cache")
     public = FetchOptions(cache_dir=tmp_path / "cache", public_only=True)
-    caches = [open_session(o).get_adapter("http://x/").cache.directory for o in (shared, public)]  # type: ignore[attr-defined]
+    caches = [open_session(o).get_adapter("http://cards.invalid/").cache.directory for o in (shared, public)]  # type: ignore[attr-defined]
     assert Path(caches[0]) == tmp_path / "cache"
     assert Path(caches[1]) == tmp_path / "cache" / PUBLIC_ONLY_CACHE
 
@@ -238,7 +238,7 @@ def test_a_post_reached_by_a_link_too_is_one_post_and_a_second_run_changes_nothi
     site = tmp_path / "site"
     posts = site / "content" / "posts"
     posts.mkdir(parents=True)
-    (site / "hugo.toml").write_text('baseURL = "https://example.org/"\ntitle = "T"\n')
+    (site / "hugo.toml").write_text('baseURL = "https://news.invalid/"\ntitle = "T"\n')
     (posts / "real.md").write_text(POST.format(n=1))
     (posts / "link.md").symlink_to("real.md")
     assert [p.name for p in discover(site / "content")] == ["link.md"]

@@ -6,7 +6,7 @@ whose file has the same size and modification time as last run, under the same s
 reused without being read at all. Otherwise it is parsed, and its cards are re-rendered only if
 a field that reaches a card (or its local image) changed.
 
-State lives in DIR/.quotecards-state.sqlite (build_state.py: on disk, read and written a post at
+State lives in DIR/.quotecards-state.sqlite (state.py: on disk, read and written a post at
 a time, so an archive of any size builds in bounded memory) and the cards in DIR/manifest.json.
 Both are brought up to date every few seconds, whole (SQLite's journal; the manifest written and
 renamed into place), so a run stopped by Ctrl-C or kill -9 loses at most those seconds, and the
@@ -34,7 +34,7 @@ from ..errors import OutputError
 from ..options import RenderOptions
 from ..records import CardRecord, ErrorRecord, card_path
 from ..resources import data_dir
-from ..sources.post import Post, PostError, card_fields, read_post
+from ..sources.post import Post, PostError, card_fields, check_file_name, read_post
 from . import manifest
 from .gallery import write_state_page
 from .outputs import PART, STATE_FILE, BuildFiles
@@ -360,9 +360,10 @@ class _Scan:
     def walk(self, content_dir: Path) -> None:
         """Visit the posts of this run's shard; with --prune, delete the cards of posts that are gone."""
         for path in discover(content_dir, self.options.skip, self._linked_from_outside):
-            if files.path_text(path) != str(path):  # not UTF-8: the state and records could not name it
-                self.errors[files.path_text(path)] = (f"{files.path_text(path)}: file name: not UTF-8 (another "
-                                                      "encoding's bytes): rename the file")
+            try:
+                check_file_name(path)  # before its name reaches the state, which could not hold it
+            except PostError as exc:
+                self.errors[exc.path] = str(exc)
                 continue
             if self.options.prune:
                 self.state.see(str(path))  # other shards' posts are not gone: every post the folder has
@@ -385,8 +386,9 @@ class _Scan:
         except OSError as exc:  # deleted (or made unreadable) since the folder was listed
             self.errors[key] = str(PostError(path, "file", f"cannot read it ({exc.strerror or exc})"))
             return
+        size_and_time = (stat.st_size, stat.st_mtime_ns)
         entry = self.state.get(key)
-        unchanged = self.unchanged and entry is not None and entry.stat == (stat.st_size, stat.st_mtime_ns)
+        unchanged = self.unchanged and entry is not None and entry.stat == size_and_time
         if unchanged and entry and entry.skip:
             self.summary.skipped[entry.skip] += 1  # a draft, still one: not even read
             return
@@ -399,18 +401,18 @@ class _Scan:
         except PostError as exc:
             self.errors[key] = str(exc)
             return
-        if not self._public(key, post, (stat.st_size, stat.st_mtime_ns)):
+        if not self._public(key, post, size_and_time):
             return
         slug = self.state.free_slug(post.slug, key)
         digest = post_hash(post, slug)
         self.dirty = True
         if (entry and entry.hash == digest and self.unchanged and entry.cards
                 and _cards_exist(self.out, entry.cards)):
-            entry.stat = (stat.st_size, stat.st_mtime_ns)
+            entry.stat = size_and_time
             self.state.put(key, entry)
             self.summary.reused += len(entry.cards)
             return
-        made = Entry(slug, (stat.st_size, stat.st_mtime_ns), digest, post.expires)
+        made = Entry(slug, size_and_time, digest, post.expires)
         if not self._restored(key, post, made):
             self._queue(key, made, entry)
 

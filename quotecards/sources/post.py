@@ -18,15 +18,15 @@ from urllib.parse import unquote, urlsplit
 
 from ..card_warnings import CardWarning, Kind
 from ..errors import PostError
-from ..files import read_regular
+from ..files import path_text, read_regular
 from ..text.cleanup import sentence_case
 from . import fields, language
 from .frontmatter import front_matter, kind_of
 from .publish import Publishing, Unpublished, expiry, unpublished
 from .slugs import safe_slug
 
-__all__ = ["MAX_ATTRIBUTION_CHARS", "MAX_FIELD_CHARS", "MAX_POST_BYTES", "MAX_QUOTE_CHARS", "Post", "PostError",
-           "ReadOptions", "read_post"]
+__all__ = ["MAX_ATTRIBUTION_CHARS", "MAX_FIELD_CHARS", "MAX_POST_BYTES", "MAX_QUOTE_CHARS", "NOT_TEXT", "Post",
+           "PostError", "ReadOptions", "check_file_name", "read_post"]
 
 CardKind = Literal["quote", "headline"]
 
@@ -93,6 +93,7 @@ def card_fields(post: Post, slug: str) -> dict[str, Any]:
 def read_post(path: Path | str, options: ReadOptions | None = None) -> Post:
     """Read `path` into a Post, or raise PostError naming the file and the field."""
     path = Path(path)
+    check_file_name(path)
     return post_from_meta(path, front_matter(path, _read_text(path)), options)
 
 
@@ -104,6 +105,13 @@ def post_from_meta(path: Path, meta: dict[str, Any], options: ReadOptions | None
         raise
     except (ValueError, TypeError, OverflowError, RecursionError) as exc:  # a value no check foresaw
         raise PostError(path, "front matter", f"cannot read it ({exc.__class__.__name__}: {exc})") from None
+
+
+def check_file_name(path: Path) -> None:
+    """PostError for a post whose file name is not UTF-8: its records, a build's state and the
+    site's pages are all UTF-8 text, so such a post cannot be named in them."""
+    if path_text(path) != str(path):
+        raise PostError(path_text(path), "file name", "not UTF-8 (another encoding's bytes): rename the file")
 
 
 def _read_text(path: Path) -> str:
@@ -118,7 +126,7 @@ def _read_text(path: Path) -> str:
     return text  # front_matter() normalises its line endings
 
 
-_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f\ud800-\udfff]")
+NOT_TEXT = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 def _text(path: Path, field: str, value: object) -> str:
@@ -126,7 +134,7 @@ def _text(path: Path, field: str, value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
-        bad = _NOT_TEXT.search(value)
+        bad = NOT_TEXT.search(value)
         if bad:  # a NUL or a lone surrogate is a corrupt file, not something to print on a card
             raise PostError(path, field, f"contains U+{ord(bad.group()):04X}, which is not text")
         return " ".join(value.split())
@@ -254,7 +262,7 @@ def _date(path: Path, value: object, notes: list[CardWarning]) -> str | None:
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     text = _text(path, "date", value)
-    try:  # YAML dates arrive as text (see frontmatter_read): a bare day stays a day
+    try:  # YAML dates arrive as text (see frontmatter.py): a bare day stays a day
         return (dt.date.fromisoformat(text) if len(text) == 10 else dt.datetime.fromisoformat(text)).isoformat()
     except ValueError:
         pass
