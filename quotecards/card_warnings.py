@@ -30,6 +30,8 @@ class Kind(StrEnum):
     ALT_TEXT_LONG = "alt text long"  # longer than some networks show, or cut to what they accept
     SMALL_PHOTO = "small photo"  # too small to fill the canvas: set beside the text instead (photo_aside_layout)
     SUBJECT_COVERED = "subject covered"  # the text would sit on the photo's subject: set beside it instead
+    SUBJECT_CROPPED = "subject cropped"  # the photo's subjects do not fit the canvas whole: set beside the text
+    HEAVY_VEIL = "heavy veil"  # the text would need the photo greyed to be read: set beside it instead
 
 
 # The kinds the gallery puts a red flag on, with the flag's words.

@@ -22,10 +22,11 @@ from .build.gallery import gallery_from_manifest
 from .build.runlock import run_lock
 from .card_warnings import CardWarning, Kind
 from .context import RunContext
+from .draw.compose import Problem
 from .draw.layout import Layout
 from .draw.plan import CardSpec, plan_card
 from .draw.platforms import Platform, expand
-from .draw.render import Rendered, SubjectCovered, render
+from .draw.render import PhotoAside, Rendered, render
 from .encode import export, png
 from .errors import LayoutError, PostError, QuotecardsError
 from .options import RenderOptions
@@ -165,11 +166,10 @@ def error_record(path: Path, exc: Exception) -> ErrorRecord:
     return ErrorRecord(name, f"{name}: internal error: {exc.__class__.__name__}: {exc}")
 
 
-LayoutSource = Literal["post", "section", "site", "no image", "step-down", "small photo", "subject covered"]
+LayoutSource = Literal["post", "section", "site", "no image", "step-down", "small photo", "subject covered",
+                       "subject cropped", "heavy veil"]
 # A photo scaled up more than this to fill a canvas is soft and blocky: set beside the text instead.
 SMALL_PHOTO_SCALE = 2.0
-# More of the subject than this under the main text's lines, and the photo is set beside the text.
-COVER_LIMIT = 0.15
 
 
 @dataclass(frozen=True)
@@ -192,11 +192,11 @@ class Detour:
     """A step from one layout to another taken on a canvas, worded for the platform whose card is
     recorded: platforms of one canvas (og and Bluesky) share their card and its detours."""
 
-    kind: Kind  # STEPPED_DOWN, SMALL_PHOTO or SUBJECT_COVERED
+    kind: Kind  # STEPPED_DOWN, SMALL_PHOTO, SUBJECT_COVERED, SUBJECT_CROPPED or HEAVY_VEIL
     left: str  # the layout left
     used: str  # the layout taken
     detail: str = ""  # stepped down: the text that did not fit; small photo: its size
-    share: float = 0.0  # subject covered: how much of the subject the text would have covered
+    share: float = 0.0  # how much of the subject the text would have covered, or of veil it would have needed
 
     def warning(self, platform: Platform) -> CardWarning:
         if self.kind == Kind.STEPPED_DOWN:
@@ -205,6 +205,12 @@ class Detour:
         if self.kind == Kind.SMALL_PHOTO:
             return CardWarning(self.kind, f"the photo ({self.detail}) is too small to fill the {platform.name} "
                                           f"canvas: used {self.used}, beside the text")
+        if self.kind == Kind.SUBJECT_CROPPED:
+            return CardWarning(self.kind, f"the photo's subjects do not all fit the {platform.name} canvas whole in "
+                                          f"the {self.left} layout: used {self.used}")
+        if self.kind == Kind.HEAVY_VEIL:
+            return CardWarning(self.kind, f"the {self.left} layout's text would need the photo veiled by "
+                                          f"{round(self.share * 100)}% more on {platform.name}: used {self.used}")
         return CardWarning(self.kind, f"the {self.left} layout's text would cover {round(self.share * 100)}% of the "
                                       f"photo's subject on {platform.name}: used {self.used}")
 
@@ -384,12 +390,13 @@ def compose_card(post: Post, ctx: RunContext, chosen: Chosen, platform: Platform
         spec = plan_card(post, used.layout, platform, slug, ctx.brand, allow_shortening=options.shortening_allowed)
         aside = _aside_design(post, ctx, used)
         try:
-            card = render(spec, used.picture, COVER_LIMIT if aside is not None and aside.name not in tried else None,
-                          keep_backdrop)
-        except SubjectCovered as exc:
+            seen = ctx.seen(used.picture, post.focal_point) if used.picture and used.layout.uses_photo else None
+            card = render(spec, used.picture, seen, aside=aside is not None and aside.name not in tried,
+                          keep_backdrop=keep_backdrop)
+        except PhotoAside as exc:
             assert aside is not None  # only asked for when there is one
             tried.append(used.layout.name)
-            used = _set_aside(used, aside, covered=exc.share)
+            used = _set_aside(used, aside, problem=exc.problem)
             continue
         except ShapingUnavailable as exc:
             raise PostError(post.source, _field_of(post, exc.source), str(exc)) from None
@@ -423,17 +430,18 @@ def _aside_design(post: Post, ctx: RunContext, used: Chosen) -> Layout | None:
     return design if post.kind == "quote" or design.sets("title") else None
 
 
-def _set_aside(used: Chosen, design: Layout, small: bool = False, covered: float = 0.0) -> Chosen:
-    """`used` set in `design` instead, saying why: the photo is too small for the canvas, or the
-    text would cover that share of its subject."""
+def _set_aside(used: Chosen, design: Layout, small: bool = False, problem: Problem | None = None) -> Chosen:
+    """`used` set in `design` instead, saying why: the photo is too small for the canvas, or
+    composition found a problem with it under the text (compose.Problem)."""
     assert used.picture is not None
-    if small:
+    if small or problem is None:
         detour = Detour(Kind.SMALL_PHOTO, used.layout.name, design.name,
                         detail=f"{used.picture.width}\u00d7{used.picture.height}")
-    else:
-        detour = Detour(Kind.SUBJECT_COVERED, used.layout.name, design.name, share=covered)
-    return replace(used, layout=design, why="small photo" if small else "subject covered",
-                   detours=(*used.detours, detour))
+        return replace(used, layout=design, why="small photo", detours=(*used.detours, detour))
+    detour = Detour(problem.kind, used.layout.name, design.name, share=problem.share)
+    why: LayoutSource = "subject covered" if problem.kind == Kind.SUBJECT_COVERED else \
+        "subject cropped" if problem.kind == Kind.SUBJECT_CROPPED else "heavy veil"
+    return replace(used, layout=design, why=why, detours=(*used.detours, detour))
 
 
 def _long_quote(post: Post) -> CardWarning | None:
@@ -493,6 +501,11 @@ def _record(post: Post, spec: CardSpec, chosen: Chosen, card: Rendered,
         kind=post.kind,
         lang=post.lang,
         lang_source=post.lang_source,
+        crop=list(card.crop) if card.crop else None,
+        photo_box=_xywh(card.photo_box) if card.photo_box else None,
+        subjects=[{"kind": s.subject.kind, "source": s.subject.source, "box": _xywh(s.box)} for s in card.subjects],
+        text_boxes={source: _xywh(box) for source, box in card.text_boxes.items()},
+        placement={"candidate": card.placement, "score": card.score, "scores": card.scores} if card.placement else {},
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from PIL import Image
@@ -20,6 +20,7 @@ from .config import Brand
 from .draw import photo
 from .draw.layout import Layout, find_layout, load_layout
 from .draw.platforms import Platform, expand
+from .draw.subjects import Seen, see
 from .encode import png
 from .errors import PostError
 from .options import RenderOptions
@@ -95,6 +96,30 @@ class PhotoCache:
             self.held = 0
 
 
+class Sightings:
+    """What composition found in the last few photos (subjects.Seen): found once per photo per
+    run, however many canvases and posts show it. An entry holds its photo, so its identity
+    cannot be taken by another picture while it is kept."""
+
+    def __init__(self, size: int = PHOTO_CACHE_SIZE):
+        self.size = size
+        self.entries: OrderedDict[tuple[int, tuple[float, float] | None], tuple[Image.Image, Seen]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, picture: Image.Image, given: tuple[float, float] | None) -> Seen:
+        key = (id(picture), given)
+        with self.lock:
+            if key in self.entries:
+                self.entries.move_to_end(key)
+                return self.entries[key][1]
+        seen = see(picture, given)
+        with self.lock:
+            self.entries[key] = (picture, seen)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+        return seen
+
+
 def _bytes_of(image: Image.Image | None) -> int:
     """About what a decoded picture holds in memory: Pillow keeps RGB in four bytes a pixel."""
     return 0 if image is None else image.width * image.height * (1 if image.mode in ("L", "1", "P") else 4)
@@ -103,7 +128,7 @@ def _bytes_of(image: Image.Image | None) -> int:
 @dataclass
 class RunContext:
     """The run's settings and the things made from them once: layouts, platforms, the HTTP
-    session, the brand, the photo cache."""
+    session, the brand, the photo cache and what was seen in the photos."""
 
     options: RenderOptions
     layouts: Layouts
@@ -112,6 +137,7 @@ class RunContext:
     brand: Brand
     photos: PhotoCache
     reading: ReadOptions
+    sightings: Sightings = field(default_factory=Sightings)
     # Cards are encoded on these threads while the next one is drawn (the encoders release the
     # GIL); None: in the drawing thread, as in a build's workers, which already fill the cores.
     encoders: ThreadPoolExecutor | None = None
@@ -137,6 +163,10 @@ class RunContext:
 
     def picture(self, post: Post, platforms: list[Platform] | None = None) -> Picture:
         return self.photos.get(post, self, platforms or self.platforms)
+
+    def seen(self, picture: Image.Image, given: tuple[float, float] | None) -> Seen:
+        """What is in `picture` (its subjects), found once per photo in this run."""
+        return self.sightings.get(picture, given)
 
     def close(self) -> None:
         self.session.close()
@@ -178,4 +208,4 @@ def _reason(ref: str, exc: Exception) -> str:
     return text if text.startswith(ref) else f"{ref}: {text}"
 
 
-__all__ = ["Layouts", "PhotoCache", "Picture", "RenderOptions", "RunContext", "load_picture"]
+__all__ = ["Layouts", "PhotoCache", "Picture", "RenderOptions", "RunContext", "Sightings", "load_picture"]

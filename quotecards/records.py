@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from .card_warnings import CardWarning
@@ -51,6 +51,13 @@ class CardRecord:
     kind: str = "quote"  # post.CardKind: "quote", or "headline" for a page without a quote
     lang: str = ""  # the language the card was set in
     lang_source: str = ""  # language.LangSource: "post", "folder", "file name", "text", "site" or ""
+    # Composition (photo cards): what part of the photo was shown and where, what was found in it,
+    # where every text layer's ink is, and which arrangement of the text won.
+    crop: list[int] | None = None  # the photo's part shown: x, y, w, h in its own pixels, upright
+    photo_box: list[int] | None = None  # where that part lands on the card: x, y, w, h
+    subjects: list[dict[str, Any]] = field(default_factory=list)  # {kind, source, box: [x, y, w, h]} on the card
+    text_boxes: dict[str, list[int]] = field(default_factory=dict)  # layer source → its ink: x, y, w, h
+    placement: dict[str, Any] = field(default_factory=dict)  # {candidate, score, scores: {name: score or None}}
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -70,7 +77,8 @@ class CardRecord:
 # What a record from an older version lacks stands for "not known".
 _DEFAULTS: dict[str, Any] = {"lines": [], "warnings": [], "warning_kinds": [], "attribution_lines": [],
                              "missing_glyphs": [], "fonts_used": [], "overflow": False, "focus_source": "",
-                             "layout_source": "", "sha256": "", "title": "", "alt": "", "encode": "", "image": ""}
+                             "layout_source": "", "sha256": "", "title": "", "alt": "", "encode": "", "image": "",
+                             "subjects": [], "text_boxes": {}, "placement": {}}
 
 
 @dataclass

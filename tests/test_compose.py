@@ -56,14 +56,15 @@ def compose(layout: str, platform: str, picture: Image.Image | None, quote: str 
 @pytest.mark.parametrize("side", [0.2, 0.8])
 def test_text_moves_to_the_side_away_from_an_off_centre_subject(side):
     _spec, card, used = compose("photo", "og", subject_photo(side, 0.45))
-    assert used.layout.name == "photo" and card.subject is not None
-    quote = card.text_boxes["quote"]
-    subject_centre = (card.subject.left + card.subject.right) / 2
+    assert used.layout.name == "photo" and [s.subject.kind for s in card.subjects] == ["salient"]
+    quote, subject = card.text_boxes["quote"], card.subjects[0].box
+    subject_centre = (subject.left + subject.right) / 2
     if side < 0.5:
-        assert card.side == "right" and quote.left > card.subject.right - 10 and subject_centre < 600
+        assert card.side == "right" and quote.left > subject.right - 10 and subject_centre < 600
     else:
-        assert card.side == "left" and quote.right < card.subject.left + 10 and subject_centre > 600
-    assert card.covered == 0.0
+        assert card.side == "left" and quote.right < subject.left + 10 and subject_centre > 600
+    assert card.placement == card.side and card.scores[card.placement] == card.score
+    assert not any(box.overlap(subject) for box in card.text_boxes.values())
     # The photo's veil thins towards the subject: its side is lighter than the text's.
     subject_side = card.backdrop.crop((0, 0, 200, 630) if side < 0.5 else (1000, 0, 1200, 630)).convert("L")
     text_side = card.backdrop.crop((1000, 0, 1200, 630) if side < 0.5 else (0, 0, 200, 630)).convert("L")
@@ -77,14 +78,22 @@ def test_a_focal_point_the_post_gives_decides_the_side():
     assert card.side == "left" and card.focus_source == "post"
 
 
-def test_a_subject_the_text_would_cover_sets_the_photo_aside():
+def test_a_centred_subject_with_room_below_it_keeps_the_text_clear_of_it():
     _spec, card, used = compose("photo", "og", subject_photo(0.5, 0.45))
+    assert used.layout.name == "photo" and card.placement == "clear"
+    assert card.scores["designed"] < card.score  # the design's own arrangement covers the subject
+    subject = card.subjects[0].box
+    assert not any(box.overlap(subject) for box in card.text_boxes.values())
+
+
+def test_a_subject_the_text_would_cover_sets_the_photo_aside():
+    _spec, card, used = compose("photo", "og", subject_photo(0.5, 0.6))
     assert used.layout.name == "split" and used.why == "subject covered"
     assert [d.kind for d in used.detours] == [Kind.SUBJECT_COVERED]
     # Turned off by the site, the photo card is made as asked.
-    _spec, card, used = compose("photo", "og", subject_photo(0.5, 0.45),
+    _spec, card, used = compose("photo", "og", subject_photo(0.5, 0.6),
                                 config=SiteConfig(site_name="T", photo_aside_layout=""))
-    assert used.layout.name == "photo" and card.covered > 0.15
+    assert used.layout.name == "photo" and Kind.SUBJECT_COVERED in [w.kind for w in card.warnings]
 
 
 def test_a_photo_too_small_for_the_canvas_is_set_beside_the_text():

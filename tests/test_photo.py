@@ -153,7 +153,9 @@ def test_the_posts_focal_point_beats_the_automatic_one(write_post, tmp_path):
                       "featured_quote:\n  quote: Q.\n---\n")
     spec = plan_card(read_post(post), LAYOUT, STORY)
     card = render(spec, image)
-    assert card.focus == (0.1, 0.5) and card.focus_source == "post"
+    # The crop keeps the point's surroundings whole: at the photo's left edge here.
+    assert card.focus_source == "post" and card.crop is not None and card.crop[0] == 0 and card.focus[0] < 0.3
+    assert [s.subject.kind for s in card.subjects] == ["given"]
     auto = render(plan_card(Post(source=post, slug="p", quote="Q.", attribution="", citation="", image="x.jpg",
                                  image_alt="", title="", description="", date=None, section=""), LAYOUT, STORY), image)
     assert auto.focus_source == "auto" and auto.focus[0] > 0.6

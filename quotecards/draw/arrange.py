@@ -1,58 +1,20 @@
-"""Composition: where the photo's subject is and the text group moved off it, and groups of
-layers stacked as set and centred in their room."""
+"""Moving a design's layers: the text group to one side of the canvas, and groups of layers
+stacked as set and centred in their room."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-from . import focus
 from .geometry import PixelBox
 from .layout import Layer, PhotoLayer, TextLayer
-from .place import MAIN_TEXTS
-from .scene import FocusSource, PlacedText, Scene, Side, line_areas, literal_ink
+from .scene import PlacedText, Scene, Side, literal_ink
 
-__all__ = ["Located", "arrange", "centre_groups", "covered", "locate"]
-
-
-@dataclass(frozen=True)
-class Located:
-    """Where the photo is cropped around, and where its subject then sits on the canvas."""
-
-    point: tuple[float, float] | None
-    source: FocusSource
-    subject: PixelBox | None  # only for a photo under the text, and only when one part stands out
+__all__ = ["centre_groups", "to_side"]
 
 
-def locate(scene: Scene) -> Located:
-    """The point the photo is cropped around (the post's, or the most detail) and, for a photo under
-    the text, where its subject then sits on the canvas."""
-    spec, picture, layout = scene.spec, scene.picture, scene.spec.layout
-    if picture is None or not layout.uses_photo:
-        return Located(None, "", None)
-    # The crop is chosen for the box the photo fills: the canvas, or a split card's half.
-    boxes = [scene.area(layer) for layer in scene.layers if isinstance(layer, PhotoLayer)]
-    box_size = spec.size if layout.background.photo or not boxes else (boxes[0].width, boxes[0].height)
-    given = spec.focal_point is not None
-    point = spec.focal_point or focus.auto_focus(picture, box_size)
-    found = focus.subject(picture, spec.size, point, given) if layout.background.photo else None
-    width, height = spec.size
-    subject = None if found is None else PixelBox(round(found[0] * width), round(found[1] * height),
-                                                  round(found[2] * width), round(found[3] * height))
-    return Located(point, "post" if given else "auto", subject)
-
-
-def arrange(scene: Scene, subject: PixelBox | None) -> Scene:
-    """On a landscape photo card whose layout allows it (`[compose] text_width`), the text group
-    narrowed to the side of the canvas away from an off-centre subject."""
-    layout, (width, _height) = scene.spec.layout, scene.spec.size
-    safe = scene.spec.platform.safe_box
-    if subject is None or layout.text_width >= 1 or safe.width <= safe.height * 1.15:
-        return scene
-    centre = (subject.left + subject.right) / 2 / width
-    if abs(centre - 0.5) < 0.05:
-        return scene  # dead centre: no side is free; the card may step aside (cards.py)
-    side: Side = "right" if centre < 0.5 else "left"
-    share = layout.text_width
+def to_side(scene: Scene, side: Side, share: float) -> Scene:
+    """The text group (every layer that does not bleed, but the photo) narrowed to `share` of the
+    width on one side of the canvas."""
     # Boxes are in reading order and mirrored later for a right-to-left card: flip the side first.
     start = (side == "right") != scene.mirror
     span = (1 - share, 1.0) if start else (0.0, share)
@@ -109,12 +71,3 @@ def _shift(layer: Layer, dy: int, area: PixelBox, scene: Scene,
     texts = [replace(p, layer=moved, top=p.top + dy, box=p.box._replace(top=p.box.top + dy, bottom=p.box.bottom + dy))
              if p.layer is layer and isinstance(moved, TextLayer) else p for p in texts]
     return moved, texts
-
-
-def covered(subject: PixelBox | None, texts: list[PlacedText]) -> float:
-    """The share of the subject's box under the main text's lines."""
-    main = next((p for p in texts if p.layer.source in MAIN_TEXTS), None)
-    if subject is None or main is None:
-        return 0.0
-    under = sum(line.overlap(subject) for line in line_areas(main))
-    return round(min(1.0, under / max(1, subject.width * subject.height)), 3)

@@ -13,7 +13,7 @@ import weakref
 
 from PIL import Image, ImageChops, ImageFilter, ImageOps, ImageStat
 
-__all__ = ["SUBJECT_CORE", "auto_focus", "subject"]
+__all__ = ["SUBJECT_CORE", "auto_focus", "salient", "subject"]
 
 SAMPLE = 96  # px on the long side of the copy that is measured: enough to find a subject
 MAP_MIN = 3  # px on the short side of that copy, however thin the photo: a border and an inside
@@ -118,7 +118,16 @@ def subject(image: Image.Image, size: tuple[int, int], point: tuple[float, float
         return (max(0.0, x - POINT_REACH), max(0.0, y - POINT_REACH), min(1.0, x + POINT_REACH),
                 min(1.0, y + POINT_REACH))
     detail = interest(image)
-    seen = detail.crop(_on_map((left, top, w, h), detail.size))
+    return _standing_out(detail.crop(_on_map((left, top, w, h), detail.size)))
+
+
+def salient(image: Image.Image) -> tuple[float, float, float, float] | None:
+    """The region of the whole photo that stands out (left, top, right, bottom as fractions), or
+    None: `subject` measured once over the whole photo rather than per canvas."""
+    return _standing_out(interest(image))
+
+
+def _standing_out(seen: Image.Image) -> tuple[float, float, float, float] | None:
     values = sorted(seen.tobytes())
     level = values[len(values) * 3 // 4]
     pooled = seen.point([min(255, max(0, v - level) * 3) for v in range(256)]).filter(

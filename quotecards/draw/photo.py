@@ -16,7 +16,19 @@ if TYPE_CHECKING:
 
     from .layout import Color
 
-__all__ = ["ImageError", "cover", "decode", "fallback_background", "main_color"]
+__all__ = ["ImageError", "SOURCE_SIZE", "cover", "decode", "fallback_background", "main_color", "source_size"]
+
+
+ORIENTATION = 0x0112  # EXIF's orientation tag
+TURNED = (5, 6, 7, 8)  # orientations that turn the picture a quarter: width and height swap
+SOURCE_SIZE = "quotecards_source_size"  # info key: the photo's size before any reduced decode, upright
+
+
+def source_size(image: Image.Image) -> tuple[int, int]:
+    """The photo's own width and height, upright, as its file holds it (a JPEG may have been
+    decoded at a reduced scale)."""
+    size = image.info.get(SOURCE_SIZE)
+    return size if isinstance(size, tuple) else image.size
 
 
 class ImageError(Exception):
@@ -37,13 +49,18 @@ def decode(data: bytes, target: tuple[int, int] | None = None, max_pixels: int =
             if image.width * image.height > max_pixels:
                 raise ImageError(f"image is {image.width}\u00d7{image.height} px, over the "
                                  f"{max_pixels / 1e6:g} Mpx limit (a decompression bomb?)")
+            stored = image.size
             if target:  # JPEG draft mode decodes at a reduced scale: far faster for big photos
                 image.draft(image.mode if image.mode in ("RGB", "L", "CMYK") else None, target)
             image.seek(0)  # an animation is shown by its first frame
             image.load()
             # In place: otherwise a photo that needs no turning is copied whole (Pillow returns a copy).
+            turned = image.getexif().get(ORIENTATION, 1) in TURNED
             ImageOps.exif_transpose(image, in_place=True)
-            return _to_srgb(image)
+            image = _to_srgb(image)
+            # What the manifest's crops are measured in: the photo's own pixels, upright.
+            image.info[SOURCE_SIZE] = stored[::-1] if turned else stored
+            return image
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         # Pillow's own guard fired while reading the header, before we saw the size.
         raise ImageError(f"image is over the {max_pixels / 1e6:g} Mpx limit (a decompression bomb?)") from None

@@ -1,6 +1,6 @@
-"""CardSpec + photo → picture, in stages: find the subject and arrange the text off it
-(arrange.py), frame the photo, set the text (place.py) and centre its groups, paint the
-backdrop, lift the contrast, draw the text.
+"""CardSpec + photo → picture, in stages: see the photo (subjects.py), compose the card (compose.py:
+the text set and placed, the photo cropped, by measuring candidates), frame the photo, paint the
+backdrop, lift the contrast under each text group, draw the text.
 
 Each layer kind has its painter (PAINTERS); text layers are set in `place_text` and drawn last,
 on a backdrop whose contrast under every line has been measured and, where needed, raised —
@@ -20,14 +20,15 @@ from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageOps
 from ..card_warnings import CardWarning, Kind
 from ..text import fonts, textruns, typeset
 from . import contrast, photo
-from .arrange import Located, arrange, centre_groups, covered, locate
+from .compose import Composition, OnCard, Problem, compose, ink_boxes
 from .geometry import PixelBox
 from .layout import BrandLayer, Color, ImageLayer, Layer, Layout, PhotoLayer, RectLayer
-from .place import MIN_FONT_PX, place_text
+from .place import MIN_FONT_PX
 from .plan import CardSpec
-from .scene import FocusSource, PlacedText, Scene, Side, ink_area, line_areas, literal_ink, row_left, with_hang
+from .scene import FocusSource, PlacedText, Scene, Side, line_areas, row_left, with_hang
+from .subjects import Seen, see
 
-__all__ = ["Framed", "Rendered", "SIDE_SCRIM_FAR", "SubjectCovered", "paint_layers", "render", "under_layers",
+__all__ = ["Framed", "PhotoAside", "Rendered", "SIDE_SCRIM_FAR", "paint_layers", "render", "under_layers",
            "unpaint"]
 
 Background = Literal["photo", "fallback"]
@@ -49,8 +50,12 @@ class Rendered:
     backdrop: Image.Image | None
     focus: tuple[float, float] | None = None  # where the photo was cropped around (fractions)
     focus_source: FocusSource = ""
-    subject: PixelBox | None = None  # where the photo's subject sits on the canvas, when one stands out
-    covered: float = 0.0  # the share of the subject under the main text's lines
+    crop: tuple[int, int, int, int] | None = None  # the part of the photo shown: x, y, w, h in its own pixels
+    photo_box: PixelBox | None = None  # where that part lands on the card
+    subjects: tuple[OnCard, ...] = ()  # what the photo shows that the text stays off, on the card
+    placement: str = ""  # the arrangement chosen (compose.Candidate's name)
+    score: float | None = None
+    scores: dict[str, float | None] = field(default_factory=dict)  # every arrangement measured
     side: Side = ""  # the text group moved to this side, off the subject
     warnings: list[CardWarning] = field(default_factory=list)
     missing_glyphs: list[str] = field(default_factory=list)
@@ -67,38 +72,39 @@ class Framed:
     focus_source: FocusSource
 
 
-class SubjectCovered(Exception):
-    """The main text would cover more of the photo's subject than the caller allows."""
+class PhotoAside(Exception):
+    """The photo would be better beside the text than under it on this canvas (compose.Problem)."""
 
-    def __init__(self, share: float):
-        super().__init__(f"{share:.0%} of the subject under the text")
-        self.share = share
+    def __init__(self, problem: Problem):
+        super().__init__(problem.kind.value)
+        self.problem = problem
 
 
-def render(spec: CardSpec, picture: Image.Image | None, cover_limit: float | None = None,
+def render(spec: CardSpec, picture: Image.Image | None, seen: Seen | None = None, aside: bool = False,
            keep_backdrop: bool = True) -> Rendered:
-    """Draw the card. `picture` is the decoded featured image, or None for the fallback.
+    """Draw the card. `picture` is the decoded featured image, or None for the fallback; `seen`
+    what is in it (subjects.see), when the caller has it already.
 
     Without `keep_backdrop` the text is drawn on the backdrop itself, and the card has none.
-    With `cover_limit`, a card whose main text would cover more than that share of the photo's
-    subject raises SubjectCovered as soon as its text is placed, before anything is drawn.
+    With `aside`, a card whose photo would be better beside the text (a face under the text, a
+    subject that cannot be kept whole, a photo the text would have to grey) raises PhotoAside as
+    soon as its text is placed, before anything is drawn; without it, the card says so.
     """
     safe = spec.platform.safe_box
     main = spec.texts.get("quote") or spec.texts.get("title", "")  # what the card is read for
     mirror = bool(main) and textruns.bidi_levels(main)[1]
     scene = Scene(spec, spec.layout.layers_for(safe.width, safe.height), picture, mirror)
-    located = locate(scene)
-    scene = arrange(scene, located.subject)
-    placed = place_text(scene)
-    scene, placed.texts[:] = centre_groups(scene, placed.texts)
-    share = covered(located.subject, placed.texts)
-    if cover_limit is not None and share > cover_limit:
-        raise SubjectCovered(share)
-    framed = frame(scene, located)
+    if seen is None and picture is not None and spec.layout.uses_photo:
+        seen = see(picture, spec.focal_point)
+    composed = compose(scene, seen)
+    if composed.problem is not None and aside:
+        raise PhotoAside(composed.problem)
+    scene, placed = composed.scene, composed.placed
+    framed = frame(scene, composed)
     backdrop, worst = lift_contrast(scene, framed, placed.texts)
     background, focus, focus_source = framed.background, framed.focus, framed.focus_source
     del framed  # its base is the backdrop now: not held twice while the text is drawn
-    warnings = placed.warnings
+    warnings = placed.warnings + ([_said(composed.problem)] if composed.problem else [])
     target = spec.layout.background.min_contrast
     if worst is not None and worst < target:
         warnings.append(CardWarning(Kind.LOW_CONTRAST, f"low contrast: text reaches {worst:.2f}:1, under {target:g}:1"))
@@ -107,14 +113,17 @@ def render(spec: CardSpec, picture: Image.Image | None, cover_limit: float | Non
         backdrop=backdrop if keep_backdrop else None,
         blocks={p.layer.source: p.block for p in placed.texts},
         boxes={p.layer.source: with_hang(p.box, p.block) for p in placed.texts},
-        text_boxes={p.layer.source: literal_ink(p, spec.lang) if p.layer.literal else ink_area(p)
-                    for p in placed.texts},
+        text_boxes=dict(zip((p.layer.source for p in placed.texts), ink_boxes(placed.texts, spec.lang))),
         contrast=worst,
         background=background,
         focus=focus,
         focus_source=focus_source,
-        subject=located.subject,
-        covered=share,
+        crop=_in_photo(composed, picture),
+        photo_box=composed.photo_area if composed.crop else None,
+        subjects=composed.subjects,
+        placement=composed.candidate,
+        score=composed.score,
+        scores=composed.scores,
         side=scene.side,
         warnings=warnings,
         missing_glyphs=placed.missing,
@@ -122,12 +131,31 @@ def render(spec: CardSpec, picture: Image.Image | None, cover_limit: float | Non
     )
 
 
-# -- frame the photo (its subject and the text's arrangement: arrange.py) -----------------------
+def _said(problem: Problem) -> CardWarning:
+    """A problem the card could not step aside from, as its warning."""
+    if problem.kind == Kind.SUBJECT_CROPPED:
+        return CardWarning(problem.kind, "the photo's subjects do not all fit this canvas whole")
+    if problem.kind == Kind.HEAVY_VEIL:
+        return CardWarning(problem.kind, f"the photo is veiled by {problem.share:.0%} more under the text to be read")
+    return CardWarning(problem.kind, f"the text covers {problem.share:.0%} of the photo's subject")
 
-def frame(scene: Scene, located: Located) -> Framed:
+
+def _in_photo(composed: Composition, picture: Image.Image | None) -> tuple[int, int, int, int] | None:
+    """The crop's window in the photo's own pixels (x, y, w, h)."""
+    if composed.crop is None or picture is None:
+        return None
+    width, height = photo.source_size(picture)
+    x0, y0, x1, y1 = composed.crop.window
+    return round(x0 * width), round(y0 * height), round((x1 - x0) * width), round((y1 - y0) * height)
+
+
+# -- frame the photo (cropped as compose.py chose) ---------------------------------------------
+
+def frame(scene: Scene, composed: Composition) -> Framed:
     """The photo cropped around its subject (with the layout's scrim), or the fallback background."""
     spec, picture, layout = scene.spec, scene.picture, scene.spec.layout
-    point, source = located.point, located.source
+    point = composed.crop.point if composed.crop else None
+    source: FocusSource = "" if point is None else "post" if spec.focal_point is not None else "auto"
     if picture is not None and layout.background.photo:
         # The scrim is for photos; the fallback's own colours are chosen to carry text.
         return Framed(_scrim(photo.cover(picture, spec.size, point or CENTRE), layout, scene.side), "photo", point,
@@ -285,17 +313,32 @@ def lift_contrast(scene: Scene, framed: Framed, texts: list[PlacedText]) -> tupl
         where=_around_text(base.size, read))
 
 
+def veil_panels(placed: list[PlacedText]) -> list[PixelBox]:
+    """One panel per text group (layers sharing `group`; the rest together): its lines' extent and
+    half a line's room around it. An extra veil is one soft panel, never a box per line."""
+    groups: dict[str, list[PlacedText]] = {}
+    for p in placed:
+        groups.setdefault(p.layer.group, []).append(p)
+    panels = []
+    for members in groups.values():
+        lines = [line for p in members for line in line_areas(p)]
+        if not lines:
+            continue
+        margin = max(p.block.line_height for p in members) // 2
+        panels.append(PixelBox(min(a.left for a in lines) - margin, min(a.top for a in lines) - margin,
+                               max(a.right for a in lines) + margin, max(a.bottom for a in lines) + margin))
+    return panels
+
+
 def _around_text(size: tuple[int, int], placed: list[PlacedText]) -> Image.Image:
-    """A soft mask over the text's lines: an extra veil darkens where the text is, not the subject."""
+    """A soft mask of one panel per text group: an extra veil darkens where the text is, not the subject."""
     mask = Image.new("L", size, 0)
     draw = ImageDraw.Draw(mask)
-    reach = 1
-    for p in placed:
-        margin = p.block.line_height // 2
-        reach = max(reach, margin)
-        for line in line_areas(p):
-            draw.rectangle((line.left - margin, line.top - margin, line.right + margin, line.bottom + margin), fill=255)
-    # The blur stays inside the margin, so every line still sits on the full veil.
+    panels = veil_panels(placed)
+    reach = max([p.block.line_height // 2 for p in placed] + [2])
+    for panel in panels:
+        draw.rounded_rectangle(panel.inclusive(), radius=reach, fill=255)
+    # The blur stays inside the half line of room, so every line still sits on the full veil.
     return mask.filter(ImageFilter.BoxBlur(reach // 2))
 
 

@@ -1,0 +1,363 @@
+"""Composition by measuring: each candidate arrangement of the text (as designed, or narrowed to
+the left or right) gets its own crop of the photo, is set, and is scored on what it covers, the
+veil its text would need and the size its type is set at; the best wins.
+
+A face under the text rules a candidate out. A design's own arrangement is measured first, and
+when nothing counts against it no other can beat it (the others set the same text narrower), so
+most cards set their text once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from PIL import Image
+
+from ..card_warnings import Kind
+from . import contrast, focus
+from .arrange import centre_groups, to_side
+from .crop import Crop, Room, crop_for, on_canvas
+from .geometry import PixelBox
+from .layout import Layer, PhotoLayer, RectLayer, TextLayer
+from .place import MAIN_TEXTS, Placed, place_text
+from .scene import PlacedText, Scene, Side, ink_area, line_areas, literal_ink
+from .subjects import Seen, Subject
+
+__all__ = ["Candidate", "Composition", "MARGIN", "OnCard", "Problem", "compose", "ink_boxes"]
+
+MARGIN = 0.05  # of the canvas width: no ink nearer any edge
+INSET_ROUNDS = 4  # moves in from the margin at most this many times: each takes half or more of what is left
+EDGE_TOLERANCE = 0.02  # of the canvas width: layers whose edges lie this close share that edge
+SALIENT_LIMIT = 0.15  # more of a salient subject than this under the text, and the photo goes beside it
+HEAVY_VEIL = 0.6  # a text that needs more extra veil than this greys the photo: it goes beside the text
+# The score: the type's size (as a share of the designed arrangement's) against what the text covers
+# and the veil it needs; leaving the design's own arrangement costs a little.
+SIZE_WEIGHT, COVER_WEIGHT, VEIL_WEIGHT, MOVED_COST = 100.0, 400.0, 60.0, 2.0
+SIDE_ASPECT = 1.15  # a text column to one side only where the safe area is this much wider than tall
+CLEAR_GAP = 0.03  # of the canvas height: between a subject and the text kept clear of it
+CLEAR_MIN = 0.2  # of the canvas height: a text group squeezed into less than this is no candidate
+
+
+@dataclass(frozen=True)
+class OnCard:
+    """A subject where it lands on the card."""
+
+    subject: Subject
+    box: PixelBox  # the subject's box, clipped to the photo's box
+    keep: PixelBox  # its keep box (a face's head), clipped the same way
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One arrangement of the text, and where that leaves room for the subject."""
+
+    name: str  # "designed", "left", "right", or "clear" (the main text kept clear of the subjects)
+    room: Room
+    side: Side
+    clear: bool = False
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why the photo would be better beside the text than under it."""
+
+    kind: Kind  # SUBJECT_COVERED, SUBJECT_CROPPED or HEAVY_VEIL
+    share: float = 0.0  # covered: how much of the subject; heavy veil: how much veil
+
+
+@dataclass
+class Composition:
+    """The arrangement chosen: the scene with its text set, the crop and what it shows."""
+
+    scene: Scene
+    placed: Placed
+    crop: Crop | None = None
+    photo_area: PixelBox | None = None
+    subjects: tuple[OnCard, ...] = ()
+    candidate: str = ""
+    score: float | None = None
+    scores: dict[str, float | None] = field(default_factory=dict)  # every candidate measured; None: ruled out
+    problem: Problem | None = None
+
+
+@dataclass
+class _Measured:
+    candidate: Candidate
+    scene: Scene
+    placed: Placed
+    crop: Crop
+    subjects: tuple[OnCard, ...]
+    face_hit: float  # the most of any face's head under the text
+    salient: float  # the share of a salient or given subject under the text
+    veil: float  # the extra veil the worst line needs over the design's own
+    size: int
+
+
+def compose(scene: Scene, seen: Seen | None) -> Composition:
+    """The text set and the photo cropped for this canvas; for a photo under the text, the best of
+    the candidate arrangements."""
+    picture = scene.picture
+    if picture is None or seen is None or not scene.spec.layout.uses_photo:
+        return Composition(*_set(scene))
+    area = _photo_area(scene)
+    if not scene.spec.layout.background.photo:  # the photo in its own box, beside the text
+        scene, placed = _set(scene)
+        crop = crop_for(picture.size, (area.width, area.height), seen.subjects, "", _fallback(picture, area))
+        subjects = _on_card(seen.subjects, crop, area)
+        problem = None if crop.whole else Problem(Kind.SUBJECT_CROPPED)
+        return Composition(scene, placed, crop, area, subjects, "designed", None, {}, problem)
+    candidates = _candidates(scene)
+    designed = _measure(scene, candidates[0], seen, area)
+    assert designed is not None
+    measured = [designed]
+    if _penalty(designed) > 0:
+        measured += [m for c in candidates[1:] if (m := _measure(scene, c, seen, area)) is not None]
+    scores = {m.candidate.name: _score(m, designed.size) for m in measured}
+    best = max(measured, key=lambda m: (scores[m.candidate.name] is not None, scores[m.candidate.name] or 0,
+                                        -m.face_hit))
+    return Composition(best.scene, best.placed, best.crop, area, best.subjects, best.candidate.name,
+                       scores[best.candidate.name], scores, _problem(best))
+
+
+def _candidates(scene: Scene) -> list[Candidate]:
+    """As designed first; then with the text group squeezed clear of the subjects (a smaller size,
+    the same place); then, where the layout lets its text narrow and the canvas is wide
+    enough for a column, to either side."""
+    main = _main_layer(scene)
+    # Text set from the bottom of its box, or a box in the lower half, is low on the card.
+    low = main is None or main.valign == "bottom" or (main.box.top + main.box.bottom) / 2 >= 0.5
+    room: Room = "bottom" if low else "top"
+    found = [Candidate("designed", room, ""), Candidate("clear", room, "", clear=True)]
+    safe = scene.spec.platform.safe_box
+    if scene.spec.layout.text_width < 1 and safe.width > safe.height * SIDE_ASPECT:
+        found += [Candidate("left", "left", "left"), Candidate("right", "right", "right")]
+    return found
+
+
+def _main_layer(scene: Scene) -> TextLayer | None:
+    return next((layer for layer in scene.layers if isinstance(layer, TextLayer) and layer.source in MAIN_TEXTS),
+                None)
+
+
+def _cleared(scene: Scene, subjects: tuple[OnCard, ...], room: Room) -> Scene | None:
+    """The text group (the main text and every layer on its far side, the rule and attribution
+    below a low quote) squeezed into the room between the subjects and its own far edge, each
+    layer keeping its place in the group; None when no room would be left."""
+    main = _main_layer(scene)
+    if main is None or not subjects:
+        return None
+    safe, height = scene.spec.platform.safe_box, scene.spec.size[1]
+    gap = round(CLEAR_GAP * height)
+    low = room == "bottom"
+    start = main.box.top if low else main.box.bottom
+    group = [layer for layer in scene.layers if not layer.bleed and not isinstance(layer, PhotoLayer)
+             and (layer.box.top >= start - 1e-9 if low else layer.box.bottom <= start + 1e-9)]
+    span = (start, max(layer.box.bottom for layer in group)) if low else (min(layer.box.top for layer in group), start)
+    if low:
+        edge = (max(s.keep.bottom for s in subjects) + gap - safe.top) / safe.height
+        room_span = (max(span[0], edge), span[1])
+    else:
+        edge = (min(s.keep.top for s in subjects) - gap - safe.top) / safe.height
+        room_span = (span[0], min(span[1], edge))
+    if room_span == span or (room_span[1] - room_span[0]) * safe.height < CLEAR_MIN * height:
+        return None
+    scale = (room_span[1] - room_span[0]) / (span[1] - span[0])
+
+    def fit(v: float) -> float:
+        return room_span[0] + (v - span[0]) * scale
+
+    moved = {id(layer): replace(layer, box=replace(layer.box, top=fit(layer.box.top), bottom=fit(layer.box.bottom)))
+             for layer in group}
+    return replace(scene, layers=tuple(moved.get(id(layer), layer) for layer in scene.layers))
+
+
+def _measure(scene: Scene, candidate: Candidate, seen: Seen, area: PixelBox) -> _Measured | None:
+    """The candidate set and scored; None where it cannot be (nothing to clear, no room left)."""
+    assert scene.picture is not None
+    crop = crop_for(scene.picture.size, (area.width, area.height), seen.subjects, candidate.room,
+                    _fallback(scene.picture, area))
+    subjects = _on_card(seen.subjects, crop, area)
+    if candidate.side:
+        scene = to_side(scene, candidate.side, scene.spec.layout.text_width)
+    if candidate.clear:
+        cleared = _cleared(scene, subjects, candidate.room)
+        if cleared is None:
+            return None
+        scene = cleared
+    try:
+        scene, placed = _set(scene)
+    except ValueError:
+        if candidate.name == "designed":
+            raise  # the design itself cannot set the text: the card steps down (cards.py)
+        return None
+    cover = occluders(scene, placed.texts)
+    faces = [s.keep for s in subjects if s.subject.kind == "face"]
+    others = [s.box for s in subjects if s.subject.kind != "face"]
+    main = next((p.block.size for p in placed.texts if p.layer.source in MAIN_TEXTS), 0)
+    return _Measured(candidate, scene, placed, crop, subjects, _most_covered(faces, cover),
+                     _most_covered(others, cover), _veil(scene, placed.texts, seen.proxy, crop), main)
+
+
+def _set(scene: Scene) -> tuple[Scene, Placed]:
+    """The text set and its groups centred, moved in where ink would come within MARGIN of an
+    edge (a group centred again moves by half of what its room gave up: a few rounds)."""
+    placed = place_text(scene)
+    scene, placed.texts[:] = centre_groups(scene, placed.texts)
+    for _round in range(INSET_ROUNDS):
+        inset = _inset(scene, placed.texts)
+        if inset == (0, 0, 0, 0):
+            break
+        scene = _moved_in(scene, inset)
+        placed = place_text(scene)
+        scene, placed.texts[:] = centre_groups(scene, placed.texts)
+    return scene, placed
+
+
+def ink_boxes(texts: list[PlacedText], lang: str) -> list[PixelBox]:
+    """Where each text layer's ink is: a decorative mark's own, a text's lines with its hanging mark."""
+    return [literal_ink(p, lang) if p.layer.literal else ink_area(p) for p in texts]
+
+
+def _inset(scene: Scene, texts: list[PlacedText]) -> tuple[int, int, int, int]:
+    """How far (px) the text must move in from each edge (left, top, right, bottom)."""
+    width, height = scene.spec.size
+    margin = round(MARGIN * width)
+    boxes = ink_boxes(texts, scene.spec.lang)
+    if not boxes:
+        return 0, 0, 0, 0
+    return (max(0, margin - min(b.left for b in boxes)), max(0, margin - min(b.top for b in boxes)),
+            max(0, max(b.right for b in boxes) - (width - margin)),
+            max(0, max(b.bottom for b in boxes) - (height - margin)))
+
+
+def _moved_in(scene: Scene, inset: tuple[int, int, int, int]) -> Scene:
+    """Every layer that does not bleed moved in by `inset` (on a right-to-left card, mirrored):
+    across, the edges it shares with the outermost such layer (within EDGE_TOLERANCE of the
+    canvas width) move, so a hanging mark, the rule and the attribution stay on one edge; down,
+    the whole arrangement is drawn together, each layer keeping its place in it."""
+    left, top, right, bottom = inset
+    if scene.mirror:
+        left, right = right, left
+    safe = scene.spec.platform.safe_box
+    tolerance = round(EDGE_TOLERANCE * scene.spec.size[0])
+    movable = [layer for layer in scene.layers if not layer.bleed and not isinstance(layer, PhotoLayer)]
+    if not movable:
+        return scene
+    boxes = {id(layer): layer.box.within(safe) for layer in movable}
+    outer = PixelBox(min(b.left for b in boxes.values()), min(b.top for b in boxes.values()),
+                     max(b.right for b in boxes.values()), max(b.bottom for b in boxes.values()))
+    scale = (outer.height - top - bottom) / max(1, outer.height)
+
+    def down(y: int) -> float:
+        return outer.top + top + (y - outer.top) * scale
+
+    def moved(layer: Layer) -> Layer:
+        box = boxes.get(id(layer))
+        if box is None:
+            return layer
+        x0 = box.left + (left if box.left <= outer.left + tolerance else 0)
+        x1 = box.right - (right if box.right >= outer.right - tolerance else 0)
+        if x1 <= x0 or scale <= 0:
+            return layer
+        return replace(layer, box=replace(layer.box, left=(x0 - safe.left) / safe.width,
+                                          top=(down(box.top) - safe.top) / safe.height,
+                                          right=(x1 - safe.left) / safe.width,
+                                          bottom=(down(box.bottom) - safe.top) / safe.height))
+
+    return replace(scene, layers=tuple(moved(layer) for layer in scene.layers))
+
+
+def occluders(scene: Scene, texts: list[PlacedText]) -> list[PixelBox]:
+    """What hides the photo: the ink of every text layer and every opaque colour field or rule."""
+    lang = scene.spec.lang
+    boxes = [line for p in texts for line in (line_areas(p) if not p.layer.literal else [literal_ink(p, lang)])]
+    boxes += [scene.area(layer) for layer in scene.layers if isinstance(layer, RectLayer) and layer.color[3] == 255]
+    return boxes
+
+
+def _most_covered(subjects: list[PixelBox], cover: list[PixelBox]) -> float:
+    """The largest share of any one subject's box under the covering boxes (overlaps counted once
+    per box: lines do not overlap one another)."""
+    worst = 0.0
+    for box in subjects:
+        area = max(1, box.width * box.height)
+        worst = max(worst, min(1.0, sum(c.overlap(box) for c in cover) / area))
+    return round(worst, 3)
+
+
+def _veil(scene: Scene, texts: list[PlacedText], proxy: Image.Image, crop: Crop) -> float:
+    """The most extra veil any line over the photo needs to be read, beyond the design's own scrim,
+    measured on the small copy of the photo."""
+    background = scene.spec.layout.background
+    width, height = scene.spec.size
+    fields = [scene.area(layer) for layer in scene.layers if isinstance(layer, RectLayer) and layer.color[3] == 255]
+    worst = 0.0
+    for p in texts:
+        if not p.read:
+            continue
+        for line in line_areas(p):
+            if any(f.overlap(line) >= line.width * line.height for f in fields):
+                continue  # on a colour field, not on the photo
+            region = proxy.crop(_on_proxy(line, crop, (width, height), proxy.size))
+            needed, _reached = contrast.scrim_needed(region, p.layer.color, background.scrim, background.min_contrast)
+            top, bottom = background.scrim_opacity
+            own = top + (bottom - top) * (line.top + line.bottom) / 2 / height
+            worst = max(worst, needed - own)
+    return round(max(0.0, worst), 3)
+
+
+def _on_proxy(box: PixelBox, crop: Crop, size: tuple[int, int], proxy: tuple[int, int]) -> tuple[int, int, int, int]:
+    """A canvas box where it falls on the photo's small copy, at least a pixel each way."""
+    x0, y0, x1, y1 = crop.window
+    left = int((x0 + box.left / size[0] * (x1 - x0)) * proxy[0])
+    top = int((y0 + box.top / size[1] * (y1 - y0)) * proxy[1])
+    right = max(left + 1, round((x0 + box.right / size[0] * (x1 - x0)) * proxy[0]))
+    bottom = max(top + 1, round((y0 + box.bottom / size[1] * (y1 - y0)) * proxy[1]))
+    return min(left, proxy[0] - 1), min(top, proxy[1] - 1), min(right, proxy[0]), min(bottom, proxy[1])
+
+
+def _penalty(m: _Measured) -> float:
+    return (1000.0 if m.face_hit > 0 else 0.0) + COVER_WEIGHT * m.salient + VEIL_WEIGHT * m.veil + \
+        (0.0 if m.crop.whole else 1000.0)
+
+
+def _score(m: _Measured, designed: int) -> float | None:
+    """Higher is better; None: a face under the text."""
+    if m.face_hit > 0:
+        return None
+    moved = 0.0 if m.candidate.name == "designed" else MOVED_COST
+    score = SIZE_WEIGHT * m.size / max(1, designed) - COVER_WEIGHT * m.salient - VEIL_WEIGHT * m.veil - moved
+    return round(score - (0.0 if m.crop.whole else 1000.0), 2)
+
+
+def _problem(m: _Measured) -> Problem | None:
+    if m.face_hit > 0:
+        return Problem(Kind.SUBJECT_COVERED, m.face_hit)
+    if not m.crop.whole:
+        return Problem(Kind.SUBJECT_CROPPED)
+    if m.salient > SALIENT_LIMIT:
+        return Problem(Kind.SUBJECT_COVERED, m.salient)
+    if m.veil > HEAVY_VEIL:
+        return Problem(Kind.HEAVY_VEIL, m.veil)
+    return None
+
+
+def _photo_area(scene: Scene) -> PixelBox:
+    """Where the photo goes: the whole canvas, or a photo layer's box."""
+    width, height = scene.spec.size
+    if scene.spec.layout.background.photo:
+        return PixelBox(0, 0, width, height)
+    box = next((scene.area(layer) for layer in scene.layers if isinstance(layer, PhotoLayer)), None)
+    return box or PixelBox(0, 0, width, height)
+
+
+def _fallback(picture: Image.Image, area: PixelBox) -> tuple[float, float]:
+    """Where a photo with no subject is cropped around: the window of the most detail."""
+    return focus.auto_focus(picture, (area.width, area.height))
+
+
+def _on_card(subjects: tuple[Subject, ...], crop: Crop, area: PixelBox) -> tuple[OnCard, ...]:
+    """The subjects the crop shows some of, where they land on the card."""
+    placed = (OnCard(s, PixelBox(*on_canvas(s.box, crop.window, area)), PixelBox(*on_canvas(s.keep, crop.window, area)))
+              for s in subjects)
+    return tuple(s for s in placed if s.box.width > 0 and s.box.height > 0)
