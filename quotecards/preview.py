@@ -4,6 +4,7 @@ Pick a post (or type a quote, an attribution and an image URL), choose a layout 
 and the card re-renders as you type; a click on the photo sets the focal point; Download saves
 the PNG; Save writes the chosen layout and focal point into the post's front matter (one line,
 nothing else in the file changes, and only on that click). Bad input is a message in the page.
+Show composition draws over the card what manifest.json records of its composition.
 
 The preview serves the person at its page and nobody else: every request must name this
 server's Host (a DNS-rebinding page names its own), carry no foreign Origin, and carry the
@@ -28,7 +29,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from . import heap
-from .cards import choose, compose_card
+from .cards import _record, choose, compose_card
 from .context import RunContext
 from .draw.layout import available
 from .draw.platforms import PLATFORMS, get_platform
@@ -45,6 +46,9 @@ PAGE = (Path(__file__).parent / "preview.html")
 PHOTO_CACHE_SIZE = 16  # the photos of the posts a person flips between
 MAX_BODY_BYTES = 64 * 1024
 MAX_IMAGE_REF_CHARS = 2048
+# What the page's composition overlay draws: the record's own fields, so it shows what manifest.json
+# says of the card (the size, for the overlay's coordinates; boxes are x, y, w, h on the card).
+COMPOSITION = ("width", "height", "crop", "photo_box", "subjects", "text_boxes", "placement")
 RENDER_PARAMS = frozenset({"post", "quote", "attribution", "image", "layout", "platform", "focal", "download", "token"})
 SAVE_KEYS = frozenset({"post", "layout", "focal_point"})
 # A page fires several requests at once and a script or a few tabs more: a burst beyond the
@@ -142,7 +146,7 @@ class Preview:
             raise ValueError(f"no platform named {name[:40]!r}")
         platform = get_platform(name)
         # The same steps as a build: a quote that does not fit steps down, a small photo is set aside.
-        _spec, card, used = compose_card(post, self.ctx, choose(post, self.ctx), platform)
+        spec, card, used = compose_card(post, self.ctx, choose(post, self.ctx), platform)
         if params.get("download"):
             fmt, budget = self.ctx.options.output_for(platform)
             encoded = export.encode(card.image, budget, fmt, photographic=card.background == "photo")
@@ -151,6 +155,8 @@ class Preview:
         warnings = used.warnings_on(platform) + card.warnings
         info = {"layout": used.layout.name, "why": used.why, "warnings": [w.message for w in warnings],
                 "focus": card.focus, "contrast": card.contrast}
+        record = _record(post, spec, used, card).to_json()
+        info.update({key: record[key] for key in COMPOSITION})
         return encoded, info
 
     def photo_jpeg(self, params: dict[str, str]) -> bytes:

@@ -29,7 +29,8 @@ MARGIN = 0.05  # of the canvas width: no ink nearer any edge
 INSET_ROUNDS = 4  # moves in from the margin at most this many times: each takes half or more of what is left
 EDGE_TOLERANCE = 0.02  # of the canvas width: layers whose edges lie this close share that edge
 SALIENT_LIMIT = 0.15  # more of a salient subject than this under the text, and the photo goes beside it
-HEAVY_VEIL = 0.6  # a text that needs more extra veil than this greys the photo: it goes beside the text
+HEAVY_VEIL = 0.55  # a photo that needs more veil than this under the text to be read is greyed by it (near-white,
+# flat): it goes beside the text. Lighter photos than mid-grey need more; a dark one none.
 # The score: the type's size (as a share of the designed arrangement's) against what the text covers
 # and the veil it needs; leaving the design's own arrangement costs a little.
 SIZE_WEIGHT, COVER_WEIGHT, VEIL_WEIGHT, MOVED_COST = 100.0, 400.0, 60.0, 2.0
@@ -89,7 +90,7 @@ class _Measured:
     subjects: tuple[OnCard, ...]
     face_hit: float  # the most of any face's head under the text
     salient: float  # the share of a salient or given subject under the text
-    veil: float  # the extra veil the worst line needs over the design's own
+    veil: float  # the veil the worst line needs
     size: int
 
 
@@ -286,8 +287,8 @@ def _most_covered(subjects: list[PixelBox], cover: list[PixelBox]) -> float:
 
 
 def _veil(scene: Scene, texts: list[PlacedText], proxy: Image.Image, crop: Crop) -> float:
-    """The most extra veil any line over the photo needs to be read, beyond the design's own scrim,
-    measured on the small copy of the photo."""
+    """The most veil (the design's own scrim and any extra) any line over the photo needs to be
+    read, measured on the small copy of the photo: how far the photo must be greyed under it."""
     background = scene.spec.layout.background
     width, height = scene.spec.size
     fields = [scene.area(layer) for layer in scene.layers if isinstance(layer, RectLayer) and layer.color[3] == 255]
@@ -300,9 +301,7 @@ def _veil(scene: Scene, texts: list[PlacedText], proxy: Image.Image, crop: Crop)
                 continue  # on a colour field, not on the photo
             region = proxy.crop(_on_proxy(line, crop, (width, height), proxy.size))
             needed, _reached = contrast.scrim_needed(region, p.layer.color, background.scrim, background.min_contrast)
-            top, bottom = background.scrim_opacity
-            own = top + (bottom - top) * (line.top + line.bottom) / 2 / height
-            worst = max(worst, needed - own)
+            worst = max(worst, needed)
     return round(max(0.0, worst), 3)
 
 

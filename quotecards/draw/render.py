@@ -57,6 +57,7 @@ class Rendered:
     score: float | None = None
     scores: dict[str, float | None] = field(default_factory=dict)  # every arrangement measured
     side: Side = ""  # the text group moved to this side, off the subject
+    veils: list[PixelBox] = field(default_factory=list)  # the panels an extra veil darkened, one per text group
     warnings: list[CardWarning] = field(default_factory=list)
     missing_glyphs: list[str] = field(default_factory=list)
     missing_in: dict[str, list[str]] = field(default_factory=dict)  # layer source → its characters no font has
@@ -101,7 +102,7 @@ def render(spec: CardSpec, picture: Image.Image | None, seen: Seen | None = None
         raise PhotoAside(composed.problem)
     scene, placed = composed.scene, composed.placed
     framed = frame(scene, composed)
-    backdrop, worst = lift_contrast(scene, framed, placed.texts)
+    backdrop, worst, veils = lift_contrast(scene, framed, placed.texts)
     background, focus, focus_source = framed.background, framed.focus, framed.focus_source
     del framed  # its base is the backdrop now: not held twice while the text is drawn
     warnings = placed.warnings + ([_said(composed.problem)] if composed.problem else [])
@@ -125,6 +126,7 @@ def render(spec: CardSpec, picture: Image.Image | None, seen: Seen | None = None
         score=composed.score,
         scores=composed.scores,
         side=scene.side,
+        veils=veils,
         warnings=warnings,
         missing_glyphs=placed.missing,
         missing_in=placed.missing_in,
@@ -293,9 +295,10 @@ def unpaint(canvas: Image.Image, patches: Patches) -> Image.Image:
 
 # -- lift the contrast ----------------------------------------------------------------------------
 
-def lift_contrast(scene: Scene, framed: Framed, texts: list[PlacedText]) -> tuple[Image.Image, float | None]:
-    """The backdrop, its background veiled just enough for every line of text to be read, and the
-    worst contrast of any line."""
+def lift_contrast(scene: Scene, framed: Framed,
+                  texts: list[PlacedText]) -> tuple[Image.Image, float | None, list[PixelBox]]:
+    """The backdrop, its background veiled just enough for every line of text to be read, the
+    worst contrast of any line, and the panels the extra veil went through (none when none did)."""
     layout = scene.spec.layout
     read = [p for p in texts if p.read]
     # The layers are painted on the background itself, not on a copy (a story canvas is 8 MB):
@@ -304,13 +307,15 @@ def lift_contrast(scene: Scene, framed: Framed, texts: list[PlacedText]) -> tupl
     canvas = paint_layers(scene, framed, framed.base)
     start, worst = _extra_scrim(canvas, layout, read)
     if start <= 0:
-        return canvas, worst
+        return canvas, worst, []
     base = unpaint(canvas, under)
     del canvas, under
-    return contrast.veil_until_readable(
+    panels = veil_panels(read)
+    veiled, worst = contrast.veil_until_readable(
         base, start, layout.background.min_contrast, layout.background.scrim,
         paint=lambda veiled: paint_layers(scene, framed, veiled), worst_of=lambda veiled: _worst_contrast(veiled, read),
-        where=_around_text(base.size, read))
+        where=_around_text(base.size, panels, read))
+    return veiled, worst, panels
 
 
 def veil_panels(placed: list[PlacedText]) -> list[PixelBox]:
@@ -330,11 +335,11 @@ def veil_panels(placed: list[PlacedText]) -> list[PixelBox]:
     return panels
 
 
-def _around_text(size: tuple[int, int], placed: list[PlacedText]) -> Image.Image:
-    """A soft mask of one panel per text group: an extra veil darkens where the text is, not the subject."""
+def _around_text(size: tuple[int, int], panels: list[PixelBox], placed: list[PlacedText]) -> Image.Image:
+    """A soft mask of the panels (one per text group): an extra veil darkens where the text is, not
+    the subject."""
     mask = Image.new("L", size, 0)
     draw = ImageDraw.Draw(mask)
-    panels = veil_panels(placed)
     reach = max([p.block.line_height // 2 for p in placed] + [2])
     for panel in panels:
         draw.rounded_rectangle(panel.inclusive(), radius=reach, fill=255)
