@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from PIL import Image
+from PIL import Image, ImageStat
 
 from ..card_warnings import Kind
 from . import contrast, focus
@@ -31,6 +31,8 @@ EDGE_TOLERANCE = 0.02  # of the canvas width: layers whose edges lie this close 
 SALIENT_LIMIT = 0.15  # more of a salient subject than this under the text, and the photo goes beside it
 HEAVY_VEIL = 0.55  # a photo that needs more veil than this under the text to be read is greyed by it (near-white,
 # flat): it goes beside the text. Lighter photos than mid-grey need more; a dark one none.
+HEAVY_BEYOND = 0.25  # ...and more than this beyond the design's own scrim there (which the design means to show),
+FLAT_SPREAD, BRIGHT_MEAN = 24, 170  # ...or the photo shown is one bright, even tone (grey levels: spread, mean)
 # The score: the type's size (as a share of the designed arrangement's) against what the text covers
 # and the veil it needs; leaving the design's own arrangement costs a little.
 SIZE_WEIGHT, COVER_WEIGHT, VEIL_WEIGHT, MOVED_COST = 100.0, 400.0, 60.0, 2.0
@@ -91,7 +93,9 @@ class _Measured:
     face_hit: float  # the most of any face's head under the text
     salient: float  # the share of a salient or given subject under the text
     veil: float  # the veil the worst line needs
+    beyond: float  # the most veil a line needs beyond the design's own scrim
     size: int
+    flat: bool  # the part of the photo shown is one bright, even tone
 
 
 def compose(scene: Scene, seen: Seen | None) -> Composition:
@@ -196,7 +200,8 @@ def _measure(scene: Scene, candidate: Candidate, seen: Seen, area: PixelBox) -> 
     others = [s.box for s in subjects if s.subject.kind != "face"]
     main = next((p.block.size for p in placed.texts if p.layer.source in MAIN_TEXTS), 0)
     return _Measured(candidate, scene, placed, crop, subjects, _most_covered(faces, cover),
-                     _most_covered(others, cover), _veil(scene, placed.texts, seen.proxy, crop), main)
+                     _most_covered(others, cover), *_veil(scene, placed.texts, seen.proxy, crop), main,
+                     _flat(seen.proxy, crop))
 
 
 def _set(scene: Scene) -> tuple[Scene, Placed]:
@@ -258,6 +263,8 @@ def _moved_in(scene: Scene, inset: tuple[int, int, int, int]) -> Scene:
             return layer
         x0 = box.left + (left if box.left <= outer.left + tolerance else 0)
         x1 = box.right - (right if box.right >= outer.right - tolerance else 0)
+        if not isinstance(layer, TextLayer):  # a rule or a logo keeps its width: it moves, not narrows
+            x0, x1 = (x0, x0 + box.width) if x0 != box.left else (x1 - box.width, x1)
         if x1 <= x0 or scale <= 0:
             return layer
         return replace(layer, box=replace(layer.box, left=(x0 - safe.left) / safe.width,
@@ -286,13 +293,15 @@ def _most_covered(subjects: list[PixelBox], cover: list[PixelBox]) -> float:
     return round(worst, 3)
 
 
-def _veil(scene: Scene, texts: list[PlacedText], proxy: Image.Image, crop: Crop) -> float:
-    """The most veil (the design's own scrim and any extra) any line over the photo needs to be
-    read, measured on the small copy of the photo: how far the photo must be greyed under it."""
+def _veil(scene: Scene, texts: list[PlacedText], proxy: Image.Image, crop: Crop) -> tuple[float, float]:
+    """The most veil any line over the photo needs to be read (how far the photo is greyed under
+    it), and the most of that beyond the design's own scrim there; measured on the photo's small
+    copy."""
     background = scene.spec.layout.background
     width, height = scene.spec.size
     fields = [scene.area(layer) for layer in scene.layers if isinstance(layer, RectLayer) and layer.color[3] == 255]
-    worst = 0.0
+    top, bottom = background.scrim_opacity
+    worst = beyond = 0.0
     for p in texts:
         if not p.read:
             continue
@@ -301,8 +310,18 @@ def _veil(scene: Scene, texts: list[PlacedText], proxy: Image.Image, crop: Crop)
                 continue  # on a colour field, not on the photo
             region = proxy.crop(_on_proxy(line, crop, (width, height), proxy.size))
             needed, _reached = contrast.scrim_needed(region, p.layer.color, background.scrim, background.min_contrast)
-            worst = max(worst, needed)
-    return round(max(0.0, worst), 3)
+            own = top + (bottom - top) * (line.top + line.bottom) / 2 / height
+            worst, beyond = max(worst, needed), max(beyond, needed - own)
+    return round(worst, 3), round(beyond, 3)
+
+
+def _flat(proxy: Image.Image, crop: Crop) -> bool:
+    """Whether the part of the photo shown is one bright, even tone (a white wall, an overcast sky)."""
+    x0, y0, x1, y1 = crop.window
+    window = (int(x0 * proxy.width), int(y0 * proxy.height), max(1, round(x1 * proxy.width)),
+              max(1, round(y1 * proxy.height)))
+    stat = ImageStat.Stat(proxy.crop(window).convert("L"))
+    return stat.mean[0] > BRIGHT_MEAN and stat.stddev[0] < FLAT_SPREAD
 
 
 def _on_proxy(box: PixelBox, crop: Crop, size: tuple[int, int], proxy: tuple[int, int]) -> tuple[int, int, int, int]:
@@ -336,7 +355,7 @@ def _problem(m: _Measured) -> Problem | None:
         return Problem(Kind.SUBJECT_CROPPED)
     if m.salient > SALIENT_LIMIT:
         return Problem(Kind.SUBJECT_COVERED, m.salient)
-    if m.veil > HEAVY_VEIL:
+    if m.veil > HEAVY_VEIL and (m.beyond > HEAVY_BEYOND or m.flat):
         return Problem(Kind.HEAVY_VEIL, m.veil)
     return None
 

@@ -1,0 +1,119 @@
+"""Composition's cost: photo cards now against the same cards at an earlier commit, and the share
+of a card's time spent seeing the photo (face detection, the salient region) and composing it.
+
+    python benchmarks/composition.py [--before d5f9fc7] [--rounds 5]
+
+The material is real photos: the sample photographs (samples/images: a cat, a cup, a rocket, a
+field of galaxies) and the people corpus (tests/corpus/people: portraits, a panel of two, a
+small face in a wide scene, a blank bright photo), each with a 20-word quote on the photo layout's
+og card: decode, render, encode, as `benchmarks/run.py` times one card. Every card decodes its
+photo afresh, so each pays for its own detection (a run that shows one photo on several canvases
+pays once). The earlier commit is unpacked with `git archive` and both run in their own
+processes, alternating round by round; printed are medians and their ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+QUOTE = "We trained for years for nine minutes of flight, and every one of those minutes was worth the wait."
+
+
+def photos(root: Path) -> list[Path]:
+    return sorted((root / "samples/images").glob("*.jpg")) + sorted((root / "tests/corpus/people").glob("*.jpg"))
+
+
+def cards(code: Path, material: Path) -> dict[str, list[float]]:
+    """One round: every photo's og card made by the quotecards at `code`; ms per card, and (where
+    the code has them) ms seeing and composing."""
+    sys.path.insert(0, str(code))
+    from quotecards.draw import photo, render
+    from quotecards.draw.layout import find_layout, load_layout
+    from quotecards.draw.plan import plan_card
+    from quotecards.draw.platforms import PLATFORMS
+    from quotecards.encode import export
+    from quotecards.sources.post import Post
+    from quotecards.text import typeset
+
+    layout = load_layout(find_layout("photo"))
+    post = Post(source=HERE / "b.md", slug="b", quote=QUOTE, attribution="Eileen Collins, pilot", citation="",
+                image="x", image_alt="", title="", description="", date=None, section="")
+    spec = plan_card(post, layout, PLATFORMS["og"])
+    stages = _watch(render)
+    out: dict[str, list[float]] = {"card": [], "see": [], "compose": []}
+    for path in photos(material):
+        data = path.read_bytes()
+        typeset.measure.cache_clear()
+        before = dict(stages)
+        start = time.perf_counter()
+        picture = photo.decode(data, target=(1200, 630))
+        card = render.render(spec, picture)
+        export.encode(card.image, PLATFORMS["og"].max_bytes)
+        out["card"].append((time.perf_counter() - start) * 1000)
+        for name in ("see", "compose"):
+            out[name].append((stages.get(name, 0.0) - before.get(name, 0.0)) * 1000)
+    return out
+
+
+def _watch(render_module: object) -> dict[str, float]:
+    """Stopwatches around the composition stages render() calls, where this code has them."""
+    spent: dict[str, float] = {}
+    for name in ("see", "compose"):
+        function = getattr(render_module, name, None)
+        if function is None:
+            continue
+
+        def timed(*args: object, _f: object = function, _n: str = name, **kwargs: object) -> object:
+            start = time.perf_counter()
+            try:
+                return _f(*args, **kwargs)  # type: ignore[operator]
+            finally:
+                spent[_n] = spent.get(_n, 0.0) + time.perf_counter() - start
+
+        setattr(render_module, name, timed)
+    return spent
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--before", default="d5f9fc7", help="the commit to compare with")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--child", nargs=2, metavar=("CODE", "MATERIAL"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(cards(Path(args.child[0]), Path(args.child[1]))))
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        old = Path(tmp)
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", args.before], check=True, capture_output=True)
+        subprocess.run(["tar", "-x", "-C", str(old)], input=archive.stdout, check=True)
+        results: dict[str, dict[str, list[float]]] = {"before": {}, "now": {}}
+        for round_ in range(args.rounds + 1):  # the first round warms the fonts' caches and is not counted
+            order = [("before", old), ("now", ROOT)]
+            for name, code in order if round_ % 2 else order[::-1]:
+                run = subprocess.run([sys.executable, __file__, "--child", str(code), str(ROOT)], check=True,
+                                     capture_output=True, text=True)
+                if round_:
+                    for key, values in json.loads(run.stdout).items():
+                        results[name].setdefault(key, []).extend(values)
+    count = len(photos(ROOT))
+    before, now = statistics.median(results["before"]["card"]), statistics.median(results["now"]["card"])
+    print(f"{count} photos × {args.rounds} rounds, og cards on the photo layout, alternating processes")
+    print(f"  before ({args.before}): median {before:.1f} ms/card")
+    print(f"  now: median {now:.1f} ms/card: {now / before:.3f}x the time")
+    for stage in ("see", "compose"):
+        spent = statistics.median(results["now"][stage])
+        print(f"  now, {stage}: median {spent:.1f} ms/card ({spent / now:.0%} of a card)")
+
+
+if __name__ == "__main__":
+    main()
