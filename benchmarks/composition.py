@@ -28,8 +28,11 @@ ROOT = HERE.parent
 QUOTE = "We trained for years for nine minutes of flight, and every one of those minutes was worth the wait."
 
 
+MATERIAL = {"sample photographs": "samples/images", "people corpus": "tests/corpus/people"}
+
+
 def photos(root: Path) -> list[Path]:
-    return sorted((root / "samples/images").glob("*.jpg")) + sorted((root / "tests/corpus/people").glob("*.jpg"))
+    return [path for folder in MATERIAL.values() for path in sorted((root / folder).glob("*.jpg"))]
 
 
 def cards(code: Path, material: Path) -> dict[str, list[float]]:
@@ -49,7 +52,7 @@ def cards(code: Path, material: Path) -> dict[str, list[float]]:
                 image="x", image_alt="", title="", description="", date=None, section="")
     spec = plan_card(post, layout, PLATFORMS["og"])
     stages = _watch(render)
-    out: dict[str, list[float]] = {"card": [], "see": [], "compose": []}
+    out: dict[str, list[float]] = {}
     for path in photos(material):
         data = path.read_bytes()
         typeset.measure.cache_clear()
@@ -58,17 +61,26 @@ def cards(code: Path, material: Path) -> dict[str, list[float]]:
         picture = photo.decode(data, target=(1200, 630))
         card = render.render(spec, picture)
         export.encode(card.image, PLATFORMS["og"].max_bytes)
-        out["card"].append((time.perf_counter() - start) * 1000)
+        group = next(name for name, folder in MATERIAL.items() if path.parent == material / folder)
+        out.setdefault(f"{group}/card", []).append((time.perf_counter() - start) * 1000)
         for name in ("see", "compose"):
-            out[name].append((stages.get(name, 0.0) - before.get(name, 0.0)) * 1000)
+            out.setdefault(f"{group}/{name}", []).append((stages.get(name, 0.0) - before.get(name, 0.0)) * 1000)
     return out
 
 
 def _watch(render_module: object) -> dict[str, float]:
-    """Stopwatches around the composition stages render() calls, where this code has them."""
+    """Stopwatches around the composition stages, where this code has them: looking at the photo
+    (subjects.see, on its own thread while the text is set) and composing (compose.compose, which
+    waits for it)."""
+    import importlib
+
     spent: dict[str, float] = {}
-    for name in ("see", "compose"):
-        function = getattr(render_module, name, None)
+    for name, module in (("see", "quotecards.draw.subjects"), ("compose", render_module.__name__)):
+        try:
+            owner = importlib.import_module(module)
+        except ImportError:
+            continue
+        function = getattr(owner, name, None)
         if function is None:
             continue
 
@@ -79,7 +91,7 @@ def _watch(render_module: object) -> dict[str, float]:
             finally:
                 spent[_n] = spent.get(_n, 0.0) + time.perf_counter() - start
 
-        setattr(render_module, name, timed)
+        setattr(owner, name, timed)
     return spent
 
 
@@ -105,14 +117,15 @@ def main() -> None:
                 if round_:
                     for key, values in json.loads(run.stdout).items():
                         results[name].setdefault(key, []).extend(values)
-    count = len(photos(ROOT))
-    before, now = statistics.median(results["before"]["card"]), statistics.median(results["now"]["card"])
-    print(f"{count} photos × {args.rounds} rounds, og cards on the photo layout, alternating processes")
-    print(f"  before ({args.before}): median {before:.1f} ms/card")
-    print(f"  now: median {now:.1f} ms/card: {now / before:.3f}x the time")
-    for stage in ("see", "compose"):
-        spent = statistics.median(results["now"][stage])
-        print(f"  now, {stage}: median {spent:.1f} ms/card ({spent / now:.0%} of a card)")
+    print(f"{len(photos(ROOT))} photos × {args.rounds} rounds, og cards on the photo layout, alternating processes")
+    for group in MATERIAL:
+        before = statistics.median(results["before"][f"{group}/card"])
+        now = statistics.median(results["now"][f"{group}/card"])
+        print(f"  {group}: before ({args.before}) {before:.1f} ms/card, now {now:.1f} ms/card: "
+              f"{now / before:.3f}x the time")
+        for stage in ("see", "compose"):
+            spent = statistics.median(results["now"][f"{group}/{stage}"])
+            print(f"    {stage}: median {spent:.1f} ms/card ({spent / now:.0%} of a card)")
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from PIL import Image
 
@@ -41,7 +41,8 @@ if TYPE_CHECKING:
     from concurrent.futures import Future
 
 __all__ = ["CardRecord", "ErrorRecord", "RenderOptions", "RunResult", "SomeCardsFailed", "alt_text", "choose",
-           "compose_card", "error_record", "render_post", "render_posts", "run_canvases", "write_manifest"]
+           "compose_card", "composition", "error_record", "render_post", "render_posts", "run_canvases",
+           "write_manifest"]
 
 # Layer sources → the front-matter field their text came from when the post does not say.
 _LAYER_FIELDS = {"quote": "featured_quote.quote", "attribution": "featured_quote.summary",
@@ -377,7 +378,8 @@ def _draw_card(post: Post, ctx: RunContext, chosen: Chosen, canvas: list[Platfor
 def compose_card(post: Post, ctx: RunContext, chosen: Chosen, platform: Platform,
                  slug: str | None = None, keep_backdrop: bool = True) -> tuple[CardSpec, Rendered, Chosen]:
     """The card in the chosen layout, or in the one the site's rules lead to from it: a photo too
-    small for the canvas, or whose subject the text would cover, is set beside the text
+    small for the canvas, or one composition would rather not set text over (a face or subject
+    covered, subjects no crop keeps whole, a photo the text would grey), is set beside the text
     (photo_aside_layout); a quote or attribution that does not fit even at the smallest size goes to
     the next roomier layout (band → photo → brand → long), never shortened unless the user allows
     it. None fitting is that card's error."""
@@ -501,12 +503,21 @@ def _record(post: Post, spec: CardSpec, chosen: Chosen, card: Rendered,
         kind=post.kind,
         lang=post.lang,
         lang_source=post.lang_source,
-        crop=list(card.crop) if card.crop else None,
-        photo_box=_xywh(card.photo_box) if card.photo_box else None,
-        subjects=[{"kind": s.subject.kind, "source": s.subject.source, "box": _xywh(s.box)} for s in card.subjects],
-        text_boxes={source: _xywh(box) for source, box in card.text_boxes.items()},
-        placement={"candidate": card.placement, "score": card.score, "scores": card.scores} if card.placement else {},
+        **composition(card),
     )
+
+
+def composition(card: Rendered) -> dict[str, Any]:
+    """What composition found and chose for a card, as the manifest records it (boxes x, y, w, h
+    on the card; the crop in the photo's own pixels): its `crop`, `photo_box`, `subjects`,
+    `text_boxes` and `placement`."""
+    placement = {"candidate": card.placement, "score": card.score, "scores": card.scores} if card.placement else {}
+    return {"crop": list(card.crop) if card.crop else None,
+            "photo_box": _xywh(card.photo_box) if card.photo_box else None,
+            "subjects": [{"kind": s.subject.kind, "source": s.subject.source, "box": _xywh(s.box)}
+                         for s in card.subjects],
+            "text_boxes": {source: _xywh(box) for source, box in card.text_boxes.items()},
+            "placement": placement}
 
 
 # X refuses image descriptions over 1,000 characters; past 420 a description is cut short by

@@ -4,7 +4,7 @@
     logo = "static/logo.svg"           # PNG or SVG, relative to the config file
     layout = "photo"                   # the site's default layout
     no_image_layout = "brand"          # for posts whose photo cannot be had
-    photo_aside_layout = "split"       # for a photo too small to fill the card, or whose subject the text would cover
+    photo_aside_layout = "split"       # for a photo too small, or that the text would cover a face or subject of
     layout_dirs = ["design/layouts"]   # the site's own layouts, searched first
     [colors]                           # recolours every layout's named colours
     accent = "#e63946"
@@ -172,7 +172,8 @@ KEYS: tuple[Key, ...] = (
     Key("no_image_layout", _LAYOUT, "the layout for posts whose photo cannot be had", DEFAULT_NO_IMAGE_LAYOUT),
     Key("headline_layout", _LAYOUT, "the layout for pages without a quote", DEFAULT_HEADLINE_LAYOUT),
     Key("photo_aside_layout", {**_LAYOUT, "pattern": f"^({tables.LAYOUT_NAME})?$"}, "the layout for a photo too "
-        'small for the canvas, or whose subject the text would cover ("": keep the photo under the text)',
+        "small for the canvas, whose faces or subject the text would cover, whose subjects no crop keeps whole, or "
+        'that the text would grey ("": keep the photo under the text)',
         DEFAULT_PHOTO_ASIDE_LAYOUT),
     Key("step_down", {"title": "table of layout = layout", "type": "object", "propertyNames": _LAYOUT,
                       "additionalProperties": _LAYOUT},

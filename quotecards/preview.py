@@ -29,10 +29,11 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from . import heap
-from .cards import _record, choose, compose_card
+from .cards import choose, compose_card, composition
 from .context import RunContext
 from .draw.layout import available
 from .draw.platforms import PLATFORMS, get_platform
+from .draw.render import Rendered
 from .encode import export
 from .errors import QuotecardsError
 from .options import RenderOptions
@@ -46,9 +47,6 @@ PAGE = (Path(__file__).parent / "preview.html")
 PHOTO_CACHE_SIZE = 16  # the photos of the posts a person flips between
 MAX_BODY_BYTES = 64 * 1024
 MAX_IMAGE_REF_CHARS = 2048
-# What the page's composition overlay draws: the record's own fields, so it shows what manifest.json
-# says of the card (the size, for the overlay's coordinates; boxes are x, y, w, h on the card).
-COMPOSITION = ("width", "height", "crop", "photo_box", "subjects", "text_boxes", "placement")
 RENDER_PARAMS = frozenset({"post", "quote", "attribution", "image", "layout", "platform", "focal", "download", "token"})
 SAVE_KEYS = frozenset({"post", "layout", "focal_point"})
 # A page fires several requests at once and a script or a few tabs more: a burst beyond the
@@ -146,7 +144,7 @@ class Preview:
             raise ValueError(f"no platform named {name[:40]!r}")
         platform = get_platform(name)
         # The same steps as a build: a quote that does not fit steps down, a small photo is set aside.
-        spec, card, used = compose_card(post, self.ctx, choose(post, self.ctx), platform)
+        _spec, card, used = compose_card(post, self.ctx, choose(post, self.ctx), platform)
         if params.get("download"):
             fmt, budget = self.ctx.options.output_for(platform)
             encoded = export.encode(card.image, budget, fmt, photographic=card.background == "photo")
@@ -154,9 +152,7 @@ class Preview:
             encoded = export.encode_for_screen(card.image)
         warnings = used.warnings_on(platform) + card.warnings
         info = {"layout": used.layout.name, "why": used.why, "warnings": [w.message for w in warnings],
-                "focus": card.focus, "contrast": card.contrast}
-        record = _record(post, spec, used, card).to_json()
-        info.update({key: record[key] for key in COMPOSITION})
+                "focus": card.focus, "contrast": card.contrast, **overlay(card)}
         return encoded, info
 
     def photo_jpeg(self, params: dict[str, str]) -> bytes:
@@ -204,6 +200,12 @@ class Preview:
         if rel and path.is_relative_to(inside) and path.suffix == ".md" and path.is_file():
             return path
         return None
+
+
+def overlay(card: Rendered) -> dict[str, Any]:
+    """What the page's overlay draws: the manifest's composition fields, and the card's size for
+    the overlay's coordinates."""
+    return {"width": card.image.width, "height": card.image.height, **composition(card)}
 
 
 def check_text(fields: dict[str, str]) -> None:

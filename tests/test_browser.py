@@ -186,3 +186,43 @@ def test_clicking_the_photo_moves_the_crop_and_save_writes_one_line(browser, pre
     added = [line for line in edited.splitlines(True) if line not in original.splitlines(True)]
     assert len(added) == 1 and added[0].startswith(b'quotecard: {"layout": "split", "focal_point": [0.0')
     assert edited.replace(added[0], b"", 1) == original
+
+
+def test_show_composition_draws_the_boxes_over_the_card(browser, preview):
+    import json
+
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.support.ui import Select
+
+    url, _post = preview
+    browser.get(url)
+    wait_for(lambda: browser.execute_script("return document.body.dataset.ready"))
+    severe(browser)  # the log so far: the last test's page, whose server has gone
+    Select(browser.find_element("id", "post")).select_by_value("roastery.md")
+    wait_for(lambda: renders(browser) >= 1 and browser.execute_script("return document.getElementById('card').complete"))
+    overlay = browser.find_element("id", "overlay")
+    assert not overlay.is_displayed()
+    browser.find_element("id", "composition").click()
+    info = json.loads(requests.get(browser.find_element("id", "download").get_attribute("href"), timeout=30)
+                      .headers["X-Card-Info"])
+    drawn = "return [...document.querySelectorAll('#overlay rect.' + arguments[0])].length"
+    wait_for(lambda: browser.execute_script(drawn, "text") == len(info["text_boxes"]) > 0)
+    assert browser.execute_script(drawn, "photo") == 1
+    labels = browser.execute_script("return [...document.querySelectorAll('#overlay text.text')].map(t => t.textContent)")
+    assert sorted(labels) == sorted(info["text_boxes"])
+    caption = browser.execute_script("return document.querySelector('#overlay .caption').textContent")
+    assert caption.startswith(f"placement {info['placement']['candidate']}, score {info['placement']['score']:g}")
+    # The overlay lies on the image as the page shows it, in the card's own pixels.
+    on_page = "const r = document.getElementById(arguments[0]).getBoundingClientRect(); return [r.x, r.y, r.width, r.height]"
+    assert browser.execute_script(on_page, "overlay") == pytest.approx(browser.execute_script(on_page, "card"), abs=0.5)
+    assert browser.execute_script("return arguments[0].getAttribute('viewBox')", overlay) == f"0 0 {info['width']} {info['height']}"
+    # A focal point is a subject the text stays off: the next render's overlay shows it.
+    count = renders(browser)
+    photo = browser.find_element("id", "photo")
+    wait_for(photo.is_displayed)
+    ActionChains(browser).move_to_element(photo).click().perform()
+    wait_for(lambda: renders(browser) > count and browser.execute_script(
+        "return [...document.querySelectorAll('#overlay text.subject')].map(t => t.textContent)") == ["given"])
+    browser.find_element("id", "composition").click()
+    assert not overlay.is_displayed()
+    assert [m for m in severe(browser) if "favicon.ico" not in m] == []  # the browser's own ask, refused

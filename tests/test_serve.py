@@ -260,6 +260,40 @@ def test_the_card_on_screen_has_the_pixels_of_the_download(served):
     assert ImageChops.difference(on_screen, downloaded).getbbox() is None
 
 
+def test_a_photo_card_says_its_composition(served, tmp_path):
+    url, app, _content = served
+    (tmp_path / "images").mkdir()
+    shutil.copy(ROOT / "samples/images/coffee.jpg", tmp_path / "images" / "coffee.jpg")  # short.md's photo
+    answer = get(url, app, "/render", post="short.md", platform="og", focal="0.5,0.5")
+    assert answer.status_code == 200
+    info = json.loads(answer.headers["X-Card-Info"])
+    width, height = info["width"], info["height"]
+    assert (width, height) == (1200, 630)
+
+    def inside(box):
+        x, y, w, h = box
+        return w > 0 and h > 0 and x >= 0 and y >= 0 and x + w <= width and y + h <= height
+
+    x, y, w, h = info["crop"]
+    assert x >= 0 and y >= 0 and w > 0 and h > 0 and w / h == pytest.approx(width / height, rel=0.01)
+    assert inside(info["photo_box"])
+    assert [s["kind"] for s in info["subjects"]] == ["given"] and info["subjects"][0]["source"] == "post"
+    assert all(inside(s["box"]) for s in info["subjects"])
+    assert {"quote", "attribution"} <= set(info["text_boxes"]) and all(map(inside, info["text_boxes"].values()))
+    placement = info["placement"]
+    assert placement["candidate"] in placement["scores"] and placement["score"] == placement["scores"][placement["candidate"]]
+    assert set(placement["scores"]) <= {"designed", "clear", "left", "right"}
+    # The numbers a build's manifest.json records for the same card.
+    from quotecards.cards import _record, choose, compose_card
+    from quotecards.draw.platforms import get_platform
+
+    post = app.post_for({"post": "short.md", "focal": "0.5,0.5"})
+    spec, card, used = compose_card(post, app.ctx, choose(post, app.ctx), get_platform("og"))
+    record = json.loads(json.dumps(_record(post, spec, used, card).to_json()))
+    keys = ("width", "height", "crop", "photo_box", "subjects", "text_boxes", "placement")
+    assert {key: info[key] for key in keys} == {key: record[key] for key in keys}
+
+
 @pytest.mark.parametrize("params, headers", [
     ({"token": "\u00e9"}, {}),
     ({}, {"X-Quotecards-Token": "\u00e9"}),  # sent as Latin-1, as a browser would

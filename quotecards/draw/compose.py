@@ -21,7 +21,7 @@ from .geometry import PixelBox
 from .layout import Layer, PhotoLayer, RectLayer, TextLayer
 from .place import MAIN_TEXTS, Placed, place_text
 from .scene import PlacedText, Scene, Side, ink_area, line_areas, literal_ink
-from .subjects import Seen, Subject
+from .subjects import Seen, Sighting, Subject
 
 __all__ = ["Candidate", "Composition", "MARGIN", "OnCard", "Problem", "compose", "ink_boxes"]
 
@@ -34,7 +34,7 @@ HEAVY_VEIL = 0.55  # a photo that needs more veil than this under the text to be
 HEAVY_BEYOND = 0.25  # ...and more than this beyond the design's own scrim there (which the design means to show),
 FLAT_SPREAD, BRIGHT_MEAN = 24, 170  # ...or the photo shown is one bright, even tone (grey levels: spread, mean)
 # The score: the type's size (as a share of the designed arrangement's) against what the text covers
-# and the veil it needs; leaving the design's own arrangement costs a little.
+# and the veil it needs beyond the design's own scrim; leaving the design's own arrangement costs a little.
 SIZE_WEIGHT, COVER_WEIGHT, VEIL_WEIGHT, MOVED_COST = 100.0, 400.0, 60.0, 2.0
 SIDE_ASPECT = 1.15  # a text column to one side only where the safe area is this much wider than tall
 CLEAR_GAP = 0.03  # of the canvas height: between a subject and the text kept clear of it
@@ -98,25 +98,30 @@ class _Measured:
     flat: bool  # the part of the photo shown is one bright, even tone
 
 
-def compose(scene: Scene, seen: Seen | None) -> Composition:
+def compose(scene: Scene, sighting: Seen | Sighting | None) -> Composition:
     """The text set and the photo cropped for this canvas; for a photo under the text, the best of
-    the candidate arrangements."""
+    the candidate arrangements. The design's own arrangement is set while the photo is still
+    being looked at (a Sighting)."""
     picture = scene.picture
-    if picture is None or seen is None or not scene.spec.layout.uses_photo:
+    if picture is None or sighting is None or not scene.spec.layout.uses_photo:
         return Composition(*_set(scene))
     area = _photo_area(scene)
     if not scene.spec.layout.background.photo:  # the photo in its own box, beside the text
         scene, placed = _set(scene)
+        seen = sighting.result() if isinstance(sighting, Sighting) else sighting
         crop = crop_for(picture.size, (area.width, area.height), seen.subjects, "", _fallback(picture, area))
         subjects = _on_card(seen.subjects, crop, area)
         problem = None if crop.whole else Problem(Kind.SUBJECT_CROPPED)
         return Composition(scene, placed, crop, area, subjects, "designed", None, {}, problem)
     candidates = _candidates(scene)
-    designed = _measure(scene, candidates[0], seen, area)
+    as_designed = _set(scene)
+    seen = sighting.result() if isinstance(sighting, Sighting) else sighting
+    fallback = _fallback(picture, area) if not seen.subjects else (0.5, 0.5)
+    designed = _measure(scene, candidates[0], seen, area, fallback, as_designed)
     assert designed is not None
     measured = [designed]
-    if _penalty(designed) > 0:
-        measured += [m for c in candidates[1:] if (m := _measure(scene, c, seen, area)) is not None]
+    if not _settled(designed):
+        measured += [m for c in candidates[1:] if (m := _measure(scene, c, seen, area, fallback)) is not None]
     scores = {m.candidate.name: _score(m, designed.size) for m in measured}
     best = max(measured, key=lambda m: (scores[m.candidate.name] is not None, scores[m.candidate.name] or 0,
                                         -m.face_hit))
@@ -176,12 +181,29 @@ def _cleared(scene: Scene, subjects: tuple[OnCard, ...], room: Room) -> Scene | 
     return replace(scene, layers=tuple(moved.get(id(layer), layer) for layer in scene.layers))
 
 
-def _measure(scene: Scene, candidate: Candidate, seen: Seen, area: PixelBox) -> _Measured | None:
-    """The candidate set and scored; None where it cannot be (nothing to clear, no room left)."""
+def _measure(scene: Scene, candidate: Candidate, seen: Seen, area: PixelBox, fallback: tuple[float, float],
+             as_set: tuple[Scene, Placed] | None = None) -> _Measured | None:
+    """The candidate set (or as `as_set` already has it) and scored; None where it cannot be
+    (nothing to clear, no room left)."""
     assert scene.picture is not None
-    crop = crop_for(scene.picture.size, (area.width, area.height), seen.subjects, candidate.room,
-                    _fallback(scene.picture, area))
+    crop = crop_for(scene.picture.size, (area.width, area.height), seen.subjects, candidate.room, fallback)
     subjects = _on_card(seen.subjects, crop, area)
+    as_set = as_set or _arranged(scene, candidate, subjects)
+    if as_set is None:
+        return None
+    scene, placed = as_set
+    cover = occluders(scene, placed.texts)
+    faces = [s.keep for s in subjects if s.subject.kind == "face"]
+    others = [s.box for s in subjects if s.subject.kind != "face"]
+    main = next((p.block.size for p in placed.texts if p.layer.source in MAIN_TEXTS), 0)
+    return _Measured(candidate, scene, placed, crop, subjects, _most_covered(faces, cover),
+                     _most_covered(others, cover), *_veil(scene, placed.texts, seen.proxy, crop), main,
+                     _flat(seen.proxy, crop))
+
+
+def _arranged(scene: Scene, candidate: Candidate, subjects: tuple[OnCard, ...]) -> tuple[Scene, Placed] | None:
+    """The text set in the candidate's arrangement; None where it has none (nothing to clear, no
+    room left) or cannot set the text (the design's own could: this is not the card's error)."""
     if candidate.side:
         scene = to_side(scene, candidate.side, scene.spec.layout.text_width)
     if candidate.clear:
@@ -190,18 +212,9 @@ def _measure(scene: Scene, candidate: Candidate, seen: Seen, area: PixelBox) -> 
             return None
         scene = cleared
     try:
-        scene, placed = _set(scene)
+        return _set(scene)
     except ValueError:
-        if candidate.name == "designed":
-            raise  # the design itself cannot set the text: the card steps down (cards.py)
         return None
-    cover = occluders(scene, placed.texts)
-    faces = [s.keep for s in subjects if s.subject.kind == "face"]
-    others = [s.box for s in subjects if s.subject.kind != "face"]
-    main = next((p.block.size for p in placed.texts if p.layer.source in MAIN_TEXTS), 0)
-    return _Measured(candidate, scene, placed, crop, subjects, _most_covered(faces, cover),
-                     _most_covered(others, cover), *_veil(scene, placed.texts, seen.proxy, crop), main,
-                     _flat(seen.proxy, crop))
 
 
 def _set(scene: Scene) -> tuple[Scene, Placed]:
@@ -294,9 +307,9 @@ def _most_covered(subjects: list[PixelBox], cover: list[PixelBox]) -> float:
 
 
 def _veil(scene: Scene, texts: list[PlacedText], proxy: Image.Image, crop: Crop) -> tuple[float, float]:
-    """The most veil any line over the photo needs to be read (how far the photo is greyed under
-    it), and the most of that beyond the design's own scrim there; measured on the photo's small
-    copy."""
+    """The most veil any text block over the photo needs to be read (how far the photo is greyed
+    under it), and the most of that beyond the design's own scrim there; measured on the photo's
+    small copy."""
     background = scene.spec.layout.background
     width, height = scene.spec.size
     fields = [scene.area(layer) for layer in scene.layers if isinstance(layer, RectLayer) and layer.color[3] == 255]
@@ -305,13 +318,13 @@ def _veil(scene: Scene, texts: list[PlacedText], proxy: Image.Image, crop: Crop)
     for p in texts:
         if not p.read:
             continue
-        for line in line_areas(p):
-            if any(f.overlap(line) >= line.width * line.height for f in fields):
-                continue  # on a colour field, not on the photo
-            region = proxy.crop(_on_proxy(line, crop, (width, height), proxy.size))
-            needed, _reached = contrast.scrim_needed(region, p.layer.color, background.scrim, background.min_contrast)
-            own = top + (bottom - top) * (line.top + line.bottom) / 2 / height
-            worst, beyond = max(worst, needed), max(beyond, needed - own)
+        block = ink_area(p)  # the block's lines at once: a near-worst pixel of any of them decides
+        if block.width <= 0 or any(f.overlap(block) >= block.width * block.height for f in fields):
+            continue  # nothing set, or on a colour field rather than the photo
+        region = proxy.crop(_on_proxy(block, crop, (width, height), proxy.size))
+        needed, _reached = contrast.scrim_needed(region, p.layer.color, background.scrim, background.min_contrast)
+        own = top + (bottom - top) * block.top / height  # the design's scrim is lightest at the block's top
+        worst, beyond = max(worst, needed), max(beyond, needed - own)
     return round(worst, 3), round(beyond, 3)
 
 
@@ -334,9 +347,12 @@ def _on_proxy(box: PixelBox, crop: Crop, size: tuple[int, int], proxy: tuple[int
     return min(left, proxy[0] - 1), min(top, proxy[1] - 1), min(right, proxy[0]), min(bottom, proxy[1])
 
 
-def _penalty(m: _Measured) -> float:
-    return (1000.0 if m.face_hit > 0 else 0.0) + COVER_WEIGHT * m.salient + VEIL_WEIGHT * m.veil + \
-        (0.0 if m.crop.whole else 1000.0)
+def _settled(m: _Measured) -> bool:
+    """Whether the design's own arrangement needs no other measured: it covers nothing, keeps every
+    subject whole, and the veil its text needs beyond the design's own scrim is not heavy
+    (HEAVY_BEYOND). Every other candidate sets the same text no larger; one could score higher
+    only by needing a lighter veil, which the card can add without greying the photo."""
+    return m.face_hit == 0 and m.salient == 0 and m.crop.whole and m.beyond <= HEAVY_BEYOND
 
 
 def _score(m: _Measured, designed: int) -> float | None:
@@ -344,7 +360,8 @@ def _score(m: _Measured, designed: int) -> float | None:
     if m.face_hit > 0:
         return None
     moved = 0.0 if m.candidate.name == "designed" else MOVED_COST
-    score = SIZE_WEIGHT * m.size / max(1, designed) - COVER_WEIGHT * m.salient - VEIL_WEIGHT * m.veil - moved
+    veil = VEIL_WEIGHT * max(0.0, m.beyond)
+    score = SIZE_WEIGHT * m.size / max(1, designed) - COVER_WEIGHT * m.salient - veil - moved
     return round(score - (0.0 if m.crop.whole else 1000.0), 2)
 
 

@@ -331,7 +331,7 @@ class Layout:
     background: Background
     layers: tuple[Layer, ...]
     variants: tuple[tuple[str, tuple[Layer, ...]], ...] = ()  # orientation → its own layers
-    text_width: float = 1.0  # [compose]: on a landscape photo the text may narrow to this share, off the subject
+    text_width: float = 1.0  # [compose]: on a wide photo card the text may be tried narrowed to this share
 
     def layers_for(self, width: int, height: int) -> tuple[Layer, ...]:
         """The layers for a canvas (or safe area) of this size: its orientation's, or the default."""
@@ -392,8 +392,8 @@ BACKGROUND_KEYS: tuple[Key, ...] = (
         "text until it does", 4.5),
 )
 COMPOSE_KEYS: tuple[Key, ...] = (
-    Key("text_width", _number(0.3, 1), "on a landscape photo card, the text (every layer that does not bleed) moves "
-        "into this share of the width, away from a subject that stands to one side; 1: it stays", 1.0),
+    Key("text_width", _number(0.3, 1), "on a wide photo card, composition may also try the text (every layer that "
+        "does not bleed) narrowed to this share of the width on either side of the subject; 1: it never narrows", 1.0),
 )
 ORIENTATION_KEYS: tuple[Key, ...] = (
     Key("layer", _ref("layers"), "the layers for this orientation", required=True),

@@ -21,14 +21,16 @@ from . import focus
 if TYPE_CHECKING:
     import numpy
 
-__all__ = ["Box", "Seen", "Subject", "SubjectKind", "see"]
+__all__ = ["Box", "Seen", "Sighting", "Subject", "SubjectKind", "see"]
 
 Box = tuple[float, float, float, float]  # left, top, right, bottom, as fractions of the photo
 SubjectKind = Literal["face", "salient", "given"]
 
-DETECT_PIXELS = 48_000  # the copy faces are looked for in (some 270×180): its work grows with its area
+# The copy faces are looked for in (some 190×127): the detector's work grows with its area, and
+# its smallest face is 24 px there, a fifth of a 3:2 photo's height.
+DETECT_PIXELS = 24_000
 PROXY_SIDE = 160  # px on the long side of the copy candidate text regions are measured on
-SCALE_STEP = 1.12  # the detector's step between window sizes: coarser steps miss faces near its smallest
+SCALE_STEP = 1.15  # the detector's step between window sizes: coarser steps miss faces near its smallest
 NEIGHBOURS = 3  # overlapping hits a face needs: fewer lets patterns in fabric and foliage through
 # From the detector's box (brows to mouth, cheek to cheek) to the head: hair above, chin below.
 HEAD_UP, HEAD_DOWN, HEAD_SIDE = 0.6, 0.3, 0.25
@@ -57,16 +59,44 @@ class Seen:
         return tuple(s for s in self.subjects if s.kind == "face")
 
 
+class Sighting:
+    """What is in a photo, being found on a thread of its own: the detector runs in OpenCV's C++
+    without Python's lock, so a card's text is set meanwhile. `result()` waits for it."""
+
+    def __init__(self, picture: Image.Image, given: tuple[float, float] | None = None):
+        self._done = threading.Event()
+        self._seen: Seen | None = None
+        self._error: BaseException | None = None
+        threading.Thread(target=self._look, args=(picture, given), name="subjects", daemon=True).start()
+
+    def _look(self, picture: Image.Image, given: tuple[float, float] | None) -> None:
+        try:
+            self._seen = see(picture, given)
+        except BaseException as exc:  # handed to whoever waits for it, as if it had run there
+            self._error = exc
+        finally:
+            self._done.set()
+
+    def result(self) -> Seen:
+        self._done.wait()
+        if self._error is not None:
+            raise self._error
+        assert self._seen is not None
+        return self._seen
+
+
 def see(picture: Image.Image, given: tuple[float, float] | None = None) -> Seen:
     """The subjects of `picture`: the post's focal point when it gives one, else the faces, else
     the region of most detail when one stands out; none for a photo without one."""
-    proxy = _small(picture, PROXY_SIDE)
+    scale = min(1.0, (DETECT_PIXELS / (picture.width * picture.height)) ** 0.5)
+    small = _small(picture, round(max(picture.size) * scale))
+    proxy = _small(small, PROXY_SIDE)
     if given is not None:
         x, y = given
         box = (max(0.0, x - GIVEN_REACH), max(0.0, y - GIVEN_REACH), min(1.0, x + GIVEN_REACH),
                min(1.0, y + GIVEN_REACH))
         return Seen((Subject("given", "post", box, box),), proxy)
-    faces = _faces(picture)
+    faces = _faces(small)
     if faces:
         return Seen(faces, proxy)
     found = focus.salient(picture)
@@ -84,9 +114,9 @@ def _small(picture: Image.Image, side: int) -> Image.Image:
     return small if small.mode == "RGB" else small.convert("RGB")
 
 
-def _faces(picture: Image.Image) -> tuple[Subject, ...]:
-    side = round(max(picture.size) * min(1.0, (DETECT_PIXELS / (picture.width * picture.height)) ** 0.5))
-    grey = ImageOps.equalize(_small(picture, side).convert("L"))
+def _faces(small: Image.Image) -> tuple[Subject, ...]:
+    """The faces in a small copy of the photo (DETECT_PIXELS)."""
+    grey = ImageOps.equalize(small.convert("L"))
     import numpy
 
     found = _detect(numpy.asarray(grey))
