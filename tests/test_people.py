@@ -179,3 +179,30 @@ def test_the_manifest_records_the_composition(tmp_path):
     assert record.placement["candidate"] in record.placement["scores"]
     x, y, w, h = record.crop
     assert 0 <= x and 0 <= y and x + w <= 1200 and y + h <= 675  # in the photo's own pixels
+
+
+@pytest.mark.parametrize("platform", ["story", "instagram-portrait", "pinterest"])
+@pytest.mark.parametrize("quote", ["Done is a feature.", QUOTE])
+def test_a_tall_split_card_gives_the_photo_the_room_its_text_does_not_use(platform, quote):
+    post = replace(BASE, quote=quote, focal_point=None)
+    config = SiteConfig(site_name="T", photo_aside_layout="")
+    picture = _picture("face-left.jpg").resize((2400, 1350))  # large enough for any canvas
+    with RunContext.open(RenderOptions(out_dir=ROOT / "unused", config=config)) as ctx:
+        _spec, card, _used = compose_card(post, ctx, Chosen(ctx.layouts.get("split"), "site", picture, None),
+                                          PLATFORMS[platform])
+    height = PLATFORMS[platform].height
+    assert card.photo_box is not None and card.photo_box.bottom >= 0.42 * height - 1  # never smaller than designed
+    text_top = min(box.top for box in card.text_boxes.values())
+    assert text_top - card.photo_box.bottom < 0.12 * height  # the text follows the photo, not half a card down
+    for face in [s.box for s in card.subjects if s.subject.kind == "face"]:
+        assert face.bottom <= card.photo_box.bottom
+
+
+def test_the_site_name_is_left_off_a_face_at_the_top_of_a_tall_card():
+    post = replace(BASE, quote=QUOTE, focal_point=None)
+    config = SiteConfig(site_name="The Harbour Times", photo_aside_layout="")
+    picture = _picture("face-left.jpg").resize((2400, 1350))
+    with RunContext.open(RenderOptions(out_dir=ROOT / "unused", config=config)) as ctx:
+        _spec, card, _used = compose_card(post, ctx, Chosen(ctx.layouts.get("photo"), "site", picture, None),
+                                          PLATFORMS["story"])
+    assert "the site's name left out: it would cover a face" in [w.message for w in card.warnings]

@@ -6,10 +6,15 @@ from __future__ import annotations
 from dataclasses import replace
 
 from .geometry import PixelBox
-from .layout import Layer, PhotoLayer, TextLayer
+from .layout import Layer, PhotoLayer, RectLayer, TextLayer
 from .scene import PlacedText, Scene, Side, literal_ink
 
-__all__ = ["centre_groups", "to_side"]
+__all__ = ["centre_groups", "fit_field", "to_side"]
+
+TALL = 1.2  # a canvas this many times taller than wide has its photo block and colour field share it
+FIELD_PAD = 0.06  # of the canvas height: room kept above and below the text group in its field
+PHOTO_MAX = 0.62  # of the canvas height: the most a photo block grows to
+EDGE = 0.01  # of the canvas height: edges this close are one edge (a rule drawn across the field's top)
 
 
 def to_side(scene: Scene, side: Side, share: float) -> Scene:
@@ -71,3 +76,57 @@ def _shift(layer: Layer, dy: int, area: PixelBox, scene: Scene,
     texts = [replace(p, layer=moved, top=p.top + dy, box=p.box._replace(top=p.box.top + dy, bottom=p.box.bottom + dy))
              if p.layer is layer and isinstance(moved, TextLayer) else p for p in texts]
     return moved, texts
+
+
+def fit_field(scene: Scene, texts: list[PlacedText]) -> Scene | None:
+    """On a tall canvas, a design whose text group sits in a colour field across the bottom (a
+    split card's, a band) with the field drawn up to the group as set: the photo block above
+    grows into the part of the field the text would leave empty, up to PHOTO_MAX of the height.
+    None where nothing would move."""
+    width, height = scene.spec.size
+    field = next((layer for layer in scene.layers if isinstance(layer, RectLayer) and layer.bleed
+                  and layer.box.left <= 0 and layer.box.right >= 1 and layer.box.bottom >= 1), None)
+    if height < width * TALL or field is None:
+        return None
+    top = scene.area(field).top
+    members = [(layer, area) for layer in scene.layers if getattr(layer, "group", "") and not layer.bleed
+               and ((area := scene.area(layer)).top + area.bottom) / 2 >= top]
+    spans = [span for layer, area in members if (span := _extent(layer, area, texts, scene.spec.lang))]
+    if not spans:
+        return None
+    below = [area.top for layer in scene.layers if not layer.bleed and not getattr(layer, "group", "")
+             and (area := scene.area(layer)).top >= top]
+    floor = min(below, default=height)
+    used = max(a + h for a, h in spans) - min(a for a, _h in spans)
+    new_top = min(round(PHOTO_MAX * height), floor - used - 2 * round(FIELD_PAD * height))
+    if new_top <= top + EDGE * height:
+        return None
+    start = min([top] + [area.top for _layer, area in members])
+    return _field_moved(scene, top, new_top, (start, floor), [layer for layer, _area in members])
+
+
+def _field_moved(scene: Scene, top: int, new_top: int, room: tuple[int, int], members: list[Layer]) -> Scene:
+    """The field's top edge moved from `top` to `new_top` (px): what ends there (the photo block)
+    grows, what starts there (the field) shrinks, a rule on it moves, and the group's boxes are
+    drawn from `room` into the smaller field."""
+    height = scene.spec.size[1]
+    near = EDGE * height
+    safe = scene.spec.platform.safe_box
+
+    def moved(layer: Layer) -> Layer:
+        area, box = scene.area(layer), layer.box
+        step = (new_top - top) / height
+        if layer.bleed and abs(area.top - top) <= near and area.height <= 2 * near:
+            return replace(layer, box=replace(box, top=box.top + step, bottom=box.bottom + step))  # a rule
+        if layer.bleed and abs(area.top - top) <= near:
+            return replace(layer, box=replace(box, top=box.top + step))
+        if layer.bleed and abs(area.bottom - top) <= near:
+            return replace(layer, box=replace(box, bottom=box.bottom + step))
+        if any(layer is member for member in members):
+            scale = (room[1] - new_top) / max(1, room[1] - room[0])
+            y0, y1 = new_top + (area.top - room[0]) * scale, new_top + (area.bottom - room[0]) * scale
+            return replace(layer, box=replace(box, top=(y0 - safe.top) / safe.height,
+                                              bottom=(y1 - safe.top) / safe.height))
+        return layer
+
+    return replace(scene, layers=tuple(moved(layer) for layer in scene.layers))

@@ -13,12 +13,12 @@ from dataclasses import dataclass, field, replace
 
 from PIL import Image, ImageStat
 
-from ..card_warnings import Kind
+from ..card_warnings import CardWarning, Kind
 from . import contrast, focus
-from .arrange import centre_groups, to_side
+from .arrange import centre_groups, fit_field, to_side
 from .crop import Crop, Room, crop_for, on_canvas
 from .geometry import PixelBox
-from .layout import Layer, PhotoLayer, RectLayer, TextLayer
+from .layout import BrandLayer, Layer, PhotoLayer, RectLayer, TextLayer
 from .place import MAIN_TEXTS, Placed, place_text
 from .scene import PlacedText, Scene, Side, ink_area, line_areas, literal_ink
 from .subjects import Seen, Sighting, Subject
@@ -107,12 +107,7 @@ def compose(scene: Scene, sighting: Seen | Sighting | None) -> Composition:
         return Composition(*_set(scene))
     area = _photo_area(scene)
     if not scene.spec.layout.background.photo:  # the photo in its own box, beside the text
-        scene, placed = _set(scene)
-        seen = sighting.result() if isinstance(sighting, Sighting) else sighting
-        crop = crop_for(picture.size, (area.width, area.height), seen.subjects, "", _fallback(picture, area))
-        subjects = _on_card(seen.subjects, crop, area)
-        problem = None if crop.whole else Problem(Kind.SUBJECT_CROPPED)
-        return Composition(scene, placed, crop, area, subjects, "designed", None, {}, problem)
+        return _beside(scene, sighting)
     candidates = _candidates(scene)
     as_designed = _set(scene)
     seen = sighting.result() if isinstance(sighting, Sighting) else sighting
@@ -127,6 +122,28 @@ def compose(scene: Scene, sighting: Seen | Sighting | None) -> Composition:
                                         -m.face_hit))
     return Composition(best.scene, best.placed, best.crop, area, best.subjects, best.candidate.name,
                        scores[best.candidate.name], scores, _problem(best))
+
+
+def _beside(scene: Scene, sighting: Seen | Sighting) -> Composition:
+    """A photo in its own box: cropped around its subjects; on a tall card its box grown into the
+    room the text leaves (arrange.fit_field), unless that narrows it past keeping them whole."""
+    assert scene.picture is not None
+    designed = scene
+    scene, placed = _set(designed)
+    seen = sighting.result() if isinstance(sighting, Sighting) else sighting
+    crop, area = _beside_crop(scene, seen)
+    if not crop.whole and scene.layers != designed.layers:
+        scene, placed = _set(designed, fit=False)
+        crop, area = _beside_crop(scene, seen)
+    problem = None if crop.whole else Problem(Kind.SUBJECT_CROPPED)
+    return Composition(scene, placed, crop, area, _on_card(seen.subjects, crop, area), "designed", None, {}, problem)
+
+
+def _beside_crop(scene: Scene, seen: Seen) -> tuple[Crop, PixelBox]:
+    assert scene.picture is not None
+    area = _photo_area(scene)
+    fallback = _fallback(scene.picture, area)
+    return crop_for(scene.picture.size, (area.width, area.height), seen.subjects, "", fallback), area
 
 
 def _candidates(scene: Scene) -> list[Candidate]:
@@ -192,8 +209,9 @@ def _measure(scene: Scene, candidate: Candidate, seen: Seen, area: PixelBox, fal
     if as_set is None:
         return None
     scene, placed = as_set
-    cover = occluders(scene, placed.texts)
     faces = [s.keep for s in subjects if s.subject.kind == "face"]
+    scene = _brand_off(scene, faces, placed)
+    cover = occluders(scene, placed.texts)
     others = [s.box for s in subjects if s.subject.kind != "face"]
     main = next((p.block.size for p in placed.texts if p.layer.source in MAIN_TEXTS), 0)
     return _Measured(candidate, scene, placed, crop, subjects, _most_covered(faces, cover),
@@ -217,11 +235,16 @@ def _arranged(scene: Scene, candidate: Candidate, subjects: tuple[OnCard, ...]) 
         return None
 
 
-def _set(scene: Scene) -> tuple[Scene, Placed]:
-    """The text set and its groups centred, moved in where ink would come within MARGIN of an
-    edge (a group centred again moves by half of what its room gave up: a few rounds)."""
+def _set(scene: Scene, fit: bool = True) -> tuple[Scene, Placed]:
+    """The text set and its groups centred, a tall card's colour field drawn up to its text
+    (arrange.fit_field), and the text moved in where ink would come within MARGIN of an edge (a
+    group centred again moves by half of what its room gave up: a few rounds)."""
     placed = place_text(scene)
     scene, placed.texts[:] = centre_groups(scene, placed.texts)
+    fitted = fit_field(scene, placed.texts) if fit else None
+    if fitted is not None:
+        scene, placed = fitted, place_text(fitted)
+        scene, placed.texts[:] = centre_groups(scene, placed.texts)
     for _round in range(INSET_ROUNDS):
         inset = _inset(scene, placed.texts)
         if inset == (0, 0, 0, 0):
@@ -286,6 +309,17 @@ def _moved_in(scene: Scene, inset: tuple[int, int, int, int]) -> Scene:
                                           bottom=(down(box.bottom) - safe.top) / safe.height))
 
     return replace(scene, layers=tuple(moved(layer) for layer in scene.layers))
+
+
+def _brand_off(scene: Scene, faces: list[PixelBox], placed: Placed) -> Scene:
+    """The scene without a site's name or logo that would sit on a face (a tall crop leaves a
+    head at the very top, where the brand is), and the card saying so."""
+    over = [layer for layer in scene.layers if isinstance(layer, BrandLayer)
+            and any(scene.area(layer).overlap(face) for face in faces)]
+    if not over:
+        return scene
+    placed.warnings.append(CardWarning(Kind.TEXT_LEFT_OUT, "the site's name left out: it would cover a face"))
+    return replace(scene, layers=tuple(layer for layer in scene.layers if layer not in over))
 
 
 def occluders(scene: Scene, texts: list[PlacedText]) -> list[PixelBox]:

@@ -43,14 +43,19 @@ def crop_for(photo_size: tuple[int, int], box: tuple[int, int], subjects: tuple[
         left, top = _clamp(x - span_x / 2, span_x), _clamp(y - span_y / 2, span_y)
         return Crop((left, top, left + span_x, top + span_y), True)
     keep = _union([s.keep for s in subjects])
-    whole = True
+    others: list[Box] = []
     if keep[2] - keep[0] > span_x or keep[3] - keep[1] > span_y:
-        whole = False  # not all of them fit: the largest is kept
+        # Not all of them fit: the largest is kept, and the window kept off the others where it can
+        # be (a face cut at the edge is worse than one left out).
         keep = max((s.keep for s in subjects), key=lambda b: (b[2] - b[0]) * (b[3] - b[1]))
+        others = [s.keep for s in subjects if s.keep != keep]
     left = _place(keep[0], keep[2], span_x, THIRDS[room] if room in ("left", "right") else 0.5)
     top = _place(keep[1], keep[3], span_y, THIRDS[room] if room in ("top", "bottom") else 0.4)
+    if others:
+        left = _clear_of(left, span_x, (keep[0], keep[2]), [(b[0], b[2]) for b in others])
+        top = _clear_of(top, span_y, (keep[1], keep[3]), [(b[1], b[3]) for b in others])
     window = (left, top, left + span_x, top + span_y)
-    return Crop(window, whole and all(_inside(s.keep, window) for s in subjects))
+    return Crop(window, all(_inside(s.keep, window) for s in subjects))
 
 
 def _place(start: float, end: float, span: float, at: float) -> float:
@@ -63,6 +68,18 @@ def _place(start: float, end: float, span: float, at: float) -> float:
     first = min(first, start - pad)  # its start inside
     first = max(first, end + pad - span)  # and its end
     return _clamp(first, span)
+
+
+def _clear_of(start: float, span: float, kept: tuple[float, float], others: list[tuple[float, float]]) -> float:
+    """`start` moved, along one axis, so the window [start, start + span] cuts none of `others`
+    (each wholly in or out) while `kept` stays inside; as it was where no such place exists."""
+    low, high = max(0.0, kept[1] - span), min(kept[0], 1.0 - span)  # where the window may start
+    for a, b in others:
+        if start < b and start + span > a and not (a >= start and b <= start + span):  # cut through
+            for moved in (a - span, b):  # its near edge: the window ends before it or starts after it
+                if low <= moved <= high:
+                    return moved
+    return start
 
 
 def _clamp(start: float, span: float) -> float:
