@@ -20,7 +20,7 @@ from quotecards.cards import Chosen, compose_card
 from quotecards.config import SiteConfig
 from quotecards.context import RenderOptions, RunContext
 from quotecards.draw import photo
-from quotecards.draw.compose import MARGIN
+from quotecards.draw.arrange import MARGIN
 from quotecards.draw.geometry import PixelBox
 from quotecards.draw.platforms import PLATFORMS
 from quotecards.draw.render import Rendered

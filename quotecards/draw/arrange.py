@@ -1,5 +1,6 @@
-"""Moving a design's layers: the text group to one side of the canvas, and groups of layers
-stacked as set and centred in their room."""
+"""Moving a design's layers: the text group to one side of the canvas, groups of layers stacked
+as set and centred in their room, a tall card's colour field drawn up to its text, and text
+moved in from the canvas's margin."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ from dataclasses import replace
 
 from .geometry import PixelBox
 from .layout import Layer, PhotoLayer, RectLayer, TextLayer
-from .scene import PlacedText, Scene, Side, literal_ink
+from .scene import PlacedText, Scene, Side, ink_area, literal_ink
 
-__all__ = ["centre_groups", "fit_field", "to_side"]
+__all__ = ["EDGE_TOLERANCE", "MARGIN", "centre_groups", "fit_field", "ink_boxes", "margin_inset", "moved_in", "to_side"]
 
+MARGIN = 0.05  # of the canvas width: no ink nearer any edge
+EDGE_TOLERANCE = 0.02  # of the canvas width: layers whose edges lie this close share that edge
 TALL = 1.2  # a canvas this many times taller than wide has its photo block and colour field share it
 FIELD_PAD = 0.06  # of the canvas height: room kept above and below the text group in its field
 PHOTO_MAX = 0.62  # of the canvas height: the most a photo block grows to
@@ -128,5 +131,61 @@ def _field_moved(scene: Scene, top: int, new_top: int, room: tuple[int, int], me
             return replace(layer, box=replace(box, top=(y0 - safe.top) / safe.height,
                                               bottom=(y1 - safe.top) / safe.height))
         return layer
+
+    return replace(scene, layers=tuple(moved(layer) for layer in scene.layers))
+
+
+def ink_boxes(texts: list[PlacedText], lang: str) -> list[PixelBox]:
+    """Where each text layer's ink is: a decorative mark's own, a text's lines with its hanging mark."""
+    return [literal_ink(p, lang) if p.layer.literal else ink_area(p) for p in texts]
+
+
+def margin_inset(scene: Scene, texts: list[PlacedText]) -> tuple[int, int, int, int]:
+    """How far (px) the text must move in from each edge (left, top, right, bottom)."""
+    width, height = scene.spec.size
+    margin = round(MARGIN * width)
+    boxes = ink_boxes(texts, scene.spec.lang)
+    if not boxes:
+        return 0, 0, 0, 0
+    return (max(0, margin - min(b.left for b in boxes)), max(0, margin - min(b.top for b in boxes)),
+            max(0, max(b.right for b in boxes) - (width - margin)),
+            max(0, max(b.bottom for b in boxes) - (height - margin)))
+
+
+def moved_in(scene: Scene, inset: tuple[int, int, int, int]) -> Scene:
+    """Every layer that does not bleed moved in by `inset` (on a right-to-left card, mirrored):
+    across, the edges it shares with the outermost such layer (within EDGE_TOLERANCE of the
+    canvas width) move, so a hanging mark, the rule and the attribution stay on one edge; down,
+    the whole arrangement is drawn together, each layer keeping its place in it."""
+    left, top, right, bottom = inset
+    if scene.mirror:
+        left, right = right, left
+    safe = scene.spec.platform.safe_box
+    tolerance = round(EDGE_TOLERANCE * scene.spec.size[0])
+    movable = [layer for layer in scene.layers if not layer.bleed and not isinstance(layer, PhotoLayer)]
+    if not movable:
+        return scene
+    boxes = {id(layer): layer.box.within(safe) for layer in movable}
+    outer = PixelBox(min(b.left for b in boxes.values()), min(b.top for b in boxes.values()),
+                     max(b.right for b in boxes.values()), max(b.bottom for b in boxes.values()))
+    scale = (outer.height - top - bottom) / max(1, outer.height)
+
+    def down(y: int) -> float:
+        return outer.top + top + (y - outer.top) * scale
+
+    def moved(layer: Layer) -> Layer:
+        box = boxes.get(id(layer))
+        if box is None:
+            return layer
+        x0 = box.left + (left if box.left <= outer.left + tolerance else 0)
+        x1 = box.right - (right if box.right >= outer.right - tolerance else 0)
+        if not isinstance(layer, TextLayer):  # a rule or a logo keeps its width: it moves, not narrows
+            x0, x1 = (x0, x0 + box.width) if x0 != box.left else (x1 - box.width, x1)
+        if x1 <= x0 or scale <= 0:
+            return layer
+        return replace(layer, box=replace(layer.box, left=(x0 - safe.left) / safe.width,
+                                          top=(down(box.top) - safe.top) / safe.height,
+                                          right=(x1 - safe.left) / safe.width,
+                                          bottom=(down(box.bottom) - safe.top) / safe.height))
 
     return replace(scene, layers=tuple(moved(layer) for layer in scene.layers))

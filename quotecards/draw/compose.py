@@ -15,24 +15,23 @@ from PIL import Image, ImageStat
 
 from ..card_warnings import CardWarning, Kind
 from . import contrast, focus
-from .arrange import centre_groups, fit_field, to_side
+from .arrange import centre_groups, fit_field, margin_inset, moved_in, to_side
 from .crop import Crop, Room, crop_for, on_canvas
 from .geometry import PixelBox
-from .layout import BrandLayer, Layer, PhotoLayer, RectLayer, TextLayer
+from .layout import BrandLayer, PhotoLayer, RectLayer, TextLayer
 from .place import MAIN_TEXTS, Placed, place_text
 from .scene import PlacedText, Scene, Side, ink_area, line_areas, literal_ink
 from .subjects import Seen, Sighting, Subject
 
-__all__ = ["Candidate", "Composition", "MARGIN", "OnCard", "Problem", "compose", "ink_boxes"]
+__all__ = ["Candidate", "Composition", "OnCard", "Problem", "compose", "occluders"]
 
-MARGIN = 0.05  # of the canvas width: no ink nearer any edge
 INSET_ROUNDS = 4  # moves in from the margin at most this many times: each takes half or more of what is left
-EDGE_TOLERANCE = 0.02  # of the canvas width: layers whose edges lie this close share that edge
 SALIENT_LIMIT = 0.15  # more of a salient subject than this under the text, and the photo goes beside it
-HEAVY_VEIL = 0.55  # a photo that needs more veil than this under the text to be read is greyed by it (near-white,
-# flat): it goes beside the text. Lighter photos than mid-grey need more; a dark one none.
-HEAVY_BEYOND = 0.25  # ...and more than this beyond the design's own scrim there (which the design means to show),
-FLAT_SPREAD, BRIGHT_MEAN = 24, 170  # ...or the photo shown is one bright, even tone (grey levels: spread, mean)
+# A photo whose text needs more veil than HEAVY_VEIL to be read, and either more than HEAVY_BEYOND
+# beyond the design's own scrim there or the photo one bright, even tone where it is shown (a white
+# wall, an overcast sky), would be greyed by it: it goes beside the text.
+HEAVY_VEIL, HEAVY_BEYOND = 0.55, 0.25
+FLAT_SPREAD, BRIGHT_MEAN = 24, 170  # grey levels: an even tone's spread, and a bright one's mean
 # The score: the type's size (as a share of the designed arrangement's) against what the text covers
 # and the veil it needs beyond the design's own scrim; leaving the design's own arrangement costs a little.
 SIZE_WEIGHT, COVER_WEIGHT, VEIL_WEIGHT, MOVED_COST = 100.0, 400.0, 60.0, 2.0
@@ -246,69 +245,13 @@ def _set(scene: Scene, fit: bool = True) -> tuple[Scene, Placed]:
         scene, placed = fitted, place_text(fitted)
         scene, placed.texts[:] = centre_groups(scene, placed.texts)
     for _round in range(INSET_ROUNDS):
-        inset = _inset(scene, placed.texts)
+        inset = margin_inset(scene, placed.texts)
         if inset == (0, 0, 0, 0):
             break
-        scene = _moved_in(scene, inset)
+        scene = moved_in(scene, inset)
         placed = place_text(scene)
         scene, placed.texts[:] = centre_groups(scene, placed.texts)
     return scene, placed
-
-
-def ink_boxes(texts: list[PlacedText], lang: str) -> list[PixelBox]:
-    """Where each text layer's ink is: a decorative mark's own, a text's lines with its hanging mark."""
-    return [literal_ink(p, lang) if p.layer.literal else ink_area(p) for p in texts]
-
-
-def _inset(scene: Scene, texts: list[PlacedText]) -> tuple[int, int, int, int]:
-    """How far (px) the text must move in from each edge (left, top, right, bottom)."""
-    width, height = scene.spec.size
-    margin = round(MARGIN * width)
-    boxes = ink_boxes(texts, scene.spec.lang)
-    if not boxes:
-        return 0, 0, 0, 0
-    return (max(0, margin - min(b.left for b in boxes)), max(0, margin - min(b.top for b in boxes)),
-            max(0, max(b.right for b in boxes) - (width - margin)),
-            max(0, max(b.bottom for b in boxes) - (height - margin)))
-
-
-def _moved_in(scene: Scene, inset: tuple[int, int, int, int]) -> Scene:
-    """Every layer that does not bleed moved in by `inset` (on a right-to-left card, mirrored):
-    across, the edges it shares with the outermost such layer (within EDGE_TOLERANCE of the
-    canvas width) move, so a hanging mark, the rule and the attribution stay on one edge; down,
-    the whole arrangement is drawn together, each layer keeping its place in it."""
-    left, top, right, bottom = inset
-    if scene.mirror:
-        left, right = right, left
-    safe = scene.spec.platform.safe_box
-    tolerance = round(EDGE_TOLERANCE * scene.spec.size[0])
-    movable = [layer for layer in scene.layers if not layer.bleed and not isinstance(layer, PhotoLayer)]
-    if not movable:
-        return scene
-    boxes = {id(layer): layer.box.within(safe) for layer in movable}
-    outer = PixelBox(min(b.left for b in boxes.values()), min(b.top for b in boxes.values()),
-                     max(b.right for b in boxes.values()), max(b.bottom for b in boxes.values()))
-    scale = (outer.height - top - bottom) / max(1, outer.height)
-
-    def down(y: int) -> float:
-        return outer.top + top + (y - outer.top) * scale
-
-    def moved(layer: Layer) -> Layer:
-        box = boxes.get(id(layer))
-        if box is None:
-            return layer
-        x0 = box.left + (left if box.left <= outer.left + tolerance else 0)
-        x1 = box.right - (right if box.right >= outer.right - tolerance else 0)
-        if not isinstance(layer, TextLayer):  # a rule or a logo keeps its width: it moves, not narrows
-            x0, x1 = (x0, x0 + box.width) if x0 != box.left else (x1 - box.width, x1)
-        if x1 <= x0 or scale <= 0:
-            return layer
-        return replace(layer, box=replace(layer.box, left=(x0 - safe.left) / safe.width,
-                                          top=(down(box.top) - safe.top) / safe.height,
-                                          right=(x1 - safe.left) / safe.width,
-                                          bottom=(down(box.bottom) - safe.top) / safe.height))
-
-    return replace(scene, layers=tuple(moved(layer) for layer in scene.layers))
 
 
 def _brand_off(scene: Scene, faces: list[PixelBox], placed: Placed) -> Scene:

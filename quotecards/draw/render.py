@@ -20,7 +20,8 @@ from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageOps
 from ..card_warnings import CardWarning, Kind
 from ..text import fonts, textruns, typeset
 from . import contrast, photo
-from .compose import Composition, OnCard, Problem, compose, ink_boxes
+from .arrange import ink_boxes
+from .compose import Composition, OnCard, Problem, compose
 from .geometry import PixelBox
 from .layout import BrandLayer, Color, ImageLayer, Layer, Layout, PhotoLayer, RectLayer
 from .place import MIN_FONT_PX
