@@ -204,6 +204,8 @@ def _measure(scene: Scene, candidate: Candidate, seen: Seen, area: PixelBox, fal
     assert scene.picture is not None
     crop = crop_for(scene.picture.size, (area.width, area.height), seen.subjects, candidate.room, fallback)
     subjects = _on_card(seen.subjects, crop, area)
+    if candidate.side and _column_over_a_face(scene, candidate.side, subjects):
+        return None
     as_set = as_set or _arranged(scene, candidate, subjects)
     if as_set is None:
         return None
@@ -216,6 +218,16 @@ def _measure(scene: Scene, candidate: Candidate, seen: Seen, area: PixelBox, fal
     return _Measured(candidate, scene, placed, crop, subjects, _most_covered(faces, cover),
                      _most_covered(others, cover), *_veil(scene, placed.texts, seen.proxy, crop), main,
                      _flat(seen.proxy, crop))
+
+
+def _column_over_a_face(scene: Scene, side: Side, subjects: tuple[OnCard, ...]) -> bool:
+    """Whether a text column on `side` would stand over the middle of a face (a column beside it
+    is worth setting; one over it is not, whatever its text)."""
+    width = scene.spec.size[0]
+    share = scene.spec.layout.text_width
+    column = (0.0, share * width) if (side == "left") != scene.mirror else ((1 - share) * width, float(width))
+    return any(column[0] <= (s.keep.left + s.keep.right) / 2 <= column[1]
+               for s in subjects if s.subject.kind == "face")
 
 
 def _arranged(scene: Scene, candidate: Candidate, subjects: tuple[OnCard, ...]) -> tuple[Scene, Placed] | None:
