@@ -20,7 +20,7 @@ from .config import Brand
 from .draw import photo
 from .draw.layout import Layout, find_layout, load_layout
 from .draw.platforms import Platform, expand
-from .draw.subjects import Sighting
+from .draw.subjects import Seen, see
 from .encode import png
 from .errors import PostError
 from .options import RenderOptions
@@ -97,24 +97,27 @@ class PhotoCache:
 
 
 class Sightings:
-    """What composition finds in the last few photos (subjects.Sighting): looked for once per
-    photo per run, however many canvases and posts show it. An entry holds its photo, so its
-    identity cannot be taken by another picture while it is kept."""
+    """What composition found in the last few photos (subjects.Seen): found once per photo per
+    run, however many canvases and posts show it. An entry holds its photo, so its identity
+    cannot be taken by another picture while it is kept."""
 
     def __init__(self, size: int = PHOTO_CACHE_SIZE):
         self.size = size
-        self.entries: OrderedDict[tuple[int, tuple[float, float] | None], tuple[Image.Image, Sighting]] = OrderedDict()
+        self.entries: OrderedDict[tuple[int, tuple[float, float] | None], tuple[Image.Image, Seen]] = OrderedDict()
         self.lock = threading.Lock()
 
-    def get(self, picture: Image.Image, given: tuple[float, float] | None) -> Sighting:
+    def get(self, picture: Image.Image, given: tuple[float, float] | None) -> Seen:
         key = (id(picture), given)
         with self.lock:
-            if key not in self.entries:
-                self.entries[key] = (picture, Sighting(picture, given))
-                while len(self.entries) > self.size:
-                    self.entries.popitem(last=False)
-            self.entries.move_to_end(key)
-            return self.entries[key][1]
+            if key in self.entries:
+                self.entries.move_to_end(key)
+                return self.entries[key][1]
+        seen = see(picture, given)  # outside the lock: the preview's other requests go on meanwhile
+        with self.lock:
+            self.entries[key] = (picture, seen)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+        return seen
 
 
 def _bytes_of(image: Image.Image | None) -> int:
@@ -161,8 +164,8 @@ class RunContext:
     def picture(self, post: Post, platforms: list[Platform] | None = None) -> Picture:
         return self.photos.get(post, self, platforms or self.platforms)
 
-    def seen(self, picture: Image.Image, given: tuple[float, float] | None) -> Sighting:
-        """What is in `picture` (its subjects), looked for once per photo in this run."""
+    def seen(self, picture: Image.Image, given: tuple[float, float] | None) -> Seen:
+        """What is in `picture` (its subjects), found once per photo in this run."""
         return self.sightings.get(picture, given)
 
     def close(self) -> None:

@@ -21,7 +21,7 @@ from .geometry import PixelBox
 from .layout import BrandLayer, PhotoLayer, RectLayer, TextLayer
 from .place import MAIN_TEXTS, Placed, place_text
 from .scene import PlacedText, Scene, Side, ink_area, line_areas, literal_ink
-from .subjects import Seen, Sighting, Subject
+from .subjects import Seen, Subject
 
 __all__ = ["Candidate", "Composition", "OnCard", "Problem", "compose", "occluders"]
 
@@ -97,19 +97,17 @@ class _Measured:
     flat: bool  # the part of the photo shown is one bright, even tone
 
 
-def compose(scene: Scene, sighting: Seen | Sighting | None) -> Composition:
+def compose(scene: Scene, seen: Seen | None) -> Composition:
     """The text set and the photo cropped for this canvas; for a photo under the text, the best of
-    the candidate arrangements. The design's own arrangement is set while the photo is still
-    being looked at (a Sighting)."""
+    the candidate arrangements."""
     picture = scene.picture
-    if picture is None or sighting is None or not scene.spec.layout.uses_photo:
+    if picture is None or seen is None or not scene.spec.layout.uses_photo:
         return Composition(*_set(scene))
     area = _photo_area(scene)
     if not scene.spec.layout.background.photo:  # the photo in its own box, beside the text
-        return _beside(scene, sighting)
+        return _beside(scene, seen)
     candidates = _candidates(scene)
     as_designed = _set(scene)
-    seen = sighting.result() if isinstance(sighting, Sighting) else sighting
     fallback = _fallback(picture, area) if not seen.subjects else (0.5, 0.5)
     designed = _measure(scene, candidates[0], seen, area, fallback, as_designed)
     assert designed is not None
@@ -123,13 +121,12 @@ def compose(scene: Scene, sighting: Seen | Sighting | None) -> Composition:
                        scores[best.candidate.name], scores, _problem(best))
 
 
-def _beside(scene: Scene, sighting: Seen | Sighting) -> Composition:
+def _beside(scene: Scene, seen: Seen) -> Composition:
     """A photo in its own box: cropped around its subjects; on a tall card its box grown into the
     room the text leaves (arrange.fit_field), unless that narrows it past keeping them whole."""
     assert scene.picture is not None
     designed = scene
     scene, placed = _set(designed)
-    seen = sighting.result() if isinstance(sighting, Sighting) else sighting
     crop, area = _beside_crop(scene, seen)
     if not crop.whole and scene.layers != designed.layers:
         scene, placed = _set(designed, fit=False)

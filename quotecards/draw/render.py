@@ -27,7 +27,7 @@ from .layout import BrandLayer, Color, ImageLayer, Layer, Layout, PhotoLayer, Re
 from .place import MIN_FONT_PX
 from .plan import CardSpec
 from .scene import FocusSource, PlacedText, Scene, Side, line_areas, row_left, with_hang
-from .subjects import Seen, Sighting
+from .subjects import Seen, see
 
 __all__ = ["Framed", "PhotoAside", "Rendered", "SIDE_SCRIM_FAR", "paint_layers", "render", "under_layers",
            "unpaint"]
@@ -82,10 +82,10 @@ class PhotoAside(Exception):
         self.problem = problem
 
 
-def render(spec: CardSpec, picture: Image.Image | None, seen: Seen | Sighting | None = None, aside: bool = False,
+def render(spec: CardSpec, picture: Image.Image | None, seen: Seen | None = None, aside: bool = False,
            keep_backdrop: bool = True) -> Rendered:
     """Draw the card. `picture` is the decoded featured image, or None for the fallback; `seen`
-    what is in it (subjects.see), or is being found in it, when the caller looks already.
+    what is in it (subjects.see), when the caller has it already.
 
     Without `keep_backdrop` the text is drawn on the backdrop itself, and the card has none.
     With `aside`, a card whose photo would be better beside the text (a face under the text, a
@@ -97,7 +97,7 @@ def render(spec: CardSpec, picture: Image.Image | None, seen: Seen | Sighting | 
     mirror = bool(main) and textruns.bidi_levels(main)[1]
     scene = Scene(spec, spec.layout.layers_for(safe.width, safe.height), picture, mirror)
     if seen is None and picture is not None and spec.layout.uses_photo:
-        seen = Sighting(picture, spec.focal_point)
+        seen = see(picture, spec.focal_point)
     composed = compose(scene, seen)
     if composed.problem is not None and aside:
         raise PhotoAside(composed.problem)

@@ -21,7 +21,7 @@ from . import focus
 if TYPE_CHECKING:
     import numpy
 
-__all__ = ["Box", "Seen", "Sighting", "Subject", "SubjectKind", "see"]
+__all__ = ["Box", "Seen", "Subject", "SubjectKind", "see"]
 
 Box = tuple[float, float, float, float]  # left, top, right, bottom, as fractions of the photo
 SubjectKind = Literal["face", "salient", "given"]
@@ -57,32 +57,6 @@ class Seen:
     @property
     def faces(self) -> tuple[Subject, ...]:
         return tuple(s for s in self.subjects if s.kind == "face")
-
-
-class Sighting:
-    """What is in a photo, being found on a thread of its own: the detector runs in OpenCV's C++
-    without Python's lock, so a card's text is set meanwhile. `result()` waits for it."""
-
-    def __init__(self, picture: Image.Image, given: tuple[float, float] | None = None):
-        self._done = threading.Event()
-        self._seen: Seen | None = None
-        self._error: BaseException | None = None
-        threading.Thread(target=self._look, args=(picture, given), name="subjects", daemon=True).start()
-
-    def _look(self, picture: Image.Image, given: tuple[float, float] | None) -> None:
-        try:
-            self._seen = see(picture, given)
-        except BaseException as exc:  # handed to whoever waits for it, as if it had run there
-            self._error = exc
-        finally:
-            self._done.set()
-
-    def result(self) -> Seen:
-        self._done.wait()
-        if self._error is not None:
-            raise self._error
-        assert self._seen is not None
-        return self._seen
 
 
 def see(picture: Image.Image, given: tuple[float, float] | None = None) -> Seen:
