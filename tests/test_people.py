@@ -206,3 +206,28 @@ def test_the_site_name_is_left_off_a_face_at_the_top_of_a_tall_card():
         _spec, card, _used = compose_card(post, ctx, Chosen(ctx.layouts.get("photo"), "site", picture, None),
                                           PLATFORMS["story"])
     assert "the site's name left out: it would cover a face" in [w.message for w in card.warnings]
+
+
+SCRIPTS = [("ja", "本は、待ってくれる。", "佐藤花子、図書館長"),
+           ("zh", "我们不卖速度。我们卖的是你和朋友一起度过的十分钟，一杯慢慢冲泡的咖啡，和一个安静的下午。", "王小明，咖啡馆店主"),
+           ("ar", "المكتبة لا تغلق أبدًا، لأن في المدينة ليلًا من يريد أن يقرأ.", "ليلى حسن، أمينة المكتبة"),
+           ("en", "Done is a feature.", "Jürgen Weiß, managing editor")]
+
+
+@pytest.mark.parametrize("design", ["brand", "long", "split", "band", "photo"])
+@pytest.mark.parametrize(("lang", "quote", "attribution"), SCRIPTS, ids=[s[0] for s in SCRIPTS])
+def test_every_text_stays_inside_the_canvas_margin_in_every_script(design, lang, quote, attribution):
+    """Moving text in from the margin, and centring its group again, never walks it off the card
+    (the group's room is taken from the design, not from where the last round left it)."""
+    post = replace(BASE, quote=quote, attribution=attribution, lang=lang, focal_point=None)
+    options = RenderOptions(out_dir=ROOT / "unused", config=SiteConfig(site_name="The Harbour Times"))
+    with RunContext.open(options) as ctx:
+        for platform, spec in PLATFORMS.items():
+            _spec, card, used = compose_card(post, ctx, Chosen(ctx.layouts.get(design), "site",
+                                                               _picture("coffee.jpg"), None), spec,
+                                             keep_backdrop=False)
+            margin = MARGIN * spec.width
+            for source, ink in card.text_boxes.items():
+                where = f"{source} ({lang}) in {used.layout.name} on {platform}: {ink}"
+                assert ink.left >= margin - 1 and ink.top >= margin - 1, where
+                assert ink.right <= spec.width - margin + 1 and ink.bottom <= spec.height - margin + 1, where

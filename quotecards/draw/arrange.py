@@ -83,9 +83,10 @@ def _shift(layer: Layer, dy: int, area: PixelBox, scene: Scene,
 
 def fit_field(scene: Scene, texts: list[PlacedText]) -> Scene | None:
     """On a tall canvas, a design whose text group sits in a colour field across the bottom (a
-    split card's, a band) with the field drawn up to the group as set: the photo block above
-    grows into the part of the field the text would leave empty, up to PHOTO_MAX of the height.
-    None where nothing would move."""
+    split card's, a band) with the field drawn up to the group: the photo block above grows into
+    the part of the field its text (`texts`, as set and centred) would leave empty, up to
+    PHOTO_MAX of the height. `scene` is the design before its groups were centred. None where
+    nothing would move."""
     width, height = scene.spec.size
     field = next((layer for layer in scene.layers if isinstance(layer, RectLayer) and layer.bleed
                   and layer.box.left <= 0 and layer.box.right >= 1 and layer.box.bottom >= 1), None)
@@ -94,13 +95,14 @@ def fit_field(scene: Scene, texts: list[PlacedText]) -> Scene | None:
     top = scene.area(field).top
     members = [(layer, area) for layer in scene.layers if getattr(layer, "group", "") and not layer.bleed
                and ((area := scene.area(layer)).top + area.bottom) / 2 >= top]
-    spans = [span for layer, area in members if (span := _extent(layer, area, texts, scene.spec.lang))]
-    if not spans:
+    groups = {layer.group for layer, _area in members if isinstance(layer, TextLayer)}
+    inks = ink_boxes([p for p in texts if p.layer.group in groups], scene.spec.lang)
+    if not inks:
         return None
     below = [area.top for layer in scene.layers if not layer.bleed and not getattr(layer, "group", "")
              and (area := scene.area(layer)).top >= top]
     floor = min(below, default=height)
-    used = max(a + h for a, h in spans) - min(a for a, _h in spans)
+    used = max(b.bottom for b in inks) - min(b.top for b in inks)
     new_top = min(round(PHOTO_MAX * height), floor - used - 2 * round(FIELD_PAD * height))
     if new_top <= top + EDGE * height:
         return None

@@ -246,20 +246,26 @@ def _arranged(scene: Scene, candidate: Candidate, subjects: tuple[OnCard, ...]) 
 def _set(scene: Scene, fit: bool = True) -> tuple[Scene, Placed]:
     """The text set and its groups centred, a tall card's colour field drawn up to its text
     (arrange.fit_field), and the text moved in where ink would come within MARGIN of an edge (a
-    group centred again moves by half of what its room gave up: a few rounds)."""
-    placed = place_text(scene)
-    scene, placed.texts[:] = centre_groups(scene, placed.texts)
-    fitted = fit_field(scene, placed.texts) if fit else None
+    group centred again moves by half of what its room gave up: a few rounds). Each change is
+    made to the design as it was before its groups were centred, and the groups centred anew."""
+    base = scene
+    scene, placed = _centred(base)
+    fitted = fit_field(base, placed.texts) if fit else None
     if fitted is not None:
-        scene, placed = fitted, place_text(fitted)
-        scene, placed.texts[:] = centre_groups(scene, placed.texts)
+        base = fitted
+        scene, placed = _centred(base)
     for _round in range(INSET_ROUNDS):
         inset = margin_inset(scene, placed.texts)
         if inset == (0, 0, 0, 0):
             break
-        scene = moved_in(scene, inset)
-        placed = place_text(scene)
-        scene, placed.texts[:] = centre_groups(scene, placed.texts)
+        base = moved_in(base, inset)
+        scene, placed = _centred(base)
+    return scene, placed
+
+
+def _centred(scene: Scene) -> tuple[Scene, Placed]:
+    placed = place_text(scene)
+    scene, placed.texts[:] = centre_groups(scene, placed.texts)
     return scene, placed
 
 
