@@ -231,3 +231,24 @@ def test_every_text_stays_inside_the_canvas_margin_in_every_script(design, lang,
                 where = f"{source} ({lang}) in {used.layout.name} on {platform}: {ink}"
                 assert ink.left >= margin - 1 and ink.top >= margin - 1, where
                 assert ink.right <= spec.width - margin + 1 and ink.bottom <= spec.height - margin + 1, where
+
+
+@pytest.mark.parametrize("design", ["photo", "headline"])
+def test_a_face_is_not_dimmed_by_the_design_s_veil(design):
+    """The layout's scrim darkens the photo towards the text; over a face it keeps at most a
+    quarter of itself (the text is never there, and its own veil is made where it is)."""
+    post = replace(BASE, quote=QUOTE if design == "photo" else "", kind="quote" if design == "photo" else "headline",
+                   title="Nine minutes of flight after years of training", focal_point=None)
+    config = SiteConfig(site_name="T", photo_aside_layout="")
+    picture = _picture("small-face.jpg").resize((3600, 1620))
+    with RunContext.open(RenderOptions(out_dir=ROOT / "unused", config=config)) as ctx:
+        _spec, card, _used = compose_card(post, ctx, Chosen(ctx.layouts.get(design), "site", picture, None),
+                                          PLATFORMS["og"])
+    assert card.backdrop is not None and card.focus is not None and card.placement != "designed"
+    face = next(s.box for s in card.subjects if s.subject.kind == "face")
+    core = (face.left + face.width // 4, face.top + face.height // 4, face.right - face.width // 4,
+            face.bottom - face.height // 4)
+    bare = photo.cover(picture, card.image.size, card.focus).crop(core).convert("L")
+    shown = card.backdrop.crop(core).convert("L")
+    mean = lambda im: sum(im.get_flattened_data()) / (im.width * im.height)  # noqa: E731
+    assert mean(shown) >= 0.7 * mean(bare)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from .geometry import PixelBox
-from .layout import Layer, PhotoLayer, RectLayer, TextLayer
+from .layout import BrandLayer, Layer, PhotoLayer, RectLayer, TextLayer
 from .scene import PlacedText, Scene, Side, ink_area, literal_ink
 
 __all__ = ["EDGE_TOLERANCE", "MARGIN", "centre_groups", "fit_field", "ink_boxes", "margin_inset", "moved_in", "to_side"]
@@ -26,9 +26,18 @@ def to_side(scene: Scene, side: Side, share: float) -> Scene:
     # Boxes are in reading order and mirrored later for a right-to-left card: flip the side first.
     start = (side == "right") != scene.mirror
     span = (1 - share, 1.0) if start else (0.0, share)
-    layers = tuple(replace(layer, box=layer.box.squeezed(*span))
-                   if not layer.bleed and not isinstance(layer, PhotoLayer) else layer for layer in scene.layers)
-    return replace(scene, layers=layers, side=side)
+
+    def moved(layer: Layer) -> Layer:
+        if layer.bleed or isinstance(layer, PhotoLayer):
+            return layer
+        box = layer.box.squeezed(*span)
+        if isinstance(layer, BrandLayer):  # a site's name keeps its width (narrowed, it would be cut short)
+            width = layer.box.right - layer.box.left
+            left = min(max(0.0, (box.left + box.right - width) / 2), 1.0 - width)
+            box = replace(box, left=left, right=left + width)
+        return replace(layer, box=box)
+
+    return replace(scene, layers=tuple(moved(layer) for layer in scene.layers), side=side)
 
 
 def centre_groups(scene: Scene, texts: list[PlacedText]) -> tuple[Scene, list[PlacedText]]:

@@ -35,6 +35,7 @@ FLAT_SPREAD, BRIGHT_MEAN = 24, 170  # grey levels: an even tone's spread, and a 
 # The score: the type's size (as a share of the designed arrangement's) against what the text covers
 # and the veil it needs beyond the design's own scrim; leaving the design's own arrangement costs a little.
 SIZE_WEIGHT, COVER_WEIGHT, VEIL_WEIGHT, MOVED_COST = 100.0, 400.0, 60.0, 2.0
+FACE_ROOM = 0.02  # of the canvas width: no text nearer a face's head than this (it would crowd the face)
 SIDE_ASPECT = 1.15  # a text column to one side only where the safe area is this much wider than tall
 CLEAR_GAP = 0.03  # of the canvas height: between a subject and the text kept clear of it
 CLEAR_MIN = 0.2  # of the canvas height: a text group squeezed into less than this is no candidate
@@ -207,7 +208,9 @@ def _measure(scene: Scene, candidate: Candidate, seen: Seen, area: PixelBox, fal
     if as_set is None:
         return None
     scene, placed = as_set
-    faces = [s.keep for s in subjects if s.subject.kind == "face"]
+    room = round(FACE_ROOM * scene.spec.size[0])
+    faces = [PixelBox(s.keep.left - room, s.keep.top - room, s.keep.right + room, s.keep.bottom + room)
+             for s in subjects if s.subject.kind == "face"]
     scene = _brand_off(scene, faces, placed)
     cover = occluders(scene, placed.texts)
     others = [s.box for s in subjects if s.subject.kind != "face"]

@@ -35,6 +35,8 @@ __all__ = ["Framed", "PhotoAside", "Rendered", "SIDE_SCRIM_FAR", "paint_layers",
 Background = Literal["photo", "fallback"]
 CENTRE = (0.5, 0.5)  # the crop's centre when nothing says where the subject is
 FIELD_CONTRAST_MARGIN = 1.15  # a colour field taken from the photo aims this far over the layout's minimum
+FACE_SCRIM = 0.25  # the most of the layout's veil left over a face: a face is seen, not dimmed
+FACE_FADE = 0.45  # of a head's width: how far the thinner veil fades into the full one around it
 SIDE_SCRIM_FAR = 0.35  # with the text to one side, the layout's veil keeps this share of itself on the far side
 
 
@@ -161,8 +163,9 @@ def frame(scene: Scene, composed: Composition) -> Framed:
     source: FocusSource = "" if point is None else "post" if spec.focal_point is not None else "auto"
     if picture is not None and layout.background.photo:
         # The scrim is for photos; the fallback's own colours are chosen to carry text.
-        return Framed(_scrim(photo.cover(picture, spec.size, point or CENTRE), layout, scene.side), "photo", point,
-                      source)
+        faces = [s.keep for s in composed.subjects if s.subject.kind == "face"]
+        return Framed(_scrim(photo.cover(picture, spec.size, point or CENTRE), layout, scene.side, faces), "photo",
+                      point, source)
     background: Background = "photo" if picture is not None and layout.uses_photo else "fallback"
     if _hidden(scene):
         return Framed(Image.new("RGB", spec.size), background, point, source)
@@ -320,20 +323,35 @@ def lift_contrast(scene: Scene, framed: Framed,
 
 
 def veil_panels(placed: list[PlacedText]) -> list[PixelBox]:
-    """One panel per text group (layers sharing `group`; the rest together): its lines' extent and
-    half a line's room around it. An extra veil is one soft panel, never a box per line."""
-    groups: dict[str, list[PlacedText]] = {}
+    """One panel per text group: the lines' extent and half a line's room around it. Layers of a
+    `group` are one group; the others are grouped by nearness, a text more than a line's height
+    from the panel above it starting its own (a kicker at the top of a card and a title at its
+    foot are two). An extra veil is one soft panel per group, never a box per line."""
+    panels: list[PixelBox] = []
+    named: dict[str, list[PlacedText]] = {}
+    loose: list[PlacedText] = []
     for p in placed:
-        groups.setdefault(p.layer.group, []).append(p)
-    panels = []
-    for members in groups.values():
+        (named.setdefault(p.layer.group, []) if p.layer.group else loose).append(p)
+    for members in [*named.values(), *_near(loose)]:
         lines = [line for p in members for line in line_areas(p)]
-        if not lines:
-            continue
-        margin = max(p.block.line_height for p in members) // 2
-        panels.append(PixelBox(min(a.left for a in lines) - margin, min(a.top for a in lines) - margin,
-                               max(a.right for a in lines) + margin, max(a.bottom for a in lines) + margin))
+        if lines:
+            margin = max(p.block.line_height for p in members) // 2
+            panels.append(PixelBox(min(a.left for a in lines) - margin, min(a.top for a in lines) - margin,
+                                   max(a.right for a in lines) + margin, max(a.bottom for a in lines) + margin))
     return panels
+
+
+def _near(texts: list[PlacedText]) -> list[list[PlacedText]]:
+    """`texts` in runs, top to bottom, each no more than a line's height below the one before."""
+    runs: list[list[PlacedText]] = []
+    for p in sorted(texts, key=lambda p: p.top):
+        last = runs[-1][-1] if runs else None
+        if last is not None and p.top - (last.top + last.block.height) <= max(p.block.line_height,
+                                                                               last.block.line_height):
+            runs[-1].append(p)
+        else:
+            runs.append([p])
+    return runs
 
 
 def _around_text(size: tuple[int, int], panels: list[PixelBox], placed: list[PlacedText]) -> Image.Image:
@@ -381,13 +399,29 @@ def draw_text(canvas: Image.Image, texts: list[PlacedText], lang: str) -> Image.
     return canvas
 
 
-def _scrim(canvas: Image.Image, layout: Layout, side: Side = "") -> Image.Image:
+def _scrim(canvas: Image.Image, layout: Layout, side: Side = "", faces: list[PixelBox] | None = None) -> Image.Image:
     """A vertical veil in the scrim colour, from the top opacity to the bottom one; with the text
-    moved to one side, fading towards the other, where the subject is. `canvas` is the card's
-    own fresh crop, veiled in place: the colour pasted through the mask blends exactly as a
-    composite with a solid veil image would, without making one."""
-    canvas.paste(layout.background.scrim[:3], mask=_veil(canvas.size, layout.background.scrim_opacity, side))
+    moved to one side, fading towards the other, where the subject is; thinned over faces (the
+    text is never on them, and the veil under the text is made where it is). `canvas` is the
+    card's own fresh crop, veiled in place: the colour pasted through the mask blends exactly as
+    a composite with a solid veil image would, without making one."""
+    mask = _veil(canvas.size, layout.background.scrim_opacity, side)
+    if faces:
+        mask = ImageChops.darker(mask, _face_holes(canvas.size, faces))
+    canvas.paste(layout.background.scrim[:3], mask=mask)
     return canvas
+
+
+def _face_holes(size: tuple[int, int], faces: list[PixelBox]) -> Image.Image:
+    """A mask that lets no more than FACE_SCRIM of the veil over each face's head, fading out over
+    half a head's width around it, so no edge shows."""
+    holes = Image.new("L", size, 255)
+    draw = ImageDraw.Draw(holes)
+    soft = max([2] + [round(face.width * FACE_FADE) for face in faces])
+    for face in faces:  # drawn a blur's reach wider: the head itself keeps the thin veil after the blur
+        draw.ellipse((face.left - soft, face.top - soft, face.right + soft, face.bottom + soft),
+                     fill=round(255 * FACE_SCRIM))
+    return holes.filter(ImageFilter.GaussianBlur(soft / 2))
 
 
 def _veil(size: tuple[int, int], opacity: tuple[float, float], side: Side = "") -> Image.Image:
