@@ -38,7 +38,7 @@ SIZE_WEIGHT, COVER_WEIGHT, VEIL_WEIGHT, MOVED_COST = 100.0, 400.0, 60.0, 2.0
 FACE_ROOM = 0.02  # of the canvas width: no text nearer a face's head than this (it would crowd the face)
 SIDE_ASPECT = 1.15  # a text column to one side only where the safe area is this much wider than tall
 CLEAR_GAP = 0.03  # of the canvas height: between a subject and the text kept clear of it
-CLEAR_MIN = 0.2  # of the canvas height: a text group squeezed into less than this is no candidate
+CLEAR_MIN = 0.15  # of the canvas height: a text group squeezed into less than this is no candidate
 
 
 @dataclass(frozen=True)
@@ -171,7 +171,7 @@ def _cleared(scene: Scene, subjects: tuple[OnCard, ...], room: Room) -> Scene | 
     if main is None or not subjects:
         return None
     safe, height = scene.spec.platform.safe_box, scene.spec.size[1]
-    gap = round(CLEAR_GAP * height)
+    gap = round(CLEAR_GAP * height + FACE_ROOM * scene.spec.size[0])  # clear of a face and its room
     low = room == "bottom"
     start = main.box.top if low else main.box.bottom
     group = [layer for layer in scene.layers if not layer.bleed and not isinstance(layer, PhotoLayer)

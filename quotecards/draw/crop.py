@@ -12,6 +12,8 @@ from .subjects import Box, Subject
 __all__ = ["Crop", "Room", "crop_for", "on_canvas"]
 
 Room = Literal["left", "right", "top", "bottom", ""]  # where on the canvas the text goes; "" beside the photo
+MAX_UPSCALE = 2.0  # a closer crop scales the photo up no more than this (cards.SMALL_PHOTO_SCALE's limit)
+ZOOM_STEP = 0.05  # a closer crop is looked for in steps of this share of the largest
 HEADROOM = 0.04  # of the window: room kept between a subject and the crop's edge, where there is any
 # Where a subject's centre sits in the window, along the axis the crop can move on: on the third
 # away from the text; a head a little above the middle when the text is below it.
@@ -25,6 +27,7 @@ class Crop:
 
     window: Box
     whole: bool
+    zoom: float = 1.0  # under 1: a closer crop than the largest, to leave a subject out rather than cut it
 
     @property
     def point(self) -> tuple[float, float]:
@@ -35,13 +38,32 @@ class Crop:
 def crop_for(photo_size: tuple[int, int], box: tuple[int, int], subjects: tuple[Subject, ...],
              room: Room, fallback: tuple[float, float]) -> Crop:
     """The cover crop of a photo of `photo_size` to a box of size `box` around `subjects`, with
-    the text in `room`; around `fallback` (a focal point) when there are none."""
+    the text in `room`; around `fallback` (a focal point) when there are none. Where not every
+    subject fits and one would be cut at the edge, a closer crop (no more than MAX_UPSCALE the
+    photo's pixels) that leaves it out whole."""
     scale = max(box[0] / photo_size[0], box[1] / photo_size[1])
+    crop = _cover_crop(photo_size, box, subjects, room, fallback, 1.0)
+    zoom = 1.0
+    while _cuts(crop, subjects) and (zoom := round(zoom - ZOOM_STEP, 2)) * MAX_UPSCALE >= scale:
+        crop = _cover_crop(photo_size, box, subjects, room, fallback, zoom)
+    return crop if not _cuts(crop, subjects) else _cover_crop(photo_size, box, subjects, room, fallback, 1.0)
+
+
+def _cuts(crop: Crop, subjects: tuple[Subject, ...]) -> bool:
+    """Whether the crop cuts through some subject (neither wholly in nor wholly out)."""
+    x0, y0, x1, y1 = crop.window
+    return any(s.keep[0] < x1 and s.keep[2] > x0 and s.keep[1] < y1 and s.keep[3] > y0
+               and not _inside(s.keep, crop.window) for s in subjects)
+
+
+def _cover_crop(photo_size: tuple[int, int], box: tuple[int, int], subjects: tuple[Subject, ...], room: Room,
+                fallback: tuple[float, float], zoom: float) -> Crop:
+    scale = max(box[0] / photo_size[0], box[1] / photo_size[1]) / zoom
     span_x, span_y = min(box[0] / scale / photo_size[0], 1.0), min(box[1] / scale / photo_size[1], 1.0)
     if not subjects:
         x, y = fallback
         left, top = _clamp(x - span_x / 2, span_x), _clamp(y - span_y / 2, span_y)
-        return Crop((left, top, left + span_x, top + span_y), True)
+        return Crop((left, top, left + span_x, top + span_y), True, zoom)
     keep = _union([s.keep for s in subjects])
     others: list[Box] = []
     if keep[2] - keep[0] > span_x or keep[3] - keep[1] > span_y:
@@ -55,7 +77,7 @@ def crop_for(photo_size: tuple[int, int], box: tuple[int, int], subjects: tuple[
         left = _clear_of(left, span_x, (keep[0], keep[2]), [(b[0], b[2]) for b in others])
         top = _clear_of(top, span_y, (keep[1], keep[3]), [(b[1], b[3]) for b in others])
     window = (left, top, left + span_x, top + span_y)
-    return Crop(window, all(_inside(s.keep, window) for s in subjects))
+    return Crop(window, all(_inside(s.keep, window) for s in subjects), zoom)
 
 
 def _place(start: float, end: float, span: float, at: float) -> float:

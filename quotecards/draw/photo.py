@@ -142,10 +142,12 @@ def _sniff(data: bytes) -> str:
     return f"{len(data)} bytes in none of the formats quotecards reads: {shown}"
 
 
-def cover(image: Image.Image, size: tuple[int, int], focus: tuple[float, float] = (0.5, 0.5)) -> Image.Image:
-    """Scale to cover `size` and crop the overflow, keeping `focus` (fractions) in view."""
+def cover(image: Image.Image, size: tuple[int, int], focus: tuple[float, float] = (0.5, 0.5),
+          zoom: float = 1.0) -> Image.Image:
+    """Scale to cover `size` and crop the overflow, keeping `focus` (fractions) in view; with
+    `zoom` under 1, a window that much smaller (a closer crop) around it."""
     width, height = size
-    scale = max(width / image.width, height / image.height)
+    scale = max(width / image.width, height / image.height) / zoom
     # min(): the scale's rounding can leave the crop a hair larger than the photo.
     crop_w, crop_h = min(width / scale, image.width), min(height / scale, image.height)
     left = max(0.0, min(focus[0] * image.width - crop_w / 2, image.width - crop_w))

@@ -22,6 +22,7 @@ from ..text import fonts, textruns, typeset
 from . import contrast, photo
 from .arrange import ink_boxes
 from .compose import Composition, OnCard, Problem, compose
+from .crop import Crop
 from .geometry import PixelBox
 from .layout import BrandLayer, Color, ImageLayer, Layer, Layout, PhotoLayer, RectLayer
 from .place import MIN_FONT_PX
@@ -74,6 +75,7 @@ class Framed:
     background: Background
     focus: tuple[float, float] | None
     focus_source: FocusSource
+    crop: Crop | None = None  # the part of the photo shown: its photo layer's too
 
 
 class PhotoAside(Exception):
@@ -164,12 +166,13 @@ def frame(scene: Scene, composed: Composition) -> Framed:
     if picture is not None and layout.background.photo:
         # The scrim is for photos; the fallback's own colours are chosen to carry text.
         faces = [s.keep for s in composed.subjects if s.subject.kind == "face"]
-        return Framed(_scrim(photo.cover(picture, spec.size, point or CENTRE), layout, scene.side, faces), "photo",
-                      point, source)
+        cover = photo.cover(picture, spec.size, point or CENTRE, composed.crop.zoom if composed.crop else 1.0)
+        return Framed(_scrim(cover, layout, scene.side, faces), "photo", point, source, composed.crop)
     background: Background = "photo" if picture is not None and layout.uses_photo else "fallback"
     if _hidden(scene):
-        return Framed(Image.new("RGB", spec.size), background, point, source)
-    return Framed(photo.fallback_background(spec.size, layout.background.fallback), background, point, source)
+        return Framed(Image.new("RGB", spec.size), background, point, source, composed.crop)
+    return Framed(photo.fallback_background(spec.size, layout.background.fallback), background, point, source,
+                  composed.crop)
 
 
 def _hidden(scene: Scene) -> bool:
@@ -226,7 +229,8 @@ def _paint_image(canvas: Image.Image, layer: Layer, box: PixelBox, scene: Scene,
 
 def _paint_photo(canvas: Image.Image, layer: Layer, box: PixelBox, scene: Scene, framed: Framed) -> None:
     if scene.picture is not None:
-        canvas.paste(photo.cover(scene.picture, (box.width, box.height), framed.focus or CENTRE),
+        zoom = framed.crop.zoom if framed.crop else 1.0
+        canvas.paste(photo.cover(scene.picture, (box.width, box.height), framed.focus or CENTRE, zoom),
                      (box.left, box.top))
 
 
