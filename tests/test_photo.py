@@ -13,10 +13,12 @@ from PIL import Image, ImageCms, ImageDraw, ImageFilter
 
 from quotecards.cli import main
 from quotecards.draw import focus, photo
+from quotecards.draw.crop import crop_for
 from quotecards.draw.layout import find_layout, load_layout
 from quotecards.draw.plan import plan_card
 from quotecards.draw.platforms import PLATFORMS, Platform, get_platform
 from quotecards.draw.render import render
+from quotecards.draw.subjects import see
 from quotecards.sources.post import Post, PostError, read_post
 
 LAYOUT = load_layout(find_layout("photo"))
@@ -266,11 +268,10 @@ def test_a_photo_thinner_than_the_measure_still_makes_its_card_with_a_warning(tm
     assert "internal error" not in result.output
 
 
-def test_the_subject_is_looked_for_under_a_window_thinner_than_a_pixel_of_the_map():
+def test_a_panorama_thinner_than_a_pixel_of_the_map_is_seen_and_cropped():
     picture = Image.new("RGB", (20000, 100), (40, 40, 40))
-    detail = focus.interest(picture)
-    width = focus.crop_window(picture.size, (1200, 630), (0.5, 0.5))[2]
-    # A window whose two edges round to the same column of the map: none of it was seen.
-    left = (detail.width // 2 + 0.55) / detail.width
-    assert round(left * detail.width) == round((left + width) * detail.width)
-    assert focus.subject(picture, (1200, 630), (left + width / 2, 0.5)) is None
+    seen = see(picture)
+    assert seen.subjects == () and seen.proxy.width >= 1 and seen.proxy.height >= 1
+    crop = crop_for(picture.size, (1200, 630), seen.subjects, "bottom", focus.auto_focus(picture, (1200, 630)))
+    x0, y0, x1, y1 = crop.window
+    assert 0 <= x0 < x1 <= 1 and (y0, y1) == (0.0, 1.0) and crop.whole

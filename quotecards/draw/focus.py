@@ -13,7 +13,7 @@ import weakref
 
 from PIL import Image, ImageChops, ImageFilter, ImageOps, ImageStat
 
-__all__ = ["SUBJECT_CORE", "auto_focus", "salient", "subject"]
+__all__ = ["SUBJECT_CORE", "auto_focus", "salient"]
 
 SAMPLE = 96  # px on the long side of the copy that is measured: enough to find a subject
 MAP_MIN = 3  # px on the short side of that copy, however thin the photo: a border and an inside
@@ -92,38 +92,12 @@ SUBJECT_CORE = 0.6  # the subject is the connected region around the peak of det
 SUBJECT_STANDS_OUT = 1.6  # the subject holds this many times the canvas's average pooled detail
 SUBJECT_MAX_AREA = 0.35  # a "subject" over more of the canvas than this is detail all over (stars, leaves)
 SUBJECT_BLUR = 0.06  # detail is pooled over this share of the map's long side before the peak is looked for
-POINT_REACH = 0.12  # a focal point the post gives stands for a subject this far around it (of the canvas)
-
-
-def crop_window(image_size: tuple[int, int], size: tuple[int, int],
-                point: tuple[float, float]) -> tuple[float, float, float, float]:
-    """The part of the photo (fractions: left, top, width, height) a cover crop to `size` around
-    `point` shows; the same arithmetic as photo.cover."""
-    scale = max(size[0] / image_size[0], size[1] / image_size[1])
-    w, h = min(size[0] / scale / image_size[0], 1.0), min(size[1] / scale / image_size[1], 1.0)
-    return max(0.0, min(point[0] - w / 2, 1 - w)), max(0.0, min(point[1] - h / 2, 1 - h)), w, h
-
-
-def subject(image: Image.Image, size: tuple[int, int], point: tuple[float, float],
-            given: bool = False) -> tuple[float, float, float, float] | None:
-    """Where the subject sits on the canvas (left, top, right, bottom as fractions), or None when
-    no one part of the photo stands out. A focal point the post gives is taken at its word.
-
-    The subject is the region around the strongest pooled detail, above the photo's own level of
-    detail (a wooden table and a blue sky have some everywhere).
-    """
-    left, top, w, h = crop_window(image.size, size, point)
-    if given:
-        x, y = (point[0] - left) / w, (point[1] - top) / h
-        return (max(0.0, x - POINT_REACH), max(0.0, y - POINT_REACH), min(1.0, x + POINT_REACH),
-                min(1.0, y + POINT_REACH))
-    detail = interest(image)
-    return _standing_out(detail.crop(_on_map((left, top, w, h), detail.size)))
 
 
 def salient(image: Image.Image) -> tuple[float, float, float, float] | None:
-    """The region of the whole photo that stands out (left, top, right, bottom as fractions), or
-    None: `subject` measured once over the whole photo rather than per canvas."""
+    """The region of the photo that stands out (left, top, right, bottom as fractions), or None
+    when no one part does: the region around the strongest pooled detail, above the photo's own
+    level of detail (a wooden table and a blue sky have some everywhere)."""
     return _standing_out(interest(image))
 
 
@@ -141,17 +115,6 @@ def _standing_out(seen: Image.Image) -> tuple[float, float, float, float] | None
         return None  # the richest part is hardly richer than the rest: a field of stars, a table top
     box = (x0 / pooled.width, y0 / pooled.height, x1 / pooled.width, y1 / pooled.height)
     return box if (box[2] - box[0]) * (box[3] - box[1]) <= SUBJECT_MAX_AREA else None
-
-
-def _on_map(window: tuple[float, float, float, float], size: tuple[int, int]) -> tuple[int, int, int, int]:
-    """The map's pixels under `window` (fractions: left, top, width, height), at least one each way:
-    a window thinner than half a map pixel (a canvas's crop of a long panorama) rounds to none."""
-    box = []
-    for start, span, length in ((window[0], window[2], size[0]), (window[1], window[3], size[1])):
-        first = min(round(start * length), length - 1)
-        box.append((first, max(round((start + span) * length), first + 1)))
-    (x0, x1), (y0, y1) = box
-    return x0, y0, x1, y1
 
 
 def _region_around_peak(pixels: bytes, w: int, h: int) -> tuple[int, int, int, int] | None:
