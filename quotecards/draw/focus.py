@@ -1,6 +1,7 @@
-"""Where to crop a photo when the post does not say: the window that holds the most detail.
+"""The detail measure, for photos without faces (subjects.py looks for those first): the region
+that stands out, and for a photo with none, the crop window that holds the most detail.
 
-A subject — a face, a cup, a rocket — has edges and colour; the sky, a wall or a blurred
+A subject — a cup, a rocket — has edges and colour; the sky, a wall or a blurred
 background has little of either. On a small copy of the photo, detail is measured as edge
 strength plus colour saturation, and the crop window of the canvas's aspect is slid along the
 axis it can move on to where it holds the most, with a slight pull to the centre so a photo
