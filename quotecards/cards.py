@@ -200,20 +200,21 @@ class Detour:
     share: float = 0.0  # how much of the subject the text would have covered, or of veil it would have needed
 
     def warning(self, platform: Platform) -> CardWarning:
-        if self.kind == Kind.STEPPED_DOWN:
-            return CardWarning(self.kind, f"{self.detail} does not fit the {self.left} layout on {platform.name}: "
-                                          f"used {self.used}")
-        if self.kind == Kind.SMALL_PHOTO:
-            return CardWarning(self.kind, f"the photo ({self.detail}) is too small to fill the {platform.name} "
-                                          f"canvas: used {self.used}, beside the text")
-        if self.kind == Kind.SUBJECT_CROPPED:
-            return CardWarning(self.kind, f"the photo's subjects do not all fit the {platform.name} canvas whole in "
-                                          f"the {self.left} layout: used {self.used}")
-        if self.kind == Kind.HEAVY_VEIL:
-            return CardWarning(self.kind, f"the {self.left} layout's text would need the photo veiled by "
-                                          f"{round(self.share * 100)}% more on {platform.name}: used {self.used}")
-        return CardWarning(self.kind, f"the {self.left} layout's text would cover {round(self.share * 100)}% of the "
-                                      f"photo's subject on {platform.name}: used {self.used}")
+        return CardWarning(self.kind, DETOURS[self.kind].format(
+            detail=self.detail, left=self.left, used=self.used, platform=platform.name, share=round(self.share * 100)))
+
+
+# What each kind of detour says, worded for the platform whose card is recorded.
+DETOURS = {
+    Kind.STEPPED_DOWN: "{detail} does not fit the {left} layout on {platform}: used {used}",
+    Kind.SMALL_PHOTO: "the photo ({detail}) is too small to fill the {platform} canvas: used {used}, beside the text",
+    Kind.SUBJECT_COVERED: "the {left} layout's text would cover {share}% of the photo's subject on {platform}: "
+                          "used {used}",
+    Kind.SUBJECT_CROPPED: "the photo's subjects do not all fit the {platform} canvas whole in the {left} layout: "
+                          "used {used}",
+    Kind.HEAVY_VEIL: "the {left} layout's text would need the photo veiled by {share}% to be read on {platform}: "
+                     "used {used}",
+}
 
 
 def choose(post: Post, ctx: RunContext, platforms: list[Platform] | None = None) -> Chosen:

@@ -143,7 +143,7 @@ def _said(problem: Problem) -> CardWarning:
     if problem.kind == Kind.SUBJECT_CROPPED:
         return CardWarning(problem.kind, "the photo's subjects do not all fit this canvas whole")
     if problem.kind == Kind.HEAVY_VEIL:
-        return CardWarning(problem.kind, f"the photo is veiled by {problem.share:.0%} more under the text to be read")
+        return CardWarning(problem.kind, f"the photo needs a veil of {problem.share:.0%} under the text to be read")
     return CardWarning(problem.kind, f"the text covers {problem.share:.0%} of the photo's subject")
 
 
