@@ -1,10 +1,12 @@
-"""Composition by measuring: each candidate arrangement of the text (as designed, or narrowed to
-the left or right) gets its own crop of the photo, is set, and is scored on what it covers, the
-veil its text would need and the size its type is set at; the best wins.
+"""Composition by measuring: each candidate arrangement of the text (as designed, squeezed clear
+of the subjects, or narrowed to the left or right) gets its own crop of the photo, is set, and is
+scored on what it covers, the veil its text would need and the size its type is set at; the best
+wins, and what it could not avoid (a face covered, a subject cut, a photo greyed) is a Problem
+that sets the photo beside the text.
 
-A face under the text rules a candidate out. A design's own arrangement is measured first, and
-when nothing counts against it no other can beat it (the others set the same text narrower), so
-most cards set their text once.
+A face under the text rules a candidate out. A design's own arrangement is measured first; when
+it covers nothing, keeps every subject whole and needs no heavy veil, no other is set (the others
+set the same text no larger), so most cards set their text once.
 """
 
 from __future__ import annotations
