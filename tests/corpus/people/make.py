@@ -39,7 +39,7 @@ COFFEE_CUP: Box = (78, 18, 480, 390)  # cup, spoon and saucer
 ROCKET: Box = (310, 125, 335, 406)  # Falcon 9 on the pad, fairing tip to the launch mount (no flame)
 
 ASTRONAUT_LICENCE = "public domain (NASA), via scikit-image 0.26 data/astronaut.png"
-ASTRONAUT_SOURCE = "https://flic.kr/p/r9qvLn"
+ASTRONAUT_SOURCE = "NASA Great Images database, Flickr photo r9qvLn (as scikit-image cites it)"
 
 
 @dataclass
@@ -244,19 +244,19 @@ def make(data: Path) -> list[Photo]:
     # 9.-11. The other photos as they are.
     cam = load(data, "camera.png")
     photos.append(Photo("cameraman.jpg", cam, "CC0 (Lav Varshney), via scikit-image 0.26 data/camera.png",
-                        "https://github.com/scikit-image/scikit-image/issues/3927", detectable=False,
+                        "scikit-image issue 3927 (the CC0 cameraman that replaced the old one)", detectable=False,
                         subjects=[Subject("face", CAMERAMAN_FACE, CAMERAMAN_HEAD)]))
     photos.append(Photo("cat.jpg", load(data, "chelsea.png"),
                         "CC0 (Stefan van der Walt), via scikit-image 0.26 data/chelsea.png",
-                        "https://github.com/scikit-image/scikit-image/tree/v0.26.0/skimage/data",
+                        "scikit-image 0.26, skimage/data",
                         subjects=[Subject("animal", CAT_HEAD)]))
     photos.append(Photo("coffee.jpg", load(data, "coffee.png"),
                         "CC0 (Rachel Michetti, courtesy of Pikolo Espresso Bar), via scikit-image 0.26 data/coffee.png",
-                        "https://github.com/scikit-image/scikit-image/tree/v0.26.0/skimage/data",
+                        "scikit-image 0.26, skimage/data",
                         subjects=[Subject("object", COFFEE_CUP)]))
     photos.append(Photo("rocket.jpg", load(data, "rocket.jpg"),
                         "public domain (SpaceX), via scikit-image 0.26 data/rocket.jpg",
-                        "https://www.flickr.com/photos/spacexphotos/16511594820/",
+                        "SpaceX Photos on Flickr, photo 16511594820 (as scikit-image cites it)",
                         subjects=[Subject("object", ROCKET)]))
 
     # 12. Near white, low detail, no subject.
