@@ -4,13 +4,15 @@ moved in from the canvas's margin."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 from .geometry import PixelBox
 from .layout import BrandLayer, Layer, PhotoLayer, RectLayer, TextLayer
 from .scene import PlacedText, Scene, Side, ink_area, literal_ink
 
-__all__ = ["EDGE_TOLERANCE", "MARGIN", "centre_groups", "fit_field", "ink_boxes", "margin_inset", "moved_in", "to_side"]
+__all__ = ["EDGE_TOLERANCE", "MARGIN", "centre_groups", "drawn_into", "fit_field", "ink_boxes", "margin_inset",
+           "moved_in", "to_side"]
 
 MARGIN = 0.05  # of the canvas width: no ink nearer any edge
 EDGE_TOLERANCE = 0.02  # of the canvas width: layers whose edges lie this close share that edge
@@ -126,24 +128,39 @@ def _field_moved(scene: Scene, top: int, new_top: int, room: tuple[int, int], me
     height = scene.spec.size[1]
     near = EDGE * height
     safe = scene.spec.platform.safe_box
+    step = (new_top - top) / height
 
     def moved(layer: Layer) -> Layer:
         area, box = scene.area(layer), layer.box
-        step = (new_top - top) / height
-        if layer.bleed and abs(area.top - top) <= near and area.height <= 2 * near:
+        if not layer.bleed:
+            return layer
+        if abs(area.top - top) <= near and area.height <= 2 * near:
             return replace(layer, box=replace(box, top=box.top + step, bottom=box.bottom + step))  # a rule
-        if layer.bleed and abs(area.top - top) <= near:
+        if abs(area.top - top) <= near:
             return replace(layer, box=replace(box, top=box.top + step))
-        if layer.bleed and abs(area.bottom - top) <= near:
+        if abs(area.bottom - top) <= near:
             return replace(layer, box=replace(box, bottom=box.bottom + step))
-        if any(layer is member for member in members):
-            scale = (room[1] - new_top) / max(1, room[1] - room[0])
-            y0, y1 = new_top + (area.top - room[0]) * scale, new_top + (area.bottom - room[0]) * scale
-            return replace(layer, box=replace(box, top=(y0 - safe.top) / safe.height,
-                                              bottom=(y1 - safe.top) / safe.height))
         return layer
 
-    return replace(scene, layers=tuple(moved(layer) for layer in scene.layers))
+    def safe_share(y: int) -> float:
+        return (y - safe.top) / safe.height
+
+    scene = replace(scene, layers=tuple(moved(layer) for layer in scene.layers))
+    return drawn_into(scene, members, (safe_share(room[0]), safe_share(room[1])),
+                      (safe_share(new_top), safe_share(room[1])))
+
+
+def drawn_into(scene: Scene, members: Sequence[Layer], span: tuple[float, float], into: tuple[float, float]) -> Scene:
+    """`members` (layers that do not bleed) with their boxes drawn from `span` into `into`
+    (shares of the safe area's height), each keeping its place among them."""
+    scale = (into[1] - into[0]) / max(1e-9, span[1] - span[0])
+
+    def fit(v: float) -> float:
+        return into[0] + (v - span[0]) * scale
+
+    moved = {id(layer): replace(layer, box=replace(layer.box, top=fit(layer.box.top), bottom=fit(layer.box.bottom)))
+             for layer in members}
+    return replace(scene, layers=tuple(moved.get(id(layer), layer) for layer in scene.layers))
 
 
 def ink_boxes(texts: list[PlacedText], lang: str) -> list[PixelBox]:

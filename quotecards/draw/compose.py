@@ -17,7 +17,7 @@ from PIL import Image, ImageStat
 
 from ..card_warnings import CardWarning, Kind
 from . import contrast, focus
-from .arrange import centre_groups, fit_field, margin_inset, moved_in, to_side
+from .arrange import centre_groups, drawn_into, fit_field, margin_inset, moved_in, to_side
 from .crop import Crop, Room, crop_for, on_canvas
 from .geometry import PixelBox
 from .layout import BrandLayer, PhotoLayer, RectLayer, TextLayer
@@ -141,7 +141,7 @@ def _beside(scene: Scene, seen: Seen) -> Composition:
 def _beside_crop(scene: Scene, seen: Seen) -> tuple[Crop, PixelBox]:
     assert scene.picture is not None
     area = _photo_area(scene)
-    fallback = _fallback(scene.picture, area)
+    fallback = _fallback(scene.picture, area) if not seen.subjects else (0.5, 0.5)
     return crop_for(scene.picture.size, (area.width, area.height), seen.subjects, "", fallback), area
 
 
@@ -187,14 +187,7 @@ def _cleared(scene: Scene, subjects: tuple[OnCard, ...], room: Room) -> Scene | 
         room_span = (span[0], min(span[1], edge))
     if room_span == span or (room_span[1] - room_span[0]) * safe.height < CLEAR_MIN * height:
         return None
-    scale = (room_span[1] - room_span[0]) / (span[1] - span[0])
-
-    def fit(v: float) -> float:
-        return room_span[0] + (v - span[0]) * scale
-
-    moved = {id(layer): replace(layer, box=replace(layer.box, top=fit(layer.box.top), bottom=fit(layer.box.bottom)))
-             for layer in group}
-    return replace(scene, layers=tuple(moved.get(id(layer), layer) for layer in scene.layers))
+    return drawn_into(scene, group, span, room_span)
 
 
 def _measure(scene: Scene, candidate: Candidate, seen: Seen, area: PixelBox, fallback: tuple[float, float],

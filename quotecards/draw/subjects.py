@@ -54,10 +54,6 @@ class Seen:
     subjects: tuple[Subject, ...]
     proxy: Image.Image
 
-    @property
-    def faces(self) -> tuple[Subject, ...]:
-        return tuple(s for s in self.subjects if s.kind == "face")
-
 
 def see(picture: Image.Image, given: tuple[float, float] | None = None) -> Seen:
     """The subjects of `picture`: the post's focal point when it gives one, else the faces, else
