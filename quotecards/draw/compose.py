@@ -69,6 +69,14 @@ class Problem:
     kind: Kind  # SUBJECT_COVERED, SUBJECT_CROPPED or HEAVY_VEIL
     share: float = 0.0  # covered: how much of the subject; heavy veil: how much veil
 
+    def warning(self) -> CardWarning:
+        """What a card says that could not step aside from it (cards.DETOURS: one that did)."""
+        if self.kind == Kind.SUBJECT_CROPPED:
+            return CardWarning(self.kind, "the photo's subjects do not all fit this canvas whole")
+        if self.kind == Kind.HEAVY_VEIL:
+            return CardWarning(self.kind, f"the photo needs a veil of {self.share:.0%} under the text to be read")
+        return CardWarning(self.kind, f"the text covers {self.share:.0%} of the photo's subject")
+
 
 @dataclass
 class Composition:

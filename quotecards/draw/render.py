@@ -111,7 +111,7 @@ def render(spec: CardSpec, picture: Image.Image | None, seen: Seen | None = None
     backdrop, worst, veils = lift_contrast(scene, framed, placed.texts)
     background, focus, focus_source = framed.background, framed.focus, framed.focus_source
     del framed  # its base is the backdrop now: not held twice while the text is drawn
-    warnings = placed.warnings + ([_said(composed.problem)] if composed.problem else [])
+    warnings = placed.warnings + ([composed.problem.warning()] if composed.problem else [])
     target = spec.layout.background.min_contrast
     if worst is not None and worst < target:
         warnings.append(CardWarning(Kind.LOW_CONTRAST, f"low contrast: text reaches {worst:.2f}:1, under {target:g}:1"))
@@ -137,15 +137,6 @@ def render(spec: CardSpec, picture: Image.Image | None, seen: Seen | None = None
         missing_glyphs=placed.missing,
         missing_in=placed.missing_in,
     )
-
-
-def _said(problem: Problem) -> CardWarning:
-    """A problem the card could not step aside from, as its warning."""
-    if problem.kind == Kind.SUBJECT_CROPPED:
-        return CardWarning(problem.kind, "the photo's subjects do not all fit this canvas whole")
-    if problem.kind == Kind.HEAVY_VEIL:
-        return CardWarning(problem.kind, f"the photo needs a veil of {problem.share:.0%} under the text to be read")
-    return CardWarning(problem.kind, f"the text covers {problem.share:.0%} of the photo's subject")
 
 
 def _in_photo(composed: Composition, picture: Image.Image | None) -> tuple[int, int, int, int] | None:
