@@ -32,6 +32,7 @@ class Kind(StrEnum):
     SUBJECT_COVERED = "subject covered"  # the text would sit on the photo's subject: set beside it instead
     SUBJECT_CROPPED = "subject cropped"  # the photo's subjects do not fit the canvas whole: set beside the text
     HEAVY_VEIL = "heavy veil"  # the text would need the photo greyed to be read: set beside it instead
+    HEADLINE_INSTEAD = "headline instead"  # the quote fits no layout legibly: the page's headline card instead
 
 
 # The kinds the gallery puts a red flag on, with the flag's words.

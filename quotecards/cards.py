@@ -24,6 +24,7 @@ from .card_warnings import CardWarning, Kind
 from .context import RunContext
 from .draw.compose import Problem
 from .draw.layout import Layout
+from .draw.place import NEVER_CUT
 from .draw.plan import CardSpec, plan_card
 from .draw.platforms import Platform, expand
 from .draw.render import PhotoAside, Rendered, render
@@ -33,8 +34,7 @@ from .options import RenderOptions
 from .records import CardRecord, ErrorRecord, card_path
 from .sources.post import Post, read_post
 from .sources.slugs import numbered
-from .text import fonts, linebreak
-from .text.cleanup import LONG_QUOTE_WORDS
+from .text import fonts
 from .text.typeset import DoesNotFit, ShapingUnavailable
 
 if TYPE_CHECKING:
@@ -214,6 +214,8 @@ DETOURS = {
                           "used {used}",
     Kind.HEAVY_VEIL: "the {left} layout's text would need the photo veiled by {share}% to be read on {platform}: "
                      "used {used}",
+    Kind.HEADLINE_INSTEAD: "the quote does not fit any layout at a legible size on {platform}: made the page's "
+                           "headline card ({used}) instead; a post may give a shorter one as card_quote",
 }
 
 
@@ -293,7 +295,6 @@ def draw_post(post: Post, ctx: RunContext, slug: str | None = None,
     `in_flight`: the run's cards waiting for or in an encoder, earlier posts' too, where one post
     is drawn while the last one's cards are encoded (None: this post's alone)."""
     chosen = choose(post, ctx)
-    length = _long_quote(post)  # the post's, not a platform's: counted once
     in_flight = deque() if in_flight is None else in_flight
     drawn = DrawnPost({platform.name: at for at, platform in enumerate(ctx.platforms)}, [], [], [],
                       slug_taken(numbered_from, slug or post.slug) if numbered_from else None)
@@ -305,7 +306,7 @@ def draw_post(post: Post, ctx: RunContext, slug: str | None = None,
             from concurrent.futures import wait  # here: only a run with encoder threads has cards in flight
 
             wait([in_flight.popleft()])
-        finishes, failed = _draw_canvas(post, ctx, chosen, canvas, slug, length)
+        finishes, failed = _draw_canvas(post, ctx, chosen, canvas, slug)
         drawn.failures += [(drawn.order[platform.name], exc) for platform, exc in failed]
         for finish in finishes:
             if ctx.encoders is None:
@@ -327,25 +328,24 @@ def _canvases(platforms: list[Platform]) -> list[list[Platform]]:
 Finish = Callable[[], list[CardRecord]]
 
 
-def _draw_canvas(post: Post, ctx: RunContext, chosen: Chosen, canvas: list[Platform], slug: str | None,
-                 length: CardWarning | None) -> tuple[list[Finish], list[tuple[Platform, PostError]]]:
+def _draw_canvas(post: Post, ctx: RunContext, chosen: Chosen, canvas: list[Platform],
+                 slug: str | None) -> tuple[list[Finish], list[tuple[Platform, PostError]]]:
     """The cards of platforms that share a canvas, drawn once; where it cannot be drawn, each
     platform tries alone, so that each failure is worded for its own platform."""
     try:
-        return [_draw_card(post, ctx, chosen, canvas, slug, length)], []
+        return [_draw_card(post, ctx, chosen, canvas, slug)], []
     except PostError as exc:
         if len(canvas) == 1:
             return [], [(canvas[0], exc)]
     finishes, failures = [], []
     for platform in canvas:
-        made, failed = _draw_canvas(post, ctx, chosen, [platform], slug, length)
+        made, failed = _draw_canvas(post, ctx, chosen, [platform], slug)
         finishes += made
         failures += failed
     return finishes, failures
 
 
-def _draw_card(post: Post, ctx: RunContext, chosen: Chosen, canvas: list[Platform], slug: str | None,
-               length: CardWarning | None) -> Finish:
+def _draw_card(post: Post, ctx: RunContext, chosen: Chosen, canvas: list[Platform], slug: str | None) -> Finish:
     """The card drawn on the canvas its platforms share, and what is left to do for it: encode it
     (once, where one file meets every platform's format and limit), write it and record it."""
     spec, card, used = compose_card(post, ctx, chosen, canvas[0], slug, keep_backdrop=False)
@@ -356,7 +356,7 @@ def _draw_card(post: Post, ctx: RunContext, chosen: Chosen, canvas: list[Platfor
 
     # What waits for an encoder is the picture and its records, not the card's other images.
     image = card.image
-    records = [_record(post, replace(spec, platform=platform), used, card, length) for platform in canvas]
+    records = [_record(post, replace(spec, platform=platform), used, card) for platform in canvas]
 
     def finish() -> list[CardRecord]:
         made: list[tuple[str, export.Encoded]] = []
@@ -406,6 +406,12 @@ def compose_card(post: Post, ctx: RunContext, chosen: Chosen, platform: Platform
         except DoesNotFit as exc:
             tried.append(used.layout.name)
             roomier = options.config.step_down.get(used.layout.name)
+            if (not roomier or roomier in tried) and _headline_instead(post, exc):
+                headline = replace(post, kind="headline")
+                detour = Detour(Kind.HEADLINE_INSTEAD, used.layout.name, options.config.headline_layout)
+                used = replace(choose(headline, ctx), detours=(*used.detours, detour))
+                post = headline
+                continue
             if not roomier or roomier in tried:
                 raise PostError(post.source, _field_of(post, exc.source),
                                 f"{exc} on {platform.name} in {' or '.join(tried)}; it is never shortened unless "
@@ -414,6 +420,12 @@ def compose_card(post: Post, ctx: RunContext, chosen: Chosen, platform: Platform
             used = replace(used, layout=ctx.layouts.get(roomier), why="step-down", detours=(*used.detours, detour))
             continue
         return spec, card, used
+
+
+def _headline_instead(post: Post, exc: DoesNotFit) -> bool:
+    """Whether a quote that fits no layout gives way to the page's headline card (never no card,
+    never a cut quote): where the quote or its attribution did not fit, and there is a title."""
+    return post.kind == "quote" and exc.source in NEVER_CUT and bool(post.title)
 
 
 def _upscale(chosen: Chosen, platform: Platform) -> float:
@@ -447,29 +459,19 @@ def _set_aside(used: Chosen, design: Layout, small: bool = False, problem: Probl
     return replace(used, layout=design, why=why, detours=(*used.detours, detour))
 
 
-def _long_quote(post: Post) -> CardWarning | None:
-    """A warning when the quote runs past what a card reads well with (words as the line breaker counts them)."""
-    words = len(linebreak.segments(post.quote, post.lang)) if post.kind == "quote" else 0
-    if words <= LONG_QUOTE_WORDS:
-        return None
-    return CardWarning(Kind.LONG_QUOTE,
-                       f"the quote is {words} words: a card reads best with {LONG_QUOTE_WORDS} or fewer")
-
-
 def _with_file(record: CardRecord, encoded: export.Encoded, relative: str) -> CardRecord:
     """The card's record with the file it was written to."""
     return replace(record, path=relative, bytes=len(encoded.data), sha256=hashlib.sha256(encoded.data).hexdigest(),
                    encode=encoded.how, format=encoded.format.name, mime=encoded.mime, quality=encoded.quality)
 
 
-def _record(post: Post, spec: CardSpec, chosen: Chosen, card: Rendered,
-            long_quote: CardWarning | None = None) -> CardRecord:
+def _record(post: Post, spec: CardSpec, chosen: Chosen, card: Rendered) -> CardRecord:
     """What a drawn card is, before it is encoded: its file's fields are left empty (_with_file)."""
     texts = spec.texts
-    alt, alt_warning = (alt_text(texts.get("quote", ""), texts.get("attribution", "")) if post.kind == "quote"
+    alt, alt_warning = (alt_text(texts.get("quote", ""), texts.get("attribution", "")) if spec.kind == "quote"
                         else headline_alt(texts.get("title", ""), texts.get("byline", "")))
     warnings = [*post.notes, *chosen.warnings_on(spec.platform), *card.warnings,
-                *([long_quote] if long_quote else []), *([alt_warning] if alt_warning else [])]
+                *([alt_warning] if alt_warning else [])]
     main = card.blocks.get("quote") or card.blocks.get("title")  # what the card is read for
     attribution = card.blocks.get("attribution")
     main_box = card.text_boxes.get("quote") or card.text_boxes.get("title")
@@ -501,7 +503,7 @@ def _record(post: Post, spec: CardSpec, chosen: Chosen, card: Rendered,
         title=post.title,
         date=post.date,
         alt=alt,
-        kind=post.kind,
+        kind=spec.kind,
         lang=post.lang,
         lang_source=post.lang_source,
         **composition(card),

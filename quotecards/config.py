@@ -31,7 +31,8 @@ from .draw.platforms import PLATFORMS
 from .errors import ConfigError, LayoutError
 from .formats import FORMAT_CHOICES
 from .sources.fields import CARD_FIELDS, parse_path
-from .sources.post import Post
+from .sources.post import Post, Unattributed
+from .text.cleanup import LONG_QUOTE_WORDS
 from .tables import Key
 
 if TYPE_CHECKING:
@@ -75,6 +76,9 @@ class SiteConfig:
     platforms: dict[str, tuple[str | None, int | None]] = field(default_factory=dict)  # name → its format, budget
     step_down: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_STEP_DOWN))  # layout → a roomier one
     allow_shortening: bool = False  # cut a quote that fits no layout with an ellipsis (with a warning)
+    long_quote_words: int = LONG_QUOTE_WORDS  # a longer quote gets the page's headline card; 0: no limit
+    unattributed: Unattributed = "none"  # a quote without attribution: signed by no one, or by the post's author
+    authors: dict[str, str] = field(default_factory=dict)  # author handle → display name
 
     def layout_for(self, post: Post, default: str | None = None) -> tuple[str, Literal["post", "section", "site"]]:
         """The layout name for `post`, and why: "post", "section" or "site"; a page without a quote
@@ -189,6 +193,14 @@ KEYS: tuple[Key, ...] = (
     Key("lang", {"type": "string"}, "the site's language, for posts whose own, folder and script do not tell", ""),
     Key("cards", {"enum": ["all", "quotes"]}, '"all": every page gets a card (a headline card when it has no quote); '
         '"quotes": only pages with a quote', "all"),
+    Key("long_quote_words", {"type": "integer", "minimum": 0}, "a quote of more words gets the page's headline "
+        "card, with a warning (a post may give a shorter card_quote); 0: no limit", LONG_QUOTE_WORDS),
+    Key("unattributed", {"enum": ["none", "author"]}, 'a quote without an attribution is signed by no one ("none"), '
+        'or by the post\'s author ("author")', "none"),
+    Key("authors", {"title": "table of handle = name", "type": "object",
+                    "additionalProperties": tables.plain_text(MAX_SITE_NAME_CHARS)},
+        "display names for the author handles posts give (authors: [jdoe]); a handle without one is left off the "
+        "byline", {}),
     Key("allow_shortening", {"type": "boolean"}, "cut a quote that fits no layout with an ellipsis, with a warning, "
         "instead of failing its card", False),
     Key("format", {"enum": list(FORMAT_CHOICES)}, "the cards' format; auto: JPEG for photo cards, PNG for text cards",
@@ -249,6 +261,10 @@ def load_config(path: Path, data: dict[str, Any], prefix: str = "",
         platforms=_platforms(path, f"{prefix}platforms", read.value("platforms")),
         step_down={**DEFAULT_STEP_DOWN, **read.mapping("step_down")},
         allow_shortening=read.flag("allow_shortening"),
+        long_quote_words=read.count("long_quote_words"),
+        unattributed="author" if read.choice("unattributed", ("none", "author"), '"none" or "author"') == "author"
+        else "none",
+        authors=read.mapping("authors"),
         sections={k.casefold(): v for k, v in read.mapping("sections").items()},
     )
     _check_layouts(path, prefix, _named_layouts(config, data), (*layout_dirs, *config.layout_dirs))
@@ -322,6 +338,12 @@ class _Reader:
         value = self.value(key)
         if not isinstance(value, bool):
             self.fail(key, "true or false", value)
+        return value
+
+    def count(self, key: str) -> int:
+        value = self.value(key)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            self.fail(key, "a whole number, 0 or more", value)
         return value
 
     def budget(self, key: str) -> int | None:

@@ -54,7 +54,10 @@ class RenderOptions:
     @property
     def reading(self) -> ReadOptions:
         """How posts are read: `read`, with the site config's [fields] before the default paths."""
-        read = replace(self.read, default_lang=self.read.default_lang or self.config.lang)
+        config = self.config
+        read = replace(self.read, default_lang=self.read.default_lang or config.lang,
+                       long_quote_words=config.long_quote_words, unattributed=config.unattributed,
+                       authors=(*self.read.authors, *config.authors.items()))
         return replace(read, fields=merged(self.config.fields)) if self.config.fields else read
 
 

@@ -63,7 +63,7 @@ def test_toml_front_matter(write_post):
 def test_json_front_matter(write_post):
     post = read_post(write_post("j.md", '{"title": "T", "featured_quote": {"quote": "Q from JSON"},\n'
                                         ' "featured_image": "../x.jpg"}\nBody {not json}\n'))
-    assert (post.quote, post.attribution, post.image) == ("Q from JSON", "T", "../x.jpg")
+    assert (post.quote, post.title, post.image) == ("Q from JSON", "T", "../x.jpg")
 
 
 def test_featured_image_as_plain_string(write_post):
@@ -77,10 +77,10 @@ def test_a_page_without_a_quote_gets_a_headline_card_not_its_description_quoted(
     assert post.notes == ()
 
 
-def test_no_summary_falls_back_to_sentence_cased_title(write_post):
+def test_a_quote_without_attribution_is_signed_by_no_one_never_by_the_page_title(write_post):
     post = read_post(write_post("p.md", "---\ntitle: council passes a budget\nfeatured_quote:\n  quote: Q\n  summary: ''\n---\n"))
-    assert post.attribution == "Council passes a budget"
-    assert any(n.kind is Kind.TEXT_FALLBACK and "title" in n.message for n in post.notes)
+    assert (post.attribution, post.title) == ("", "council passes a budget")
+    assert post.notes == ()
 
 
 def test_slug_from_file_name_without_aliases(write_post):

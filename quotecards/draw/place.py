@@ -16,7 +16,7 @@ from .layout import Layer, TextLayer
 from .plan import CardSpec
 from .scene import PlacedText, Scene, ink_bounds, row_left
 
-__all__ = ["MAIN_TEXTS", "MIN_FONT_PX", "place_text"]
+__all__ = ["MAIN_TEXTS", "MIN_FONT_PX", "NEVER_CUT", "place_text"]
 
 MIN_FONT_PX = 8  # no text is set smaller, whatever a layout's fractions give on a small canvas
 MAIN_TEXTS = ("quote", "title")  # a card that cannot set these is no card; the rest may be left out

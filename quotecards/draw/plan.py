@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..sources.post import Post
-from ..text.cleanup import clean, quotation, sentence_case
+from ..sources.post import CardKind, Post
+from ..text.cleanup import clean, quotation
 from ..text.dates import long_date
 from .brand import Brand
 from .layout import Layout
@@ -25,6 +25,7 @@ class CardSpec:
     brand: Brand = Brand()
     allow_shortening: bool = True  # False: a quote or attribution that does not fit raises DoesNotFit
     own_marks: bool = False  # the quote carries its own quotation marks: the card adds none
+    kind: CardKind = "quote"  # a quote card, or the page's headline card
 
     @property
     def size(self) -> tuple[int, int]:
@@ -41,9 +42,9 @@ def plan_card(post: Post, layout: Layout, platform: Platform, slug: str | None =
     texts = {
         "quote": quote,
         "attribution": clean(post.attribution, lang),
-        "title": sentence_case(clean(post.title, lang), lang),
+        "title": clean(post.title, lang),  # as written: `strings.Contains` and `if` are not re-cased
         "citation": clean(post.citation, lang),
-        "section": sentence_case(clean(post.section, lang), lang),
+        "section": clean(post.section, lang),
         "site": brand.site_name,
         "site_name": brand.site_name,
         "author": author,
@@ -54,4 +55,4 @@ def plan_card(post: Post, layout: Layout, platform: Platform, slug: str | None =
     }
     return CardSpec(slug=slug or post.slug, texts=texts, layout=layout, platform=platform, lang=lang,
                     focal_point=post.focal_point, brand=brand, allow_shortening=allow_shortening,
-                    own_marks=own_marks)
+                    own_marks=own_marks, kind=post.kind)

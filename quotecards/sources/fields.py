@@ -20,11 +20,13 @@ __all__ = ["CARD_FIELDS", "OWN_CARDS", "find", "lookup", "merged", "parse_path"]
 # jekyll-seo-tag, never a photo to make a card from.
 OWN_CARDS = "/assets/quotecards/"
 
-CARD_FIELDS = ("quote", "attribution", "citation", "image", "image_alt", "focal_point", "title", "description",
-               "date", "section", "author", "tag", "lang", "layout", "aliases", "slug")
+CARD_FIELDS = ("quote", "card_quote", "attribution", "citation", "image", "image_alt", "focal_point", "title",
+               "description", "date", "section", "author", "tag", "lang", "layout", "aliases", "slug")
 
 DEFAULT_FIELDS: dict[str, tuple[str, ...]] = {
     "quote": ("featured_quote.quote", "featured_quote", "quote", "pullquote", "pull_quote", "params.quote"),
+    # A shorter quote of the post's own for its cards, where the featured one runs long.
+    "card_quote": ("quotecard.quote", "card_quote", "social_quote"),
     "attribution": ("featured_quote.summary", "featured_quote.attribution", "quote_attribution", "quote_author",
                     "params.quote_attribution"),
     "citation": ("featured_quote.citation", "quote_citation"),
@@ -35,9 +37,13 @@ DEFAULT_FIELDS: dict[str, tuple[str, ...]] = {
     "focal_point": ("quotecard.focal_point", "featured_image.focal_point"),
     "title": ("title", "params.title"),
     "description": ("description", "summary", "excerpt", "params.description"),
-    "date": ("date", "publishDate", "pubDate", "published_at", "created"),
+    # Hugo's own order (date, publishDate, pubDate, published), then other generators' and CMSs'
+    # names; a value that is no date (WordPress's `published: true`) is passed over.
+    "date": ("date", "publishDate", "publishdate", "pubDate", "pubdate", "published", "published_at",
+             "date_published", "datePublished", "created"),
     "section": ("section", "categories[0]", "category"),
-    "author": ("author.name", "author", "authors[0].name", "authors[0]", "params.author"),
+    # A name, a mapping with a name, or a list of either (PaperMod's `author: [...]`, `authors:`).
+    "author": ("author", "authors", "params.author", "params.authors"),
     "tag": ("tags[0]", "keywords[0]", "tag", "params.tags[0]"),
     "lang": ("lang", "language", "languageCode", "locale"),
     "layout": ("quotecard.layout",),
@@ -86,12 +92,13 @@ class Found:
     path: str  # the path it came from, or "" when none did
 
 
-def find(meta: Mapping[str, Any], paths: tuple[str, ...]) -> Found:
-    """The first non-empty value along `paths`. A mapping that is only a container of an earlier
-    path (`featured_quote` once `featured_quote.quote` was tried) is passed over, not taken."""
+def find(meta: Mapping[str, Any], paths: tuple[str, ...], skip: type | tuple[type, ...] = ()) -> Found:
+    """The first non-empty value along `paths` that is not of a `skip` type. A mapping that is only
+    a container of an earlier path (`featured_quote` once `featured_quote.quote` was tried) is
+    passed over, not taken."""
     for i, path in enumerate(paths):
         value = lookup(meta, path)
-        if value is None or value == "" or value == [] or value == {}:
+        if value is None or value == "" or value == [] or value == {} or isinstance(value, skip):
             continue
         if isinstance(value, dict) and any(p.startswith(path + ".") for p in paths[:i]):
             continue

@@ -1,6 +1,8 @@
 """A post's language, decided once: the post's own field, else where the site puts it (a
-`content/<lang>/` folder, a `post.<lang>.md` name), else the script its text is written in, else
-the site's default. Quote marks, fonts and line breaking all read the one answer.
+`content/<lang>/` folder, a `post.<lang>.md` name), else the script its text is written in where
+that script tells (kana, Hangul, Arabic, …), else the site's default, else — for Latin-script
+text — the language an offline detector (lingua) reads in it. Quote marks, fonts, line breaking
+and dates all read the one answer, in every command.
 """
 
 from __future__ import annotations
@@ -9,12 +11,12 @@ import re
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     import icu
 
-__all__ = ["LangSource", "decide"]
+__all__ = ["LangSource", "decide", "detect_latin"]
 
 LangSource = Literal["post", "folder", "file name", "text", "site", ""]
 
@@ -35,10 +37,13 @@ def _known(base: str) -> bool:
 
 
 def from_path(path: Path, content_dir: Path | None, languages: tuple[str, ...] = ()) -> tuple[str, LangSource]:
-    """The language the site's layout gives `path`: `post.ja.md`, or `content/ja/…`."""
+    """The language the site's layout gives `path`: `post.ja.md`, or `content/ja/…` (below the
+    site's content folder, or, where no site says which that is, a folder named `content`)."""
     suffixes = path.name.split(".")
     if len(suffixes) >= 3 and _allowed(suffixes[-2], languages):
         return _tag(suffixes[-2]), "file name"
+    if content_dir is None:
+        content_dir = next((folder for folder in path.parents if folder.name == "content"), None)
     if content_dir is not None:
         try:
             first = path.relative_to(content_dir).parts[0]
@@ -108,8 +113,10 @@ def _chinese(text: str) -> str:
 
 
 def decide(post_lang: str, path: Path, content_dir: Path | None, languages: tuple[str, ...], text: str,
-           site_default: str, lang_dirs: tuple[tuple[Path, str], ...] = ()) -> tuple[str, LangSource]:
-    """The post's language and where it came from, in the order the module's docstring gives."""
+           site_default: str, lang_dirs: tuple[tuple[Path, str], ...] = (), more: str = "") -> tuple[str, LangSource]:
+    """The post's language and where it came from, in the order the module's docstring gives:
+    `text` is what the card sets (its script tells), `more` the rest of the post's words (a
+    detector reads better with more)."""
     if post_lang:
         return post_lang, "post"
     for folder, code in lang_dirs:
@@ -123,4 +130,34 @@ def decide(post_lang: str, path: Path, content_dir: Path | None, languages: tupl
         return lang, "text"
     if site_default:
         return site_default, "site"
-    return "", ""
+    lang = detect_latin(f"{text} {more}")
+    return (lang, "text") if lang else ("", "")
+
+
+# The Latin-script languages told apart: those whose quote marks, spacing or line breaking
+# differ from English, and the others a newsroom publishes most (so they are not taken for one
+# of those). Each loads a model the first time: fewer languages, a faster first post.
+_LATIN = ("ENGLISH GERMAN FRENCH SPANISH ITALIAN PORTUGUESE DUTCH POLISH CZECH SLOVAK SWEDISH DANISH BOKMAL "
+          "FINNISH TURKISH VIETNAMESE INDONESIAN ROMANIAN HUNGARIAN CROATIAN SLOVENE AZERBAIJANI CATALAN ESTONIAN "
+          "LATVIAN LITHUANIAN").split()
+MIN_WORDS = 4  # fewer words ("WebAssembly", "Merci") are guessed at, not read: no language then
+_RELATIVE_DISTANCE = 0.25  # how far the best language must lead the next before it is taken
+
+
+def detect_latin(text: str) -> str:
+    """The language of a Latin-script text, when it reads clearly as one; "" otherwise."""
+    if len(text.split()) < MIN_WORDS:
+        return ""
+    found = _detector().detect_language_of(text)
+    return found.iso_code_639_1.name.lower() if found is not None else ""
+
+
+@lru_cache(maxsize=1)  # one detector: its models load once per process, on the first post that needs it
+def _detector() -> Any:
+    # lingua rather than our own guess: its n-gram models come from large corpora and are kept up
+    # to date; low-accuracy mode loads in a fraction of a second and a few tens of MB.
+    from lingua import Language, LanguageDetectorBuilder
+
+    languages = [getattr(Language, name) for name in _LATIN]
+    return (LanguageDetectorBuilder.from_languages(*languages).with_low_accuracy_mode()
+            .with_minimum_relative_distance(_RELATIVE_DISTANCE).build())

@@ -19,16 +19,17 @@ from urllib.parse import unquote, urlsplit
 from ..card_warnings import CardWarning, Kind
 from ..errors import PostError
 from ..files import path_text, read_regular
-from ..text.cleanup import sentence_case
+from ..text.cleanup import LONG_QUOTE_WORDS, sentence_case
 from . import fields, language
 from .frontmatter import front_matter, kind_of
 from .publish import Publishing, Unpublished, expiry, unpublished
 from .slugs import safe_slug
 
-__all__ = ["MAX_ATTRIBUTION_CHARS", "MAX_FIELD_CHARS", "MAX_POST_BYTES", "MAX_QUOTE_CHARS", "NOT_TEXT", "Post",
+__all__ = ["CardKind", "MAX_ATTRIBUTION_CHARS", "MAX_FIELD_CHARS", "MAX_POST_BYTES", "MAX_QUOTE_CHARS", "NOT_TEXT", "Post",
            "PostError", "ReadOptions", "check_file_name", "read_post"]
 
 CardKind = Literal["quote", "headline"]
+Unattributed = Literal["none", "author"]
 
 # A pull quote is a sentence or three; past this the text is an article, not a quote, and
 # shaping megabytes of it would take minutes and gigabytes before failing to fit anyway.
@@ -79,6 +80,9 @@ class ReadOptions:
     default_lang: str = ""  # the site's (Hugo's defaultContentLanguage / languageCode)
     lang_dirs: tuple[tuple[Path, str], ...] = ()  # a language's own content folder → its code (Hugo)
     publishing: Publishing = Publishing()
+    long_quote_words: int = LONG_QUOTE_WORDS  # a longer quote gets the page's headline card; 0: no limit
+    authors: tuple[tuple[str, str], ...] = ()  # a site's author handles → display names (Hugo's data/authors)
+    unattributed: Unattributed = "none"  # a quote without attribution is signed by no one, or by the author
 
 
 def card_fields(post: Post, slug: str) -> dict[str, Any]:
@@ -158,37 +162,68 @@ class _Fields:
         self.path, self.meta, self.paths = path, meta, paths
         self.used: dict[str, str] = {}
 
-    def raw(self, name: str) -> Any:
-        found = fields.find(self.meta, self.paths[name])
+    def raw(self, name: str, skip: type | tuple[type, ...] = ()) -> Any:
+        found = fields.find(self.meta, self.paths[name], skip)
         if found.path:
             self.used[name] = found.path
         return found.value
 
     def text(self, name: str) -> str:
         value = self.raw(name)
-        if isinstance(value, dict) and name in ("image", "author"):
-            value = value.get("image" if name == "image" else "name")  # a mapping standing for its main value
+        if isinstance(value, dict) and name == "image":
+            value = value.get("image")  # a mapping standing for its main value
         return _text(self.path, self.used.get(name, name), value)
+
+    def names(self, authors: dict[str, str]) -> list[str]:
+        """The author field's display names: a name, a mapping with one, or a list of either; a
+        handle (`bazzadp`) becomes the site's name for it, or is left out, never shown bare."""
+        value = self.raw("author")
+        where = self.used.get("author", "author")
+        items = value if isinstance(value, list) else [value]
+        names = []
+        for item in items:
+            if isinstance(item, dict):
+                item = next((item[k] for k in _NAME_KEYS if item.get(k)), None)
+            name = _text(self.path, where, item)
+            name = authors.get(name, authors.get(name.casefold(), name))
+            if name and not _is_handle(name):
+                names.append(name)
+        return list(dict.fromkeys(names))
+
+
+_NAME_KEYS = ("name", "display_name", "displayName", "title")
+_HANDLE = re.compile(r"^@?[\w.-]+$")
+
+
+def _is_handle(name: str) -> bool:
+    """`bazzadp`, `@jdoe`, `jane_doe42`: one word, no capital, or an @, digit or underscore in it.
+    A one-word name written as a name (Cher, 王小明) is kept."""
+    if not _HANDLE.match(name):
+        return False
+    return name.startswith("@") or name == name.casefold() != name.upper() or any(c.isdigit() or c == "_" for c in name)
 
 
 def _post_from(path: Path, meta: dict[str, Any], options: ReadOptions) -> Post:
     notes: list[CardWarning] = []
     found = _Fields(path, meta, options.fields)
-    quote = found.text("quote")
+    quote = _card_quote(found)
     attribution = found.text("attribution")
     title = found.text("title")
     _limit(path, found.used.get("quote", "quote"), quote, MAX_QUOTE_CHARS)
     _limit(path, found.used.get("attribution", "attribution"), attribution, MAX_ATTRIBUTION_CHARS)
     for name, most in MAX_FIELD_CHARS.items():
-        _limit(path, found.used.get(name, name), found.text(name), most)
+        if name != "author":  # a list of names: limited once joined
+            _limit(path, found.used.get(name, name), found.text(name), most)
     if not quote and not title:
         raise PostError(path, "title", "nothing to put on a card: no quote and no title")
     lang, lang_source = language.decide(found.text("lang").replace("_", "-"), path, options.content_dir,
-                                        options.languages, quote or title, options.default_lang, options.lang_dirs)
-    kind: CardKind = "quote" if quote else "headline"
-    if kind == "quote" and not attribution and title:
-        attribution = sentence_case(title, lang)
-        notes.append(CardWarning(Kind.TEXT_FALLBACK, "the quote has no attribution: attributed with the title instead"))
+                                        options.languages, quote or title, options.default_lang, options.lang_dirs,
+                                        more=f"{title} {found.text('description')}" if quote else found.text("description"))
+    author = _joined(found.names(dict(options.authors)), lang)
+    _limit(path, found.used.get("author", "author"), author, MAX_FIELD_CHARS["author"])
+    kind = _kind(quote, title, lang, options.long_quote_words, notes)
+    if kind == "quote" and not attribution and options.unattributed == "author" and author:
+        attribution = author
     point = found.raw("focal_point")
     focal = _focal_point(path, found.used.get("focal_point", "focal_point"), point)
     return Post(
@@ -203,9 +238,9 @@ def _post_from(path: Path, meta: dict[str, Any], options: ReadOptions) -> Post:
         layout=found.text("layout"),
         title=title,
         description=found.text("description"),
-        date=_date(path, found.raw("date"), notes),
-        section=found.text("section") or _section_of(path, options, lang_source),
-        author=found.text("author"),
+        date=_date(path, found.raw("date", skip=bool), notes),
+        section=found.text("section") or sentence_case(_section_of(path, options, lang_source), lang),
+        author=author,
         tag=found.text("tag"),
         lang=lang,
         lang_source=lang_source,
@@ -215,6 +250,43 @@ def _post_from(path: Path, meta: dict[str, Any], options: ReadOptions) -> Post:
         unpublished=unpublished(meta, options.publishing),
         expires=_iso(expiry(meta)),
     )
+
+
+def _card_quote(found: _Fields) -> str:
+    """The quote the cards set: the post's own card quote where it gives one (a shorter cut of a
+    long featured quote), recorded as the quote's source; else the featured quote."""
+    short = found.text("card_quote")
+    if not short:
+        return found.text("quote")
+    found.used["quote"] = found.used.pop("card_quote")
+    return short
+
+
+def _kind(quote: str, title: str, lang: str, most: int, notes: list[CardWarning]) -> CardKind:
+    """A quote card; or the page's headline card when there is no quote, or when it runs past
+    `most` words (a wall of text on a card) and there is a title to set instead."""
+    if not quote:
+        return "headline"
+    if not most or not title:
+        return "quote"
+    from ..text.linebreak import word_count  # here: a build that reads no post never loads ICU
+
+    words = word_count(quote, lang)
+    if words <= most:
+        return "quote"
+    notes.append(CardWarning(Kind.LONG_QUOTE, f"the quote is {words} words, more than a card reads well with "
+                                              f"({most}): made the page's headline card; a post may give a shorter "
+                                              "one as card_quote"))
+    return "headline"
+
+
+def _joined(names: list[str], lang: str) -> str:
+    """Several authors as the language lists them ("A and B", "A und B", "A、B")."""
+    if len(names) < 2:
+        return names[0] if names else ""
+    import icu  # here: only a post with several authors needs it
+
+    return str(icu.ListFormatter.createInstance(icu.Locale(lang or "en")).format(names))
 
 
 def _photo(found: _Fields) -> str | None:
@@ -232,7 +304,8 @@ def _iso(moment: dt.datetime | None) -> str | None:
 
 
 def _section_of(path: Path, options: ReadOptions, lang_source: str) -> str:
-    """Hugo's section: the first folder below content/ (below the language folder, if any)."""
+    """Hugo's section: the first folder below content/ (below the language folder, if any). A
+    folder's name, not the post's text: the card capitalises it as a label."""
     if options.content_dir is None:
         return ""
     try:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import html
 import re
 
-__all__ = ["ELLIPSIS", "LONG_QUOTE_WORDS", "clean", "decorative_mark", "quotation", "quote_marks", "sentence_case",
-           "strip_quote_marks"]
+__all__ = ["ELLIPSIS", "LONG_QUOTE_WORDS", "clean", "decorative_mark", "nested", "quotation", "quote_marks",
+           "sentence_case", "strip_quote_marks"]
 
 ELLIPSIS = "\u2026"
 NBSP, NNBSP = "\u00a0", "\u202f"
@@ -32,13 +32,22 @@ QUOTE_MARKS = {
     "he": ("\u201e", "\u201d"), "yi": ("\u201e", "\u201d"),
 }
 LOW_MARKS = "\u201e\u201a"  # „ ‚: an opening mark drawn on the baseline
-# A quotation inside the quote: the marks each language nests inside its own.
+# A quotation inside the quote: the marks each language nests inside its own (every language
+# with marks of its own above has an entry; English and the rest nest ‘ ’ inside “ ”).
 INNER_MARKS = {
-    "fr": ("\u201c", "\u201d"), "ru": ("\u201e", "\u201c"), "uk": ("\u201e", "\u201c"),
-    "de": ("\u201a", "\u2018"), "cs": ("\u201a", "\u2018"), "sk": ("\u201a", "\u2018"),
+    "fr": ("\u201c", "\u201d"), "ru": ("\u201e", "\u201c"), "uk": ("\u201e", "\u201c"), "be": ("\u201e", "\u201c"),
+    "de": ("\u201a", "\u2018"), "cs": ("\u201a", "\u2018"), "sk": ("\u201a", "\u2018"), "pl": ("\u00ab", "\u00bb"),
     "ja": ("\u300e", "\u300f"), "zh-tw": ("\u300e", "\u300f"), "zh-hk": ("\u300e", "\u300f"),
     "zh-hant": ("\u300e", "\u300f"), "el": ("\u201c", "\u201d"), "hy": ("\u201c", "\u201d"),
+    "ar": ("\u201c", "\u201d"), "fa": ("\u201c", "\u201d"), "ur": ("\u201c", "\u201d"), "ka": ("\u00ab", "\u00bb"),
+    "he": ("\u201a", "\u2019"), "yi": ("\u201a", "\u2019"),
 }
+# A quotation inside the quote as authors type it, whatever the language: „…“ „…” «…» “…” 「…」.
+_SPACE = "[ \u00a0\u202f]*"
+_NESTED = re.compile(f"(?:\u201e{_SPACE}([^\u201e\u201c\u201d]+?){_SPACE}[\u201c\u201d]"
+                     f"|\u00ab{_SPACE}([^\u00ab\u00bb]+?){_SPACE}\u00bb"
+                     f"|\u201c{_SPACE}([^\u201c\u201d]+?){_SPACE}\u201d"
+                     f"|\u300c([^\u300c\u300d]+?)\u300d)")
 LONG_QUOTE_WORDS = 40  # past this a quote reads as a paragraph on a card: it is set, and the card says so
 
 
@@ -136,11 +145,15 @@ def quotation(text: str, lang: str = "") -> tuple[str, bool]:
     text = strip_quote_marks(text)
     if text[:1] in OPENING_QUOTES:
         return text, True
+    return nested(text, lang), False
+
+
+def nested(text: str, lang: str = "") -> str:
+    """Each quotation inside a quote in `lang`'s inner marks, whichever marks its author typed:
+    „Web“ inside a German quote becomes ‚Web‘, «cookies» inside a French one “cookies”."""
     base = lang.casefold()
-    inner = INNER_MARKS.get(base) or INNER_MARKS.get(base.split("-")[0]) or ("\u2018", "\u2019")
-    if inner != ("\u201c", "\u201d"):
-        text = re.sub("\u201c([^\u201c\u201d]+)\u201d", inner[0] + r"\1" + inner[1], text)
-    return text, False
+    opening, closing = INNER_MARKS.get(base) or INNER_MARKS.get(base.split("-")[0]) or ("\u2018", "\u2019")
+    return _NESTED.sub(lambda m: opening + next(g for g in m.groups() if g is not None) + closing, text)
 
 
 def strip_quote_marks(text: str) -> str:

@@ -19,7 +19,7 @@ from collections.abc import Callable
 
 import icu
 
-__all__ = ["graphemes", "locale_for", "phrase_bounds", "segments"]
+__all__ = ["graphemes", "locale_for", "phrase_bounds", "segments", "word_count"]
 
 
 def _utf16_to_index(text: str) -> dict[int, int]:
@@ -95,6 +95,12 @@ def segments(text: str, lang: str = "") -> list[str]:
     elif mode == "lw=phrase":
         pieces = _merge(pieces, _splits_kana_ending)
     return _merge(pieces, _splits_a_unit) if mode else pieces
+
+
+def word_count(text: str, lang: str = "") -> int:
+    """How many words `text` has as a reader counts them: a line-breaking unit each (a phrase in
+    Japanese and Chinese, which write no spaces), punctuation alone not counted."""
+    return sum(1 for piece in segments(text, locale_for(text, lang)) if any(ch.isalnum() for ch in piece))
 
 
 def phrase_bounds(text: str, lang: str) -> set[int] | None:
