@@ -25,7 +25,7 @@ from .context import RunContext
 from .draw.compose import Problem
 from .draw.layout import Layout
 from .draw.place import NEVER_CUT
-from .draw.plan import CardSpec, plan_card
+from .draw.plan import ISOLATES, CardSpec, plan_card
 from .draw.platforms import Platform, expand
 from .draw.render import PhotoAside, Rendered, render
 from .encode import export, png
@@ -541,7 +541,9 @@ def alt_text(quote: str, attribution: str) -> tuple[str, CardWarning | None]:
 
 
 def headline_alt(title: str, byline: str) -> tuple[str, CardWarning | None]:
-    """What a headline card says: the title, and who wrote it when."""
+    """What a headline card says: the title, and who wrote it when (without the byline's bidi
+    isolates: a screen reader has no use for them)."""
+    byline = byline.translate({ord(ch): None for ch in ISOLATES})
     return _capped(f"{title} \u2014 {byline}" if byline else title)
 
 

@@ -32,8 +32,8 @@ from .errors import ConfigError, LayoutError
 from .formats import FORMAT_CHOICES
 from .sources.fields import CARD_FIELDS, parse_path
 from .sources.post import Post, Unattributed
-from .text.cleanup import LONG_QUOTE_WORDS
 from .tables import Key
+from .text.cleanup import LONG_QUOTE_WORDS
 
 if TYPE_CHECKING:
     from PIL import Image

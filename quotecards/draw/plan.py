@@ -5,13 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..sources.post import CardKind, Post
+from ..text import textruns
 from ..text.cleanup import clean, quotation
 from ..text.dates import long_date
 from .brand import Brand
 from .layout import Layout
 from .platforms import Platform
 
-__all__ = ["CardSpec", "plan_card"]
+__all__ = ["ISOLATES", "CardSpec", "byline", "plan_card"]
+
+FSI, PDI, LRM, RLM = "\u2068", "\u2069", "\u200e", "\u200f"
+ISOLATES = FSI + PDI + LRM + RLM  # what a byline carries that no one reads: stripped from alt text
 
 
 @dataclass(frozen=True)
@@ -49,10 +53,20 @@ def plan_card(post: Post, layout: Layout, platform: Platform, slug: str | None =
         "site_name": brand.site_name,
         "author": author,
         "date": date,
-        "byline": " \u00b7 ".join(part for part in (author, date) if part),
+        "byline": byline(author, date, rtl=textruns.bidi_levels(quote or post.title or author)[1]),
         "description": clean(post.description, lang),
         "tag": clean(post.tag, lang),
     }
     return CardSpec(slug=slug or post.slug, texts=texts, layout=layout, platform=platform, lang=lang,
                     focal_point=post.focal_point, brand=brand, allow_shortening=allow_shortening,
                     own_marks=own_marks, kind=post.kind)
+
+
+def byline(author: str, date: str, rtl: bool) -> str:
+    """"Author · date". Where a direction is mixed in (a Persian date after a Latin name), each
+    part is a bidi isolate in a line that runs the card's way, so no digit or word of a date is
+    torn from its neighbours: "۲۰ اسفند ۱۳۹۷" stays one unit, read in its own order."""
+    parts = [part for part in (author, date) if part]
+    if not any(textruns.bidi_levels(part)[1] or any(textruns.bidi_levels(part)[0]) for part in parts) and not rtl:
+        return " \u00b7 ".join(parts)
+    return (RLM if rtl else LRM) + " \u00b7 ".join(FSI + part + PDI for part in parts)

@@ -25,8 +25,8 @@ from .frontmatter import front_matter, kind_of
 from .publish import Publishing, Unpublished, expiry, unpublished
 from .slugs import safe_slug
 
-__all__ = ["CardKind", "MAX_ATTRIBUTION_CHARS", "MAX_FIELD_CHARS", "MAX_POST_BYTES", "MAX_QUOTE_CHARS", "NOT_TEXT", "Post",
-           "PostError", "ReadOptions", "check_file_name", "read_post"]
+__all__ = ["CardKind", "MAX_ATTRIBUTION_CHARS", "MAX_FIELD_CHARS", "MAX_POST_BYTES", "MAX_QUOTE_CHARS", "NOT_TEXT",
+           "Post", "PostError", "ReadOptions", "Unattributed", "check_file_name", "read_post"]
 
 CardKind = Literal["quote", "headline"]
 Unattributed = Literal["none", "author"]
@@ -216,9 +216,10 @@ def _post_from(path: Path, meta: dict[str, Any], options: ReadOptions) -> Post:
             _limit(path, found.used.get(name, name), found.text(name), most)
     if not quote and not title:
         raise PostError(path, "title", "nothing to put on a card: no quote and no title")
+    rest = f"{title if quote else ''} {found.text('description')}"  # what the detector may read besides
     lang, lang_source = language.decide(found.text("lang").replace("_", "-"), path, options.content_dir,
                                         options.languages, quote or title, options.default_lang, options.lang_dirs,
-                                        more=f"{title} {found.text('description')}" if quote else found.text("description"))
+                                        more=rest)
     author = _joined(found.names(dict(options.authors)), lang)
     _limit(path, found.used.get("author", "author"), author, MAX_FIELD_CHARS["author"])
     kind = _kind(quote, title, lang, options.long_quote_words, notes)

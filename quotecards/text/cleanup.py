@@ -99,10 +99,18 @@ def clean(text: str, lang: str = "") -> str:
 _UNIT = r"(?:%|‰|°[CF]?|[kKmMcG]?(?:m|g|l|W|Wh|B|Hz)|km/h|mph|kWh|MW|GW|t|h|min|s|ms|€|\$|£|¥)"
 
 
+# Abbreviations that go with a number: "No. 5", "p. 12", "Art. 3"; and a time's "a.m."/"p.m.".
+_NUMBERED = r"(?:No|Nos|Nr|no|nr|p|pp|Art|art|Vol|vol|Ch|ch|Fig|fig|Sec|sec|S|Abs|Bd|Nº|№|§|#)"
+_MERIDIEM = r"(?:[aApP]\.\s?[mM]\.?|[aApP][mM](?![\w]))"
+
+
 def _ties(text: str) -> str:
     """No-break spaces where a line must not break: a spaced dash stays with the word before it,
-    and a number stays with its unit (12 km, 40 %, 3 500 t)."""
+    a number with its unit (12 km, 40 %, 3 500 t), an abbreviation with its number (No. 5) and a
+    time with its a.m. (3 a.m.)."""
     text = re.sub(r" ([\u2014\u2013]) ", NBSP + r"\1 ", text)
+    text = re.sub(rf"(?<![\w.])({_NUMBERED}\.?) (?=\d)", r"\1" + NBSP, text)
+    text = re.sub(rf"(?<=\d) (?={_MERIDIEM})", NBSP, text)
     return re.sub(rf"(?<=\d) (?={_UNIT}(?![\w]))", NBSP, text)
 
 

@@ -1,25 +1,34 @@
-"""Where a line may break, by the Unicode line-breaking rules (UAX #14) as ICU implements them.
+"""Where a line may break, by the Unicode line-breaking rules (UAX #14) as ICU implements them,
+and where a headline setter would let it.
 
 ICU rather than splitting at spaces: Thai writes no spaces between words (ICU breaks it by
 dictionary), CJK may break between most characters but never before closing punctuation such
 as 。」、 (kinsoku), and no-break spaces and hyphens need their own rules. ICU's rules are
 maintained with Unicode itself; ours would not be.
 
-On top of them, a headline setter's rules, which UAX #14 leaves open: Chinese breaks between
-words (ICU's dictionary word segmentation), not inside 和平; Japanese keeps a kanji stem with its
-kana ending (閉まりません); an emoji stays with the word it follows; `HTTP/2`, `24/7` and
-`e-mail` stay whole. Each only removes opportunities: a piece that then cannot fit a line is
-broken by the plain rules again (typeset's `_break_wide`).
+On top of them, only ever taking opportunities away:
+- Japanese, Chinese and Thai break between phrases, as BudouX (Google's small phrase model, the
+  one Chrome's `word-break: auto-phrase` uses) reads them: 国民の|皆さまが、 not 国|民. Chinese
+  also keeps ICU's dictionary words whole (a break must suit both: 浏览器, 最佳化), and a lone
+  first character stays with what follows (無障礙性). Thai keeps a word that opens a clause
+  after a space with the next one (แต่ never ends a line).
+- Vietnamese, which spaces its syllables, keeps each word's syllables together (kiên quyết,
+  lãnh thổ), as underthesea's word segmenter reads them.
+- No line opens with a dash, an ellipsis or closing punctuation; an emoji stays with the word it
+  follows; `HTTP/2`, `24/7` and `e-mail` stay whole; Korean breaks only at spaces.
+A piece that then cannot fit a line is broken by the plain rules again (typeset's `_break_wide`).
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from functools import lru_cache
+from typing import Any
 
 import icu
 
-__all__ = ["graphemes", "locale_for", "phrase_bounds", "segments", "word_count"]
+__all__ = ["graphemes", "locale_for", "segments", "word_count"]
 
 
 def _utf16_to_index(text: str) -> dict[int, int]:
@@ -60,10 +69,10 @@ _iterators = _Iterators()
 
 
 def locale_for(text: str, lang: str = "") -> str:
-    """The ICU locale to break `text` by: Korean keeps words whole (it spaces them, like CSS
-    word-break: keep-all) and Japanese breaks between phrases rather than between any two
-    characters, as a headline setter would; both inferred from the text when the post is silent.
-    """
+    """The locale to break `text` by, with the setter's rules for its language (`@lw=…`): Korean
+    keeps words whole (it spaces them, like CSS word-break: keep-all), Japanese, Chinese and Thai
+    break between phrases, Vietnamese between words; the CJK ones inferred from the text when
+    the post is silent."""
     base = lang.split("-")[0].casefold()
     if not base:
         if any("\uac00" <= ch <= "\ud7af" for ch in text):
@@ -73,11 +82,13 @@ def locale_for(text: str, lang: str = "") -> str:
         elif any("\u4e00" <= ch <= "\u9fff" for ch in text):
             base = "zh"
     if base == "ko":
-        return "ko@lw=keepall"  # ICU ignores keepall; segments() applies it
-    if base == "ja":
-        return "ja@lw=phrase"
+        return "ko@lw=keepall"
+    if base in ("ja", "th"):
+        return f"{base}@lw=phrase"
     if base == "zh":
-        return f"{lang or 'zh'}@lw=words"  # ours, not ICU's: segments() applies it
+        return f"{lang or 'zh'}@lw=words"
+    if base == "vi":
+        return "vi@lw=syllables"
     return f"{lang}@lw=normal"
 
 
@@ -91,9 +102,14 @@ def segments(text: str, lang: str = "") -> list[str]:
     if mode == "lw=keepall":
         pieces = _keep_all(pieces)
     elif mode == "lw=words":
-        pieces = _within_words(text, pieces, locale)
+        pieces = _within(pieces, _boundaries(text, _iterators.words(locale.replace("-", "_"))))
+        pieces = _lone_first(_within(pieces, _phrase_bounds(text, locale)))
     elif mode == "lw=phrase":
-        pieces = _merge(pieces, _splits_kana_ending)
+        pieces = _merge(_within(pieces, _phrase_bounds(text, locale)), _splits_kana_ending)
+        if locale.startswith("th"):
+            pieces = _clause_openers_kept(pieces)
+    elif mode == "lw=syllables":
+        pieces = _merge_at(pieces, _inside_words(text))
     return _merge(pieces, _splits_a_unit) if mode else pieces
 
 
@@ -103,19 +119,57 @@ def word_count(text: str, lang: str = "") -> int:
     return sum(1 for piece in segments(text, locale_for(text, lang)) if any(ch.isalnum() for ch in piece))
 
 
-def phrase_bounds(text: str, lang: str) -> set[int] | None:
-    """For Japanese (`lang` from locale_for), the offsets between phrases (ICU's phrase breaking,
-    a stem kept with its ending): the breaks a setter prefers. Others may break inside a phrase
-    at a cost, so a narrow line is not left half empty. None where every break is as good."""
-    locale, _, mode = lang.partition("@")
-    if mode != "lw=phrase":
-        return None
-    pieces = _merge(_split(text, _iterators.get(f"{locale}@lw=phrase".replace("-", "_"))), _splits_kana_ending)
+@lru_cache(maxsize=512)  # a run sets each text on every canvas and candidate: parsed once per text
+def _phrase_bounds(text: str, locale: str) -> frozenset[int]:
+    """The offsets between BudouX's phrases of `text`."""
     bounds, at = set(), 0
-    for piece in pieces:
-        at += len(piece)
+    for phrase in _phraser(_budoux_model(locale)).parse(text):
+        at += len(phrase)
         bounds.add(at)
-    return bounds
+    return frozenset(bounds)
+
+
+def _budoux_model(locale: str) -> str:
+    tag = locale.casefold().replace("_", "-")
+    if tag.startswith("zh"):
+        return "zh-hant" if tag in ("zh-hant", "zh-tw", "zh-hk", "zh-mo") else "zh-hans"
+    return tag.split("-")[0]
+
+
+@lru_cache(maxsize=4)  # BudouX's four models (ja, zh-hans, zh-hant, th), each a small table
+def _phraser(model: str) -> Any:
+    import budoux  # here: only Japanese, Chinese and Thai text loads it
+
+    load = {"ja": budoux.load_default_japanese_parser, "zh-hans": budoux.load_default_simplified_chinese_parser,
+            "zh-hant": budoux.load_default_traditional_chinese_parser, "th": budoux.load_default_thai_parser}
+    return load[model]()
+
+
+_segmenter_lock = threading.Lock()
+
+
+@lru_cache(maxsize=512)  # as _phrase_bounds: one segmentation per text in a run
+def _inside_words(text: str) -> frozenset[int]:
+    """Offsets inside a Vietnamese word: after each space between two syllables of one word."""
+    with _segmenter_lock:  # underthesea loads its model on the first call, into a global
+        from underthesea import word_tokenize  # here: only Vietnamese text loads it (and its CRF model)
+
+        words = word_tokenize(text, use_token_normalize=False)
+    inside, at = set(), 0
+    for word in words:
+        syllables = word.split(" ")
+        start = text.find(syllables[0], at)
+        if start < 0:
+            continue
+        at = start
+        for syllable in syllables:
+            found = text.find(syllable, at)
+            if found < 0:
+                break
+            if found > start:
+                inside.add(found)
+            at = found + len(syllable)
+    return frozenset(inside)
 
 
 def _merge(pieces: list[str], keep: Callable[[str, str], bool]) -> list[str]:
@@ -129,17 +183,60 @@ def _merge(pieces: list[str], keep: Callable[[str, str], bool]) -> list[str]:
     return merged
 
 
-def _within_words(text: str, pieces: list[str], locale: str) -> list[str]:
-    # Chinese writes no spaces, and UAX #14 allows a break between any two ideographs: 和|平.
-    words = set(_boundaries(text, _iterators.words(locale.replace("-", "_"))))
+def _within(pieces: list[str], allowed: frozenset[int] | list[int]) -> list[str]:
+    """`pieces` joined wherever the boundary between them is not in `allowed` (a zero-width space
+    is a break the setter put there itself, and stays one)."""
+    allowed = frozenset(allowed)
     out: list[str] = []
     start = 0
     for piece in pieces:
-        if out and start not in words:
+        if out and start not in allowed and not out[-1].endswith("\u200b"):
             out[-1] += piece
         else:
             out.append(piece)
         start += len(piece)
+    return out
+
+
+def _merge_at(pieces: list[str], joined: frozenset[int]) -> list[str]:
+    """`pieces` joined at each boundary in `joined`."""
+    out: list[str] = []
+    start = 0
+    for piece in pieces:
+        if out and start in joined:
+            out[-1] += piece
+        else:
+            out.append(piece)
+        start += len(piece)
+    return out
+
+
+OPENING_PUNCTUATION = "\u201c\u2018\u300c\u300e\uff08\u3010(\"'"
+
+
+def _lone_first(pieces: list[str]) -> list[str]:
+    # A text's first character alone is a phrase only to a model without context before it
+    # (無|障礙性 opening a headline): it stays with the phrase it opens.
+    stem = pieces[0].lstrip(OPENING_PUNCTUATION) if len(pieces) > 1 else ""
+    if len(stem) == 1 and _script(stem) == "han" and _script(pieces[1][:1]) == "han":
+        return [pieces[0] + pieces[1], *pieces[2:]]
+    return pieces
+
+
+CLAUSE_OPENER = 3  # graphemes: a conjunction or particle, not a word that would rather end a line
+
+
+def _clause_openers_kept(pieces: list[str]) -> list[str]:
+    """Thai spaces between clauses, not words: the short word that opens a clause (แต่, และ,
+    ว่า) stays with the word after it, so the break falls at the space."""
+    out: list[str] = []
+    opener = False  # the last piece opened a clause
+    for i, piece in enumerate(pieces):
+        if opener:
+            out[-1] += piece
+        else:
+            out.append(piece)
+        opener = i > 0 and not opener and pieces[i - 1][-1:].isspace() and len(graphemes(piece)) <= CLAUSE_OPENER
     return out
 
 
@@ -151,7 +248,10 @@ def _splits_kana_ending(before: str, after: str) -> bool:
 
 
 def _splits_a_unit(before: str, after: str) -> bool:
-    """Whether a break between `before` and `after` would split what a reader takes as one word."""
+    """Whether a break between `before` and `after` would split what a reader takes as one word,
+    or open a line with a dash, an ellipsis or closing punctuation."""
+    if after[:1] in LINE_OPENERS_NOT:
+        return True
     if before[-1:].isspace() or not after:
         return _is_emoji(after[:1]) and bool(before.strip())  # "we won 🎉": the emoji stays with "won"
     if _is_emoji(after[:1]):
@@ -163,6 +263,11 @@ def _splits_a_unit(before: str, after: str) -> bool:
         left = before[:-1].split()[-1:] or [""]
         return len(left[0]) <= 2 or len(after.strip()) <= 3
     return False
+
+
+# Marks a line never opens with: dashes and the ellipsis (they belong to what came before, and at
+# a line's head read as a list or a stutter) and closing punctuation.
+LINE_OPENERS_NOT = "\u2014\u2013\u2026\u201d\u2019\u00bb\u203a)]}\u300d\u300f\uff09\u3001\u3002\uff0c!?;:"
 
 
 def _is_emoji(ch: str) -> bool:

@@ -20,15 +20,19 @@ __all__ = ["Block", "CLAUSE_BREAK", "DoesNotFit", "Line", "ShapingUnavailable", 
            "measure", "set_text", "shaping_options"]
 
 ZWSP = "\u200b"
-SENTENCE_ENDS = ".!?\u2026\u3002\uff01\uff1f"
-CLAUSE_ENDS = ",;:\u2013\u2014\u3001\uff0c\uff1b\uff1a"
+# Latin, CJK, and Arabic-script (؟ ۔ ، ؛) sentence and clause ends: right-to-left text breaks at
+# its clauses too.
+SENTENCE_ENDS = ".!?\u2026\u3002\uff01\uff1f\u061f\u06d4"
+CLAUSE_ENDS = ",;:\u2013\u2014\u3001\uff0c\uff1b\uff1a\u060c\u061b"
 CLOSING_MARKS = "\"'\u201d\u2019\u00bb\u203a\u300d\u300f)\uff09"
 # A break's weight, in units of the cost of splitting a name (a quarter of a line's width, squared);
 # below zero, a break the balancing prefers.
 SENTENCE_BREAK = -0.6
 CLAUSE_BREAK = -0.25
-INSIDE_PHRASE = 1.5
-AVOIDED = 1.0  # a break weighted this much or more (inside a name, inside a phrase) does not set the line count
+AVOIDED = 1.0  # a break weighted this much or more (inside a name) does not set the line count
+# Quotes of more lines get more room between them, as a long measure does: the eye finds the next
+# line's start more easily. Each line past LEADING_FROM adds LEADING_STEP, up to LEADING_MOST lines.
+LEADING_FROM, LEADING_STEP, LEADING_MOST = 4, 0.025, 8
 
 
 class DoesNotFit(ValueError):
@@ -163,8 +167,7 @@ class _Paragraph:
             self.bounds.append(start + len(seg))
             self.ends.append(start + len(seg.rstrip()))
         self.break_weights: dict[int, float] = {}
-        for weights in (self._inside_phrases(linebreak.phrase_bounds(text, locale)), self._name_breaks(),
-                        self._clause_ends()):
+        for weights in (self._name_breaks(), self._clause_ends(locale)):
             for k, weight in weights.items():
                 self.break_weights[k] = self.break_weights.get(k, 0.0) + weight
         # Breaks the line count keeps away from while a line can hold what they would split.
@@ -239,22 +242,17 @@ class _Paragraph:
         x0, x1 = ink_extent(word, face, size, rtl, self.lang)
         return x0 if first else measure(rest, face, size, rtl, self.lang) + x1
 
-    def _inside_phrases(self, phrases: set[int] | None) -> dict[int, float]:
-        """Breaks inside a Japanese phrase (夜の|街にも is one), weighted: taken where the lines
-        come out clearly more even, as a narrow story card needs."""
-        if phrases is None:
-            return {}
-        return {k: INSIDE_PHRASE for k in range(1, self.count) if self.bounds[k] not in phrases}
-
-    def _clause_ends(self) -> dict[int, float]:
+    def _clause_ends(self, locale: str) -> dict[int, float]:
         """Breaks after a sentence or a clause, weighted below zero: "behind us. | That's the job."
-        reads better than "behind | us. That's the job." when the lines come out near even."""
+        reads better than "behind | us. That's the job." when the lines come out near even. Thai
+        marks its clauses with a space alone."""
         ends = [self.text[self.bounds[k]:self.ends[k]].rstrip(CLOSING_MARKS)[-1:] for k in range(self.count)]
+        spaced = locale.startswith("th")
         out: dict[int, float] = {}
         for k in range(1, self.count):
             if ends[k - 1] in SENTENCE_ENDS:
                 out[k] = SENTENCE_BREAK
-            elif ends[k - 1] in CLAUSE_ENDS:
+            elif ends[k - 1] in CLAUSE_ENDS or (spaced and self.ends[k - 1] < self.bounds[k]):
                 out[k] = CLAUSE_BREAK
             elif ends[k] in SENTENCE_ENDS and k + 1 < self.count:
                 out[k] = -SENTENCE_BREAK  # a sentence's last word alone at the head of the next line
@@ -362,6 +360,11 @@ class _Fit:
         hang_width = round(measure(self.hang, self.hang_face(para), size, para.para.rtl, para.lang)) if self.hang else 0
         return ascent, descent, round(size * self.line_height), hang_width
 
+    def leading(self, lh: int, size: int, count: int) -> int:
+        """Baseline to baseline for `count` lines: the layout's, opened up past LEADING_FROM lines."""
+        extra = min(max(count - LEADING_FROM, 0), LEADING_MOST - LEADING_FROM) * LEADING_STEP
+        return lh + round(size * self.line_height * extra)
+
     def hang_face(self, para: _Paragraph) -> Face:
         """The face of the text's first letters when it has the mark (a CJK 「 is full width)."""
         first = para.para.runs[0].face
@@ -377,7 +380,7 @@ class _Fit:
         count = _line_count(full, bare, self.box_width, para.avoided)
         if count is None or (self.max_lines is not None and count > self.max_lines):
             return False
-        return ascent + descent + (count - 1) * lh <= self.box_height
+        return ascent + descent + (count - 1) * self.leading(lh, size, count) <= self.box_height
 
     def largest(self, para: _Paragraph, lo: int, hi: int) -> int | None:
         # Advances grow in proportion to the size, give or take hinting's rounding of each glyph,
@@ -405,12 +408,15 @@ class _Fit:
         return None
 
     def layout(self, para: _Paragraph, size: int, shortened: bool) -> Block | None:
-        ascent, descent, lh, hang_width = self.metrics(para, size)
+        ascent, descent, base_lh, hang_width = self.metrics(para, size)
         full, bare = para.segment_widths(size)
         max_width = float(self.box_width)
         while True:
             count = _line_count(full, bare, max_width, para.avoided)
-            if count is None or ascent + descent + (count - 1) * lh > self.box_height:
+            if count is None:
+                return None
+            lh = self.leading(base_lh, size, count)
+            if ascent + descent + (count - 1) * lh > self.box_height:
                 return None
             breaks = balanced_breaks(full, bare, max_width, count, para.break_weights)
             rows, first = [], 0
