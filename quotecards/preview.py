@@ -29,6 +29,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from . import heap
+from .card_warnings import Kind
 from .cards import choose, compose_card, composition
 from .context import RunContext
 from .draw.layout import available
@@ -38,7 +39,7 @@ from .encode import export
 from .errors import QuotecardsError
 from .options import RenderOptions
 from .sources.frontmatter_edit import EditError, set_quotecard
-from .sources.post import MAX_ATTRIBUTION_CHARS, MAX_QUOTE_CHARS, NOT_TEXT, Post, PostError, read_post
+from .sources.post import MAX_ATTRIBUTION_CHARS, MAX_QUOTE_CHARS, NOT_TEXT, Post, PostError, card_kind, read_post
 from .text.typeset import ShapingUnavailable
 
 __all__ = ["Preview", "address_of", "make_server"]
@@ -48,7 +49,7 @@ PHOTO_CACHE_SIZE = 16  # the photos of the posts a person flips between
 MAX_BODY_BYTES = 64 * 1024
 MAX_IMAGE_REF_CHARS = 2048
 RENDER_PARAMS = frozenset({"post", "quote", "attribution", "image", "layout", "platform", "focal", "download", "token"})
-SAVE_KEYS = frozenset({"post", "layout", "focal_point"})
+SAVE_KEYS = frozenset({"post", "layout", "focal_point", "card_quote"})
 # A page fires several requests at once and a script or a few tabs more: a burst beyond the
 # listen queue waits for the client's SYN retry (a second or more), or is reset.
 LISTEN_QUEUE = 128
@@ -92,7 +93,8 @@ class Preview:
                 continue
             out.append({"path": rel, "title": post.title,
                         "quote": post.quote, "attribution": post.attribution, "image": post.image or "",
-                        "layout": post.layout, "focal_point": post.focal_point})
+                        "layout": post.layout, "focal_point": post.focal_point,
+                        "card_quote": dict(post.sources).get("quote") in self.ctx.reading.fields["card_quote"]})
         return out
 
     def post_for(self, params: dict[str, str]) -> Post:
@@ -129,9 +131,11 @@ class Preview:
         layout = params.get("layout", "")
         if layout:
             self.check_layout(layout)
-        return replace(base, quote=quote, attribution=attribution, image=image or None,
-                       kind="quote" if quote else "headline", layout=layout or base.layout,
-                       focal_point=focal or base.focal_point)
+        # The quote typed is the card's quote: the same rule as a render decides its card.
+        kind, long_quote = card_kind(quote, base.title, base.lang, self.ctx.reading.long_quote_words)
+        notes = (*(n for n in base.notes if n.kind is not Kind.LONG_QUOTE), *([long_quote] if long_quote else []))
+        return replace(base, quote=quote, attribution=attribution, image=image or None, kind=kind, notes=notes,
+                       layout=layout or base.layout, focal_point=focal or base.focal_point)
 
     def check_layout(self, name: str) -> None:
         if name not in available(self.ctx.layouts.folders):
@@ -170,15 +174,17 @@ class Preview:
         unknown = set(body) - SAVE_KEYS
         if unknown:
             raise ValueError(f"unknown field {sorted(unknown)[0]!r}")
-        post, layout = body.get("post"), body.get("layout") or ""
-        if not isinstance(post, str) or not isinstance(layout, str):
-            raise ValueError("post and layout: expected text")
-        check_text({"post": post, "layout": layout})
+        post, layout, quote = body.get("post"), body.get("layout") or "", body.get("card_quote") or ""
+        if not isinstance(post, str) or not isinstance(layout, str) or not isinstance(quote, str):
+            raise ValueError("post, layout and card_quote: expected text")
+        check_text({"post": post, "layout": layout, "quote": quote})
+        if len(quote) > MAX_QUOTE_CHARS:
+            raise ValueError(f"card_quote: {len(quote):,} characters; at most {MAX_QUOTE_CHARS:,}")
         path = self._inside(post)
         point = _focal_point(body.get("focal_point"))
         if layout:
             self.check_layout(layout)
-        outcome = set_quotecard(path, layout or None, point)
+        outcome = set_quotecard(path, layout or None, point, " ".join(quote.split()) or None)
         if outcome == "own":
             raise ValueError(f"{path.name} has a quotecard entry written by hand: edit it there")
         return outcome

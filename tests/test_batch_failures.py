@@ -217,5 +217,6 @@ def test_a_disk_that_fills_up_is_one_error_line_naming_the_file(tmp_path):
         assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
         last = done.stderr.strip().splitlines()[-1]
         assert last in (f"error: {out / 'manifest.json'}: No space left on device",
+                        f"error: {out / 'index.html'}: No space left on device",
                         f"error: {out / '.quotecards-state.sqlite'}: build state: cannot write it (database or disk "
                         "is full); the next build takes up from its last checkpoint"), last

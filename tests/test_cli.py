@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -127,7 +128,8 @@ def test_manifest_records_fonts_text_box_and_overflow(tmp_path):
 
 
 def test_a_quote_that_fits_no_layout_is_an_error_unless_shortening_is_allowed(tmp_path, write_post):
-    post = write_post("long.md", "---\ntitle: t\nfeatured_quote:\n  quote: " + "words that go on " * 85 + "\n---\n")
+    # No title: no headline card for the quote to give way to (tests/test_editorial.py has that).
+    post = write_post("long.md", "---\nfeatured_quote:\n  quote: " + "words that go on " * 85 + "\n---\n")
     out = tmp_path / "out"
     refused = run("render", str(post), "--out", str(out))
     assert refused.exit_code == 1 and not (out / "og" / "long.png").exists()
@@ -191,9 +193,10 @@ def test_local_image_outside_the_site_root_falls_back_with_a_warning(tmp_path, w
 def test_a_quote_too_long_for_its_layout_steps_down_to_a_roomier_one(tmp_path):
     text = (ROOT / "samples/posts/deep-field.md").read_text()  # about eighty words: too many for band
     post = tmp_path / "deep.md"
-    post.write_text(text.replace("---\n", "---\nquotecard: {layout: band}\n", 1).replace(
-        "../images/", str(ROOT / "samples/images") + "/"))
-    result = run("render", str(post), "--out", str(tmp_path / "out"), "--site-root", str(ROOT), "--platform", "all")
+    post.write_text(text.replace("---\n", "---\nquotecard: {layout: band}\n", 1).replace("../images/", "images/"))
+    shutil.copytree(ROOT / "samples/images", tmp_path / "images")
+    (tmp_path / "quotecards.toml").write_text("long_quote_words = 0\n")  # set as a quote, however long
+    result = run("render", str(post), "--out", str(tmp_path / "out"), "--site-root", str(tmp_path), "--platform", "all")
     assert result.exit_code == 0, result.stderr
     cards = json.loads((tmp_path / "out" / "manifest.json").read_text())["cards"]
     assert not any(card["overflow"] for card in cards)  # nothing was cut
@@ -214,7 +217,7 @@ def test_a_quote_too_long_for_its_layout_steps_down_to_a_roomier_one(tmp_path):
 def test_a_card_no_layout_holds_fails_alone_and_the_other_platforms_cards_are_made(tmp_path, write_post):
     # About 150 words: too many for a 1200×630 card at its legible floor, not for a story's tall canvas.
     words = ("The archive keeps what the city forgets, and every box we open tells another story. " * 10).strip()
-    post = write_post("tall.md", f"---\ntitle: t\nfeatured_quote:\n  quote: {words}\n  summary: An archivist\n---\n")
+    post = write_post("tall.md", f"---\nfeatured_quote:\n  quote: {words}\n  summary: An archivist\n---\n")  # no title
     out = tmp_path / "out"
     result = run("render", str(post), "--out", str(out), "--platform", "og", "--platform", "story")
     assert result.exit_code == 1
@@ -229,7 +232,7 @@ def test_a_build_keeps_the_cards_it_could_make_and_tries_the_post_again(tmp_path
     words = ("The archive keeps what the city forgets, and every box we open tells another story. " * 10).strip()
     content = tmp_path / "content"
     content.mkdir()
-    (content / "tall.md").write_text(f"---\ntitle: t\nfeatured_quote:\n  quote: {words}\n---\n")
+    (content / "tall.md").write_text(f"---\nfeatured_quote:\n  quote: {words}\n---\n")  # no title: no headline card
     args = ("build", str(content), "--out", str(tmp_path / "out"), "--platform", "og", "--platform", "story",
             "--jobs", "1")
     first = run(*args)

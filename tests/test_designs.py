@@ -22,12 +22,12 @@ from quotecards.draw.plan import plan_card
 from quotecards.draw.platforms import PLATFORMS, expand
 from quotecards.draw.render import render
 from quotecards.encode import export
-from quotecards.sources.post import read_post
+from quotecards.sources.post import ReadOptions, read_post
 
 ROOT = Path(__file__).resolve().parent.parent
 LAYOUTS = sorted(available())
 ROCKET = photo.decode((ROOT / "samples/images/rocket.jpg").read_bytes())
-LONG = read_post(ROOT / "samples/posts/deep-field.md")  # about eighty words
+LONG = read_post(ROOT / "samples/posts/deep-field.md", ReadOptions(long_quote_words=0))  # eighty words, set as a quote
 ARABIC = read_post(ROOT / "samples/posts/world-cairo-water.md")
 
 

@@ -161,7 +161,7 @@ def test_a_canvas_no_layout_holds_fails_in_each_platforms_own_words(tmp_path, wr
     from quotecards.errors import PostError
 
     words = ("The archive keeps what the city forgets, and every box we open tells another story. " * 10).strip()
-    post = write_post("tall.md", f"---\ntitle: t\nfeatured_quote:\n  quote: {words}\n  summary: An archivist\n---\n")
+    post = write_post("tall.md", f"---\nfeatured_quote:\n  quote: {words}\n  summary: An archivist\n---\n")  # no title
     try:
         _render(post, tmp_path / "out", ("og", "story", "bluesky"))
     except PostError as exc:

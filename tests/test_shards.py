@@ -31,7 +31,8 @@ def archive(folder: Path) -> Path:
     first = names[0]
     other = next(n for n in names if not in_shard(content / n, content, _shard_of(content / first, content)))
     for name in (first, other):
-        (content / name).write_text(f"---\ntitle: {name}\nslug: same\nfeatured_quote: One slug, two posts.\n---\n")
+        (content / name).write_text(f"---\ntitle: {name}\nslug: same\nfeatured_quote:\n  quote: One slug, two posts.\n"
+                                    f"  summary: {name}\n---\n")  # two different cards
     return content
 
 

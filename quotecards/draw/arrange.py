@@ -35,7 +35,9 @@ def to_side(scene: Scene, side: Side, share: float) -> Scene:
         box = layer.box.squeezed(*span)
         if isinstance(layer, BrandLayer):  # a site's name keeps its width (narrowed, it would be cut short)
             width = layer.box.right - layer.box.left
-            left = min(max(0.0, (box.left + box.right - width) / 2), 1.0 - width)
+            # Flush with the text's edge where it starts there, else centred on where it was.
+            start_at = box.left if layer.align == "start" else (box.left + box.right - width) / 2
+            left = min(max(0.0, start_at), 1.0 - width)
             box = replace(box, left=left, right=left + width)
         return replace(layer, box=box)
 
@@ -44,8 +46,10 @@ def to_side(scene: Scene, side: Side, share: float) -> Scene:
 
 def centre_groups(scene: Scene, texts: list[PlacedText]) -> tuple[Scene, list[PlacedText]]:
     """Each group of layers (`group = "…"`) stacked as set, top to bottom with the gaps between
-    their boxes kept, and centred in the room the boxes span: a short quote and its attribution
-    sit together in the middle of a colour field, not pinned apart with the space between empty."""
+    their boxes kept, and centred in the room the boxes span (or at its top or foot, as the
+    layout's group_align says): a short quote and its attribution sit together in the middle of
+    a colour field, a headline's kicker directly above its title, not pinned apart with the
+    space between empty."""
     layers, texts = list(scene.layers), list(texts)
     for name in dict.fromkeys(getattr(layer, "group", "") for layer in layers):
         if not name:
@@ -57,14 +61,28 @@ def centre_groups(scene: Scene, texts: list[PlacedText]) -> tuple[Scene, list[Pl
         if not spans:
             continue
         order = [i for i in members if i in spans]
-        gaps = [max(0, areas[b].top - areas[a].bottom) for a, b in zip(order, order[1:])]
+        # The gap the design leaves above each member, from the member drawn before it in the
+        # design: a deck left out (no description) does not leave its room as a hole.
+        before = {b: max(0, areas[b].top - areas[a].bottom) for a, b in zip(members, members[1:])}
+        gaps = [before[b] for b in order[1:]]
         total = sum(spans[i][1] for i in order) + sum(gaps)
         room = (min(a.top for a in areas.values()), max(a.bottom for a in areas.values()))
-        y = round((room[0] + room[1] - total) / 2)
+        # Over a photo the group sits where the layout says; on a plain field, in its middle.
+        align = scene.spec.layout.group_align if scene.picture is not None else "center"
+        y = _group_top(room, total, align)
         for k, i in enumerate(order):
             layers[i], texts = _shift(layers[i], y - spans[i][0], areas[i], scene, texts)
             y += spans[i][1] + (gaps[k] if k < len(gaps) else 0)
     return replace(scene, layers=tuple(layers)), texts
+
+
+def _group_top(room: tuple[int, int], total: int, align: str) -> int:
+    """Where a group `total` px tall starts in `room`: at its top, its foot, or centred."""
+    if align == "top":
+        return room[0]
+    if align == "bottom":
+        return room[1] - total
+    return round((room[0] + room[1] - total) / 2)
 
 
 def _extent(layer: Layer, area: PixelBox, texts: list[PlacedText], lang: str) -> tuple[int, int] | None:

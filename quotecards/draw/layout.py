@@ -332,6 +332,7 @@ class Layout:
     layers: tuple[Layer, ...]
     variants: tuple[tuple[str, tuple[Layer, ...]], ...] = ()  # orientation → its own layers
     text_width: float = 1.0  # [compose]: on a wide photo card the text may be tried narrowed to this share
+    group_align: VAlign = "center"  # [compose]: where a group of layers sits in the room its boxes span
 
     def layers_for(self, width: int, height: int) -> tuple[Layer, ...]:
         """The layers for a canvas (or safe area) of this size: its orientation's, or the default."""
@@ -392,6 +393,9 @@ BACKGROUND_KEYS: tuple[Key, ...] = (
         "text until it does", 4.5),
 )
 COMPOSE_KEYS: tuple[Key, ...] = (
+    Key("group_align", {"enum": list(VALIGNS)}, "where each group of layers (group = \"…\"), stacked as set, "
+        "sits in the room its boxes span: a headline's kicker, title, deck and byline kept together at the foot",
+        "center"),
     Key("text_width", _number(0.3, 1), "on a wide photo card, composition may also try the text (every layer that "
         "does not bleed) narrowed to this share of the width on either side of the subject; 1: it never narrows", 1.0),
 )
@@ -460,6 +464,7 @@ def load_layout(path: Path, colors: dict[str, str] | None = None, site_faces: tu
     check.named = {**_named_colors(check, data), **(colors or {})}
     background = _background(check, data)
     variants = tuple((o, _layers(check, _variant(check, data, o), f"{o}.layer")) for o in ORIENTATIONS if o in data)
+    text_width, group_align = _compose(check, data)
     return Layout(
         name=check.string(data.get("name", path.stem), "name"),
         path=path,
@@ -467,7 +472,8 @@ def load_layout(path: Path, colors: dict[str, str] | None = None, site_faces: tu
         background=background,
         layers=_layers(check, data.get("layer"), "layer"),
         variants=variants,
-        text_width=_compose(check, data),
+        text_width=text_width,
+        group_align=group_align,
     )
 
 
@@ -501,12 +507,14 @@ def _variant(check: _Checker, data: dict[str, Any], orientation: str) -> object:
     return table.get("layer")
 
 
-def _compose(check: _Checker, data: dict[str, Any]) -> float:
+def _compose(check: _Checker, data: dict[str, Any]) -> tuple[float, VAlign]:
+    """[compose]: the share of the width text may narrow to, and where groups sit."""
     if "compose" not in data:
-        return 1.0
+        return 1.0, "center"
     table = check.table(data, "compose")
     check.keys(table, "compose.", COMPOSE_KEYS)
-    return check.number(table.get("text_width", 1.0), "compose.text_width", 0.3, 1.0)
+    return (check.number(table.get("text_width", 1.0), "compose.text_width", 0.3, 1.0),
+            check.choice(table.get("group_align", "center"), "compose.group_align", VALIGNS))
 
 
 def _layers(check: _Checker, raw_layers: Any, key: str) -> tuple[Layer, ...]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from ..sources.post import CardKind, Post
 from ..text import textruns
-from ..text.cleanup import clean, quotation
+from ..text.cleanup import clean, quotation, sentence_case
 from ..text.dates import long_date
 from .brand import Brand
 from .layout import Layout
@@ -41,14 +41,16 @@ def plan_card(post: Post, layout: Layout, platform: Platform, slug: str | None =
     brand = brand or Brand()
     lang = post.lang
     date = long_date(post.date, lang)
-    quote, own_marks = quotation(clean(post.quote, lang), lang)
+    # A headline card sets no one's words: a long quote left for it is not set in its place.
+    quoted = post.kind == "quote"
+    quote, own_marks = quotation(clean(post.quote, lang), lang) if quoted else ("", False)
     author = clean(post.author, lang)
     texts = {
         "quote": quote,
-        "attribution": clean(post.attribution, lang),
+        "attribution": clean(post.attribution, lang) if quoted else "",
         "title": clean(post.title, lang),  # as written: `strings.Contains` and `if` are not re-cased
         "citation": clean(post.citation, lang),
-        "section": clean(post.section, lang),
+        "section": _section(post),
         "site": brand.site_name,
         "site_name": brand.site_name,
         "author": author,
@@ -68,5 +70,15 @@ def byline(author: str, date: str, rtl: bool) -> str:
     torn from its neighbours: "۲۰ اسفند ۱۳۹۷" stays one unit, read in its own order."""
     parts = [part for part in (author, date) if part]
     if not any(textruns.bidi_levels(part)[1] or any(textruns.bidi_levels(part)[0]) for part in parts) and not rtl:
-        return " \u00b7 ".join(parts)
-    return (RLM if rtl else LRM) + " \u00b7 ".join(FSI + part + PDI for part in parts)
+        return SEPARATOR.join(parts)
+    return (RLM if rtl else LRM) + SEPARATOR.join(FSI + part + PDI for part in parts)
+
+
+SEPARATOR = "\u00a0\u00b7 "  # the dot stays with the name before it: no line opens with it
+
+
+def _section(post: Post) -> str:
+    """The section label: as the post writes it, or a folder's name (`culture`) capitalised as a
+    label — a folder's name is the site's file layout, not the post's words."""
+    section = clean(post.section, post.lang)
+    return section if "section" in dict(post.sources) else sentence_case(section, post.lang)

@@ -53,15 +53,20 @@ def set_jekyll_image(path: Path, url: str) -> str:
     return _set(path, "image", url, lambda value: isinstance(value, str) and value.startswith(OWN_CARDS))
 
 
-def set_quotecard(path: Path, layout: str | None, focal_point: tuple[float, float] | None) -> str:
-    """Set the post's `quotecard: {layout, focal_point}` (the live preview's "save")."""
+def set_quotecard(path: Path, layout: str | None, focal_point: tuple[float, float] | None,
+                  quote: str | None = None) -> str:
+    """Set the post's `quotecard: {layout, focal_point, quote}` (the live preview's "save"; the
+    quote is the post's card quote, a shorter cut of a long featured one)."""
     value: dict[str, Any] = {}
     if layout:
         value["layout"] = layout
     if focal_point:
         value["focal_point"] = [round(focal_point[0], 3), round(focal_point[1], 3)]
+    if quote:
+        value["quote"] = quote
+
     def ours(current: Any) -> bool:
-        return isinstance(current, dict) and set(current) <= {"layout", "focal_point"}
+        return isinstance(current, dict) and set(current) <= {"layout", "focal_point", "quote"}
     return _set(path, "quotecard", value, ours)
 
 

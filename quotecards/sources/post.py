@@ -19,14 +19,14 @@ from urllib.parse import unquote, urlsplit
 from ..card_warnings import CardWarning, Kind
 from ..errors import PostError
 from ..files import path_text, read_regular
-from ..text.cleanup import LONG_QUOTE_WORDS, sentence_case
+from ..text.cleanup import LONG_QUOTE_WORDS
 from . import fields, language
 from .frontmatter import front_matter, kind_of
 from .publish import Publishing, Unpublished, expiry, unpublished
 from .slugs import safe_slug
 
 __all__ = ["CardKind", "MAX_ATTRIBUTION_CHARS", "MAX_FIELD_CHARS", "MAX_POST_BYTES", "MAX_QUOTE_CHARS", "NOT_TEXT",
-           "Post", "PostError", "ReadOptions", "Unattributed", "check_file_name", "read_post"]
+           "Post", "PostError", "ReadOptions", "Unattributed", "card_kind", "check_file_name", "read_post"]
 
 CardKind = Literal["quote", "headline"]
 Unattributed = Literal["none", "author"]
@@ -222,7 +222,8 @@ def _post_from(path: Path, meta: dict[str, Any], options: ReadOptions) -> Post:
                                         more=rest)
     author = _joined(found.names(dict(options.authors)), lang)
     _limit(path, found.used.get("author", "author"), author, MAX_FIELD_CHARS["author"])
-    kind = _kind(quote, title, lang, options.long_quote_words, notes)
+    kind, long_quote = card_kind(quote, title, lang, options.long_quote_words)
+    notes += [long_quote] if long_quote else []
     if kind == "quote" and not attribution and options.unattributed == "author" and author:
         attribution = author
     point = found.raw("focal_point")
@@ -240,7 +241,7 @@ def _post_from(path: Path, meta: dict[str, Any], options: ReadOptions) -> Post:
         title=title,
         description=found.text("description"),
         date=_date(path, found.raw("date", skip=bool), notes),
-        section=found.text("section") or sentence_case(_section_of(path, options, lang_source), lang),
+        section=found.text("section") or _section_of(path, options, lang_source),
         author=author,
         tag=found.text("tag"),
         lang=lang,
@@ -263,22 +264,21 @@ def _card_quote(found: _Fields) -> str:
     return short
 
 
-def _kind(quote: str, title: str, lang: str, most: int, notes: list[CardWarning]) -> CardKind:
+def card_kind(quote: str, title: str, lang: str, most: int) -> tuple[CardKind, CardWarning | None]:
     """A quote card; or the page's headline card when there is no quote, or when it runs past
-    `most` words (a wall of text on a card) and there is a title to set instead."""
+    `most` words (a wall of text on a card) and there is a title to set instead, with a warning."""
     if not quote:
-        return "headline"
+        return "headline", None
     if not most or not title:
-        return "quote"
+        return "quote", None
     from ..text.linebreak import word_count  # here: a build that reads no post never loads ICU
 
     words = word_count(quote, lang)
     if words <= most:
-        return "quote"
-    notes.append(CardWarning(Kind.LONG_QUOTE, f"the quote is {words} words, more than a card reads well with "
-                                              f"({most}): made the page's headline card; a post may give a shorter "
-                                              "one as card_quote"))
-    return "headline"
+        return "quote", None
+    return "headline", CardWarning(Kind.LONG_QUOTE, f"the quote is {words} words, more than a card reads well with "
+                                                    f"({most}): made the page's headline card; a post may give a "
+                                                    "shorter one as card_quote")
 
 
 def _joined(names: list[str], lang: str) -> str:
@@ -305,8 +305,7 @@ def _iso(moment: dt.datetime | None) -> str | None:
 
 
 def _section_of(path: Path, options: ReadOptions, lang_source: str) -> str:
-    """Hugo's section: the first folder below content/ (below the language folder, if any). A
-    folder's name, not the post's text: the card capitalises it as a label."""
+    """Hugo's section: the first folder below content/ (below the language folder, if any)."""
     if options.content_dir is None:
         return ""
     try:
