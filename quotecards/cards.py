@@ -437,8 +437,10 @@ def _upscale(chosen: Chosen, platform: Platform) -> float:
 
 def _aside_design(post: Post, ctx: RunContext, used: Chosen) -> Layout | None:
     """The site's design with the photo beside the text, where `used` lays a photo under the text
-    and may go there; a headline card only to a design that can set a title."""
-    name = ctx.options.config.photo_aside_layout
+    and may go there (a headline card's own, for a page without a quote); a headline card only to
+    a design that can set a title."""
+    config = ctx.options.config
+    name = config.headline_aside_layout if post.kind == "headline" else config.photo_aside_layout
     if not name or name == used.layout.name or used.picture is None or not used.layout.background.photo:
         return None
     design = ctx.layouts.get(name)

@@ -46,6 +46,7 @@ DEFAULT_LAYOUT = "photo"
 DEFAULT_NO_IMAGE_LAYOUT = "brand"
 DEFAULT_HEADLINE_LAYOUT = "headline"
 DEFAULT_PHOTO_ASIDE_LAYOUT = "split"
+DEFAULT_HEADLINE_ASIDE_LAYOUT = "headline-split"
 # Where a quote goes when it does not fit its layout even at the smallest size: to roomier ones.
 DEFAULT_STEP_DOWN = {"band": "photo", "photo": "brand", "split": "brand", "brand": "long"}
 CardsWanted = Literal["all", "quotes"]
@@ -69,6 +70,7 @@ class SiteConfig:
     cards: CardsWanted = "all"  # every page gets a card (a headline card without a quote), or quotes only
     headline_layout: str = DEFAULT_HEADLINE_LAYOUT
     photo_aside_layout: str = DEFAULT_PHOTO_ASIDE_LAYOUT  # "": keep the photo under the text whatever its size
+    headline_aside_layout: str = DEFAULT_HEADLINE_ASIDE_LAYOUT  # the same, for a headline card
     font_dirs: tuple[Path, ...] = ()  # the site's own fonts, usable by name in layouts
     lang: str = ""  # the site's language, for posts that say none and whose folder and script do not tell
     format: str = "png"  # png, jpeg, webp, avif, or auto (JPEG for photo cards, PNG for text cards)
@@ -179,6 +181,9 @@ KEYS: tuple[Key, ...] = (
         "small for the canvas, whose faces or subject the text would cover, whose subjects no crop keeps whole, or "
         'that the text would grey ("": keep the photo under the text)',
         DEFAULT_PHOTO_ASIDE_LAYOUT),
+    Key("headline_aside_layout", {**_LAYOUT, "pattern": f"^({tables.LAYOUT_NAME})?$"}, "the same, for a headline "
+        'card (a page without a quote): its kicker, title, deck and byline beside the photo ("": keep the photo '
+        "under the text)", DEFAULT_HEADLINE_ASIDE_LAYOUT),
     Key("step_down", {"title": "table of layout = layout", "type": "object", "propertyNames": _LAYOUT,
                       "additionalProperties": _LAYOUT},
         "where a quote goes when it fits its layout at no size; merged over the default", DEFAULT_STEP_DOWN),
@@ -254,6 +259,7 @@ def load_config(path: Path, data: dict[str, Any], prefix: str = "",
         fields=_fields(path, f"{prefix}fields", read.value("fields")),
         headline_layout=read.text("headline_layout"),
         photo_aside_layout=read.text("photo_aside_layout"),
+        headline_aside_layout=read.text("headline_aside_layout"),
         site_name=read.card_text("site_name", MAX_SITE_NAME_CHARS),
         layout=read.text("layout"),
         no_image_layout=read.text("no_image_layout"),
@@ -287,8 +293,10 @@ def _named_layouts(config: SiteConfig, data: dict[str, Any]) -> list[tuple[str, 
     """(key, layout name) for each layout the config names, as its file spells them."""
     named = [("layout", config.layout), ("no_image_layout", config.no_image_layout),
              ("headline_layout", config.headline_layout)]
-    if config.photo_aside_layout:  # "": no aside layout at all
-        named.append(("photo_aside_layout", config.photo_aside_layout))
+    for key, aside in (("photo_aside_layout", config.photo_aside_layout),
+                       ("headline_aside_layout", config.headline_aside_layout)):
+        if aside:  # "": no aside layout at all
+            named.append((key, aside))
     named += [(f"sections.{section}", name) for section, name in data.get("sections", {}).items()]
     for lower, roomier in data.get("step_down", {}).items():
         named += [(f"step_down.{lower}", lower), (f"step_down.{lower}", roomier)]

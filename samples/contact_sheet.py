@@ -5,8 +5,9 @@ text; and the cards in other scripts.
     python samples/contact_sheet.py
 
 Writes samples/cards/sheet-<script>.jpg (rows: layout × length; columns: platforms), rendered
-here through the library, and samples/cards/scripts.png (the world-* cards of the last
-`quotecards render`).
+here through the library; samples/cards/sheet-headlines.jpg (headline cards with and without a
+photo, a deck, a byline, in three scripts); and samples/cards/scripts.png (the world-* cards of
+the last `quotecards render`).
 """
 
 from __future__ import annotations
@@ -108,6 +109,58 @@ def layouts_sheet(script: str) -> Path:
     return out
 
 
+# Pages without a quote: (label, photo or "", language, section, title, description, author, date).
+HEADLINES = [
+    ("photo, deck, two authors", "rocket.jpg", "en", "Science", "The night the launch pad went quiet",
+     "Engineers spent eleven hours tracing a valve fault before the countdown could resume.",
+     "Maria Lopez and Sam Ortiz", "2026-03-14"),
+    ("no photo, deck, two authors", "", "en", "Science", "The night the launch pad went quiet",
+     "Engineers spent eleven hours tracing a valve fault before the countdown could resume.",
+     "Maria Lopez and Sam Ortiz", "2026-03-14"),
+    ("no photo, title and date only", "", "en", "", "How to use strings.Contains in Go", "", "", "2026-02-01"),
+    ("no photo, a long title", "", "en", "Council", "Council approves the river plan after a four-hour debate "
+     "that ran past midnight and drew the largest crowd in years", "", "Ana Ruiz", "2026-04-02"),
+    ("Japanese, photo", "coffee.jpg", "ja", "文化", "国民の皆さまが安心して暮らせる街へ",
+     "図書館は来月から深夜まで開きます。", "佐藤花子", "2026-05-01"),
+    ("Persian, no photo", "", "fa", "", "راهنمای شروع کار با هوگو",
+     "چگونه در چند دقیقه یک سایت ایستا بسازیم و آن را منتشر کنیم.", "Hugo Authors", "2019-03-11"),
+]
+
+
+def headlines_sheet() -> Path:
+    """The headline design on every platform, for pages with and without a photo, a deck and a
+    byline, as a build would make each card."""
+    base = read_post(HERE / "posts" / "launch-day.md")
+    platforms = list(PLATFORMS.values())
+    widths = [round(p.width * ROW_HEIGHT / p.height) for p in platforms]
+    sheet = Image.new("RGB", (sum(widths) + GAP * (len(widths) + 1),
+                              LABEL + (ROW_HEIGHT + GAP + LABEL) * len(HEADLINES)), "white")
+    draw = ImageDraw.Draw(sheet)
+    label, small = (fonts.load(fonts.find_face("Inter", 600), size) for size in (15, 11))
+    x = GAP
+    for platform, width in zip(platforms, widths):
+        draw.text((x, 6), f"{platform.name} {platform.width}\u00d7{platform.height}", fill="black", font=small)
+        x += width + GAP
+    with RunContext.open(RenderOptions(out_dir=HERE, config=SITE)) as ctx:
+        for row, (what, picture_name, lang, section, title, deck, author, date) in enumerate(HEADLINES):
+            post = replace(base, kind="headline", quote="", attribution="", title=title, description=deck,
+                           author=author, date=date, section=section, lang=lang, sources=(("section", "section"),))
+            picture = photo.decode((HERE / "images" / picture_name).read_bytes()) if picture_name else None
+            chosen = Chosen(ctx.layouts.get("headline"), "site", picture, None)
+            y = LABEL + row * (ROW_HEIGHT + GAP + LABEL)
+            draw.text((GAP, y + 4), f"headline · {what}", fill="black", font=label)
+            x = GAP
+            for platform, width in zip(platforms, widths):
+                _spec, card, used = compose_card(post, ctx, chosen, platform)
+                sheet.paste(card.image.resize((width, ROW_HEIGHT), Image.Resampling.LANCZOS), (x, y + LABEL))
+                if used.layout.name != "headline":
+                    draw.text((x, y + LABEL + ROW_HEIGHT + 1), f"→ {used.layout.name}", fill="#555555", font=small)
+                x += width + GAP
+    out = HERE / "cards" / "sheet-headlines.jpg"
+    sheet.save(out, quality=82, optimize=True, progressive=True)
+    return out
+
+
 def _wrap(text: str, width: int) -> str:
     lines, line = [], ""
     for word in text.split():
@@ -136,8 +189,10 @@ def scripts_sheet() -> Path:
 
 
 def main(scripts: list[str]) -> None:
-    for script in scripts or SHEETS:
+    for script in [name for name in scripts or SHEETS if name in SHEETS]:
         print(layouts_sheet(script))
+    if not scripts or "headlines" in scripts:
+        print(headlines_sheet())
     if not scripts:
         print(scripts_sheet())
 

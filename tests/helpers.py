@@ -1,10 +1,12 @@
-"""Pixel checks shared by the render tests, and a site set in its own font."""
+"""Pixel checks shared by the render tests, a site set in its own font, and where set lines break."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from PIL import Image, ImageChops
+
+from quotecards.text import fonts, typeset
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -33,3 +35,28 @@ def house_font_site(folder: Path) -> Path:
     post = folder / "p.md"
     post.write_text("---\ntitle: T\nfeatured_quote: {quote: Our own type., summary: The Desk}\n---\n")
     return post
+
+
+SERIF = fonts.stack_for(fonts.find_face("Noto Serif Display", 600))
+
+
+def line_ends(text: str, lang: str, widths: range, size: int = 40) -> list[tuple[int, tuple[str, ...]]]:
+    """For each width, the character offsets where the set lines break, and the lines."""
+    out = []
+    for width in widths:
+        block = typeset.set_text(text, SERIF, width, 5000, size, size, lang=lang, shorten=False)
+        assert "".join(block.lines).replace(" ", "") == text.replace(" ", ""), block.lines
+        at, ends = 0, []
+        for line in block.lines[:-1]:
+            at = text.index(line, at) + len(line)
+            ends.append(at)
+        out.append((ends, block.lines))
+    return out
+
+
+def never_inside(text: str, lang: str, words: list[str], widths: range) -> None:
+    for ends, lines in line_ends(text, lang, widths):
+        for word in words:
+            start = text.index(word)
+            inside = [e for e in ends if start < e < start + len(word)]
+            assert not inside, f"{word!r} broken in {lines}"

@@ -4,34 +4,12 @@ Chinese, Japanese, English and Russian — checked on the lines actually set, at
 from __future__ import annotations
 
 import pytest
+from helpers import SERIF, line_ends, never_inside
 
 from quotecards.text import fonts, linebreak, typeset
 
 WIDTHS = range(500, 1400, 20)
-SERIF = fonts.stack_for(fonts.find_face("Noto Serif Display", 600))
 CJK = "fonts-noto-cjk"
-
-
-def line_ends(text: str, lang: str, widths: range, size: int = 40) -> list[tuple[int, tuple[str, ...]]]:
-    """For each width, the character offsets where the set lines break, and the lines."""
-    out = []
-    for width in widths:
-        block = typeset.set_text(text, SERIF, width, 5000, size, size, lang=lang, shorten=False)
-        assert "".join(block.lines).replace(" ", "") == text.replace(" ", ""), block.lines
-        at, ends = 0, []
-        for line in block.lines[:-1]:
-            at = text.index(line, at) + len(line)
-            ends.append(at)
-        out.append((ends, block.lines))
-    return out
-
-
-def never_inside(text: str, lang: str, words: list[str], widths: range) -> None:
-    for ends, lines in line_ends(text, lang, widths):
-        for word in words:
-            start = text.index(word)
-            inside = [e for e in ends if start < e < start + len(word)]
-            assert not inside, f"{word!r} broken in {lines}"
 
 
 @pytest.mark.system(CJK)

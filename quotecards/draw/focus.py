@@ -89,6 +89,7 @@ def _best(sums: list[int], window: float) -> float:
     return (best_start + span / 2) / n
 
 
+SUBJECT_MIN_RISE = 48  # levels (of 255) the detail map's peak must rise over its upper quartile to be a subject
 SUBJECT_CORE = 0.6  # the subject is the connected region around the peak of detail down to this share of it
 SUBJECT_STANDS_OUT = 1.6  # the subject holds this many times the canvas's average pooled detail
 SUBJECT_MAX_AREA = 0.35  # a "subject" over more of the canvas than this is detail all over (stars, leaves)
@@ -105,6 +106,8 @@ def salient(image: Image.Image) -> tuple[float, float, float, float] | None:
 def _standing_out(seen: Image.Image) -> tuple[float, float, float, float] | None:
     values = sorted(seen.tobytes())
     level = values[len(values) * 3 // 4]
+    if values[-1] - level < SUBJECT_MIN_RISE:
+        return None  # nothing rises above the rest: a clear sky, a wall, a gradient (its faint JPEG blocks)
     pooled = seen.point([min(255, max(0, v - level) * 3) for v in range(256)]).filter(
         ImageFilter.GaussianBlur(max(1, round(max(seen.size) * SUBJECT_BLUR))))
     region = _region_around_peak(pooled.tobytes(), pooled.width, pooled.height)

@@ -53,7 +53,7 @@ def hugo_build(root: Path, options: BuildOptions, front_matter: bool = False,
     site = read_site(root)
     render = options.render.for_site(site.static, site.content, site.static, languages=site.languages,
                                      default_lang=options.render.read.default_lang or site.default_lang,
-                                     lang_dirs=site.lang_dirs)
+                                     lang_dirs=site.lang_dirs, authors=(*site.authors, *options.render.read.authors))
     summary = build(site.content, replace(options, render=render), progress, state_dir=root / ".quotecards")
     if options.shard != (1, 1):  # the pages are pointed at their cards once the shards are one
         return shard_part(summary, root / "assets" / "quotecards.json", options.shard)

@@ -19,7 +19,7 @@ import yaml
 
 from ..errors import ConfigError
 
-__all__ = ["HugoSite", "head_hook", "read_site"]
+__all__ = ["HugoSite", "author_names", "head_hook", "read_site"]
 
 CONFIG_NAMES = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json", "config.toml", "config.yaml", "config.yml",
                 "config.json")
@@ -39,6 +39,7 @@ class HugoSite:
     default_lang: str
     lang_dirs: tuple[tuple[Path, str], ...]  # a language's own contentDir → its code
     themes: tuple[Path, ...]  # the theme folders, the site's own layouts first in Hugo's lookup
+    authors: tuple[tuple[str, str], ...] = ()  # data/authors: an author's handle → display name
 
 
 def read_site(root: Path) -> HugoSite:
@@ -63,7 +64,45 @@ def read_site(root: Path) -> HugoSite:
     return HugoSite(root=root, config=config, content=content, static=root / str(data.get("staticDir") or "static"),
                     publish=root / str(data.get("publishDir") or "public"), languages=tuple(c for c in ordered if c),
                     default_lang=default_lang, lang_dirs=lang_dirs,
-                    themes=tuple(themes_dir / str(n) for n in names))
+                    themes=tuple(themes_dir / str(n) for n in names),
+                    authors=author_names(root / str(data.get("dataDir") or "data")))
+
+
+AUTHOR_NAME_KEYS = ("name", "displayName", "display_name", "title")
+
+
+def author_names(data_dir: Path) -> tuple[tuple[str, str], ...]:
+    """Display names from the site's author data, as themes keep it: a file per author
+    (`data/authors/jdoe.yaml` with `name:`), or one file of them all (`data/authors.yaml`,
+    `jdoe: {name: …}`). What does not read is passed over: it is the theme's data, not ours."""
+    found: dict[str, str] = {}
+    folder = data_dir / "authors"
+    for path in sorted(folder.glob("*")) if folder.is_dir() else []:
+        name = _display_name(_data(path))
+        if name:
+            found[path.stem] = name
+    for path in (data_dir / f"authors{suffix}" for suffix in (".yaml", ".yml", ".toml", ".json")):
+        table = _data(path)
+        for handle, entry in (table.items() if isinstance(table, dict) else ()):
+            name = _display_name(entry)
+            if name:
+                found.setdefault(str(handle), name)
+    return tuple(found.items())
+
+
+def _display_name(entry: object) -> str:
+    if not isinstance(entry, dict):
+        return ""
+    return next((v.strip() for k in AUTHOR_NAME_KEYS if isinstance(v := entry.get(k), str) and v.strip()), "")
+
+
+def _data(path: Path) -> object:
+    if path.suffix not in (".yaml", ".yml", ".toml", ".json") or not path.is_file():
+        return None
+    try:
+        return _load(path)
+    except ConfigError:
+        return None
 
 
 def _load(path: Path) -> dict[str, Any]:
