@@ -17,7 +17,6 @@ class Kind(StrEnum):
 
     NO_IMAGE = "no image"  # the post names no featured image
     IMAGE_UNAVAILABLE = "image unavailable"  # it names one that could not be fetched or decoded
-    TEXT_FALLBACK = "text fallback"  # the description quoted, or the title as attribution
     DATE_UNREADABLE = "date unreadable"
     SLUG_TAKEN = "slug taken"  # another post of the run had the slug: numbered
     SHORTENED = "shortened"  # text cut with an ellipsis to fit its box

@@ -148,14 +148,15 @@ class Preview:
             raise ValueError(f"no platform named {name[:40]!r}")
         platform = get_platform(name)
         # The same steps as a build: a quote that does not fit steps down, a small photo is set aside.
-        _spec, card, used = compose_card(post, self.ctx, choose(post, self.ctx), platform)
+        spec, card, used = compose_card(post, self.ctx, choose(post, self.ctx), platform)
         if params.get("download"):
             fmt, budget = self.ctx.options.output_for(platform)
             encoded = export.encode(card.image, budget, fmt, photographic=card.background == "photo")
         else:  # on screen, replaced as the user types: the same pixels, no time spent on bytes
             encoded = export.encode_for_screen(card.image)
-        warnings = used.warnings_on(platform) + card.warnings
-        info = {"layout": used.layout.name, "why": used.why, "warnings": [w.message for w in warnings],
+        warnings = [*post.notes, *used.warnings_on(platform), *card.warnings]
+        info = {"layout": used.layout.name, "why": used.why, "kind": spec.kind,
+                "warnings": [w.message for w in warnings], "warning_kinds": [w.kind.value for w in warnings],
                 "focus": card.focus, "contrast": card.contrast, **overlay(card)}
         return encoded, info
 

@@ -102,12 +102,17 @@ def test_a_photo_too_small_for_the_canvas_is_set_beside_the_text():
     assert used.layout.name == "split" and used.why == "small photo"
     small_photo = used.detours[0].warning(get_platform("og"))
     assert small_photo.kind is Kind.SMALL_PHOTO and "500\u00d7310" in small_photo.message
-    # A headline card goes aside too, to a design that sets its title — without quote marks.
+    # A headline card goes aside too, to its own design with the photo beside it.
     _spec, card, used = compose("headline", "og", small, quote="", kind="headline", title="Council passes a budget")
+    assert used.layout.name == "headline-split" and " ".join(card.blocks["title"].lines) == "Council passes a budget"
+    # A site that sends headlines to a quote design's aside: it sets the title, without quote marks.
+    to_split = SiteConfig(site_name="T", headline_aside_layout="split")
+    _spec, card, used = compose("headline", "og", small, quote="", kind="headline", title="Council passes a budget",
+                                config=to_split)
     assert used.layout.name == "split" and " ".join(card.blocks["quote"].lines) == "Council passes a budget"
     assert card.blocks["quote"].hang == ""
     # Where the aside design cannot set a title, the headline keeps its own.
-    with_brand = SiteConfig(site_name="T", photo_aside_layout="band")
+    with_brand = SiteConfig(site_name="T", headline_aside_layout="band")
     _spec, _card, used = compose("headline", "og", small, quote="", kind="headline", config=with_brand)
     assert used.layout.name == "headline"
 

@@ -105,7 +105,7 @@ def test_the_sites_own_layouts_and_the_runs_are_names_a_config_may_use(tmp_path)
     assert find_config(tmp_path).layout == "house"
     write(tmp_path / "extra" / "desk.toml", house.replace('name = "house"', 'name = "desk"'))
     write(tmp_path / "quotecards.toml", '[sections]\nopinion = "desk"\n')
-    assert config_error(tmp_path).endswith("(have: band, brand, headline, long, photo, split)")
+    assert config_error(tmp_path).endswith("(have: band, brand, headline, headline-split, long, photo, split)")
     assert find_config(tmp_path, (tmp_path / "extra",)).sections == {"opinion": "desk"}  # as --layout-dir gives
 
 
@@ -154,7 +154,7 @@ def test_a_site_name_is_bounded(tmp_path):
 # -- a layout's templates and its own text ----------------------------------------------------------
 
 def layout_with(tmp_path: Path, line: str) -> Path:
-    # layer[3] of the headline design is its byline
+    # layer[5] of the headline design is its byline
     assert 'text = "byline"' in HEADLINE
     return write(tmp_path / "mine.toml", HEADLINE.replace('text = "byline"', line, 1))
 
@@ -172,13 +172,13 @@ def layout_error(path: Path) -> str:
                                       "{author!r:>99999999}", "By {author!s}", "{date:%Y}"])
 def test_a_template_with_a_format_spec_or_a_conversion_names_the_file_and_the_layer(tmp_path, template):
     path = layout_with(tmp_path, f"text = {template!r}")
-    assert layout_error(path).startswith(f"{path}: layer[3].text: not a template")
+    assert layout_error(path).startswith(f"{path}: layer[5].text: not a template")
 
 
 @pytest.mark.parametrize("template", ["{author:}", "By {author:} on {date}"])
 def test_a_template_with_an_empty_format_spec_is_refused_as_the_schema_does(tmp_path, template):
     path = layout_with(tmp_path, f'text = "byline"\nfallback = {template!r}')
-    assert layout_error(path).startswith(f"{path}: layer[3].fallback: not a template")
+    assert layout_error(path).startswith(f"{path}: layer[5].fallback: not a template")
 
 
 @pytest.mark.parametrize("line, key, shown", [
@@ -189,7 +189,7 @@ def test_a_template_with_an_empty_format_spec_is_refused_as_the_schema_does(tmp_
 ])
 def test_a_layouts_own_text_with_a_control_character_is_a_layout_error(tmp_path, line, key, shown):
     path = layout_with(tmp_path, line)
-    assert layout_error(path) == f"{path}: layer[3].{key}: contains {shown}, a control character, which a card " \
+    assert layout_error(path) == f"{path}: layer[5].{key}: contains {shown}, a control character, which a card " \
                                  "cannot show"
 
 
@@ -197,10 +197,10 @@ def test_a_layouts_own_text_is_bounded(tmp_path):
     for line, key, length in ((f'literal = "{"*" * 201}"', "literal", "201"),
                               (f'text = "{"-" * 400_000}{{author}}"', "text", "400,008")):
         path = layout_with(tmp_path, line)
-        assert layout_error(path) == f"{path}: layer[3].{key}: {length} characters; a layout's own text is at most 200"
+        assert layout_error(path) == f"{path}: layer[5].{key}: {length} characters; a layout's own text is at most 200"
     words, marks = "\u00b7" * (MAX_FIXED_TEXT_CHARS - len("{author}")), "\u201c" * MAX_FIXED_TEXT_CHARS
     layout = load_layout(layout_with(tmp_path, f'text = "{words}{{author}}"\nliteral = "{marks}"'))
-    assert layout.layers[3].literal == marks  # type: ignore[union-attr]  # at the bound: taken
+    assert layout.layers[5].literal == marks  # type: ignore[union-attr]  # at the bound: taken
 
 
 def test_a_config_may_name_a_layout_that_only_a_layout_dir_given_on_the_command_line_has(tmp_path):

@@ -195,7 +195,7 @@ def test_a_post_without_a_usable_image_gets_the_no_image_layout(tmp_path):
 def test_a_bad_quotecard_front_matter_is_a_one_line_error(tmp_path):
     path = write(tmp_path / "p.md", "---\ntitle: T\nquotecard:\n  layout: nope\nfeatured_quote:\n  quote: Q.\n---\n")
     result = render_posts([path], RenderOptions(out_dir=tmp_path / "out"))
-    assert result.errors[0].error.startswith(f"{path}: layout: no layout named 'nope' (have: band, brand, headline, long, photo, split")
+    assert result.errors[0].error.startswith(f"{path}: layout: no layout named 'nope' (have: band, brand, headline, headline-split, long, photo, split")
 
 
 def test_cli_renders_every_platform_and_lists_presets_and_layouts(tmp_path):

@@ -45,13 +45,13 @@ def test_a_template_of_fields_with_a_fallback(tmp_path):
 
 
 @pytest.mark.parametrize("line, key, words", [
-    ('text = "{reading_time}"', "layer[3].text", "unknown field {reading_time}"),
-    ('text = "byline"\nfallback = "{nope}"', "layer[3].fallback", "unknown field {nope}"),
-    ('text = "{author"', "layer[3].text", "not a template"),
-    ('text = "subtitle"', "layer[3].text", "one of quote"),
+    ('text = "{reading_time}"', "layer[5].text", "unknown field {reading_time}"),
+    ('text = "byline"\nfallback = "{nope}"', "layer[5].fallback", "unknown field {nope}"),
+    ('text = "{author"', "layer[5].text", "not a template"),
+    ('text = "subtitle"', "layer[5].text", "one of quote"),
 ])
 def test_a_field_the_card_does_not_have_is_a_one_line_error(tmp_path, line, key, words):
-    # layer[3] of the headline design is its byline
+    # layer[5] of the headline design is its byline
     with pytest.raises(LayoutError) as caught:
         layout_with(tmp_path, 'text = "byline"', line)
     message = str(caught.value)
@@ -63,12 +63,12 @@ def test_an_image_layer_paints_the_sites_own_picture(tmp_path):
     layer = '[[layer]]\nkind = "image"\nfile = "texture.png"\nbox = [0.0, 0.0, 1.0, 0.05]\nfit = "tile"\nopacity = 0.5\n' \
             'bleed = true\n\n[[layer]]\nkind = "text"\ntext = "section"'
     layout = layout_with(tmp_path, '[[layer]]\nkind = "text"\ntext = "section"', layer)
-    assert isinstance(layout.layers[0], ImageLayer)
+    assert isinstance(layout.layers[1], ImageLayer)  # before the section, after the site's name
     card = render(plan_card(post(), layout, PLATFORMS["og"]), None).image
     plain = render(plan_card(post(), load_layout(find_layout("headline")), PLATFORMS["og"]), None).image
     r, g, b = card.getpixel((600, 10))
     assert r > plain.getpixel((600, 10))[0] + 60 and card.getpixel((600, 300)) == plain.getpixel((600, 300))
-    with pytest.raises(LayoutError, match=r"layer\[0\]\.file: cannot read"):
+    with pytest.raises(LayoutError, match=r"layer\[1\]\.file: cannot read"):
         layout_with(tmp_path, '[[layer]]\nkind = "text"\ntext = "section"',
                     layer.replace("texture.png", "missing.png"))
 

@@ -437,3 +437,31 @@ def test_starting_looks_up_no_name(tmp_path, monkeypatch):
     server = make_server(make_app(tmp_path), "127.0.0.1", 0)
     server.server_close()
     assert server.server_port == server.server_address[1]
+
+
+LONG_QUOTE = " ".join(["Deadlines are not the enemy of good work; they are the shape of it, and we keep them."] * 3)
+
+
+def test_a_long_typed_quote_gives_the_headline_card_and_a_short_one_is_saved_as_the_card_quote(served):
+    url, app, content = served
+    info = json.loads(get(url, app, "/render", post="short.md", quote=LONG_QUOTE).headers["X-Card-Info"])
+    assert info["kind"] == "headline" and "long quote" in info["warning_kinds"]
+    short = "Deadlines are the shape of good work."
+    info = json.loads(get(url, app, "/render", post="short.md", quote=short).headers["X-Card-Info"])
+    assert info["kind"] == "quote" and "long quote" not in info["warning_kinds"]
+    before = (content / "short.md").read_bytes()
+    assert save(url, app, {"post": "short.md", "card_quote": short}).status_code == 200
+    after = (content / "short.md").read_bytes()
+    added = after.replace(before.split(b"---\n")[1], b"", 1)
+    assert b'quotecard: {"quote": "Deadlines are the shape of good work."}' in after
+    assert after.count(b"\n") == before.count(b"\n") + 1 and added  # one line added, nothing else changed
+    posts = get(url, app, "/posts").json()
+    assert next(p for p in posts if p["path"] == "short.md")["quote"] == short
+
+
+def test_a_card_quote_longer_than_a_quote_may_be_is_refused(served):
+    url, app, content = served
+    before = (content / "short.md").read_bytes()
+    answer = save(url, app, {"post": "short.md", "card_quote": "word " * 400})
+    assert answer.status_code == 400 and "card_quote" in answer.json()["error"]
+    assert (content / "short.md").read_bytes() == before

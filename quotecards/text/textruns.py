@@ -79,7 +79,27 @@ class Paragraph:
 
 
 def faces_for(text: str, stack: tuple[Face, ...]) -> tuple[list[Face], list[str]]:
-    """The face for each character: the first in the stack that has it (fontTools cmaps)."""
+    """The face for each character: the first in the stack that has it (fontTools cmaps). A
+    direction mark or isolate draws nothing: it takes the face of what it stands before, so the
+    digits after it are not set in whichever face happens to map it."""
+    shown = [i for i, ch in enumerate(text) if not _invisible(ch)]
+    faces, missing = _faces("".join(text[i] for i in shown), stack)
+    chosen: list[Face] = []
+    at = 0  # the next shown character
+    for i in range(len(text)):
+        if at < len(shown) and shown[at] == i:
+            chosen.append(faces[at])
+            at += 1
+        else:
+            chosen.append(faces[at] if at < len(faces) else faces[-1] if faces else stack[0])
+    return chosen, missing
+
+
+def _invisible(ch: str) -> bool:
+    return ch in "\u200e\u200f\u2066\u2067\u2068\u2069\u202a\u202b\u202c\u202d\u202e"
+
+
+def _faces(text: str, stack: tuple[Face, ...]) -> tuple[list[Face], list[str]]:
     chosen: list[Face] = []
     missing: list[str] = []
     emoji = next((f for f in stack if f.bitmap_size), None)
