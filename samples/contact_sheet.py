@@ -73,8 +73,10 @@ def layouts_sheet(script: str) -> Path:
     names = sorted(available())
     platforms = list(PLATFORMS.values())
     widths = [round(p.width * ROW_HEIGHT / p.height) for p in platforms]
-    # The headline design is for pages without a quote: it gets the same texts as titles.
-    rows = [(name, length, replace(base, quote=quote, attribution=who, lang=lang) if name != "headline"
+    with RunContext.open(RenderOptions(out_dir=HERE, config=SITE)) as ctx:
+        headlines = {name for name in names if not ctx.layouts.get(name).sets("quote")}
+    # The headline designs are for pages without a quote: they get the same texts as titles.
+    rows = [(name, length, replace(base, quote=quote, attribution=who, lang=lang) if name not in headlines
              else replace(base, quote="", attribution="", title=quote, lang=lang, kind="headline"))
             for name in names for length, lang, quote, who in quotes]
     sheet = Image.new("RGB", (sum(widths) + GAP * (len(widths) + 1), LABEL + (ROW_HEIGHT + GAP + LABEL) * len(rows)),
@@ -88,7 +90,7 @@ def layouts_sheet(script: str) -> Path:
     with RunContext.open(RenderOptions(out_dir=HERE, config=SITE)) as ctx:
         for row, (name, length, post) in enumerate(rows):
             y = LABEL + row * (ROW_HEIGHT + GAP + LABEL)
-            what = "title" if name == "headline" else "quote"
+            what = "title" if name in headlines else "quote"
             draw.text((GAP, y + 4), f"{name} · {length} {what}", fill="black", font=label)
             chosen = Chosen(ctx.layouts.get(name), "site", picture, None)
             x = GAP
