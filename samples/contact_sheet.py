@@ -17,7 +17,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFont
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
@@ -27,7 +27,7 @@ from quotecards.config import SiteConfig  # noqa: E402
 from quotecards.context import RenderOptions, RunContext  # noqa: E402
 from quotecards.draw import photo  # noqa: E402
 from quotecards.draw.layout import available  # noqa: E402
-from quotecards.draw.platforms import PLATFORMS  # noqa: E402
+from quotecards.draw.platforms import PLATFORMS, Platform  # noqa: E402
 from quotecards.errors import QuotecardsError  # noqa: E402
 from quotecards.sources.post import read_post  # noqa: E402
 from quotecards.text import fonts  # noqa: E402
@@ -79,14 +79,7 @@ def layouts_sheet(script: str) -> Path:
     rows = [(name, length, replace(base, quote=quote, attribution=who, lang=lang) if name not in headlines
              else replace(base, quote="", attribution="", title=quote, lang=lang, kind="headline"))
             for name in names for length, lang, quote, who in quotes]
-    sheet = Image.new("RGB", (sum(widths) + GAP * (len(widths) + 1), LABEL + (ROW_HEIGHT + GAP + LABEL) * len(rows)),
-                      "white")
-    draw = ImageDraw.Draw(sheet)
-    label, small = (fonts.load(fonts.find_face("Inter", 600), size) for size in (15, 11))
-    x = GAP
-    for platform, width in zip(platforms, widths):
-        draw.text((x, 6), f"{platform.name} {platform.width}\u00d7{platform.height}", fill="black", font=small)
-        x += width + GAP
+    sheet, draw, label, small = _blank(platforms, widths, len(rows))
     with RunContext.open(RenderOptions(out_dir=HERE, config=SITE)) as ctx:
         for row, (name, length, post) in enumerate(rows):
             y = LABEL + row * (ROW_HEIGHT + GAP + LABEL)
@@ -135,14 +128,7 @@ def headlines_sheet() -> Path:
     base = read_post(HERE / "posts" / "launch-day.md")
     platforms = list(PLATFORMS.values())
     widths = [round(p.width * ROW_HEIGHT / p.height) for p in platforms]
-    sheet = Image.new("RGB", (sum(widths) + GAP * (len(widths) + 1),
-                              LABEL + (ROW_HEIGHT + GAP + LABEL) * len(HEADLINES)), "white")
-    draw = ImageDraw.Draw(sheet)
-    label, small = (fonts.load(fonts.find_face("Inter", 600), size) for size in (15, 11))
-    x = GAP
-    for platform, width in zip(platforms, widths):
-        draw.text((x, 6), f"{platform.name} {platform.width}\u00d7{platform.height}", fill="black", font=small)
-        x += width + GAP
+    sheet, draw, label, small = _blank(platforms, widths, len(HEADLINES))
     with RunContext.open(RenderOptions(out_dir=HERE, config=SITE)) as ctx:
         for row, (what, picture_name, lang, section, title, deck, author, date) in enumerate(HEADLINES):
             post = replace(base, kind="headline", quote="", attribution="", title=title, description=deck,
@@ -161,6 +147,22 @@ def headlines_sheet() -> Path:
     out = HERE / "cards" / "sheet-headlines.jpg"
     sheet.save(out, quality=82, optimize=True, progressive=True)
     return out
+
+
+_Sheet = tuple[Image.Image, ImageDraw.ImageDraw, ImageFont.FreeTypeFont, ImageFont.FreeTypeFont]
+
+
+def _blank(platforms: list[Platform], widths: list[int], rows: int) -> _Sheet:
+    """A white sheet for `rows` rows of cards, each platform's name over its column; its fonts."""
+    sheet = Image.new("RGB", (sum(widths) + GAP * (len(widths) + 1), LABEL + (ROW_HEIGHT + GAP + LABEL) * rows),
+                      "white")
+    draw = ImageDraw.Draw(sheet)
+    label, small = (fonts.load(fonts.find_face("Inter", 600), size) for size in (15, 11))
+    x = GAP
+    for platform, width in zip(platforms, widths):
+        draw.text((x, 6), f"{platform.name} {platform.width}\u00d7{platform.height}", fill="black", font=small)
+        x += width + GAP
+    return sheet, draw, label, small
 
 
 def _wrap(text: str, width: int) -> str:

@@ -18,7 +18,7 @@ from quotecards.draw.plan import plan_card
 from quotecards.sites.hugo_config import author_names
 from quotecards.sources.post import ReadOptions, read_post
 from quotecards.text import fonts, linebreak, textruns, typeset
-from quotecards.text.cleanup import clean, quotation, quote_marks
+from quotecards.text.cleanup import clean, quote_marks
 
 ROOT = Path(__file__).resolve().parent.parent
 CJK = "fonts-noto-cjk"
@@ -224,16 +224,6 @@ def test_the_site_language_comes_before_detection(tmp_path):
     post = post_file(tmp_path, "p.md", 'title: T\nfeatured_quote: "Wir haben diese Brücke nicht gebaut, damit sie '
                                        'hübsch aussieht."')
     assert read_post(post, ReadOptions(default_lang="en")).lang_source == "site"
-
-
-@pytest.mark.parametrize(("lang", "typed", "expected"), [
-    ("ru", "Мы говорим «нет» этим «правилам».", "Мы говорим \u201eнет\u201c этим \u201eправилам\u201c."),
-    ("uk", "Ми кажемо \"ні\" цим правилам.", "Ми кажемо \u201eні\u201c цим правилам."),
-    ("de", "Das „Web“ gehört allen.", "Das \u201aWeb\u2018 gehört allen."),
-    ("fr", "Nous refusons les « cookies » tiers.", "Nous refusons les \u201ccookies\u201d tiers."),
-])
-def test_nested_quotes_take_the_languages_inner_marks(lang, typed, expected):
-    assert quotation(clean(typed, lang), lang) == (expected, False)
 
 
 def test_nested_marks_on_a_german_card(tmp_path):

@@ -41,6 +41,12 @@ def test_a_quote_with_its_own_marks_is_not_marked_again():
     ('Ми почули "так" від усіх', "uk", "Ми почули \u201eтак\u201c від усіх"),
     ('Er sagte "nein" gestern', "de", "Er sagte \u201anein\u2018 gestern"),
     ('彼は"はい"と言った', "ja", "彼は\u300eはい\u300fと言った"),
+    # Whichever marks the author typed inside: never «…«нет»…», „…„Web“…“ or «…« cookies »…».
+    ("Мы говорим «нет» этим «правилам».", "ru", "Мы говорим \u201eнет\u201c этим \u201eправилам\u201c."),
+    ("Das „Web“ gehört allen.", "de", "Das \u201aWeb\u2018 gehört allen."),
+    ("Nous refusons les « cookies » tiers.", "fr", "Nous refusons les \u201ccookies\u201d tiers."),
+    ("Mówimy «nie» tym zasadom.", "pl", "Mówimy \u00abnie\u00bb tym zasadom."),
+    ("Mówimy „nie” tym zasadom.", "pl", "Mówimy \u00abnie\u00bb tym zasadom."),
 ])
 def test_a_quotation_inside_the_quote_takes_the_languages_inner_marks(text, lang, expected):
     assert quotation(clean(text, lang), lang) == (expected, False)
