@@ -130,7 +130,7 @@ def fit_field(scene: Scene, texts: list[PlacedText]) -> Scene | None:
         return None
     below = [area.top for layer in scene.layers if not layer.bleed and not getattr(layer, "group", "")
              and (area := scene.area(layer)).top >= top]
-    floor = min(below, default=height)
+    floor = min(below, default=scene.spec.platform.safe_box[3])  # no text below the safe area (a story's reply box)
     used = max(b.bottom for b in inks) - min(b.top for b in inks)
     new_top = min(round(PHOTO_MAX * height), floor - used - 2 * round(FIELD_PAD * height))
     if new_top <= top + EDGE * height:

@@ -32,6 +32,10 @@ class PixelBox(NamedTuple):
         """The box reflected across the canvas's vertical centre line (a right-to-left card)."""
         return PixelBox(canvas_width - self.right, self.top, canvas_width - self.left, self.bottom)
 
+    def grown(self, by: int) -> PixelBox:
+        """The box with `by` px more on every side."""
+        return PixelBox(self.left - by, self.top - by, self.right + by, self.bottom + by)
+
     def inclusive(self) -> tuple[int, int, int, int]:
         """For ImageDraw.rectangle, which includes its far edge; our boxes do not."""
         return (self.left, self.top, self.right - 1, self.bottom - 1)

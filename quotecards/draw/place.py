@@ -191,7 +191,7 @@ def _set(layer: TextLayer, text: str, box: PixelBox, sizes: tuple[int, int], lan
         lang=lang,
         tail=closing,
         shorten=shorten,
-        opens_with_name=layer.source == "attribution",  # "Oksana | Petrenko" must not happen
+        opens_with_name=layer.source in ("attribution", "byline", "author"),  # "Oksana | Petrenko" must not happen
         styles=_name_first(layer, text, lang) if layer.source == "attribution" else (),
     )
 

@@ -350,16 +350,29 @@ def _near(texts: list[PlacedText]) -> list[list[PlacedText]]:
     return runs
 
 
+# A panel this near an edge of the canvas (a share of its width or height) is run off that edge:
+# a veil that stops just short of the edge reads as a box laid on the photo.
+TO_EDGE = 0.12
+
+
 def _around_text(size: tuple[int, int], panels: list[PixelBox], placed: list[PlacedText]) -> Image.Image:
     """A soft mask of the panels (one per text group): an extra veil darkens where the text is, not
-    the subject."""
+    the subject; a panel near an edge runs off it, and its inner edges fade over a line's height."""
     mask = Image.new("L", size, 0)
     draw = ImageDraw.Draw(mask)
     reach = max([p.block.line_height // 2 for p in placed] + [2])
     for panel in panels:
-        draw.rounded_rectangle(panel.inclusive(), radius=reach, fill=255)
-    # The blur stays inside the half line of room, so every line still sits on the full veil.
-    return mask.filter(ImageFilter.BoxBlur(reach // 2))
+        draw.rounded_rectangle(_to_edges(panel.grown(reach // 2), size).inclusive(), radius=reach, fill=255)
+    # Grown by a quarter line and blurred over half of one: every line still sits on the full veil.
+    return mask.filter(ImageFilter.BoxBlur(reach))
+
+
+def _to_edges(panel: PixelBox, size: tuple[int, int]) -> PixelBox:
+    width, height = size
+    near_x, near_y = TO_EDGE * width, TO_EDGE * height
+    return PixelBox(-width if panel.left < near_x else panel.left, -height if panel.top < near_y else panel.top,
+                    2 * width if panel.right > width - near_x else panel.right,
+                    2 * height if panel.bottom > height - near_y else panel.bottom)
 
 
 def _extra_scrim(canvas: Image.Image, layout: Layout, placed: list[PlacedText]) -> tuple[float, float | None]:

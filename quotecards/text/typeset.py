@@ -23,7 +23,7 @@ ZWSP = "\u200b"
 # Latin, CJK, and Arabic-script (؟ ۔ ، ؛) sentence and clause ends: right-to-left text breaks at
 # its clauses too.
 SENTENCE_ENDS = ".!?\u2026\u3002\uff01\uff1f\u061f\u06d4"
-CLAUSE_ENDS = ",;:\u2013\u2014\u3001\uff0c\uff1b\uff1a\u060c\u061b"
+CLAUSE_ENDS = ",;:\u2013\u2014\u3001\uff0c\uff1b\uff1a\u060c\u061b\u00b7"  # and a byline's "name · date"
 CLOSING_MARKS = "\"'\u201d\u2019\u00bb\u203a\u300d\u300f)\uff09"
 # A break's weight, in units of the cost of splitting a name (a quarter of a line's width, squared);
 # below zero, a break the balancing prefers.
@@ -265,7 +265,7 @@ class _Paragraph:
         the name ("President | Ilham Aliyev") costs a quarter of splitting the name itself.
         """
         words = [self.text[self.bounds[k]:self.ends[k]] for k in range(self.count)]
-        capital = [w[:1].isupper() and w[-1:].isalpha() or (w[:1].isupper() and w[-1:] in ",.;:!?”")
+        capital = [w[:1].isupper() and w[-1:].isalpha() or (w[:1].isupper() and w[-1:] in ",.;:!?”\u00b7")
                    for w in words]
         out: dict[int, float] = {}
         k = 0
@@ -340,8 +340,34 @@ def set_text(
     for size in range(best, min_size - 1, -1):
         block = fit.layout(para, size, shortened)
         if block is not None:
-            return block
+            return _without_lone_words(block, para, fit, min_size, shortened)
     raise ValueError(f"cannot set {text[:40]!r} in a {box_width}px box")
+
+
+# A word alone on a line before the last ("City budget | leaves ferry | repairs | unfunded") is a
+# hole in the text's shape: a setter takes a size a few steps smaller to avoid it, never more
+# than LONE_WORD_STEPS steps of LONE_WORD_STEP each.
+LONE_WORD_STEP, LONE_WORD_STEPS = 0.97, 7
+
+
+def _without_lone_words(block: Block, para: _Paragraph, fit: _Fit, min_size: int, shortened: bool) -> Block:
+    """`block`, or the same text a little smaller where that leaves no word alone on a line but
+    the last (in text that spaces its words, on three lines or more)."""
+    if not _lone_words(block) or " " not in para.text:
+        return block
+    size = block.size
+    for _ in range(LONE_WORD_STEPS):
+        size = min(size - 1, round(size * LONE_WORD_STEP))
+        if size < min_size:
+            break
+        smaller = fit.layout(para, size, shortened)
+        if smaller is not None and not _lone_words(smaller):
+            return smaller
+    return block
+
+
+def _lone_words(block: Block) -> bool:
+    return len(block.rows) >= 3 and any(" " not in row.text.strip() for row in block.rows[:-1])
 
 
 @dataclass(frozen=True)
@@ -418,7 +444,7 @@ class _Fit:
             lh = self.leading(base_lh, size, count)
             if ascent + descent + (count - 1) * lh > self.box_height:
                 return None
-            breaks = balanced_breaks(full, bare, max_width, count, para.break_weights)
+            breaks = balanced_breaks(full, bare, max_width, count, para.break_weights, spaced=" " in para.text)
             rows, first = [], 0
             for last in breaks:
                 rows.append(para.line(first, last, size))
@@ -470,12 +496,13 @@ def _greedy_count(full: list[float], bare: list[float], max_width: float) -> int
 
 
 def balanced_breaks(full: list[float], bare: list[float], max_width: float, count: int,
-                    weights: dict[int, float] | None = None) -> list[int]:
+                    weights: dict[int, float] | None = None, spaced: bool = False) -> list[int]:
     """Break points for exactly `count` lines of near-equal width (dynamic programming).
 
     Cost is the squared distance of each line from the average line width, so every line,
-    the last included, is pulled towards the same length. A lone last word and a break inside
-    a name cost extra, so they happen only when the alternative is clearly worse; `weights`
+    the last included, is pulled towards the same length. A lone last word, a word alone on a
+    line mid-text (`spaced`: a text that spaces its words) and a break inside a name cost extra,
+    so they happen only when the alternative is clearly worse; `weights`
     (after segment j → weight) make a break dearer (a name) or cheaper (a sentence's end).
     """
     n = len(full)
@@ -505,6 +532,8 @@ def balanced_breaks(full: list[float], bare: list[float], max_width: float, coun
                 c = cost[lines - 1][i] + (target - w) ** 2 + extra
                 if j == n and j - i == 1 and n > count:
                     c += orphan_penalty
+                elif spaced and j < n and j - i == 1 and count >= 3:
+                    c += orphan_penalty / 2  # a word alone mid-text: a hole in its shape
                 if c < cost[lines][j]:
                     cost[lines][j], back[lines][j] = c, i
     breaks, j = [], n
