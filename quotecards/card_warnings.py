@@ -18,6 +18,7 @@ class Kind(StrEnum):
     NO_IMAGE = "no image"  # the post names no featured image
     IMAGE_UNAVAILABLE = "image unavailable"  # it names one that could not be fetched or decoded
     DATE_UNREADABLE = "date unreadable"
+    LANG_UNREADABLE = "language unreadable"  # the post's lang is no language code: left out
     SLUG_TAKEN = "slug taken"  # another post of the run had the slug: numbered
     SHORTENED = "shortened"  # text cut with an ellipsis to fit its box
     MISSING_GLYPHS = "missing glyphs"  # no face has a character

@@ -52,6 +52,7 @@ DEFAULT_STEP_DOWN = {"band": "photo", "photo": "brand", "split": "brand", "brand
 CardsWanted = Literal["all", "quotes"]
 # The site's name is drawn on its cards: a name, not a paragraph that would take seconds to set on each.
 MAX_SITE_NAME_CHARS = 200
+MAX_NAME_CHARS = 200  # an author's display name in [authors]
 
 
 @dataclass(frozen=True)
@@ -270,7 +271,7 @@ def load_config(path: Path, data: dict[str, Any], prefix: str = "",
         long_quote_words=read.count("long_quote_words"),
         unattributed="author" if read.choice("unattributed", ("none", "author"), '"none" or "author"') == "author"
         else "none",
-        authors=read.mapping("authors"),
+        authors=read.names("authors"),
         sections={k.casefold(): v for k, v in read.mapping("sections").items()},
     )
     _check_layouts(path, prefix, _named_layouts(config, data), (*layout_dirs, *config.layout_dirs))
@@ -347,6 +348,23 @@ class _Reader:
         if not isinstance(value, bool):
             self.fail(key, "true or false", value)
         return value
+
+    def names(self, key: str) -> dict[str, str]:
+        """A table of handle = display name: names a card can show, keyed in lower case."""
+        table = self.mapping(key)
+        for handle in table:
+            self.card_text_in(table, handle, f"{key}.{handle}", MAX_NAME_CHARS)
+        return {handle.casefold(): name.strip() for handle, name in table.items() if name.strip()}
+
+    def card_text_in(self, table: dict[str, str], name: str, key: str, most: int) -> None:
+        value = table[name]
+        control = tables.control_in(value)
+        if control:
+            raise ConfigError(self.path, f"{self.prefix}{key}", f"contains {control}, a control character, which a "
+                                                                 "card cannot show")
+        if len(value) > most:
+            raise ConfigError(self.path, f"{self.prefix}{key}", f"{len(value):,} characters; a name holds at most "
+                                                                 f"{most:,}")
 
     def count(self, key: str) -> int:
         value = self.value(key)

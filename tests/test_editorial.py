@@ -18,7 +18,7 @@ from quotecards.draw.plan import plan_card
 from quotecards.sites.hugo_config import author_names
 from quotecards.sources.post import ReadOptions, read_post
 from quotecards.text import fonts, linebreak, textruns, typeset
-from quotecards.text.cleanup import clean, quote_marks
+from quotecards.text.cleanup import clean, quotation, quote_marks
 
 ROOT = Path(__file__).resolve().parent.parent
 CJK = "fonts-noto-cjk"
@@ -330,3 +330,112 @@ def test_titles_are_set_as_written(tmp_path, title):
     post = post_file(tmp_path, "p.md", f'title: "{title}"')
     card = render(tmp_path, post)["og/p"]
     assert " ".join(card["lines"]) == title and card["alt"] == title
+
+
+# What a hostile reading found
+
+
+@pytest.mark.parametrize(("typed", "lang", "expected"), [
+    ("\u2018Yes\u2019 and \u2018no\u2019", "en", ("\u2018Yes\u2019 and \u2018no\u2019", True)),
+    ("\u00abOui\u00bb et \u00abnon\u00bb", "fr", ("\u00ab\u202fOui\u202f\u00bb et \u00ab\u202fnon\u202f\u00bb", True)),
+    ("\u201cIt\u2019s over\u201d", "en", ("It\u2019s over", False)),
+])
+def test_two_quotations_keep_their_own_marks(typed, lang, expected):
+    assert quotation(clean(typed, lang), lang) == expected
+
+
+@pytest.mark.parametrize("text", ["If a < b and c > d, we stop.", "I <3 this town and >50 of its people.",
+                                  "Write to <news@example.invalid> today."])
+def test_angle_brackets_that_are_words_are_kept(text):
+    assert clean(text, "en").replace("\u00a0", " ") == text
+
+
+def test_a_quote_with_nothing_to_read_or_only_blanks_is_no_quote(tmp_path):
+    empty = read_post(post_file(tmp_path, "e.md", 'title: T\ncard_quote: "<b></b>"'))
+    assert (empty.kind, empty.quote) == ("headline", "")
+    blank = read_post(post_file(tmp_path, "b.md", 'title: T\nfeatured_quote: {quote: "   "}\npullquote: "The real one."'))
+    assert blank.quote == "The real one." and dict(blank.sources)["quote"] == "pullquote"
+
+
+@pytest.mark.parametrize("author", ['"   "', "[null]", "{email: a@example.invalid}", "jdoe", '"@"', '"-"'])
+def test_an_author_field_with_no_name_gives_way_to_the_next(tmp_path, author):
+    post = read_post(post_file(tmp_path, "p.md", f'title: T\nauthor: {author}\nauthors: ["Ana Ruiz"]'))
+    assert post.author == "Ana Ruiz"
+
+
+def test_the_same_name_twice_is_named_once(tmp_path):
+    post = read_post(post_file(tmp_path, "p.md", 'title: T\nauthors: ["Ana Ruiz", "ana ruiz", "ANA RUIZ", "Sam Ortiz"]'))
+    assert post.author == "Ana Ruiz and Sam Ortiz"
+
+
+def test_eight_long_names_make_a_byline_not_an_error(tmp_path):
+    names = ", ".join(f'"Alexandra Papadopoulou-Smith {i}"' for i in range(8))
+    assert read_post(post_file(tmp_path, "p.md", f"title: T\nauthors: [{names}]")).author.count("Alexandra") == 8
+
+
+def test_a_bidi_override_is_refused_naming_the_field(tmp_path):
+    from quotecards.errors import PostError
+
+    with pytest.raises(PostError, match=r"featured_quote\.quote: contains U\+202E, a bidi override"):
+        read_post(post_file(tmp_path, "p.md", 'title: T\nfeatured_quote: {quote: "\\u202eWe built it"}'))
+
+
+def test_the_sites_author_names_are_checked_and_matched_in_any_case(tmp_path):
+    from quotecards.config import find_config
+    from quotecards.errors import ConfigError
+
+    (tmp_path / "quotecards.toml").write_text('[authors]\nJDoe = "Jane Doe"\n')
+    assert find_config(tmp_path).authors == {"jdoe": "Jane Doe"}
+    (tmp_path / "quotecards.toml").write_text('[authors]\njdoe = "Jane\\u0007Doe"\n')
+    with pytest.raises(ConfigError, match=r"authors\.jdoe: contains"):
+        find_config(tmp_path)
+
+
+@pytest.mark.parametrize(("front", "date"), [
+    ('published: "true"\npublished_at: 2024-05-01', "2024-05-01"),
+    ("published: false\ndate: 2024-05-02", "2024-05-02"),
+])
+def test_a_flag_is_never_read_as_a_date(tmp_path, front, date):
+    post = read_post(post_file(tmp_path, "p.md", f"title: T\n{front}"))
+    assert post.date == date and post.notes == ()
+
+
+def test_a_date_error_names_the_field_it_came_from(tmp_path):
+    from quotecards.errors import PostError
+
+    with pytest.raises(PostError, match=r"pubDate: expected text, got a mapping"):
+        read_post(post_file(tmp_path, "p.md", "title: T\npubDate: {a: 1}"))
+
+
+def test_a_post_language_that_is_no_code_is_left_out(tmp_path):
+    post = read_post(post_file(tmp_path, "p.md", 'title: T\nlang: "../../etc/passwd"'))
+    assert post.lang == "" and [n.kind for n in post.notes] == [Kind.LANG_UNREADABLE]
+
+
+def test_a_folder_named_like_a_language_its_posts_are_not_in_is_a_section(tmp_path):
+    post = read_post(post_file(tmp_path / "content" / "uk", "p.md",
+                               'title: T\nfeatured_quote: "The ferry will run again from Monday, the council said."'))
+    assert post.lang == "en" and post.lang_source == "text"
+
+
+@pytest.mark.system(CJK)
+def test_a_korean_particle_stays_with_the_quoted_word():
+    text = "그는 \u2018네\u2019라고 말했습니다."
+    assert "\u2018네\u2019라고 " in linebreak.segments(text, linebreak.locale_for(text, "ko"))
+
+
+def test_a_quote_without_attribution_is_not_signed_beside_a_small_photo(tmp_path):
+    from PIL import Image
+
+    Image.new("RGB", (400, 260), (90, 120, 160)).save(tmp_path / "small.jpg")
+    post = post_file(tmp_path, "p.md", 'title: T\nauthor: Ana Ruiz\ndate: 2024-05-01\nimage: small.jpg\n'
+                                       'featured_quote: "The bridge held."')
+    card = render(tmp_path, post)["og/p"]
+    assert card["layout"] == "split" and card["attribution_lines"] == []
+
+
+def test_a_quote_shortened_to_its_box_edge_is_still_set(tmp_path):
+    post = post_file(tmp_path, "w.md", f'title: T\nfeatured_quote:\n  quote: "{"word " * 170}"\n  summary: Ann')
+    (tmp_path / "quotecards.toml").write_text("long_quote_words = 0\nallow_shortening = true\n")
+    card = render(tmp_path, post, platforms=("story",))["story/w"]
+    assert card["overflow"] and card["lines"][-1].endswith("\u2026")

@@ -161,6 +161,8 @@ def _text_of(layer: Layer, spec: CardSpec, rtl: bool) -> str:
         # on a right-to-left card a right-to-left mark makes it mirror as the quote's own does.
         mark = decorative_mark(spec.lang, rtl) if layer.literal == "\u201c" else layer.literal
         return "\u200f" + mark if rtl else mark
+    if layer.source == "attribution" and spec.kind == "quote":
+        return fill(layer.source, spec.texts)  # a quote no one is named for is signed by no one
     return fill(layer.source, spec.texts) or (fill(layer.fallback, spec.texts) if layer.fallback else "")
 
 

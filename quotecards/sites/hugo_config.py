@@ -80,13 +80,13 @@ def author_names(data_dir: Path) -> tuple[tuple[str, str], ...]:
     for path in sorted(folder.glob("*")) if folder.is_dir() else []:
         name = _display_name(_data(path))
         if name:
-            found[path.stem] = name
+            found[path.stem.casefold()] = name
     for path in (data_dir / f"authors{suffix}" for suffix in (".yaml", ".yml", ".toml", ".json")):
         table = _data(path)
         for handle, entry in (table.items() if isinstance(table, dict) else ()):
             name = _display_name(entry)
             if name:
-                found.setdefault(str(handle), name)
+                found.setdefault(str(handle).casefold(), name)
     return tuple(found.items())
 
 

@@ -98,12 +98,21 @@ def find(meta: Mapping[str, Any], paths: tuple[str, ...], skip: type | tuple[typ
     passed over, not taken."""
     for i, path in enumerate(paths):
         value = lookup(meta, path)
-        if value is None or value == "" or value == [] or value == {} or isinstance(value, skip):
+        if _empty(value) or isinstance(value, skip):
             continue
         if isinstance(value, dict) and any(p.startswith(path + ".") for p in paths[:i]):
             continue
         return Found(value, path)
     return Found(None, "")
+
+
+def _empty(value: Any) -> bool:
+    """No value: None, blank text, an empty list or mapping, a list of nothing but those."""
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, list):
+        return all(_empty(item) for item in value)
+    return value is None or value == {}
 
 
 def merged(site: Mapping[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal
 if TYPE_CHECKING:
     import icu
 
-__all__ = ["LangSource", "decide", "detect_latin"]
+__all__ = ["LangSource", "decide", "detect_latin", "is_language_code"]
 
 LangSource = Literal["post", "folder", "file name", "text", "site", ""]
 
@@ -123,7 +123,7 @@ def decide(post_lang: str, path: Path, content_dir: Path | None, languages: tupl
         if path.is_relative_to(folder):
             return code, "folder"
     lang, source = from_path(path, content_dir, languages)
-    if lang:
+    if lang and (languages or _agrees(lang, f"{text} {more}")):
         return lang, source
     lang = from_text(text)
     if lang:
@@ -132,6 +132,15 @@ def decide(post_lang: str, path: Path, content_dir: Path | None, languages: tupl
         return site_default, "site"
     lang = detect_latin(f"{text} {more}")
     return (lang, "text") if lang else ("", "")
+
+
+def _agrees(lang: str, text: str) -> bool:
+    """Whether a folder or file name's language code is the text's, where no list of the site's
+    languages says so: `content/uk/` is a UK news section when its posts are in English, and
+    `how.to.md` is not in Tongan."""
+    base = lang.split("-")[0].casefold()
+    read = from_text(text) or detect_latin(text)
+    return not read or read.split("-")[0].casefold() == base
 
 
 # The Latin-script languages told apart: those whose quote marks, spacing or line breaking

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import reprlib
+import unicodedata
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -19,7 +20,7 @@ from urllib.parse import unquote, urlsplit
 from ..card_warnings import CardWarning, Kind
 from ..errors import PostError
 from ..files import path_text, read_regular
-from ..text.cleanup import LONG_QUOTE_WORDS
+from ..text.cleanup import LONG_QUOTE_WORDS, plain
 from . import fields, language
 from .frontmatter import front_matter, kind_of
 from .publish import Publishing, Unpublished, expiry, unpublished
@@ -37,7 +38,7 @@ MAX_QUOTE_CHARS = 1500
 MAX_ATTRIBUTION_CHARS = 300
 # The other fields that reach a card or its alt text, bounded so that no field can make setting
 # a card slow (a 400 KB title took seconds a card): each far past what a page really has.
-MAX_FIELD_CHARS = {"title": 500, "description": MAX_QUOTE_CHARS, "citation": 300, "section": 100, "author": 200,
+MAX_FIELD_CHARS = {"title": 500, "description": MAX_QUOTE_CHARS, "citation": 300, "section": 100, "author": 1000,
                    "tag": 100, "image_alt": 2000, "slug": 1000}
 MAX_POST_BYTES = 16 * 1024 * 1024  # front matter and body: a post is text; past this it is not one
 
@@ -131,6 +132,7 @@ def _read_text(path: Path) -> str:
 
 
 NOT_TEXT = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f\ud800-\udfff]")
+OVERRIDES = re.compile("[\u202d\u202e]")  # left-to-right and right-to-left override
 
 
 def _text(path: Path, field: str, value: object) -> str:
@@ -141,6 +143,10 @@ def _text(path: Path, field: str, value: object) -> str:
         bad = NOT_TEXT.search(value)
         if bad:  # a NUL or a lone surrogate is a corrupt file, not something to print on a card
             raise PostError(path, field, f"contains U+{ord(bad.group()):04X}, which is not text")
+        override = OVERRIDES.search(value)
+        if override:  # it would set the text after it backwards on the card, and nowhere else
+            raise PostError(path, field, f"contains U+{ord(override.group()):04X}, a bidi override that would "
+                                         "set the text backwards; remove it (the card orders the text itself)")
         return " ".join(value.split())
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         try:
@@ -175,20 +181,25 @@ class _Fields:
         return _text(self.path, self.used.get(name, name), value)
 
     def names(self, authors: dict[str, str]) -> list[str]:
-        """The author field's display names: a name, a mapping with one, or a list of either; a
-        handle (`bazzadp`) becomes the site's name for it, or is left out, never shown bare."""
-        value = self.raw("author")
-        where = self.used.get("author", "author")
-        items = value if isinstance(value, list) else [value]
-        names = []
-        for item in items:
-            if isinstance(item, dict):
-                item = next((item[k] for k in _NAME_KEYS if item.get(k)), None)
-            name = _text(self.path, where, item)
-            name = authors.get(name, authors.get(name.casefold(), name))
-            if name and not _is_handle(name):
-                names.append(name)
-        return list(dict.fromkeys(names))
+        """The author field's display names, from the first of its paths that has any: a name, a
+        mapping with one, or a list of either; a handle (`bazzadp`) becomes the site's name for it
+        (`authors`, keyed in lower case), or is left out, never shown bare; so is a "name" with no
+        letter in it, and the same name twice in other cases."""
+        for path in self.paths["author"]:
+            value = fields.lookup(self.meta, path)
+            items = value if isinstance(value, list) else [value]
+            found: dict[str, str] = {}
+            for item in items:
+                if isinstance(item, dict):
+                    item = next((item[k] for k in _NAME_KEYS if item.get(k)), None)
+                name = _text(self.path, path, item)
+                name = authors.get(name.casefold(), name)
+                if any(ch.isalpha() for ch in name) and not _is_handle(name):
+                    found.setdefault(name.casefold(), name)
+            if found:
+                self.used["author"] = path
+                return list(found.values())
+        return []
 
 
 _NAME_KEYS = ("name", "display_name", "displayName", "title")
@@ -217,7 +228,7 @@ def _post_from(path: Path, meta: dict[str, Any], options: ReadOptions) -> Post:
     if not quote and not title:
         raise PostError(path, "title", "nothing to put on a card: no quote and no title")
     rest = f"{title if quote else ''} {found.text('description')}"  # what the detector may read besides
-    lang, lang_source = language.decide(found.text("lang").replace("_", "-"), path, options.content_dir,
+    lang, lang_source = language.decide(_post_lang(found, notes), path, options.content_dir,
                                         options.languages, quote or title, options.default_lang, options.lang_dirs,
                                         more=rest)
     author = _joined(found.names(dict(options.authors)), lang)
@@ -240,7 +251,7 @@ def _post_from(path: Path, meta: dict[str, Any], options: ReadOptions) -> Post:
         layout=found.text("layout"),
         title=title,
         description=found.text("description"),
-        date=_date(path, found.raw("date", skip=bool), notes),
+        date=_date(path, found, notes),
         section=found.text("section") or _section_of(path, options, lang_source),
         author=author,
         tag=found.text("tag"),
@@ -254,14 +265,30 @@ def _post_from(path: Path, meta: dict[str, Any], options: ReadOptions) -> Post:
     )
 
 
+def _post_lang(found: _Fields, notes: list[CardWarning]) -> str:
+    """The post's own language tag, or "" with a warning where it is no language code (`und`, a
+    path, a locale with options): it would reach fonts, dates and the manifest as it is."""
+    lang = found.text("lang").replace("_", "-")
+    if not lang or language.is_language_code(lang):
+        return lang
+    notes.append(CardWarning(Kind.LANG_UNREADABLE, f"lang {reprlib.repr(lang)} is not a language code this tool "
+                                                   "knows: left out"))
+    return ""
+
+
 def _card_quote(found: _Fields) -> str:
     """The quote the cards set: the post's own card quote where it gives one (a shorter cut of a
-    long featured quote), recorded as the quote's source; else the featured quote."""
+    long featured quote), recorded as the quote's source; else the featured quote. A quote with
+    nothing to read once its markup is gone (`<b></b>`, an empty link) is no quote."""
     short = found.text("card_quote")
-    if not short:
-        return found.text("quote")
-    found.used["quote"] = found.used.pop("card_quote")
-    return short
+    if short:
+        found.used["quote"] = found.used.pop("card_quote")
+    quote = short or found.text("quote")
+    return quote if _readable(plain(quote)) else ""
+
+
+def _readable(text: str) -> bool:
+    return any(ch.isalnum() or unicodedata.category(ch) == "So" for ch in text)
 
 
 def card_kind(quote: str, title: str, lang: str, most: int) -> tuple[CardKind, CardWarning | None]:
@@ -329,12 +356,29 @@ def _focal_point(path: Path, field: str, value: object) -> tuple[float, float] |
 _DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y/%m/%d", "%d/%m/%Y", "%B %d, %Y", "%b %d, %Y", "%d %B %Y")
 
 
-def _date(path: Path, value: object, notes: list[CardWarning]) -> str | None:
+_NOT_DATES = ("true", "false", "yes", "no")  # WordPress's `published: true`, quoted or not
+
+
+def _date_value(found: _Fields) -> object:
+    """The first value along the date's paths that could be a date: not a flag, not a time of day."""
+    for path in found.paths["date"]:
+        value = fields.lookup(found.meta, path)
+        if value is None or isinstance(value, (bool, dt.time)) or \
+                (isinstance(value, str) and value.strip().casefold() in ("", *_NOT_DATES)):
+            continue
+        found.used["date"] = path
+        return value
+    return None
+
+
+def _date(path: Path, found: _Fields, notes: list[CardWarning]) -> str | None:
+    value = _date_value(found)
+    field = found.used.get("date", "date")
     if value is None or value == "":
         return None
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
-    text = _text(path, "date", value)
+    text = _text(path, field, value)
     try:  # YAML dates arrive as text (see frontmatter.py): a bare day stays a day
         return (dt.date.fromisoformat(text) if len(text) == 10 else dt.datetime.fromisoformat(text)).isoformat()
     except ValueError:
@@ -344,7 +388,8 @@ def _date(path: Path, value: object, notes: list[CardWarning]) -> str | None:
             return dt.datetime.strptime(text, fmt).isoformat()
         except ValueError:
             continue
-    notes.append(CardWarning(Kind.DATE_UNREADABLE, f"date {text!r} is not a date this tool can read: left out"))
+    notes.append(CardWarning(Kind.DATE_UNREADABLE, f"date {reprlib.repr(text)} is not a date this tool can read: "
+                                                   "left out"))
     return None
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import html
 import re
 
-__all__ = ["ELLIPSIS", "LONG_QUOTE_WORDS", "clean", "decorative_mark", "nested", "quotation", "quote_marks",
-           "sentence_case", "strip_quote_marks"]
+__all__ = ["ELLIPSIS", "LONG_QUOTE_WORDS", "clean", "decorative_mark", "nested", "plain", "quotation",
+           "quote_marks", "sentence_case", "strip_quote_marks"]
 
 ELLIPSIS = "\u2026"
 NBSP, NNBSP = "\u00a0", "\u202f"
@@ -71,7 +71,9 @@ def decorative_mark(lang: str, rtl: bool = False) -> str:
     return mark
 
 
-_TAG = re.compile(r"<[^<>]{1,200}>")
+# An HTML tag or comment: `<b>`, `</a>`, `<img src="…">`, `<!-- … -->`; not "a < b and c > d",
+# "I <3 this" or "<news@example.org>", which are words.
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]{0,30}(?:\s[^<>]{0,200})?/?>|<!--.{0,200}?-->")
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\((?:[^()\s]|\([^()]*\))*(?:\s+\"[^\"]*\")?\)")
 _MD_EMPHASIS = re.compile(r"(?<![\\\w])(\*\*|__|\*|_)(?=\S)(.+?)(?<=[^\s\\])\1(?!\w)")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!\"'<>~|])")
@@ -164,11 +166,17 @@ def nested(text: str, lang: str = "") -> str:
     return _NESTED.sub(lambda m: opening + next(g for g in m.groups() if g is not None) + closing, text)
 
 
+# Marks of one kind: an outer pair is one quotation only if no mark of its kind is inside it.
+_KINDS = ("\u201c\u201d\u201e\"", "\u2018\u201a", "\u00ab\u00bb", "\u300c\u300d", "\u300e\u300f")
+
+
 def strip_quote_marks(text: str) -> str:
-    """Drop quote marks around the whole text: the card sets its own."""
+    """Drop quote marks around the whole text: the card sets its own. “a” and “b”, ‘Yes’ and
+    ‘no’, «Oui» et «non» are two quotations, not one: their marks stay."""
     if len(text) > 2 and text[0] in OPENING_QUOTES and text[-1] in CLOSING_QUOTES:
         inner = text[1:-1].strip()
-        if not any(q in inner for q in "\u201c\u201d\""):  # "a" and "b" is not one quotation
+        kind = next((k for k in _KINDS if text[0] in k), text[0])
+        if not any(q in inner for q in kind):
             return inner
     return text
 

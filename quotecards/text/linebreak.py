@@ -287,10 +287,12 @@ def _script(ch: str) -> str:
 
 
 def _keep_all(pieces: list[str]) -> list[str]:
-    # Break only where there is a space (or a character that is itself a break, like a dash).
+    # Break only where there is a space (or a character that is itself a break, like a dash):
+    # a particle after a closing mark is the quoted word's (“네”라고).
     merged: list[str] = []
     for piece in pieces:
-        if merged and not merged[-1][-1:].isspace() and merged[-1][-1:].isalnum():
+        last = merged[-1][-1:] if merged else ""
+        if merged and not last.isspace() and (last.isalnum() or last in LINE_OPENERS_NOT and piece[:1].isalnum()):
             merged[-1] += piece
         else:
             merged.append(piece)

@@ -341,6 +341,13 @@ def set_text(
         block = fit.layout(para, size, shortened)
         if block is not None:
             return _without_lone_words(block, para, fit, min_size, shortened)
+    # It fitted by its summed widths, right at the box's edge, and not once measured line by line.
+    if not shorten:
+        raise DoesNotFit(f"{len(text.split())} words do not fit a {box_width}\u00d7{box_height}px box at {min_size}px")
+    if not shortened:
+        block = fit.layout(_shorten(text, tail, stack, lang, fit, min_size), min_size, True)
+        if block is not None:
+            return block
     raise ValueError(f"cannot set {text[:40]!r} in a {box_width}px box")
 
 
@@ -544,7 +551,9 @@ def balanced_breaks(full: list[float], bare: list[float], max_width: float, coun
 
 
 def _shorten(text: str, tail: str, stack: tuple[Face, ...], lang: str, fit: _Fit, size: int) -> _Paragraph:
-    """The longest prefix of `text` (cut at a break opportunity) that fits at `size`, with an ellipsis."""
+    """The longest prefix of `text` (cut at a break opportunity) that fits at `size`, with an ellipsis:
+    laid out for real, since a prefix that fits by its summed widths may not once its lines are
+    measured (kerning), and the cut is made just at that edge."""
     pieces = linebreak.segments(text, linebreak.locale_for(text, lang))
 
     def trial(keep: int) -> _Paragraph:
@@ -554,7 +563,7 @@ def _shorten(text: str, tail: str, stack: tuple[Face, ...], lang: str, fit: _Fit
     lo, hi, keep = 1, len(pieces), 1
     while lo <= hi:
         mid = (lo + hi) // 2
-        if fit.fits(trial(mid), size):
+        if fit.fits(trial(mid), size) and fit.layout(trial(mid), size, True) is not None:
             keep, lo = mid, mid + 1
         else:
             hi = mid - 1
