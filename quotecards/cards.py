@@ -539,14 +539,18 @@ def _field_of(post: Post, source: str) -> str:
 def alt_text(quote: str, attribution: str) -> tuple[str, CardWarning | None]:
     """What a quote card says, as one sentence a screen reader can speak (the whole quote, even
     where the card had to shorten it), and a warning when it is long or had to be cut."""
+    attribution = attribution.translate(_UNREAD)
     return _capped(f"Quote: {quote} \u2014 {attribution}" if attribution else f"Quote: {quote}")
 
 
 def headline_alt(title: str, byline: str) -> tuple[str, CardWarning | None]:
     """What a headline card says: the title, and who wrote it when (without the byline's bidi
     isolates: a screen reader has no use for them)."""
-    byline = byline.translate({ord(ch): None for ch in ISOLATES})
+    byline = byline.translate(_UNREAD)
     return _capped(f"{title} \u2014 {byline}" if byline else title)
+
+
+_UNREAD = {ord(ch): None for ch in ISOLATES}  # direction marks and isolates: nothing to speak
 
 
 def _capped(text: str) -> tuple[str, CardWarning | None]:

@@ -439,3 +439,16 @@ def test_a_quote_shortened_to_its_box_edge_is_still_set(tmp_path):
     (tmp_path / "quotecards.toml").write_text("long_quote_words = 0\nallow_shortening = true\n")
     card = render(tmp_path, post, platforms=("story",))["story/w"]
     assert card["overflow"] and card["lines"][-1].endswith("\u2026")
+
+
+@pytest.mark.system("libfribidi0")
+def test_names_of_both_directions_keep_the_lists_words_in_order(tmp_path):
+    post = read_post(post_file(tmp_path, "p.md", 'title: T\nauthors: ["محمد علي", "سارة أحمد", "Ana Ruiz"]'))
+    text = post.author
+    paragraph = textruns.analyse(text, fonts.stack_for(fonts.find_face("Inter", 600)))
+    visual = [i for run in paragraph.line(0, len(text)) for i in
+              (range(run.end - 1, run.start - 1, -1) if run.rtl else range(run.start, run.end))]
+    shown = "".join(text[i] for i in visual if text[i] not in "\u2068\u2069")
+    assert not paragraph.rtl and shown.endswith(", and Ana Ruiz")  # "and" stays before the last name
+    alt = render(tmp_path, tmp_path / "p.md")["og/p"]["alt"]
+    assert alt.startswith("T \u2014 محمد علي, سارة أحمد, and Ana Ruiz") and "\u2068" not in alt  # nothing unspoken

@@ -309,11 +309,17 @@ def card_kind(quote: str, title: str, lang: str, most: int) -> tuple[CardKind, C
 
 
 def _joined(names: list[str], lang: str) -> str:
-    """Several authors as the language lists them ("A and B", "A und B", "A、B")."""
+    """Several authors as the language lists them ("A and B", "A und B", "A、B"); where their
+    scripts run both ways, each name a bidi isolate, so that no name pulls the list's words
+    ("and", the commas) into its own direction."""
     if len(names) < 2:
         return names[0] if names else ""
     import icu  # here: only a post with several authors needs it
 
+    from ..text.textruns import bidi_levels
+
+    if len({bidi_levels(name)[1] for name in names}) > 1:
+        names = [f"\u2068{name}\u2069" for name in names]
     return str(icu.ListFormatter.createInstance(icu.Locale(lang or "en")).format(names))
 
 

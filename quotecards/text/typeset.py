@@ -331,8 +331,7 @@ def set_text(
         if fit.fits(para, min_size):
             best = min_size
         elif not shorten:
-            raise DoesNotFit(f"{len(text.split())} words do not fit a {box_width}\u00d7{box_height}px box "
-                             f"at {min_size}px")
+            raise _does_not_fit(text, box_width, box_height, min_size)
         else:
             para, shortened, best = _shorten(broken, tail, stack, lang, fit, min_size), True, min_size
     # Kerning can make a measured line a hair wider than its summed segments; rarely that costs
@@ -343,12 +342,18 @@ def set_text(
             return _without_lone_words(block, para, fit, min_size, shortened)
     # It fitted by its summed widths, right at the box's edge, and not once measured line by line.
     if not shorten:
-        raise DoesNotFit(f"{len(text.split())} words do not fit a {box_width}\u00d7{box_height}px box at {min_size}px")
+        raise _does_not_fit(text, box_width, box_height, min_size)
     if not shortened:
         block = fit.layout(_shorten(text, tail, stack, lang, fit, min_size), min_size, True)
         if block is not None:
             return block
     raise ValueError(f"cannot set {text[:40]!r} in a {box_width}px box")
+
+
+def _does_not_fit(text: str, width: int, height: int, size: int) -> DoesNotFit:
+    words = len(text.split())
+    return DoesNotFit(f"{words} word{'' if words == 1 else 's'} do{'es' if words == 1 else ''} not fit a "
+                      f"{width}\u00d7{height}px box at {size}px")
 
 
 # A word alone on a line before the last ("City budget | leaves ferry | repairs | unfunded") is a
