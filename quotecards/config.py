@@ -31,6 +31,7 @@ from .draw.platforms import PLATFORMS
 from .errors import ConfigError, LayoutError
 from .formats import FORMAT_CHOICES
 from .sources.fields import CARD_FIELDS, parse_path
+from .sources.language import is_language_code
 from .sources.post import Post, Unattributed
 from .tables import Key
 from .text.cleanup import LONG_QUOTE_WORDS
@@ -264,7 +265,7 @@ def load_config(path: Path, data: dict[str, Any], prefix: str = "",
         site_name=read.card_text("site_name", MAX_SITE_NAME_CHARS),
         layout=read.text("layout"),
         no_image_layout=read.text("no_image_layout"),
-        lang=read.text("lang").replace("_", "-"),
+        lang=read.language("lang"),
         platforms=_platforms(path, f"{prefix}platforms", read.value("platforms")),
         step_down={**DEFAULT_STEP_DOWN, **read.mapping("step_down")},
         allow_shortening=read.flag("allow_shortening"),
@@ -347,6 +348,13 @@ class _Reader:
         value = self.value(key)
         if not isinstance(value, bool):
             self.fail(key, "true or false", value)
+        return value
+
+    def language(self, key: str) -> str:
+        """A language code ("en", "pt-BR", "zh-Hant"), or "": it reaches fonts, dates and marks."""
+        value = self.text(key).replace("_", "-")
+        if value and not is_language_code(value):
+            self.fail(key, 'a language code like "en", "pt-BR" or "zh-Hant"', value)
         return value
 
     def names(self, key: str) -> dict[str, str]:

@@ -452,3 +452,44 @@ def test_names_of_both_directions_keep_the_lists_words_in_order(tmp_path):
     assert not paragraph.rtl and shown.endswith(", and Ana Ruiz")  # "and" stays before the last name
     alt = render(tmp_path, tmp_path / "p.md")["og/p"]["alt"]
     assert alt.startswith("T \u2014 محمد علي, سارة أحمد, and Ana Ruiz") and "\u2068" not in alt  # nothing unspoken
+
+
+# What a new user's reading of the docs found
+
+
+@pytest.mark.parametrize(("lang", "typed", "expected"), [
+    ("fr", "« Il a dit «cookies» hier. »", "Il a dit \u201ccookies\u201d hier."),
+    ("de", "„Er sagte „nie“ und ging.“", "Er sagte \u201anie\u2018 und ging."),
+    ("de", "„Er sagte \"nie wieder\" und ging.“", "Er sagte \u201anie wieder\u2018 und ging."),
+    ("ru", "«Он сказал «никогда» и ушёл»", "Он сказал \u201eникогда\u201c и ушёл"),
+    ("en", "\u201cHe said \"never\" and left.\u201d", "He said \u2018never\u2019 and left."),
+])
+def test_a_quotation_inside_marks_the_author_typed_takes_the_inner_marks(lang, typed, expected):
+    assert quotation(clean(typed, lang), lang) == (expected, False)
+
+
+def test_a_dot_in_a_file_name_is_a_language_only_when_the_text_is_in_it(tmp_path):
+    assert read_post(post_file(tmp_path, "how.to.md", "title: How to")).lang == ""
+    german = read_post(post_file(tmp_path, "post.de.md", 'title: "Die Brücke hält seit hundert Jahren stand"'))
+    assert (german.lang, german.lang_source) == ("de", "file name")
+
+
+def test_render_reads_a_section_from_a_content_folder(tmp_path):
+    post = read_post(post_file(tmp_path / "content" / "culture", "museum.md", "title: The museum reopens"))
+    assert post.section == "culture"
+
+
+def test_the_sites_language_must_be_a_language_code(tmp_path):
+    from quotecards.config import find_config
+    from quotecards.errors import ConfigError
+
+    (tmp_path / "quotecards.toml").write_text('lang = "english"\n')
+    with pytest.raises(ConfigError, match=r"lang: expected a language code"):
+        find_config(tmp_path)
+    (tmp_path / "quotecards.toml").write_text('lang = "pt_BR"\n')
+    assert find_config(tmp_path).lang == "pt-BR"
+
+
+def test_a_long_card_quote_is_what_the_warning_says_to_shorten(tmp_path):
+    post = read_post(post_file(tmp_path, "p.md", f'title: T\nquotecard:\n  quote: "{WORDS_69}"'))
+    assert post.kind == "headline" and "shorten the post's card_quote" in post.notes[0].message

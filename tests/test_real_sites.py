@@ -109,7 +109,10 @@ def test_language_from_the_post_the_path_the_text_or_the_site(tmp_path):
     content = tmp_path / "content"
     assert language.decide("de", content / "fr/x.md", content, (), "Hello", "en") == ("de", "post")
     assert language.decide("", content / "fr/x.md", content, (), "Hello", "en") == ("fr", "folder")
-    assert language.decide("", content / "news/x.fr.md", content, (), "Hello", "en") == ("fr", "file name")
+    french = "Le pont rouvre demain matin pour tout le monde"
+    assert language.decide("", content / "news/x.fr.md", content, (), french, "en") == ("fr", "file name")
+    # Without the site's languages, a file name's code is taken only where the text is in it.
+    assert language.decide("", content / "news/x.fr.md", content, (), "Hello", "en") == ("en", "site")
     assert language.decide("", content / "news/x.md", content, (), "这是简体中文", "en") == ("zh-Hans", "text")
     assert language.decide("", content / "news/x.md", content, (), "這是繁體中文", "en") == ("zh-Hant", "text")
     assert language.decide("", content / "news/x.md", content, (), "Плануємо ремонт", "") == ("uk", "text")

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal
 if TYPE_CHECKING:
     import icu
 
-__all__ = ["LangSource", "decide", "detect_latin", "is_language_code"]
+__all__ = ["LangSource", "content_folder", "decide", "detect_latin", "is_language_code"]
 
 LangSource = Literal["post", "folder", "file name", "text", "site", ""]
 
@@ -36,14 +36,18 @@ def _known(base: str) -> bool:
     return bool(icu.Locale(base).getISO3Language())
 
 
+def content_folder(path: Path, content_dir: Path | None) -> Path | None:
+    """The site's content folder, or, where no site says which that is, the folder named
+    `content` that `path` is below (Hugo's, and most generators' name for it)."""
+    return content_dir if content_dir is not None else next((f for f in path.parents if f.name == "content"), None)
+
+
 def from_path(path: Path, content_dir: Path | None, languages: tuple[str, ...] = ()) -> tuple[str, LangSource]:
-    """The language the site's layout gives `path`: `post.ja.md`, or `content/ja/…` (below the
-    site's content folder, or, where no site says which that is, a folder named `content`)."""
+    """The language the site's layout gives `path`: `post.ja.md`, or `content/ja/…`."""
     suffixes = path.name.split(".")
     if len(suffixes) >= 3 and _allowed(suffixes[-2], languages):
         return _tag(suffixes[-2]), "file name"
-    if content_dir is None:
-        content_dir = next((folder for folder in path.parents if folder.name == "content"), None)
+    content_dir = content_folder(path, content_dir)
     if content_dir is not None:
         try:
             first = path.relative_to(content_dir).parts[0]
@@ -123,7 +127,7 @@ def decide(post_lang: str, path: Path, content_dir: Path | None, languages: tupl
         if path.is_relative_to(folder):
             return code, "folder"
     lang, source = from_path(path, content_dir, languages)
-    if lang and (languages or _agrees(lang, f"{text} {more}")):
+    if lang and (languages or _agrees(lang, f"{text} {more}", strict=source == "file name")):
         return lang, source
     lang = from_text(text)
     if lang:
@@ -134,13 +138,14 @@ def decide(post_lang: str, path: Path, content_dir: Path | None, languages: tupl
     return (lang, "text") if lang else ("", "")
 
 
-def _agrees(lang: str, text: str) -> bool:
+def _agrees(lang: str, text: str, strict: bool) -> bool:
     """Whether a folder or file name's language code is the text's, where no list of the site's
-    languages says so: `content/uk/` is a UK news section when its posts are in English, and
-    `how.to.md` is not in Tongan."""
+    languages says so: `content/uk/` is a UK news section when its posts are in English. A file
+    name's (`how.to.md`, `vue.ts.md`) must be the language the text reads as (`strict`): a dot
+    in a name is more often a word than a language."""
     base = lang.split("-")[0].casefold()
     read = from_text(text) or detect_latin(text)
-    return not read or read.split("-")[0].casefold() == base
+    return read.split("-")[0].casefold() == base if read else not strict
 
 
 # The Latin-script languages told apart: those whose quote marks, spacing or line breaking

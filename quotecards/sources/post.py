@@ -233,7 +233,8 @@ def _post_from(path: Path, meta: dict[str, Any], options: ReadOptions) -> Post:
                                         more=rest)
     author = _joined(found.names(dict(options.authors)), lang)
     _limit(path, found.used.get("author", "author"), author, MAX_FIELD_CHARS["author"])
-    kind, long_quote = card_kind(quote, title, lang, options.long_quote_words)
+    kind, long_quote = card_kind(quote, title, lang, options.long_quote_words,
+                                 own=found.used.get("quote") in options.fields["card_quote"])
     notes += [long_quote] if long_quote else []
     if kind == "quote" and not attribution and options.unattributed == "author" and author:
         attribution = author
@@ -291,9 +292,10 @@ def _readable(text: str) -> bool:
     return any(ch.isalnum() or unicodedata.category(ch) == "So" for ch in text)
 
 
-def card_kind(quote: str, title: str, lang: str, most: int) -> tuple[CardKind, CardWarning | None]:
+def card_kind(quote: str, title: str, lang: str, most: int, own: bool = False) -> tuple[CardKind, CardWarning | None]:
     """A quote card; or the page's headline card when there is no quote, or when it runs past
-    `most` words (a wall of text on a card) and there is a title to set instead, with a warning."""
+    `most` words (a wall of text on a card) and there is a title to set instead, with a warning
+    (`own`: the quote is the post's card quote, which is what to shorten)."""
     if not quote:
         return "headline", None
     if not most or not title:
@@ -303,9 +305,9 @@ def card_kind(quote: str, title: str, lang: str, most: int) -> tuple[CardKind, C
     words = word_count(quote, lang)
     if words <= most:
         return "quote", None
+    advice = "shorten the post's card_quote" if own else "a post may give a shorter one as card_quote"
     return "headline", CardWarning(Kind.LONG_QUOTE, f"the quote is {words} words, more than a card reads well with "
-                                                    f"({most}): made the page's headline card; a post may give a "
-                                                    "shorter one as card_quote")
+                                                    f"({most}): made the page's headline card; {advice}")
 
 
 def _joined(names: list[str], lang: str) -> str:
@@ -339,10 +341,11 @@ def _iso(moment: dt.datetime | None) -> str | None:
 
 def _section_of(path: Path, options: ReadOptions, lang_source: str) -> str:
     """Hugo's section: the first folder below content/ (below the language folder, if any)."""
-    if options.content_dir is None:
+    content_dir = language.content_folder(path, options.content_dir)
+    if content_dir is None:
         return ""
     try:
-        parts = path.relative_to(options.content_dir).parts[:-1]
+        parts = path.relative_to(content_dir).parts[:-1]
     except ValueError:
         return ""
     if lang_source == "folder":

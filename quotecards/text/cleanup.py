@@ -166,19 +166,38 @@ def nested(text: str, lang: str = "") -> str:
     return _NESTED.sub(lambda m: opening + next(g for g in m.groups() if g is not None) + closing, text)
 
 
-# Marks of one kind: an outer pair is one quotation only if no mark of its kind is inside it.
-_KINDS = ("\u201c\u201d\u201e\"", "\u2018\u201a", "\u00ab\u00bb", "\u300c\u300d", "\u300e\u300f")
+# An opening mark → the marks that close it (German closes „ with “, which opens in English).
+_CLOSERS = {"\u201c": "\u201d", "\u201e": "\u201c\u201d", "\u00ab": "\u00bb", "\u300c": "\u300d",
+            "\u300e": "\u300f", "\"": "\""}
 
 
 def strip_quote_marks(text: str) -> str:
     """Drop quote marks around the whole text: the card sets its own. “a” and “b”, ‘Yes’ and
-    ‘no’, «Oui» et «non» are two quotations, not one: their marks stay."""
-    if len(text) > 2 and text[0] in OPENING_QUOTES and text[-1] in CLOSING_QUOTES:
-        inner = text[1:-1].strip()
-        kind = next((k for k in _KINDS if text[0] in k), text[0])
-        if not any(q in inner for q in kind):
-            return inner
+    ‘no’, «Oui» et «non» are two quotations, not one: their marks stay; «Il a dit «non» hier»
+    is one, with another inside it (nested() gives that one the language's inner marks)."""
+    if len(text) > 2 and text[0] in OPENING_QUOTES and text[-1] in CLOSING_QUOTES and _one_quotation(text):
+        return text[1:-1].strip()
     return text
+
+
+def _one_quotation(text: str) -> bool:
+    """Whether the marks at either end of `text` open and close one quotation: its opening mark
+    is not closed before the end. (Single marks: no other opening one inside, as ’ is also an
+    apostrophe.)"""
+    opening = text[0]
+    if opening not in _CLOSERS:
+        return not any(q in text[1:-1] for q in "\u2018\u201a")
+    closers, depth, inner = _CLOSERS[opening], 0, text[1:-1]
+    if opening == "\u201e":  # an English-style pair inside a German quotation is a pair, not a close
+        inner = re.sub("\u201c[^\u201c\u201d\u201e]*\u201d", "", inner)
+    for ch in inner:
+        if ch == opening and opening not in closers:
+            depth += 1
+        elif ch in closers:
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
 
 
 def sentence_case(text: str, lang: str = "") -> str:
