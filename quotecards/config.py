@@ -328,7 +328,9 @@ class _Reader:
 
     def card_text(self, key: str, most: int) -> str:
         """Text drawn on the cards as written: only what a card can show, and short enough to set quickly."""
-        value = self.text(key)
+        return self.showable(self.text(key), key, most)
+
+    def showable(self, value: str, key: str, most: int) -> str:
         control = tables.control_in(value)
         if control:
             raise ConfigError(self.path, f"{self.prefix}{key}", f"contains {control}, a control character, which a "
@@ -360,19 +362,8 @@ class _Reader:
     def names(self, key: str) -> dict[str, str]:
         """A table of handle = display name: names a card can show, keyed in lower case."""
         table = self.mapping(key)
-        for handle in table:
-            self.card_text_in(table, handle, f"{key}.{handle}", MAX_NAME_CHARS)
-        return {handle.casefold(): name.strip() for handle, name in table.items() if name.strip()}
-
-    def card_text_in(self, table: dict[str, str], name: str, key: str, most: int) -> None:
-        value = table[name]
-        control = tables.control_in(value)
-        if control:
-            raise ConfigError(self.path, f"{self.prefix}{key}", f"contains {control}, a control character, which a "
-                                                                 "card cannot show")
-        if len(value) > most:
-            raise ConfigError(self.path, f"{self.prefix}{key}", f"{len(value):,} characters; a name holds at most "
-                                                                 f"{most:,}")
+        return {handle.casefold(): self.showable(name, f"{key}.{handle}", MAX_NAME_CHARS).strip()
+                for handle, name in table.items() if name.strip()}
 
     def count(self, key: str) -> int:
         value = self.value(key)

@@ -457,17 +457,6 @@ def test_names_of_both_directions_keep_the_lists_words_in_order(tmp_path):
 # What a new user's reading of the docs found
 
 
-@pytest.mark.parametrize(("lang", "typed", "expected"), [
-    ("fr", "« Il a dit «cookies» hier. »", "Il a dit \u201ccookies\u201d hier."),
-    ("de", "„Er sagte „nie“ und ging.“", "Er sagte \u201anie\u2018 und ging."),
-    ("de", "„Er sagte \"nie wieder\" und ging.“", "Er sagte \u201anie wieder\u2018 und ging."),
-    ("ru", "«Он сказал «никогда» и ушёл»", "Он сказал \u201eникогда\u201c и ушёл"),
-    ("en", "\u201cHe said \"never\" and left.\u201d", "He said \u2018never\u2019 and left."),
-])
-def test_a_quotation_inside_marks_the_author_typed_takes_the_inner_marks(lang, typed, expected):
-    assert quotation(clean(typed, lang), lang) == (expected, False)
-
-
 def test_a_dot_in_a_file_name_is_a_language_only_when_the_text_is_in_it(tmp_path):
     assert read_post(post_file(tmp_path, "how.to.md", "title: How to")).lang == ""
     german = read_post(post_file(tmp_path, "post.de.md", 'title: "Die Brücke hält seit hundert Jahren stand"'))

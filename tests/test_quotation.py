@@ -47,6 +47,12 @@ def test_a_quote_with_its_own_marks_is_not_marked_again():
     ("Nous refusons les « cookies » tiers.", "fr", "Nous refusons les \u201ccookies\u201d tiers."),
     ("Mówimy «nie» tym zasadom.", "pl", "Mówimy \u00abnie\u00bb tym zasadom."),
     ("Mówimy „nie” tym zasadom.", "pl", "Mówimy \u00abnie\u00bb tym zasadom."),
+    # Inside the marks the author typed around the whole quote too.
+    ("« Il a dit «cookies» hier. »", "fr", "Il a dit \u201ccookies\u201d hier."),
+    ("„Er sagte „nie“ und ging.“", "de", "Er sagte \u201anie\u2018 und ging."),
+    ("„Er sagte \"nie wieder\" und ging.“", "de", "Er sagte \u201anie wieder\u2018 und ging."),
+    ("«Он сказал «никогда» и ушёл»", "ru", "Он сказал \u201eникогда\u201c и ушёл"),
+    ("\u201cHe said \"never\" and left.\u201d", "en", "He said \u2018never\u2019 and left."),
 ])
 def test_a_quotation_inside_the_quote_takes_the_languages_inner_marks(text, lang, expected):
     assert quotation(clean(text, lang), lang) == (expected, False)
