@@ -305,7 +305,9 @@ def fields_command(posts: tuple[Path, ...], site_root: Path) -> None:
         values = {"aliases": post.slug, "lang": post.lang}
         for name, source in post.sources:
             value = values.get(name, getattr(post, name, ""))
-            click.echo(f"  {name:12} {source:28} {str(value)[:70]!r}")
+            click.echo(f"  {name:12} {source:28} {repr(str(value)[:70]) if value else '(left out)'}")
+        for note in post.notes:
+            click.echo(f"  {note.kind.value}: {note.message}")
     sys.exit(1 if failed else 0)
 
 
