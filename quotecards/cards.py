@@ -25,7 +25,7 @@ from .context import RunContext
 from .draw.compose import Problem
 from .draw.layout import Layout
 from .draw.place import NEVER_CUT
-from .draw.plan import ISOLATES, CardSpec, plan_card
+from .draw.plan import CardSpec, plan_card
 from .draw.platforms import Platform, expand
 from .draw.render import PhotoAside, Rendered, render
 from .encode import export, png
@@ -34,7 +34,7 @@ from .options import RenderOptions
 from .records import CardRecord, ErrorRecord, card_path
 from .sources.post import Post, read_post
 from .sources.slugs import numbered
-from .text import fonts
+from .text import fonts, textruns
 from .text.typeset import DoesNotFit, ShapingUnavailable
 
 if TYPE_CHECKING:
@@ -550,7 +550,7 @@ def headline_alt(title: str, byline: str) -> tuple[str, CardWarning | None]:
     return _capped(f"{title} \u2014 {byline}" if byline else title)
 
 
-_UNREAD = {ord(ch): None for ch in ISOLATES}  # direction marks and isolates: nothing to speak
+_UNREAD = {ord(ch): None for ch in textruns.DIRECTION_MARKS}  # they order the text: nothing to speak
 
 
 def _capped(text: str) -> tuple[str, CardWarning | None]:

@@ -12,10 +12,9 @@ from .brand import Brand
 from .layout import Layout
 from .platforms import Platform
 
-__all__ = ["ISOLATES", "CardSpec", "byline", "plan_card"]
+__all__ = ["CardSpec", "byline", "plan_card"]
 
 FSI, PDI, LRM, RLM = "\u2068", "\u2069", "\u200e", "\u200f"
-ISOLATES = FSI + PDI + LRM + RLM  # what a byline carries that no one reads: stripped from alt text
 
 
 @dataclass(frozen=True)
@@ -69,7 +68,7 @@ def byline(author: str, date: str, rtl: bool) -> str:
     part is a bidi isolate in a line that runs the card's way, so no digit or word of a date is
     torn from its neighbours: "۲۰ اسفند ۱۳۹۷" stays one unit, read in its own order."""
     parts = [part for part in (author, date) if part]
-    if not any(textruns.bidi_levels(part)[1] or any(textruns.bidi_levels(part)[0]) for part in parts) and not rtl:
+    if not rtl and not any(level for part in parts for level in textruns.bidi_levels(part)[0]):
         return SEPARATOR.join(parts)
     return (RLM if rtl else LRM) + SEPARATOR.join(FSI + part + PDI for part in parts)
 

@@ -92,13 +92,12 @@ class Found:
     path: str  # the path it came from, or "" when none did
 
 
-def find(meta: Mapping[str, Any], paths: tuple[str, ...], skip: type | tuple[type, ...] = ()) -> Found:
-    """The first non-empty value along `paths` that is not of a `skip` type. A mapping that is only
-    a container of an earlier path (`featured_quote` once `featured_quote.quote` was tried) is
-    passed over, not taken."""
+def find(meta: Mapping[str, Any], paths: tuple[str, ...]) -> Found:
+    """The first non-empty value along `paths`. A mapping that is only a container of an earlier
+    path (`featured_quote` once `featured_quote.quote` was tried) is passed over, not taken."""
     for i, path in enumerate(paths):
         value = lookup(meta, path)
-        if _empty(value) or isinstance(value, skip):
+        if _empty(value):
             continue
         if isinstance(value, dict) and any(p.startswith(path + ".") for p in paths[:i]):
             continue

@@ -158,6 +158,7 @@ MIN_WORDS = 4  # fewer words ("WebAssembly", "Merci") are guessed at, not read: 
 _RELATIVE_DISTANCE = 0.25  # how far the best language must lead the next before it is taken
 
 
+@lru_cache(maxsize=64)  # decide() may ask twice of one post (a folder's code, then the text's own)
 def detect_latin(text: str) -> str:
     """The language of a Latin-script text, when it reads clearly as one; "" otherwise."""
     if len(text.split()) < MIN_WORDS:

@@ -168,8 +168,8 @@ class _Fields:
         self.path, self.meta, self.paths = path, meta, paths
         self.used: dict[str, str] = {}
 
-    def raw(self, name: str, skip: type | tuple[type, ...] = ()) -> Any:
-        found = fields.find(self.meta, self.paths[name], skip)
+    def raw(self, name: str) -> Any:
+        found = fields.find(self.meta, self.paths[name])
         if found.path:
             self.used[name] = found.path
         return found.value
@@ -383,7 +383,7 @@ def _date_value(found: _Fields) -> object:
 def _date(path: Path, found: _Fields, notes: list[CardWarning]) -> str | None:
     value = _date_value(found)
     field = found.used.get("date", "date")
-    if value is None or value == "":
+    if value is None:
         return None
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()

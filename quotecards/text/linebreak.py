@@ -187,23 +187,20 @@ def _within(pieces: list[str], allowed: frozenset[int] | list[int]) -> list[str]
     """`pieces` joined wherever the boundary between them is not in `allowed` (a zero-width space
     is a break the setter put there itself, and stays one)."""
     allowed = frozenset(allowed)
-    out: list[str] = []
-    start = 0
-    for piece in pieces:
-        if out and start not in allowed and not out[-1].endswith("\u200b"):
-            out[-1] += piece
-        else:
-            out.append(piece)
-        start += len(piece)
-    return out
+    return _joined_at(pieces, lambda at, before: at not in allowed and not before.endswith("\u200b"))
 
 
 def _merge_at(pieces: list[str], joined: frozenset[int]) -> list[str]:
     """`pieces` joined at each boundary in `joined`."""
+    return _joined_at(pieces, lambda at, _before: at in joined)
+
+
+def _joined_at(pieces: list[str], join: Callable[[int, str], bool]) -> list[str]:
+    """`pieces` with the boundary at each offset where `join(offset, piece before)` holds taken away."""
     out: list[str] = []
     start = 0
     for piece in pieces:
-        if out and start in joined:
+        if out and join(start, out[-1]):
             out[-1] += piece
         else:
             out.append(piece)

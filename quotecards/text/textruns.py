@@ -15,7 +15,7 @@ import icu
 
 from .fonts import Face, coverage
 
-__all__ = ["Run", "Styles", "analyse", "bidi_levels", "faces_for", "needs_shaping"]
+__all__ = ["DIRECTION_MARKS", "Run", "Styles", "analyse", "bidi_levels", "faces_for", "needs_shaping"]
 
 # Characters that belong to the character before them: marks, joiners, selectors, skin tones,
 # tag characters (subdivision flags) and the keycap.
@@ -95,8 +95,12 @@ def faces_for(text: str, stack: tuple[Face, ...]) -> tuple[list[Face], list[str]
     return chosen, missing
 
 
+# Direction marks, embeddings, overrides and isolates: they order the text and draw nothing.
+DIRECTION_MARKS = "\u200e\u200f\u2066\u2067\u2068\u2069\u202a\u202b\u202c\u202d\u202e"
+
+
 def _invisible(ch: str) -> bool:
-    return ch in "\u200e\u200f\u2066\u2067\u2068\u2069\u202a\u202b\u202c\u202d\u202e"
+    return ch in DIRECTION_MARKS
 
 
 def _faces(text: str, stack: tuple[Face, ...]) -> tuple[list[Face], list[str]]:
