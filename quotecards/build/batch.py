@@ -66,6 +66,10 @@ class BuildOptions:
     shard: tuple[int, int] = (1, 1)  # K of N: this run's stable share of the archive
     store: StoreOptions | None = None  # the card store (store.py); None: none
     skip: tuple[str, ...] = ()  # folders below the content folder that hold no posts (discover)
+    suffixes: tuple[str, ...] = (".md",)  # the files that are posts (a generator's own: Jekyll's .markdown, …)
+    # The posts, where a generator's own rules find them (Jekyll's _posts folders and collections);
+    # None: every file below the content folder with one of `suffixes`.
+    pages: tuple[Path, ...] | None = None
 
 
 @dataclass
@@ -85,10 +89,11 @@ class Summary:
 
 
 def discover(content_dir: Path, skip: tuple[str, ...] = (),
-             refused: Callable[[Path], None] | None = None) -> Iterator[Path]:
-    """Every Markdown file below `content_dir`, in a stable order (sorted, as a list of the paths
-    would be), a folder at a time, not looking in folders named in `skip` (a generator's own:
-    Eleventy's node_modules, _includes, _site) nor, where some are named, in hidden ones.
+             refused: Callable[[Path], None] | None = None, suffixes: tuple[str, ...] = (".md",)) -> Iterator[Path]:
+    """Every Markdown file (or file ending in one of `suffixes`) below `content_dir`, in a
+    stable order (sorted, as a list of the paths would be), a folder at a time, not looking in
+    folders named in `skip` (a generator's own: Eleventy's node_modules, _includes, _site) nor,
+    where some are named, in hidden ones.
 
     A symbolic link is followed only where it leads to a place inside `content_dir`, and each
     real folder is walked once: a link to `/` or to a folder beside the site is not the site's
@@ -107,7 +112,7 @@ def discover(content_dir: Path, skip: tuple[str, ...] = (),
             stack.pop()
             continue
         folder = entry.is_dir()
-        if not (folder and not _skipped(entry.name, skip) or not folder and entry.name.endswith(".md")):
+        if not (folder and not _skipped(entry.name, skip) or not folder and entry.name.endswith(suffixes)):
             continue
         real = _real_path(entry, stack[-1][1])
         if real is None or not real.is_relative_to(root):
@@ -261,9 +266,9 @@ def build(content_dir: Path, options: BuildOptions, progress: Callable[[int, int
     """
     state_dir = state_dir or options.render.out_dir
     # Language folders (content/ja/…) and sections are counted from the content folder.
-    if options.render.read.content_dir is None:
-        options = replace(options, render=replace(options.render, read=replace(options.render.read,
-                                                                               content_dir=content_dir)))
+    # A build makes public cards: a page that gets none is read no further than to say why.
+    read = replace(options.render.read, public_only=True, content_dir=options.render.read.content_dir or content_dir)
+    options = replace(options, render=replace(options.render, read=read))
     files.prepare_output(options.render.out_dir)
     files.prepare_output(state_dir)
     with run_lock(state_dir, on_wait, BuildFiles.of(options.shard).lock):
@@ -359,7 +364,10 @@ class _Scan:
 
     def walk(self, content_dir: Path) -> None:
         """Visit the posts of this run's shard; with --prune, delete the cards of posts that are gone."""
-        for path in discover(content_dir, self.options.skip, self._linked_from_outside):
+        pages = self.options.pages
+        found = pages if pages is not None else discover(content_dir, self.options.skip, self._linked_from_outside,
+                                                         self.options.suffixes)
+        for path in found:
             try:
                 check_file_name(path)  # before its name reaches the state, which could not hold it
             except PostError as exc:
@@ -386,7 +394,8 @@ class _Scan:
         except OSError as exc:  # deleted (or made unreadable) since the folder was listed
             self.errors[key] = str(PostError(path, "file", f"cannot read it ({exc.strerror or exc})"))
             return
-        size_and_time = (stat.st_size, stat.st_mtime_ns)
+        # A page whose parents' cascade changed is read again, its own file unchanged.
+        size_and_time = (stat.st_size, stat.st_mtime_ns ^ self.options.render.read.inherited.stamp(path))
         entry = self.state.get(key)
         unchanged = self.unchanged and entry is not None and entry.stat == size_and_time
         if unchanged and entry and entry.skip:

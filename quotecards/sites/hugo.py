@@ -19,56 +19,45 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from ..build.batch import BuildOptions, build
+from ..build.batch import BuildOptions, build, discover
 from ..sources.frontmatter_edit import EditError, set_image
-from .card_data import Entry, SiteResult, edit_posts, page_entries, shard_part, write_data, write_once
-from .hugo_config import HugoSite, head_hook, read_site
+from .card_data import Entry, SiteResult, edit_posts, page_entries, shard_part, write_data
+from .hugo_cascade import cascade_of
+from .hugo_config import HugoSite, read_site
+from .hugo_head import wire_head
 
 __all__ = ["hugo_build"]
 
-PARTIAL = """{{- /* quotecards: og:image and twitter:image for this page, from assets/quotecards.json */ -}}
-{{- with resources.Get "quotecards.json" -}}
-  {{- $cards := . | transform.Unmarshal -}}
-  {{- with $.File -}}
-    {{- with or (index $cards (printf "%s/%s" $.Lang .Path)) (index $cards .Path) -}}
-<meta property="og:image" content="{{ .image | absURL }}">
-{{- with .type }}
-<meta property="og:image:type" content="{{ . }}">
-{{- end }}
-<meta property="og:image:width" content="{{ .width }}">
-<meta property="og:image:height" content="{{ .height }}">
-<meta property="og:image:alt" content="{{ .alt }}">
-<meta name="twitter:card" content="summary_large_image">
-<meta name="twitter:image" content="{{ .image | absURL }}">
-<meta name="twitter:image:alt" content="{{ .alt }}">
-    {{- end -}}
-  {{- end -}}
-{{- end -}}
-"""
+# Hugo's content formats that carry front matter: Markdown by its three names, and HTML.
+SUFFIXES = (".md", ".markdown", ".mdown", ".html", ".htm")
 
 
 def hugo_build(root: Path, options: BuildOptions, front_matter: bool = False,
                progress: Callable[[int, int], None] | None = None) -> SiteResult:
     """Render the site's cards into its static folder, then point its pages at them."""
     site = read_site(root)
+    inherited = cascade_of(site, discover(site.content, suffixes=SUFFIXES))
     render = options.render.for_site(site.static, site.content, site.static, languages=site.languages,
                                      default_lang=options.render.read.default_lang or site.default_lang,
-                                     lang_dirs=site.lang_dirs, authors=(*site.authors, *options.render.read.authors))
-    summary = build(site.content, replace(options, render=render), progress, state_dir=root / ".quotecards")
+                                     lang_dirs=site.lang_dirs, authors=(*site.authors, *options.render.read.authors),
+                                     inherited=inherited)
+    summary = build(site.content, replace(options, render=render, suffixes=SUFFIXES), progress,
+                    state_dir=root / ".quotecards")
     if options.shard != (1, 1):  # the pages are pointed at their cards once the shards are one
         return shard_part(summary, root / "assets" / "quotecards.json", options.shard)
     platform = render.platforms[0] if render.platforms[0] != "all" else "og"
     pages = page_entries(summary.cards, platform, lambda post: _page_key(site, post), lambda card: card.path)
     data_file = root / "assets" / "quotecards.json"
     write_data(data_file, pages)
-    write_once(root / "layouts" / "partials" / "quotecards.html", PARTIAL)  # the site's own copy is its own
     result = SiteResult(summary=summary, data_file=data_file, pages=len(pages))
     if front_matter:
         _edit_front_matter(site, pages, result)
         result.head = ("front matter: Hugo's own opengraph and twitter_cards templates (and themes built on them) "
                        "read it")
     else:
-        result.head = _wire_head(site)
+        head = wire_head(site)
+        result.head = "\n".join(head.done + [f"to do: {line}" for line in head.todo]) or \
+            "every page's share tags come from layouts/partials/quotecards.html"
     return result
 
 
@@ -89,17 +78,3 @@ def _edit_front_matter(site: HugoSite, pages: dict[str, Entry], result: SiteResu
         return set_image(post, url)
 
     edit_posts(pages, result, edit)
-
-
-def _wire_head(site: HugoSite) -> str:
-    """Put the partial into the theme's <head> hook where there is one; else say exactly what to add."""
-    include = '{{ partial "quotecards.html" . }}'
-    hook = head_hook(site)
-    if hook is None:
-        return f"include {include} in your <head> (layouts/partials/quotecards.html)"
-    path = site.root / "layouts" / "partials" / hook
-    if write_once(path, include + "\n"):
-        return f"the theme's head hook layouts/partials/{hook} now includes layouts/partials/quotecards.html"
-    if "quotecards.html" in path.read_text(encoding="utf-8", errors="replace"):
-        return f"the theme's head hook layouts/partials/{hook} includes layouts/partials/quotecards.html"
-    return f"add {include} to layouts/partials/{hook} (the theme's head hook; it is yours, so not edited)"

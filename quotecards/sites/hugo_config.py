@@ -40,6 +40,7 @@ class HugoSite:
     lang_dirs: tuple[tuple[Path, str], ...]  # a language's own contentDir → its code
     themes: tuple[Path, ...]  # the theme folders, the site's own layouts first in Hugo's lookup
     authors: tuple[tuple[str, str], ...] = ()  # data/authors: an author's handle → display name
+    cascade: tuple[dict[str, Any], ...] = ()  # the configuration's own cascade, for every page
 
 
 def read_site(root: Path) -> HugoSite:
@@ -65,7 +66,14 @@ def read_site(root: Path) -> HugoSite:
                     publish=root / str(data.get("publishDir") or "public"), languages=tuple(c for c in ordered if c),
                     default_lang=default_lang, lang_dirs=lang_dirs,
                     themes=tuple(themes_dir / str(n) for n in names),
-                    authors=author_names(root / str(data.get("dataDir") or "data")))
+                    authors=author_names(root / str(data.get("dataDir") or "data")),
+                    cascade=_entries(data.get("cascade")))
+
+
+def _entries(cascade: object) -> tuple[dict[str, Any], ...]:
+    """A cascade as its list of entries (one table, or an array of tables)."""
+    found = [cascade] if isinstance(cascade, dict) else cascade if isinstance(cascade, list) else []
+    return tuple(entry for entry in found if isinstance(entry, dict))
 
 
 AUTHOR_NAME_KEYS = ("name", "displayName", "display_name", "title")

@@ -23,6 +23,7 @@ from ..files import path_text, read_regular
 from ..text.cleanup import LONG_QUOTE_WORDS, plain
 from . import fields, language
 from .frontmatter import front_matter, kind_of
+from .inherited import Inherited
 from .publish import Publishing, Unpublished, expiry, unpublished
 from .slugs import safe_slug
 
@@ -84,6 +85,11 @@ class ReadOptions:
     long_quote_words: int = LONG_QUOTE_WORDS  # a longer quote gets the page's headline card; 0: no limit
     authors: tuple[tuple[str, str], ...] = ()  # a site's author handles → display names (Hugo's data/authors)
     unattributed: Unattributed = "none"  # a quote without attribution is signed by no one, or by the author
+    inherited: Inherited = field(default_factory=Inherited)  # what the site gives each page (Hugo's cascade, …)
+    # A site build reads no more of a page that gets no public card than it needs to say why:
+    # a draft's odd fields are no error. `render` of a named file makes its card all the same.
+    public_only: bool = False
+    untitled: Literal["error", "skip"] = "error"  # a page with nothing to set: an error, or skipped
 
 
 def card_fields(post: Post, slug: str) -> dict[str, Any]:
@@ -104,8 +110,11 @@ def read_post(path: Path | str, options: ReadOptions | None = None) -> Post:
 
 def post_from_meta(path: Path, meta: dict[str, Any], options: ReadOptions | None = None) -> Post:
     """A Post from front matter a generator has already read (MkDocs' page.meta)."""
+    options = options or ReadOptions()
+    meta = options.inherited.under(path, meta)
     try:
-        return _post_from(path, meta, options or ReadOptions())
+        why = unpublished(meta, options.publishing) if options.public_only else None
+        return _not_public(path, why) if why else _post_from(path, meta, options)
     except PostError:
         raise
     except (ValueError, TypeError, OverflowError, RecursionError) as exc:  # a value no check foresaw
@@ -226,6 +235,8 @@ def _post_from(path: Path, meta: dict[str, Any], options: ReadOptions) -> Post:
         if name != "author":  # a list of names: limited once joined
             _limit(path, found.used.get(name, name), found.text(name), most)
     if not quote and not title:
+        if options.untitled == "skip":
+            return _not_public(path, "untitled")
         raise PostError(path, "title", "nothing to put on a card: no quote and no title")
     rest = f"{title if quote else ''} {found.text('description')}"  # what the detector may read besides
     lang, lang_source = language.decide(_post_lang(found, notes), path, options.content_dir,
@@ -264,6 +275,12 @@ def _post_from(path: Path, meta: dict[str, Any], options: ReadOptions) -> Post:
         unpublished=unpublished(meta, options.publishing),
         expires=_iso(expiry(meta)),
     )
+
+
+def _not_public(path: Path, why: Unpublished) -> Post:
+    """A page that gets no card, read no further than to know it."""
+    return Post(source=path, slug=_slug(path, None), quote="", attribution="", citation="", image=None, image_alt="",
+                title="", description="", date=None, section="", kind="headline", unpublished=why)
 
 
 def _post_lang(found: _Fields, notes: list[CardWarning]) -> str:
@@ -369,9 +386,13 @@ _NOT_DATES = ("true", "false", "yes", "no")  # WordPress's `published: true`, qu
 
 
 def _date_value(found: _Fields) -> object:
-    """The first value along the date's paths that could be a date: not a flag, not a time of day."""
+    """The first value along the date's paths that could be a date: not a flag, not a time of day.
+    A mapping of dates (MkDocs Material's `date: {created: …, updated: …}`) is the day the page
+    was created: a card shows when it was published."""
     for path in found.paths["date"]:
         value = fields.lookup(found.meta, path)
+        if isinstance(value, dict):
+            path, value = f"{path}.created", value.get("created")
         if value is None or isinstance(value, (bool, dt.time)) or \
                 (isinstance(value, str) and value.strip().casefold() in ("", *_NOT_DATES)):
             continue

@@ -16,7 +16,10 @@ from .fields import lookup
 
 __all__ = ["Publishing", "Unpublished", "expiry", "unpublished"]
 
-Unpublished = Literal["draft", "future", "expired", "not rendered"]
+# "not rendered": the generator makes no page of it (Hugo's build options and headless bundles,
+# Eleventy's `permalink: false`); "untitled": a page with nothing to set, on a site whose
+# generator shows no title for it either.
+Unpublished = Literal["draft", "future", "expired", "not rendered", "untitled"]
 _DATE_KEYS = ("publishDate", "pubdate", "pubDate", "published", "date")
 
 
@@ -50,9 +53,12 @@ def expiry(meta: Mapping[str, Any]) -> dt.datetime | None:
 
 
 def _render_never(meta: Mapping[str, Any]) -> bool:
-    for key in ("_build.render", "build.render", "cascade._build.render"):
+    if meta.get("headless") is True or meta.get("permalink") is False:
+        return True
+    for key in ("_build.render", "build.render"):
         value = lookup(meta, key)
-        if value is False or (isinstance(value, str) and value.casefold() in ("never", "false")):
+        # "link": Hugo gives the page a URL but writes no page there.
+        if value is False or (isinstance(value, str) and value.casefold() in ("never", "false", "link")):
             return True
     return False
 

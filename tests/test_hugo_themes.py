@@ -1,0 +1,184 @@
+"""Hugo sites made like the popular themes, built with the real `hugo`: the content rules Hugo
+applies (cascade with targets, build options, headless bundles, drafts) decide which pages get a
+card, and every page ends with exactly one og:image, twitter:image and twitter:card, our card.
+
+The two themes are our own, written after the way PaperMod and Ananke put their tags in <head>:
+PaperMod calls its own copies of Hugo's writers (`templates/opengraph.html`, falling back to a
+site-wide cover image, and `templates/twitter_cards.html`, `summary` without an image) after its
+`extend_head.html` hook; Ananke calls Hugo's embedded `opengraph.html` and `twitter_cards.html`
+partials and a `head-additions.html` hook.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from quotecards.cli import main
+from quotecards.sites.hugo_cascade import cascade_of
+from quotecards.sites.hugo_config import read_site
+from quotecards.sources.publish import Publishing, unpublished
+
+ROOT = Path(__file__).resolve().parent.parent
+BASE = "https://example.org/"
+pytestmark = pytest.mark.system("hugo")
+
+PAPERMOD_LIKE = {
+    "_default/baseof.html": '<!doctype html><html lang="en"><head>{{ partial "head.html" . }}</head>'
+                            '<body>{{ block "main" . }}{{ end }}</body></html>\n',
+    "_default/single.html": '{{ define "main" }}<article>{{ .Content }}</article>{{ end }}\n',
+    "_default/list.html": '{{ define "main" }}{{ range .Pages }}<a href="{{ .RelPermalink }}">{{ .Title }}</a>'
+                          '{{ end }}{{ end }}\n',
+    "_partials/head.html": '<title>{{ .Title }}</title>\n<meta name="author" content="{{ .Params.author }}">\n'
+                           '{{- partial "extend_head.html" . -}}\n{{- partial "templates/opengraph.html" . }}\n'
+                           '{{- partial "templates/twitter_cards.html" . }}\n',
+    "_partials/extend_head.html": "{{- /* for the site to fill */ -}}\n",
+    "_partials/templates/_funcs/get-page-images.html":
+        '{{- $imgs := slice }}{{- with site.Params.images }}{{ range first 1 . }}'
+        '{{ $imgs = $imgs | append (dict "Permalink" (absURL .)) }}{{ end }}{{ end }}{{- return $imgs }}\n',
+    "_partials/templates/opengraph.html":
+        '<meta property="og:url" content="{{ .Permalink }}">\n<meta property="og:title" content="{{ .Title }}">\n'
+        '{{- if .Params.cover.image }}\n<meta property="og:image" content="{{ .Params.cover.image | absURL }}">\n'
+        '{{- else }}{{ range partial "templates/_funcs/get-page-images" . }}\n'
+        '<meta property="og:image" content="{{ .Permalink }}">{{ end }}{{ end }}\n',
+    "_partials/templates/twitter_cards.html":
+        '{{- $images := partial "templates/_funcs/get-page-images" . }}{{- with index $images 0 }}\n'
+        '<meta name="twitter:card" content="summary_large_image">\n<meta name="twitter:image" content="{{ .Permalink }}">'
+        '{{- else }}\n<meta name="twitter:card" content="summary">{{- end }}\n',
+}
+
+ANANKE_LIKE = {
+    "baseof.html": '<!DOCTYPE html><html><head><title>{{ .Title }}</title>\n{{ partial "opengraph.html" . -}}\n'
+                   '{{ partial "twitter_cards.html" . -}}\n{{ block "head" . }}{{ partials.Include "head-additions.html" . }}'
+                   '{{ end }}</head><body>{{ block "main" . }}{{ end }}</body></html>\n',
+    "single.html": '{{ define "main" }}{{ .Content }}{{ end }}\n',
+    "list.html": '{{ define "main" }}{{ range .Pages }}{{ .Title }}{{ end }}{{ end }}\n',
+    "_partials/head-additions.html": "",
+}
+
+
+def make_site(tmp_path: Path, theme: dict[str, str], name: str) -> Path:
+    root = tmp_path / name
+    for path, text in theme.items():
+        (root / "themes" / name / "layouts" / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / "themes" / name / "layouts" / path).write_text(text)
+    (root / "hugo.toml").write_text(
+        f'baseURL = "{BASE}"\ntitle = "Harbour Times"\ntheme = "{name}"\n'
+        'disableKinds = ["taxonomy", "term", "RSS", "sitemap"]\n[params]\nimages = ["site-cover.png"]\n'
+        # Hugo's own docs switch off their glossary this way: a cascade from the configuration.
+        '[[cascade]]\n[cascade.build]\nrender = "never"\nlist = "never"\n[cascade.target]\npath = "/glossary/**"\n')
+    write = {
+        "_index.md": "---\ntitle: Harbour Times\n---\n",
+        "posts/_index.md": "---\ntitle: News\ncascade:\n  - draft: true\n    _target: {path: '/posts/embargoed/**'}\n---\n",
+        "posts/launch/index.md": "---\ntitle: Launch day\ndate: 2024-05-01\nauthor: [\"Jo Adeyemi\", \"Sam Lee\"]\n"
+                                 "cover: {image: rocket.jpg, relative: true}\nfeatured_quote:\n"
+                                 "  quote: We built the pad in a year.\n  attribution: Launch director\n---\nBody.\n",
+        "posts/ferry.markdown": "---\ntitle: The ferry returns\ndate: 2024-05-03\nauthor: [\"Jo Adeyemi\"]\n"
+                                "description: After two years the harbour ferry sails again.\n---\nBody.\n",
+        "posts/embargoed/budget.md": "---\ntitle: Budget\nauthor: [\"Sam Lee\"]\nfeatured_quote: Not yet.\n---\n",
+        "posts/old-draft.md": "---\ntitle: Old\ndraft: true\nauthor: [{name: 1}]\n---\n",  # read no further
+        "glossary/_index.md": "---\ntitle: Glossary\n---\n",
+        "glossary/tide.md": "---\ntitle: Tide\n---\nThe sea rising.\n",
+        # As Hugo's own docs keep shared text: a section that is never a page, a headless bundle in it.
+        "_common/_index.md": "---\ncascade:\n  build: {render: never, list: never, publishResources: false}\n---\n",
+        "_common/snippet/index.md": "---\nheadless: true\n---\nShared text, never a page.\n",
+        "docs/_index.md": "---\ntitle: Docs\ncascade:\n  build: {render: never, list: never}\n---\n",
+        "docs/setup.md": "---\ntitle: Setup\n---\n",
+        "about.md": "---\ntitle: About us\n---\nWho we are.\n",
+    }
+    for path, text in write.items():
+        (root / "content" / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / "content" / path).write_text(text)
+    shutil.copy(ROOT / "samples/images/rocket.jpg", root / "content/posts/launch/rocket.jpg")
+    return root
+
+
+def build(root: Path) -> None:
+    done = subprocess.run([shutil.which("hugo") or "hugo", "--source", str(root), "--quiet"], capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def share_tags(html: str) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for attr, key, value in re.findall(r'<meta (property|name)="([^"]+)" content="([^"]*)"', html):
+        found.setdefault(key, []).append(value)
+    return found
+
+
+RENDERED_WITH_CARDS = {"index.html", "posts/index.html", "posts/launch/index.html", "posts/ferry/index.html",
+                       "glossary/index.html", "about/index.html"}
+
+
+@pytest.mark.parametrize("theme, name", [(PAPERMOD_LIKE, "papermod-like"), (ANANKE_LIKE, "ananke-like")])
+def test_every_page_hugo_renders_has_one_set_of_tags_and_they_carry_our_card(tmp_path, theme, name):
+    root = make_site(tmp_path, theme, name)
+    result = CliRunner().invoke(main, ["hugo", str(root), "--no-store", "--offline"])
+    assert result.exit_code == 0, result.output
+    # Not rendered by Hugo, so no card, and no error: the glossary term, the headless bundle, the
+    # docs switched off by their section's cascade, the draft by its own flag and by a cascade.
+    assert "skipped: 2 draft, 5 not rendered" in result.output, result.output
+    assert "to do" not in result.output
+    build(root)
+    pages = {p.relative_to(root / "public").as_posix() for p in (root / "public").rglob("*.html")}
+    assert pages == RENDERED_WITH_CARDS  # the pages Hugo wrote are the pages that got cards
+    for page in sorted(pages):
+        tags = share_tags((root / "public" / page).read_text())
+        for key in ("og:image", "twitter:image", "twitter:card", "og:title", "og:url", "og:image:alt"):
+            assert len(tags.get(key, [])) == 1, (page, key, tags)
+        assert tags["twitter:card"] == ["summary_large_image"], page
+        assert tags["og:image"] == tags["twitter:image"] and tags["og:image"][0].startswith(BASE + "og/"), page
+        card = root / "public" / tags["og:image"][0][len(BASE):].split("?")[0]
+        assert card.is_file(), page
+    launch = share_tags((root / "public/posts/launch/index.html").read_text())
+    assert launch["og:image:alt"] == ["Quote: We built the pad in a year. — Launch director"]
+
+
+def test_a_second_run_keeps_the_sites_own_partial_and_says_what_to_change(tmp_path):
+    root = make_site(tmp_path, ANANKE_LIKE, "ananke-like")
+    own = root / "layouts/partials/twitter_cards.html"
+    own.parent.mkdir(parents=True)
+    own.write_text('<meta name="twitter:card" content="summary">\n')
+    result = CliRunner().invoke(main, ["hugo", str(root), "--no-store", "--offline"])
+    assert result.exit_code == 0, result.output
+    assert own.read_text() == '<meta name="twitter:card" content="summary">\n'
+    assert ("to do: layouts/partials/twitter_cards.html is your own: remove its og:image, twitter:image and "
+            'twitter:card lines and add {{ partial "quotecards/image-tags.html" . }}') in result.output
+    again = CliRunner().invoke(main, ["hugo", str(root), "--no-store", "--offline"])
+    assert (root / "layouts/partials/opengraph.html").read_text().count("quotecards: generated") == 1
+    assert "takes over" not in again.output  # written once; still ours, so kept up to date quietly
+
+
+def test_a_theme_calling_hugos_old_internal_templates_is_told_what_to_change(tmp_path):
+    theme = {**ANANKE_LIKE, "baseof.html": ANANKE_LIKE["baseof.html"].replace(
+        '{{ partial "opengraph.html" . -}}', '{{ template "_internal/opengraph.html" . -}}')}
+    root = make_site(tmp_path, theme, "old-theme")
+    result = CliRunner().invoke(main, ["hugo", str(root), "--no-store", "--offline"])
+    assert ('to do: themes/old-theme/layouts/baseof.html calls {{ template "_internal/opengraph.html" . }}: make it '
+            '{{ partial "opengraph.html" . }}') in result.output
+
+
+def test_the_cascade_is_read_as_hugo_reads_it(tmp_path):
+    """Which pages are public, by our reading of the cascade, matches the pages Hugo writes."""
+    root = make_site(tmp_path, ANANKE_LIKE, "ananke-like")
+    site = read_site(root)
+    pages = sorted(p for p in (root / "content").rglob("*") if p.suffix in (".md", ".markdown"))
+    inherited = cascade_of(site, pages)
+    from quotecards.sources.frontmatter import front_matter
+
+    public = set()
+    for page in pages:
+        meta = inherited.under(page, front_matter(page, page.read_text()))
+        if unpublished(meta, Publishing()) is None:
+            public.add(page.relative_to(root / "content").as_posix())
+    assert public == {"_index.md", "posts/_index.md", "posts/launch/index.md", "posts/ferry.markdown",
+                      "glossary/_index.md", "about.md"}
+    build(root)
+    assert len(public) == len(RENDERED_WITH_CARDS)
+    assert inherited.under(root / "content/posts/embargoed/budget.md", {})["draft"] is True
+    assert "draft" not in inherited.under(root / "content/posts/ferry.markdown", {})  # the target is elsewhere
