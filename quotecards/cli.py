@@ -514,6 +514,26 @@ def eleventy_command(site: Path, output: Path | None, base_url: str, choice: Sit
     _report_site(result, False)
 
 
+@main.command("check")
+@click.argument("site_output", nargs=-1, required=True, metavar="SITE_OUTPUT...")
+@click.option("--base-url", default=None, metavar="URL",
+              help="The site's public address, e.g. https://example.org/docs/: og:image URLs under it are looked up "
+                   "in the output [default: each page's og:url, else its canonical link].")
+@click.option("--platform", default="og", show_default=True, type=click.Choice(list(PLATFORMS)),
+              help="The preset whose canvas size (and byte limit) og:image should have.")
+def check_command(site_output: tuple[str, ...], base_url: str | None, platform: str) -> None:
+    """Check the share card of every page of a built site: SITE_OUTPUT is its output folder, or URLs of
+    pages served on this machine. One line per problem, a summary; exit status 1 if any."""
+    from .sites.check import check_site
+
+    with user_errors():
+        report = check_site(site_output, base_url=base_url, platform=platform)
+    for problem in report.problems:
+        click.echo(str(problem))
+    click.echo(report.summary())
+    sys.exit(0 if report.ok else 1)
+
+
 @main.command("serve")
 @click.argument("content_dir", required=False, type=click.Path(path_type=Path, file_okay=False, exists=True),
                 default=Path("."))
