@@ -106,7 +106,7 @@ def build(root: Path) -> None:
 
 def share_tags(html: str) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
-    for attr, key, value in re.findall(r'<meta (property|name)="([^"]+)" content="([^"]*)"', html):
+    for key, value in re.findall(r'<meta (?:property|name)="([^"]+)" content="([^"]*)"', html):
         found.setdefault(key, []).append(value)
     return found
 
@@ -135,6 +135,8 @@ def test_every_page_hugo_renders_has_one_set_of_tags_and_they_carry_our_card(tmp
         assert tags["og:image"] == tags["twitter:image"] and tags["og:image"][0].startswith(BASE + "og/"), page
         card = root / "public" / tags["og:image"][0][len(BASE):].split("?")[0]
         assert card.is_file(), page
+    checked = CliRunner().invoke(main, ["check", str(root / "public")])
+    assert checked.exit_code == 0 and "; 0 problems" in checked.output, checked.output
     launch = share_tags((root / "public/posts/launch/index.html").read_text())
     assert launch["og:image:alt"] == ["Quote: We built the pad in a year. — Launch director"]
 

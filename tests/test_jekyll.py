@@ -96,3 +96,96 @@ def test_front_matter_mode_feeds_jekyll_seo_tag_and_changes_only_that_line(tmp_p
     # A second run reads the card it wrote as the card, not as a photo, and changes nothing.
     again = quotecards_jekyll(root, "--front-matter")
     assert "0 cards made" in again.stdout and launch.read_text("utf-8") == after
+
+
+# -- a site made like `jekyll new` with minima: .markdown posts, seo-tag in the head ----------
+
+MINIMA_LIKE_HEAD = "<meta charset=\"utf-8\">{%- seo -%}{%- include quotecards.html -%}"
+
+
+def minima_like(tmp_path: Path, head: str = MINIMA_LIKE_HEAD, plugins: str = "plugins:\n  - jekyll-seo-tag\n") -> Path:
+    """A site as `jekyll new` makes it (its starter post is .markdown), with the things real
+    archives have: posts without a title (Jekyll takes it from the file name), a future post, an
+    unpublished one, a draft, a category's own _posts, a collection, front-matter defaults, a
+    site-wide image that jekyll-seo-tag would show on every page."""
+    root = tmp_path / "minima-like"
+    for folder in ("_posts", "_drafts", "_layouts", "news/_posts", "_recipes", "_notes", "assets/images"):
+        (root / folder).mkdir(parents=True)
+    (root / "_config.yml").write_text(
+        f"title: Harbour Times\ndescription: News from the harbour.\nurl: https://example.org\nimage: /assets/images/site.png\n"
+        f"{plugins}collections:\n  recipes: {{output: true}}\n  notes: {{output: false}}\n"
+        "defaults:\n  - scope: {path: ''}\n    values: {layout: default}\n"
+        "  - scope: {path: '', type: recipes}\n    values: {section: Recipes}\n")
+    (root / "_layouts/default.html").write_text(
+        f"<!doctype html><html><head>{head}</head><body>{{{{ content }}}}</body></html>\n")
+    (root / "_layouts/post.html").write_text("---\nlayout: default\n---\n<article>{{ content }}</article>\n")
+    shutil.copy(ROOT / "samples/images/rocket.jpg", root / "assets/images/rocket.jpg")
+    posts = {
+        "_posts/2024-05-01-welcome-to-jekyll.markdown": "---\nlayout: post\ncategories: jekyll update\n---\nWelcome.\n",
+        "_posts/2024-05-02-launch.md": "---\ntitle: Launch day\nimage: /assets/images/rocket.jpg\nfeatured_quote:\n"
+                                       "  quote: We built the pad in a year.\n  summary: Launch director\n---\nBody.\n",
+        "_posts/2024-05-03-ferry-returns.mkdn": "---\ndescription: The harbour ferry sails again.\n---\nBody.\n",
+        "_posts/2024-05-04-html-post.html": "---\ntitle: An HTML post\n---\n<p>Body.</p>\n",
+        "_posts/2024-05-05-no-front-matter.md": "A post all the same, its title from its name.\n",
+        "_posts/notes-without-a-date.md": "---\ntitle: Not a post: no date in its name\n---\n",
+        "_posts/2999-01-01-from-the-future.md": "---\ntitle: Tomorrow\n---\n",
+        "_posts/2024-05-06-held-back.md": "---\ntitle: Held\npublished: false\n---\n",
+        "_drafts/a-draft.md": "---\ntitle: Draft\n---\n",
+        "news/_posts/2024-05-07-council-budget.markdown": "---\ntitle: Council budget\n---\nBody.\n",
+        "_recipes/fish-stew.md": "---\ntitle: Fish stew\n---\nCook it.\n",
+        "_notes/private.md": "---\ntitle: Not written out\n---\n",
+        "index.markdown": "---\nlayout: default\n---\nHome.\n",  # no title: the site's, as seo-tag shows it
+        "about.markdown": "---\ntitle: About\npermalink: /about/\n---\nAbout us.\n",
+        "404.html": "---\npermalink: /404.html\n---\nNot here.\n",
+        "README.md": "# A readme, no front matter: not a page\n",
+    }
+    for path, text in posts.items():
+        (root / path).write_text(text, "utf-8")
+    return root
+
+
+PAGES_WITH_CARDS = {"_posts/2024-05-01-welcome-to-jekyll.markdown", "_posts/2024-05-02-launch.md",
+                    "_posts/2024-05-03-ferry-returns.mkdn", "_posts/2024-05-04-html-post.html",
+                    "_posts/2024-05-05-no-front-matter.md",
+                    "news/_posts/2024-05-07-council-budget.markdown", "_recipes/fish-stew.md", "index.markdown",
+                    "about.markdown"}
+
+
+def share_tags(html: str) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for key, value in re.findall(r'<meta (?:property|name)="([^"]+)" content="([^"]*)"', html):
+        found.setdefault(key, []).append(value)
+    return found
+
+
+@pytest.mark.parametrize("with_seo", [True, False])
+def test_every_page_jekyll_renders_gets_one_set_of_tags_with_our_card(tmp_path, with_seo):
+    root = minima_like(tmp_path) if with_seo else minima_like(tmp_path, "{% include quotecards.html %}", "")
+    done = quotecards_jekyll(root)
+    assert "11 posts: 9 cards made, 0 reused, 0 failed, skipped: 1 draft, 1 future;" in done.stdout, done.stdout
+    data = json.loads((root / "_data/quotecards.json").read_text())
+    assert set(data) == PAGES_WITH_CARDS
+    cards = {Path(c["post"]).relative_to(root).as_posix(): c
+             for c in json.loads((root / ".quotecards/manifest.json").read_text())["cards"]}
+    # Titles and dates from file names, as Jekyll makes them; the home page has the site's title.
+    assert cards["_posts/2024-05-01-welcome-to-jekyll.markdown"]["lines"] == ["Welcome To Jekyll"]
+    assert cards["_posts/2024-05-03-ferry-returns.mkdn"]["lines"][0].startswith("Ferry Returns")
+    assert cards["index.markdown"]["lines"] == ["Harbour Times"]
+    built = {}
+    subprocess.run([JEKYLL, "build", "--source", str(root), "--destination", str(root / "_site"), "--quiet"],
+                   check=True, capture_output=True, timeout=300)
+    for page in sorted((root / "_site").rglob("*.html")):
+        if page.name == "404.html":
+            continue
+        tags = share_tags(page.read_text("utf-8"))
+        for key in ("og:image", "twitter:image", "twitter:card", "og:image:alt", "og:title", "og:url"):
+            assert len(tags.get(key, [])) == 1, (page, key, tags)
+        assert tags["twitter:card"] == ["summary_large_image"], page
+        assert tags["og:image"][0].startswith("https://example.org/assets/quotecards/og/"), page
+        assert (root / "_site" / tags["og:image"][0].split("example.org/", 1)[1].split("?")[0]).is_file()
+        built[page.relative_to(root / "_site").as_posix()] = tags
+    assert len(built) == len(PAGES_WITH_CARDS)  # every page Jekyll wrote, and only those, has a card
+    checked = subprocess.run([sys.executable, "-m", "quotecards", "check", str(root / "_site")], capture_output=True,
+                             text=True, timeout=300)
+    assert checked.returncode == 0 and checked.stdout.endswith("; 0 problems\n"), checked.stdout + checked.stderr
+    assert not any("future" in page or "held" in page or "draft" in page or "private" in page for page in built)

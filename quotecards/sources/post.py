@@ -90,6 +90,9 @@ class ReadOptions:
     # a draft's odd fields are no error. `render` of a named file makes its card all the same.
     public_only: bool = False
     untitled: Literal["error", "skip"] = "error"  # a page with nothing to set: an error, or skipped
+    # A file without front matter is a page whose fields are all inherited (a Jekyll post: its
+    # title and date from its name), not an error.
+    bare_files: bool = False
 
 
 def card_fields(post: Post, slug: str) -> dict[str, Any]:
@@ -105,7 +108,9 @@ def read_post(path: Path | str, options: ReadOptions | None = None) -> Post:
     """Read `path` into a Post, or raise PostError naming the file and the field."""
     path = Path(path)
     check_file_name(path)
-    return post_from_meta(path, front_matter(path, _read_text(path)), options)
+    text = _read_text(path)
+    bare = options is not None and options.bare_files and not text.lstrip().startswith(("---", "+++", "{"))
+    return post_from_meta(path, {} if bare else front_matter(path, text), options)
 
 
 def post_from_meta(path: Path, meta: dict[str, Any], options: ReadOptions | None = None) -> Post:
