@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
 
 from quotecards.card_warnings import Kind
-from quotecards.sources.post import PostError, read_post
+from quotecards.sources.post import PostError, post_from_meta, read_post
 from quotecards.sources.slugs import safe_slug
 
 YAML_POST = """---
@@ -123,6 +124,20 @@ def test_an_impossible_yaml_date_is_a_note_not_a_failed_post(write_post, value):
                                         ("2018-10-25T10:00:00Z", "2018-10-25T10:00:00+00:00")])
 def test_yaml_dates_read_as_before(write_post, value, iso):
     assert read_post(write_post("p.md", f"---\ntitle: D\ndate: {value}\n---\n")).date == iso
+
+
+def test_a_mapping_of_dates_is_the_day_the_page_was_created(write_post):
+    """MkDocs Material's blog: `date: {created: …, updated: …}`; a card shows when it was published."""
+    post = read_post(write_post("p.md", "---\ntitle: D\ndate:\n  created: 2024-01-31\n  updated: 2024-03-02\n---\n"))
+    assert post.date == "2024-01-31" and dict(post.sources)["date"] == "date.created" and not post.notes
+    # Material's blog plugin turns them into aware datetimes in the page's meta, which MkDocs hands on.
+    meta = {"title": "D", "date": {"created": dt.datetime(2024, 1, 31, tzinfo=dt.UTC), "updated": None}}
+    assert post_from_meta(Path("p.md"), meta).date == "2024-01-31T00:00:00+00:00"
+    # A mapping without `created` is no date: the next of the date's paths is read.
+    post = read_post(write_post("q.md", "---\ntitle: D\ndate: {updated: 2024-03-02}\npublishDate: 2023-05-06\n---\n"))
+    assert post.date == "2023-05-06" and not post.notes
+    post = read_post(write_post("r.md", "---\ntitle: D\ndate: {created: someday}\n---\n"))
+    assert post.date is None and any(n.kind is Kind.DATE_UNREADABLE for n in post.notes)
 
 
 @pytest.mark.parametrize("content, field, words", [

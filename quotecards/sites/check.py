@@ -83,7 +83,7 @@ class Report:
     pages: int  # HTML documents read
     with_card: int
     without_card: int  # pages meant to be shared without og:image: each a NO_CARD problem
-    needing_none: int  # redirect stubs, 404 and noindex pages without og:image: not problems
+    needing_none: int  # redirect stubs, 404 and noindex pages: never shared, so not checked
     not_pages: int  # .html files that are no document (verification files, fragments): left out
     problems: tuple[Problem, ...]
 
@@ -264,6 +264,9 @@ class _Run:
             self.counts["not_pages"] += 1
             return
         self.counts["pages"] += 1
+        if head.redirect or head.noindex or _is_404(page.local):  # never shared: what its tags say is no matter
+            self.counts["needing_none"] += 1
+            return
         image = head.first("og:image")
         found = _duplicates(head)
         if not image:
@@ -274,9 +277,6 @@ class _Run:
         self.problems += [Problem(page.name, kind, detail) for kind, detail in found]
 
     def _without_card(self, page: _Page, head: _Head) -> list[tuple[ProblemKind, str]]:
-        if head.redirect or head.noindex or _is_404(page.local):
-            self.counts["needing_none"] += 1
-            return []
         self.counts["without_card"] += 1
         return [(ProblemKind.NO_CARD, "no og:image" + (" (only twitter:image)" if head.first("twitter:image") else ""))]
 

@@ -4,24 +4,27 @@ Each page's card is made through the same library as `quotecards build` (its fro
 the same way; a page with neither quote nor title in its front matter is a headline card with
 the title MkDocs gave it), kept in the same card store, so a rebuild, or a CI job with its store
 restored, links the cards instead of drawing them. Cards go to SITE/assets/quotecards/; the
-page's <head> gets og:image and twitter:image (with size, type and alt text).
+page's <head> gets one og:image and one twitter:card (mkdocs_head.py), in place of any the theme
+wrote. Only the pages MkDocs renders get one: what `exclude_docs`, `draft_docs` or Material's
+blog drafts leave out is never handed to a plugin. A Material site's palette colours the cards
+and its blog's authors file names its authors (mkdocs_material.py).
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
-from html import escape
 from pathlib import Path
 from typing import Any
 
 from mkdocs.config import base, config_options
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
@@ -34,7 +37,9 @@ from ..errors import QuotecardsError
 from ..options import RenderOptions
 from ..resources import cache_dir
 from ..sources.fetch import FetchOptions
-from ..sources.post import Post, post_from_meta
+from ..sources.post import Post, ReadOptions, post_from_meta
+from .mkdocs_head import CardImage, HeadError, PageFacts, with_card_tags
+from .mkdocs_material import blog_authors, palette_colors
 
 __all__ = ["QuotecardsPlugin"]
 
@@ -57,6 +62,7 @@ class QuotecardsPlugin(BasePlugin[QuotecardsConfig]):
         self.made = self.restored = 0
         self.pool: ThreadPoolExecutor | None = None
         self.cards: dict[str, Future[tuple[dict[str, Any], bool]]] = {}  # page → its card, being made
+        self.told: set[str] = set()  # what the theme's <head> stops, said once: it is the same on every page
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         try:
@@ -69,14 +75,21 @@ class QuotecardsPlugin(BasePlugin[QuotecardsConfig]):
         site_config = find_config(Path(config.config_file_path).parent if config.config_file_path else docs)
         if not site_config.site_name:  # the brand is the site's own name unless quotecards.toml says otherwise
             site_config = replace(site_config, site_name=config.site_name)
+        # The theme's colours, under the site's own [colors].
+        colors = {**palette_colors(config.theme.name, config.theme.get("palette")), **site_config.colors}
+        site_config = replace(site_config, colors=colors)
         options = RenderOptions(out_dir=Path(config.site_dir) / CARDS, platforms=(self.config.platform,),
                                 layout=self.config.layout, config=site_config,
-                                fetch=FetchOptions(cache_dir=cache_dir(), roots=(docs,), web_roots=(docs,)))
+                                fetch=FetchOptions(cache_dir=cache_dir(), roots=(docs,), web_roots=(docs,)),
+                                read=ReadOptions(authors=blog_authors(config)))
         self.ctx = RunContext.open(options)
-        self.settings = settings_hash(options, self.ctx.platforms)
+        # The settings hash reads quotecards.toml's bytes: colours from mkdocs.yml are added to it,
+        # so a new palette draws the cards again instead of taking the old ones from the store.
+        self.settings = f"{settings_hash(options, self.ctx.platforms)} {json.dumps(colors, sort_keys=True)}"
         folder = Path(self.config.store) if self.config.store else cache_dir() / "cards"
         self.store = CardStore(StoreOptions(folder)) if self.config.use_store else None
         self.made = self.restored = 0
+        self.told = set()
         # MkDocs reads every page before it writes any: the cards are made on threads meanwhile
         # (drawing and encoding release the GIL for most of a card).
         self.pool = ThreadPoolExecutor(os.cpu_count() or 1, "quotecards")
@@ -87,13 +100,20 @@ class QuotecardsPlugin(BasePlugin[QuotecardsConfig]):
             self.cards[page.file.src_uri] = self.pool.submit(self._card, page, Path(page.file.abs_src_path))
         return html
 
+    # Late: the tags other plugins put in <head> (Material's social plugin) are there to take over.
+    @event_priority(-50)
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         making = self.cards.pop(page.file.src_uri, None)
         if making is None:
             return output
         try:
             card, restored = making.result()
-            html = _with_meta(output, card, config.site_url or "")
+            html = _with_meta(output, card, page, config)
+        except HeadError as exc:  # the theme's, the same on every page: said once
+            if exc.message not in self.told:
+                self.told.add(exc.message)
+                _warn(page, exc)
+            return output
         except Exception as exc:  # whatever one page's card meets, the site builds on  # noqa: BLE001
             _warn(page, exc)
             return output
@@ -156,16 +176,14 @@ def _slug(page: Page) -> str:
     return re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-") or "index"
 
 
-def _with_meta(html: str, card: dict[str, Any], site_url: str) -> str:
+def _with_meta(html: str, card: dict[str, Any], page: Page, config: MkDocsConfig) -> str:
     record = CardRecord.from_json(card)
-    url = f"{site_url.rstrip('/')}/{CARDS}/{record.path}?v={record.sha256[:10]}"
-    tags = "\n".join([
-        f'<meta property="og:image" content="{escape(url)}">',
-        f'<meta property="og:image:type" content="{record.mime}">',
-        f'<meta property="og:image:width" content="{record.width}">',
-        f'<meta property="og:image:height" content="{record.height}">',
-        f'<meta property="og:image:alt" content="{escape(record.alt)}">',
-        '<meta name="twitter:card" content="summary_large_image">',
-        f'<meta name="twitter:image" content="{escape(url)}">',
-    ])
-    return html.replace("</head>", tags + "\n</head>", 1)
+    url = f"{(config.site_url or '').rstrip('/')}/{CARDS}/{record.path}?v={record.sha256[:10]}"
+    image = CardImage(url=url, mime=record.mime, width=record.width, height=record.height, alt=record.alt)
+    described = page.meta.get("description")
+    facts = PageFacts(title=" ".join(str(page.title or record.title).split()),
+                      url=page.canonical_url or "",  # MkDocs sets it from site_url, and only with one
+                      description=" ".join((described if isinstance(described, str) else "").split())
+                      or " ".join((config.site_description or "").split()),
+                      kind="article" if record.date else "website")  # a dated page is a post
+    return with_card_tags(html, image, facts)
