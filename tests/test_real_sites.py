@@ -94,7 +94,8 @@ def test_a_quote_as_a_plain_string_is_the_quote(tmp_path):
     ("draft: true", "draft"), ("published: false", "draft"), ("publishDate: 2099-01-01", "future"),
     ("date: 2099-01-01T00:00:00Z", "future"), ("expiryDate: 2001-01-01", "expired"),
     ("_build: {render: never}", "not rendered"), ("build: {render: never}", "not rendered"),
-    ("date: 2020-01-01", None), ("published: true", None),
+    ("date: 2020-01-01", None), ("published: true", None), ("date: {created: 2099-01-01}", "future"),
+    ("headless: true", "not rendered"), ("permalink: false", "not rendered"), ("build: {render: link}", "not rendered"),
 ])
 def test_what_is_public_is_decided_as_hugo_decides_it(front, why):
     import yaml

@@ -65,6 +65,8 @@ def _render_never(meta: Mapping[str, Any]) -> bool:
 
 def _when(value: object) -> dt.datetime | None:
     """A front-matter date as an aware datetime (a bare day or a naive time counts as UTC)."""
+    if isinstance(value, dict):  # MkDocs Material's {created: …, updated: …}: public from its creation
+        value = value.get("created")
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, dt.datetime):
