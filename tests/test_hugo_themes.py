@@ -184,3 +184,20 @@ def test_the_cascade_is_read_as_hugo_reads_it(tmp_path):
     assert len(public) == len(RENDERED_WITH_CARDS)
     assert inherited.under(root / "content/posts/embargoed/budget.md", {})["draft"] is True
     assert "draft" not in inherited.under(root / "content/posts/ferry.markdown", {})  # the target is elsewhere
+
+
+def test_content_mounted_from_a_module_is_the_sites_content(tmp_path):
+    """As Hugo's own docs mount content/en as the English content: its pages, its language."""
+    (tmp_path / "content/en/news").mkdir(parents=True)
+    (tmp_path / "hugo.toml").write_text(
+        'defaultContentLanguage = "en"\n[languages.en]\nlocale = "en-US"\n[languages.de]\nlocale = "de-DE"\n'
+        '[module]\n[[module.mounts]]\nsource = "content/en"\ntarget = "content"\n'
+        "[module.mounts.sites.matrix]\nlanguages = ['en']\n"
+        '[[module.mounts]]\nsource = "content/de"\ntarget = "content"\nlang = "de"\n')
+    site = read_site(tmp_path)
+    assert site.lang_dirs == ((tmp_path / "content/en", "en"), (tmp_path / "content/de", "de"))
+    assert site.content == tmp_path / "content"
+    page = tmp_path / "content/en/news/x.md"
+    (tmp_path / "content/en/news/_index.md").write_text("---\ncascade:\n  - draft: true\n    target: {path: /news/**}\n---\n")
+    page.write_text("---\ntitle: X\n---\n")
+    assert cascade_of(site, [tmp_path / "content/en/news/_index.md", page]).under(page, {})["draft"] is True

@@ -168,6 +168,7 @@ def test_a_mapping_of_dates_is_the_day_the_page_was_created(write_post):
     ("---\ntitle: {a: 1}\nquote: D\n---\n", "title", "expected text, got a mapping"),
     ("---\ntitle: D\naliases: 7\n---\n", "aliases", "expected a list"),
     ("---\n- a\n- b\n---\n", "front matter", "expected key: value pairs"),
+    ("---\n# only a comment: empty front matter, read as Hugo reads it\n---\n", "title", "nothing to put on a card"),
 ])
 def test_bad_input_is_one_line_naming_file_and_field(write_post, content, field, words):
     path = write_post("bad.md", content)

@@ -54,6 +54,7 @@ def read_site(root: Path) -> HugoSite:
     default_lang = default or (code.split("-")[0].lower() if code else "")
     lang_dirs = tuple((root / str(v["contentDir"]), str(k).lower()) for k, v in languages.items()
                       if isinstance(v, dict) and v.get("contentDir"))
+    lang_dirs += _content_mounts(root, data.get("module"), default_lang)
     content = root / str(data.get("contentDir") or "content")
     if lang_dirs:
         content = Path(os.path.commonpath([str(d) for d, _lang in lang_dirs]))
@@ -68,6 +69,24 @@ def read_site(root: Path) -> HugoSite:
                     themes=tuple(themes_dir / str(n) for n in names),
                     authors=author_names(root / str(data.get("dataDir") or "data")),
                     cascade=_entries(data.get("cascade")))
+
+
+def _content_mounts(root: Path, module: object, default_lang: str) -> tuple[tuple[Path, str], ...]:
+    """Folders mounted as content (`[[module.mounts]]` with target "content", as Hugo's own docs
+    mount content/en), each with its language: the mount's `lang`, its sites matrix's first
+    language, or the site's default."""
+    mounts = module.get("mounts") if isinstance(module, dict) else None
+    found = []
+    for mount in mounts if isinstance(mounts, list) else []:
+        if not isinstance(mount, dict) or not mount.get("source"):
+            continue
+        if str(mount.get("target", "")).strip("/") != "content":
+            continue
+        matrix = mount["sites"].get("matrix") if isinstance(mount.get("sites"), dict) else None
+        listed = matrix.get("languages") if isinstance(matrix, dict) else None
+        lang = mount.get("lang") or (listed[0] if isinstance(listed, list) and listed else default_lang)
+        found.append((root / str(mount["source"]), str(lang).lower()))
+    return tuple(found)
 
 
 def _entries(cascade: object) -> tuple[dict[str, Any], ...]:

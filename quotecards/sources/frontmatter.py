@@ -1,4 +1,5 @@
-"""Split a post into its front matter and read that as a mapping: YAML, TOML or JSON, as Hugo does.
+"""Split a post into its front matter and read that as a mapping: YAML, TOML or JSON, as Hugo does,
+and Eleventy's `---json` and `---js` (JavaScript read as literal values only: js_literals.py).
 
 Every way a front matter can fail to read — bad syntax, an impossible value (`!!int abc`, a
 5,000-digit number), nesting a thousand deep, an alias bomb — is a `PostError` naming the
@@ -17,6 +18,8 @@ import yaml
 from frontmatter.default_handlers import BaseHandler, JSONHandler, YAMLHandler
 
 from ..errors import PostError
+from .js_literals import JsDataError, NotData, read_statements
+from .publish import DRAFT_KEYS
 
 __all__ = ["front_matter", "kind_of"]
 
@@ -82,7 +85,14 @@ def normalise_newlines(text: str) -> str:
 def front_matter(path: Path | str, text: str) -> dict[str, Any]:
     """The front matter of `text` (as read from `path`) as a mapping, or PostError."""
     stripped = normalise_newlines(text).lstrip("\ufeff").lstrip()
+    language = _language(stripped)
+    if language in _JS or language == "json":
+        return _eleventy_front_matter(path, stripped, language, normalise_newlines(text))
+    if language:
+        raise PostError(path, "front matter", f"---{language}: front matter in a language quotecards does not read "
+                                              "(it reads YAML, TOML, JSON and JavaScript's literals)")
     if stripped.startswith("---"):
+        stripped = re.sub(r"\A---[ \t]*ya?ml[ \t]*$", "---", stripped, flags=re.MULTILINE | re.IGNORECASE)
         handler: BaseHandler = _YAMLHandler()
         kind = "YAML"
     elif stripped.startswith("+++"):
@@ -93,6 +103,8 @@ def front_matter(path: Path | str, text: str) -> dict[str, Any]:
         raise PostError(path, "front matter", "none found (the file must start with ---, +++ or {)")
     try:
         meta = _load(path, handler, kind, stripped)
+        if meta is None:  # `---` then `---` (or only comments between): front matter with nothing in it
+            meta = {}
         if not isinstance(meta, dict):
             raise PostError(path, "front matter", f"expected key: value pairs, got {kind_of(meta)}")
         if kind == "YAML" and _expanded_size(meta, MAX_EXPANDED_NODES) > MAX_EXPANDED_NODES:
@@ -101,6 +113,52 @@ def front_matter(path: Path | str, text: str) -> dict[str, Any]:
         raise PostError(path, "front matter", f"unreadable {kind}: nested too deeply") from None
     except _Cycle:
         raise PostError(path, "front matter", "a value contains itself (a YAML alias inside its own anchor)") from None
+    return meta
+
+
+_JS = ("js", "javascript")
+_OPENING = re.compile(r"---[ \t]*([A-Za-z]*)[ \t]*$")
+
+
+def _language(text: str) -> str:
+    """The language an opening `---js` (gray-matter's, as Eleventy reads front matter) names: ""
+    for none or YAML."""
+    opening = _OPENING.match(text.split("\n", 1)[0])
+    language = opening.group(1).lower() if opening else ""
+    return "" if language in ("yaml", "yml") else language
+
+
+def _eleventy_front_matter(path: Path | str, text: str, language: str, whole: str) -> dict[str, Any]:
+    """`---json` or `---js` front matter, up to the next `---` line."""
+    kind = "JSON" if language == "json" else "JavaScript"
+    _opening, _newline, rest = text.partition("\n")
+    closing = re.search(r"^-{3,}[ \t]*$", rest, re.MULTILINE)
+    if closing is None:
+        raise PostError(path, "front matter", f"unreadable {kind}: no closing delimiter")
+    block = rest[:closing.start()]
+    if len(block) > MAX_FRONT_MATTER_CHARS:
+        raise PostError(path, "front matter",
+                        f"{len(block):,} characters long; at most {MAX_FRONT_MATTER_CHARS:,} are read")
+    if language == "json":
+        try:
+            meta = json.loads(block)
+        except (json.JSONDecodeError, RecursionError) as exc:
+            raise PostError(path, "front matter", f"unreadable JSON: {_short(str(exc))}") from None
+        if not isinstance(meta, dict):
+            raise PostError(path, "front matter", f"expected key: value pairs, got {kind_of(meta)}")
+        return meta
+    blank_lines = whole[:len(whole) - len(text)].count("\n")  # before ---js: line numbers count from the file's top
+    try:
+        meta = read_statements(block, blank_lines + 2)
+    except JsDataError as exc:
+        raise PostError(path, "front matter", f"---js that is not plain data ({exc.what} at line {exc.line}); "
+                                              "quotecards reads literal values only") from None
+    except RecursionError:
+        raise PostError(path, "front matter", "unreadable JavaScript: nested too deeply") from None
+    for key in DRAFT_KEYS:  # unknown, whether the page is public is unknown: no guessing
+        if isinstance(meta.get(key), NotData):
+            raise PostError(path, key, f"{meta[key]}; quotecards reads literal values only, and whether the page "
+                                       "is a draft depends on it")
     return meta
 
 
@@ -180,6 +238,8 @@ class _Cycle(Exception):
 
 
 def kind_of(value: object) -> str:
+    if isinstance(value, NotData):  # ---js front matter's code, where a card needs a value
+        return f"{value}; quotecards reads literal values only"
     return {dict: "a mapping", list: "a list", bool: "true/false"}.get(type(value), type(value).__name__)
 
 
