@@ -52,6 +52,8 @@ COVERED_ELSEWHERE: dict[str, tuple[str, ...]] = {
         "tests/test_jekyll.py::test_front_matter_mode_feeds_jekyll_seo_tag_and_changes_only_that_line",),
     "quotecards eleventy . --base-url https://example.org/": (
         "tests/test_eleventy.py::test_every_page_gets_its_card_through_the_data_file_and_include",),
+    "quotecards check _site": (
+        "tests/test_jekyll.py::test_every_page_jekyll_renders_gets_one_set_of_tags_with_our_card",),
     "npx @11ty/eleventy": ("tests/test_eleventy.py::test_every_page_gets_its_card_through_the_data_file_and_include",),
 }
 # The commands run here, in a copy of samples/ (they name samples/posts/… as from a checkout's root).
