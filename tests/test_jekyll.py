@@ -171,6 +171,18 @@ def test_every_page_jekyll_renders_gets_one_set_of_tags_with_our_card(tmp_path, 
     assert cards["_posts/2024-05-01-welcome-to-jekyll.markdown"]["lines"] == ["Welcome To Jekyll"]
     assert cards["_posts/2024-05-03-ferry-returns.mkdn"]["lines"][0].startswith("Ferry Returns")
     assert cards["index.markdown"]["lines"] == ["Harbour Times"]
+    # The kicker is the post's first category as Jekyll counts them (a folder above _posts, else
+    # its own, words in a string), never the _posts folder.
+    from quotecards.sites.jekyll_pages import read_jekyll
+    from quotecards.sources.post import ReadOptions, read_post
+
+    site = read_jekyll(root)
+    reading = ReadOptions(inherited=site.inherited, bare_files=True, content_dir=root)
+    sections = {page: read_post(root / page, reading).section for page in cards}
+    assert sections["_posts/2024-05-01-welcome-to-jekyll.markdown"] == "jekyll"
+    assert sections["news/_posts/2024-05-07-council-budget.markdown"] == "news"
+    assert sections["_recipes/fish-stew.md"] == "Recipes"  # from the defaults, as the site set it
+    assert not any(str(section).startswith("_") for section in sections.values()), sections
     built = {}
     subprocess.run([JEKYLL, "build", "--source", str(root), "--destination", str(root / "_site"), "--quiet"],
                    check=True, capture_output=True, timeout=300)

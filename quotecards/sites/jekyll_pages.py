@@ -13,7 +13,10 @@ Read from `_config.yml` (and `_config.toml`), the keys Jekyll itself reads: `mar
 - a future post is not built unless `future: true`; `published: false` unless `unpublished: true`;
 - pages are the other files with front matter outside folders Jekyll leaves out (`_…`, `.…`,
   `exclude`); a page without a title is shown with the site's, as jekyll-seo-tag does;
-- front-matter `defaults` apply by scope (path prefix, type), the more specific path winning.
+- front-matter `defaults` apply by scope (path prefix, type), the more specific path winning;
+- a post's section is its first category, as Jekyll counts them: the folders above its `_posts`,
+  then its `category` or `categories` (a list, or words in one string); a collection's
+  document's is the collection's name.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from typing import Any
 import yaml
 
 from ..errors import ConfigError
+from ..sources.frontmatter import front_matter
 from ..sources.inherited import Inherited, deep_merge
 
 __all__ = ["JekyllSite", "read_jekyll"]
@@ -138,7 +142,29 @@ def _inherited(root: Path, path: Path, kind: str, defaults: list[dict[str, Any]]
         values.setdefault("title", _titleize(named.group(2)))
     elif kind == "pages" and site_title:
         values.setdefault("title", site_title)
+    section = _category(root, path, values) if kind == "posts" else kind if kind != "pages" else ""
+    if section:
+        values.setdefault("section", section)
     return values
+
+
+def _category(root: Path, post: Path, defaults: Mapping[str, Any]) -> str:
+    """Jekyll's first category of a post: a folder above its _posts, else its own (or its
+    defaults') `category` or `categories`, whose string form is words."""
+    folders = post.relative_to(root).parts
+    above = folders[:folders.index("_posts")] if "_posts" in folders else ()
+    if above:
+        return above[0]
+    try:
+        own = front_matter(post, post.read_text(encoding="utf-8-sig"))
+    except Exception:  # noqa: BLE001 - the post's own error, said where it is read
+        own = {}
+    for key in ("category", "categories"):
+        value = own.get(key, defaults.get(key))
+        words = value.split() if isinstance(value, str) else value if isinstance(value, list) else []
+        if words and isinstance(words[0], (str, int)):
+            return str(words[0])
+    return ""
 
 
 def _in_scope(scope: object, relative: str, kind: str) -> bool:

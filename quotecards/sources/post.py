@@ -372,7 +372,8 @@ def _section_of(path: Path, options: ReadOptions, lang_source: str) -> str:
         return ""
     if lang_source == "folder":
         parts = parts[1:]
-    return parts[0] if parts else ""
+    # A folder named with a leading _ is a generator's own (Jekyll's _posts, Hugo's _common), no section.
+    return parts[0] if parts and not parts[0].startswith("_") else ""
 
 
 def _focal_point(path: Path, field: str, value: object) -> tuple[float, float] | None:
