@@ -133,9 +133,9 @@ def test_a_mapping_of_dates_is_the_day_the_page_was_created(write_post):
     # Material's blog plugin turns them into aware datetimes in the page's meta, which MkDocs hands on.
     meta = {"title": "D", "date": {"created": dt.datetime(2024, 1, 31, tzinfo=dt.UTC), "updated": None}}
     assert post_from_meta(Path("p.md"), meta).date == "2024-01-31T00:00:00+00:00"
-    # A mapping without `created` is no date: the next of the date's paths is read.
-    post = read_post(write_post("q.md", "---\ntitle: D\ndate: {updated: 2024-03-02}\npublishDate: 2023-05-06\n---\n"))
-    assert post.date == "2023-05-06" and not post.notes
+    # Any other mapping is no date, and its field's error (Material needs `created` too).
+    with pytest.raises(PostError, match=r"q\.md: date: expected text, got a mapping"):
+        read_post(write_post("q.md", "---\ntitle: D\ndate: {updated: 2024-03-02}\npublishDate: 2023-05-06\n---\n"))
     post = read_post(write_post("r.md", "---\ntitle: D\ndate: {created: someday}\n---\n"))
     assert post.date is None and any(n.kind is Kind.DATE_UNREADABLE for n in post.notes)
 

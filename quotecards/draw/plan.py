@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..sources.post import CardKind, Post
 from ..text import textruns
@@ -38,6 +38,8 @@ class CardSpec:
 def plan_card(post: Post, layout: Layout, platform: Platform, slug: str | None = None,
               brand: Brand | None = None, allow_shortening: bool = True) -> CardSpec:
     brand = brand or Brand()
+    if post.kind == "headline" and brand.logo is None and _same(post.title, brand.site_name):
+        brand = replace(brand, site_name="")  # a home page titled as its site: the name once, as the title
     lang = post.lang
     date = long_date(post.date, lang)
     # A headline card sets no one's words: a long quote left for it is not set in its place.
@@ -61,6 +63,10 @@ def plan_card(post: Post, layout: Layout, platform: Platform, slug: str | None =
     return CardSpec(slug=slug or post.slug, texts=texts, layout=layout, platform=platform, lang=lang,
                     focal_point=post.focal_point, brand=brand, allow_shortening=allow_shortening,
                     own_marks=own_marks, kind=post.kind)
+
+
+def _same(a: str, b: str) -> bool:
+    return bool(a) and " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
 
 
 def byline(author: str, date: str, rtl: bool) -> str:

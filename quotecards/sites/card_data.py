@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .. import files
 from ..build.batch import Summary
+from ..options import RenderOptions
 from ..records import CardRecord
 from ..sources.frontmatter_edit import EditError
 
-__all__ = ["Entry", "SiteResult", "edit_posts", "page_entries", "shard_part", "write_data", "write_once"]
+__all__ = ["Entry", "SiteResult", "edit_posts", "page_entries", "shard_part", "with_brand", "write_data", "write_once"]
 
 Entry = dict[str, object]
 
@@ -52,6 +53,13 @@ def page_entries(cards: Iterable[CardRecord], platform: str, page_key: Callable[
                                             "height": card.height, "alt": card.alt, "post": card.post,
                                             "type": card.mime}
     return pages
+
+
+def with_brand(options: RenderOptions, site_title: str) -> RenderOptions:
+    """The site's own title as the cards' brand, unless quotecards.toml names the site itself."""
+    if options.config.site_name or not site_title:
+        return options
+    return replace(options, config=replace(options.config, site_name=site_title))
 
 
 def write_data(path: Path, pages: dict[str, Entry]) -> None:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from ..build.batch import BuildOptions, build, discover
 from ..sources.frontmatter_edit import EditError, set_image
-from .card_data import Entry, SiteResult, edit_posts, page_entries, shard_part, write_data
+from .card_data import Entry, SiteResult, edit_posts, page_entries, shard_part, with_brand, write_data
 from .hugo_cascade import cascade_of
 from .hugo_config import HugoSite, read_site
 from .hugo_head import wire_head
@@ -41,6 +41,7 @@ def hugo_build(root: Path, options: BuildOptions, front_matter: bool = False,
                                      default_lang=options.render.read.default_lang or site.default_lang,
                                      lang_dirs=site.lang_dirs, authors=(*site.authors, *options.render.read.authors),
                                      inherited=inherited)
+    render = with_brand(render, site.title)
     summary = build(site.content, replace(options, render=render, suffixes=SUFFIXES), progress,
                     state_dir=root / ".quotecards")
     if options.shard != (1, 1):  # the pages are pointed at their cards once the shards are one

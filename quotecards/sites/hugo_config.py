@@ -41,6 +41,7 @@ class HugoSite:
     themes: tuple[Path, ...]  # the theme folders, the site's own layouts first in Hugo's lookup
     authors: tuple[tuple[str, str], ...] = ()  # data/authors: an author's handle → display name
     cascade: tuple[dict[str, Any], ...] = ()  # the configuration's own cascade, for every page
+    title: str = ""  # the site's title: the cards' brand unless quotecards.toml names one
 
 
 def read_site(root: Path) -> HugoSite:
@@ -68,7 +69,11 @@ def read_site(root: Path) -> HugoSite:
                     default_lang=default_lang, lang_dirs=lang_dirs,
                     themes=tuple(themes_dir / str(n) for n in names),
                     authors=author_names(root / str(data.get("dataDir") or "data")),
-                    cascade=_entries(data.get("cascade")))
+                    cascade=_entries(data.get("cascade")), title=_title(data.get("title")))
+
+
+def _title(value: object) -> str:
+    return " ".join(value.split())[:MAX_TITLE_CHARS] if isinstance(value, str) else ""
 
 
 def _content_mounts(root: Path, module: object, default_lang: str) -> tuple[tuple[Path, str], ...]:
@@ -95,6 +100,7 @@ def _entries(cascade: object) -> tuple[dict[str, Any], ...]:
     return tuple(entry for entry in found if isinstance(entry, dict))
 
 
+MAX_TITLE_CHARS = 100  # a site's name on a card; a longer one is no name
 AUTHOR_NAME_KEYS = ("name", "displayName", "display_name", "title")
 
 

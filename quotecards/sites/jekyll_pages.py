@@ -12,7 +12,8 @@ Read from `_config.yml` (and `_config.toml`), the keys Jekyll itself reads: `mar
   its front matter gives none, its title as Jekyll makes it ("Harbour Ferry");
 - a future post is not built unless `future: true`; `published: false` unless `unpublished: true`;
 - pages are the other files with front matter outside folders Jekyll leaves out (`_…`, `.…`,
-  `exclude`); a page without a title is shown with the site's, as jekyll-seo-tag does;
+  `exclude`); a page without a title or description is shown with the site's, as
+  jekyll-seo-tag does;
 - front-matter `defaults` apply by scope (path prefix, type), the more specific path winning;
 - a post's section is its first category, as Jekyll counts them: the folders above its `_posts`,
   then its `category` or `categories` (a list, or words in one string); a collection's
@@ -49,6 +50,7 @@ class JekyllSite:
     inherited: Inherited  # defaults, and dates and titles from file names
     future: bool  # `future: true`: future-dated posts are built
     unpublished: bool  # `unpublished: true`: `published: false` posts are built
+    title: str = ""  # the site's title
 
 
 def read_jekyll(root: Path) -> JekyllSite:
@@ -61,13 +63,15 @@ def read_jekyll(root: Path) -> JekyllSite:
     documents += [(p, "pages") for p in _pages(root, suffixes, excluded)]
     defaults = [d for d in config.get("defaults") or [] if isinstance(d, dict)]
     title = config.get("title") if isinstance(config.get("title"), str) else ""
+    site = {key: config[key] for key in ("title", "description") if isinstance(config.get(key), str)}
     values = {}
     for path, kind in documents:
-        inherited = _inherited(root, path, kind, defaults, title or "")
+        inherited = _inherited(root, path, kind, defaults, site)
         if inherited:
             values[str(path)] = inherited
     return JekyllSite(root=root, pages=tuple(p for p, _kind in documents), inherited=Inherited(values, deep=True),
-                      future=config.get("future") is True, unpublished=config.get("unpublished") is True)
+                      future=config.get("future") is True, unpublished=config.get("unpublished") is True,
+                      title=" ".join(title.split()) if isinstance(title, str) else "")
 
 
 def _config(root: Path) -> dict[str, Any]:
@@ -128,7 +132,8 @@ def _pages(root: Path, suffixes: tuple[str, ...], out: tuple[str, ...]) -> Itera
     return (p for p in _walk(root, suffixes, out) if p.stem != "404")
 
 
-def _inherited(root: Path, path: Path, kind: str, defaults: list[dict[str, Any]], site_title: str) -> dict[str, Any]:
+def _inherited(root: Path, path: Path, kind: str, defaults: list[dict[str, Any]], site: Mapping[str, str]
+               ) -> dict[str, Any]:
     """Defaults that apply to the page, then what its file name says (a post's date and title)."""
     relative = path.relative_to(root).as_posix()
     values: dict[str, Any] = {}
@@ -140,8 +145,9 @@ def _inherited(root: Path, path: Path, kind: str, defaults: list[dict[str, Any]]
     if named:
         values.setdefault("date", named.group(1))
         values.setdefault("title", _titleize(named.group(2)))
-    elif kind == "pages" and site_title:
-        values.setdefault("title", site_title)
+    elif kind == "pages":  # shown with the site's title and description, as jekyll-seo-tag shows it
+        for key, value in site.items():
+            values.setdefault(key, " ".join(value.split()))
     section = _category(root, path, values) if kind == "posts" else kind if kind != "pages" else ""
     if section:
         values.setdefault("section", section)

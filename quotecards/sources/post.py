@@ -397,8 +397,8 @@ def _date_value(found: _Fields) -> object:
     was created: a card shows when it was published."""
     for path in found.paths["date"]:
         value = fields.lookup(found.meta, path)
-        if isinstance(value, dict):
-            path, value = f"{path}.created", value.get("created")
+        if isinstance(value, dict) and "created" in value:  # any other mapping is no date: its field's error
+            path, value = f"{path}.created", value["created"]
         if value is None or isinstance(value, (bool, dt.time)) or \
                 (isinstance(value, str) and value.strip().casefold() in ("", *_NOT_DATES)):
             continue
