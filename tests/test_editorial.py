@@ -482,3 +482,19 @@ def test_the_sites_language_must_be_a_language_code(tmp_path):
 def test_a_long_card_quote_is_what_the_warning_says_to_shorten(tmp_path):
     post = read_post(post_file(tmp_path, "p.md", f'title: T\nquotecard:\n  quote: "{WORDS_69}"'))
     assert post.kind == "headline" and "shorten the post's card_quote" in post.notes[0].message
+
+
+def test_a_home_page_titled_as_its_site_sets_the_name_once(tmp_path):
+    from quotecards.draw.brand import Brand
+    from quotecards.draw.layout import available, load_layout
+    from quotecards.draw.platforms import PLATFORMS
+    from quotecards.sites.hugo_config import read_site
+
+    (tmp_path / "hugo.toml").write_text('title = "  Harbour   Times "\n')
+    assert read_site(tmp_path).title == "Harbour Times"  # the cards' brand where quotecards.toml names none
+    layout = load_layout(available()["headline"])
+    brand = Brand(site_name="Harbour Times")
+    home = read_post(post_file(tmp_path, "_index.md", "title: harbour times"))
+    about = read_post(post_file(tmp_path, "about.md", "title: About us"))
+    assert plan_card(home, layout, PLATFORMS["og"], brand=brand).brand.site_name == ""
+    assert plan_card(about, layout, PLATFORMS["og"], brand=brand).brand.site_name == "Harbour Times"
