@@ -501,7 +501,7 @@ def jekyll_command(site: Path, front_matter: bool, choice: SiteChoice) -> None:
 @main.command("eleventy")
 @click.argument("site", type=click.Path(path_type=Path, file_okay=False, exists=True))
 @click.option("--output", type=click.Path(path_type=Path, file_okay=False), default=None,
-              help="Eleventy's output folder [default: SITE/_site].")
+              help="Eleventy's output folder [default: its config's dir.output, else SITE/_site].")
 @click.option("--base-url", default="", help="The site's URL, e.g. https://example.org/: og:image wants absolute URLs.")
 @site_options
 def eleventy_command(site: Path, output: Path | None, base_url: str, choice: SiteChoice) -> None:
@@ -511,6 +511,11 @@ def eleventy_command(site: Path, output: Path | None, base_url: str, choice: Sit
     with user_errors():
         result = eleventy_build(site, choice.build_options(site, site / "_site"), output=output, base_url=base_url,
                                 progress=terminal_progress())
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if not base_url:
+        click.echo("warning: no --base-url: the cards' URLs start at / and og:image wants an absolute URL; "
+                   "pass --base-url https://your.site/", err=True)
     _report_site(result, False)
 
 

@@ -53,3 +53,137 @@ def test_every_page_gets_its_card_through_the_data_file_and_include(tmp_path):
         assert 'twitter:card" content="summary_large_image"' in html
     cards = json.loads((root / ".quotecards/manifest.json").read_text())["cards"]
     assert next(c for c in cards if c["post"].endswith("launch.md"))["image"] == "photo"  # /images/… found
+
+
+# A site made as eleventy-base-blog v9 is: its config (input folder, includes and data beside it,
+# the drafts preprocessor), its directory data files and its ---js front matter.
+BASE_BLOG_CONFIG = """export default async function(eleventyConfig) {
+	// Drafts, see also _data/eleventyDataSchema.js
+	eleventyConfig.addPreprocessor("drafts", "*", (data, content) => {
+		if (data.draft && process.env.ELEVENTY_RUN_MODE === "build") {
+			return false;
+		}
+	});
+	eleventyConfig.addPassthroughCopy({ "./public/": "/" });
+};
+
+export const config = {
+	templateFormats: ["md", "njk", "html", "liquid", "11ty.js"],
+	markdownTemplateEngine: "njk",
+	htmlTemplateEngine: "njk",
+	dir: {
+		input: "content",          // default: "."
+		includes: "../_includes",  // default: "_includes" (`input` relative)
+		data: "../_data",          // default: "_data" (`input` relative)
+		output: "_site"
+	},
+};
+"""
+BASE_BLOG = {
+    "eleventy.config.js": BASE_BLOG_CONFIG,
+    "package.json": '{"name": "blog", "type": "module", "private": true}\n',
+    "README.md": "# eleventy-base-blog v9\n\nThe project's readme: no page.\n",
+    "_data/metadata.js": 'export default { title: "Blog Title", url: "https://example.org/" };\n',
+    "_includes/layouts/base.njk": ('<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+                                   "<title>{{ title or metadata.title }}</title>\n"
+                                   '{% include "quotecards.njk" %}\n</head>\n<body>{{ content | safe }}</body>\n</html>\n'),
+    "_includes/layouts/home.njk": "---\nlayout: layouts/base.njk\n---\n{{ content | safe }}\n",
+    "_includes/layouts/post.njk": "---\nlayout: layouts/base.njk\n---\n<h1>{{ title }}</h1>\n{{ content | safe }}\n",
+    "content/content.11tydata.js": 'export default {\n\tlayout: "layouts/home.njk",\n};\n',
+    "content/blog/blog.11tydata.js": 'export default {\n\ttags: [\n\t\t"posts"\n\t],\n\t"layout": "layouts/post.njk",\n};\n',
+    # Statements in ---js, as Eleventy 3 reads them.
+    "content/blog/firstpost.md": ('---js\nconst title = "This is my first post.";\n'
+                                  'const description = "A post in JavaScript front matter.";\n'
+                                  'const date = new Date("2018-05-01");\n'
+                                  'const featured_quote = {\n\tquote: "We built the pad in a year.",\n'
+                                  '\tsummary: "Launch director",\n};\n'
+                                  "const eleventyComputed = {\n\tpermalink: (data) => `/blog/${data.page.fileSlug}/`,\n};\n"
+                                  "---\nBody.\n"),
+    # The older ---js form: one object literal.
+    "content/blog/secondpost.md": '---js\n{\n  title: "This is my second post.",\n  tags: ["number two"],\n}\n---\nBody.\n',
+    "content/blog/thirdpost.md": ('---json\n{"title": "This is my third post.", "featured_image": "/img/rocket.jpg",'
+                                  ' "date": "2018-08-24"}\n---\nBody.\n'),
+    # Directory data that sets nothing odd.
+    "content/blog/fourthpost/fourthpost.md": "---\ntitle: This is my fourth post.\ndate: 2018-09-30\n---\nBody.\n",
+    "content/blog/wip.md": "---\ntitle: Work in progress\ndraft: true\n---\nNot yet.\n",
+    "content/blog/drafts/drafts.11tydata.json": '{"draft": true}\n',
+    "content/blog/drafts/unfinished.md": "---\ntitle: Unfinished\n---\nA draft by its folder's data.\n",
+    "content/hidden.md": "---\ntitle: Hidden\npermalink: false\n---\nNo page.\n",
+    "content/404.md": "---\npermalink: 404.html\neleventyExcludeFromCollections: true\n---\n# Content not found.\n",
+    "content/sitemap.xml.njk": ('---\npermalink: /sitemap.xml\nlayout: false\neleventyExcludeFromCollections: true\n---\n'
+                                '<?xml version="1.0" encoding="utf-8"?>\n<urlset></urlset>\n'),
+    "content/index.njk": ('---js\nconst title = "Blog Title";\nconst eleventyNavigation = {\n\tkey: "Home",\n\torder: 1\n};\n'
+                          "const numberOfLatestPostsToShow = 3;\n---\n<h1>Latest posts</h1>\n"
+                          "{% for post in collections.posts %}<a href=\"{{ post.url }}\">{{ post.data.title }}</a>{% endfor %}\n"),
+    "content/about.md": '---js\nconst title = "About";\nconst eleventyNavigation = { key: "About", order: 3 };\n---\nI write.\n',
+}
+
+
+def base_blog(tmp_path: Path) -> Path:
+    root = tmp_path / "blog"
+    for name, text in BASE_BLOG.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, "utf-8")
+    (root / "public/img").mkdir(parents=True)
+    shutil.copy(ROOT / "samples/images/rocket.jpg", root / "public/img/rocket.jpg")
+    return root
+
+
+def test_a_site_made_like_eleventy_base_blog_gets_one_card_per_page_and_none_for_the_rest(tmp_path):
+    root = base_blog(tmp_path)
+    done = subprocess.run([sys.executable, "-m", "quotecards", "eleventy", str(root), "--base-url", BASE, "--no-store"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert ("11 posts: 6 cards made, 0 reused, 0 failed, skipped: 2 draft, 1 error page, 1 not HTML, "
+            "1 not rendered;") in done.stdout
+    assert "warning" not in done.stderr and "error" not in done.stderr
+    data = json.loads((root / "_data/quotecards.json").read_text())
+    keys = {"./content/index.njk", "./content/about.md", *(f"./content/blog/{p}" for p in (
+        "firstpost.md", "secondpost.md", "thirdpost.md", "fourthpost/fourthpost.md"))}
+    assert set(data) == keys  # Eleventy's page.inputPath, the input folder in it
+    assert (root / "_includes/quotecards.njk").is_file() and not (root / "content/_includes").exists()
+    built = subprocess.run(["eleventy"], cwd=root, capture_output=True, text=True, timeout=300)
+    assert built.returncode == 0, built.stdout + built.stderr
+    site = root / "_site"
+    pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
+    # No page for the drafts (the preprocessor), permalink: false, nor the readme outside the input folder.
+    assert pages == ["404.html", "about/index.html", "blog/firstpost/index.html", "blog/fourthpost/index.html",
+                     "blog/secondpost/index.html", "blog/thirdpost/index.html", "index.html"]
+    images = []
+    for page in pages:
+        html = (site / page).read_text("utf-8")
+        og = re.findall(r'<meta property="og:image" content="([^"]+)"', html)
+        if page == "404.html":
+            assert og == [] and "twitter:" not in html
+            continue
+        assert len(og) == 1 and og[0].startswith(BASE + "assets/quotecards/og/"), (page, html)
+        assert (site / og[0][len(BASE):].split("?")[0]).is_file()
+        assert re.findall(r'<meta name="twitter:card" content="([^"]+)"', html) == ["summary_large_image"]
+        assert re.findall(r'<meta name="twitter:image" content="([^"]+)"', html) == og
+        assert re.findall(r'<meta property="og:url" content="([^"]+)"', html) == [BASE + page.removesuffix("index.html")]
+        images.append(og[0])
+    assert sorted(images) == sorted(entry["image"] for entry in data.values())  # each page its own card
+    first = (site / "blog/firstpost/index.html").read_text("utf-8")
+    assert '<meta property="og:description" content="A post in JavaScript front matter.">' in first
+    cards = json.loads((root / ".quotecards/manifest.json").read_text())["cards"]
+    by_page = {Path(c["post"]).relative_to(root / "content").as_posix(): c for c in cards}
+    assert by_page["blog/firstpost.md"]["kind"] == "quote"
+    assert by_page["blog/thirdpost.md"]["image"] == "photo"  # /img/… served from public/
+    # Sections are the folders below the input folder: a top-level page has none (not "Content").
+    for name in ("about.md", "index.njk"):
+        assert "section" not in by_page[name]["text_boxes"], by_page[name]
+    again = subprocess.run([sys.executable, "-m", "quotecards", "eleventy", str(root), "--base-url", BASE, "--no-store"],
+                           capture_output=True, text=True, timeout=300)
+    assert "11 posts: 0 cards made, 6 reused, 0 failed, skipped: 2 draft" in again.stdout, again.stdout
+
+
+def test_without_a_base_url_the_cards_start_at_the_root_and_the_command_says_so(tmp_path):
+    root = site(tmp_path)
+    done = subprocess.run([sys.executable, "-m", "quotecards", "eleventy", str(root), "--no-store"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert [line for line in done.stderr.splitlines() if line.startswith("warning:")] == [
+        "warning: no --base-url: the cards' URLs start at / and og:image wants an absolute URL; "
+        "pass --base-url https://your.site/"]
+    data = json.loads((root / "_data/quotecards.json").read_text())
+    assert data["./index.md"]["image"].startswith("/assets/quotecards/og/") and data["./index.md"]["site_url"] == ""

@@ -1,31 +1,52 @@
 """An Eleventy site: cards in the output's assets/quotecards/, and every page pointed at its card.
 
-Posts are the Markdown files below the input folder, less Eleventy's own folders (_includes,
-_data, the output, node_modules) and dot folders. Cards go to OUTPUT/assets/quotecards/ (run
-after anything that empties the output); the build's state stays in SITE/.quotecards/. Pages
-learn of their cards from a global data file, _data/quotecards.json (page.inputPath → card),
-which the include _includes/quotecards.njk (written once; yours to edit) turns into og:image and
-twitter:image: `{% include "quotecards.njk" %}` in the <head> of your base layout.
+The project is read as its config file sets it up (eleventy_config.py: the input, includes,
+data and output folders, the template formats), and its pages with what each inherits from its
+directory data files (eleventy_data.py), so a draft or a `permalink: false` set for a whole
+folder is decided as Eleventy decides it. A page gets no card when Eleventy does not render it
+(`permalink: false`; `draft: true`, which eleventy-base-blog's preprocessor drops from production
+builds), when it is the 404 page or no HTML (a feed, a sitemap), or when it has nothing to set
+(no quote, no title: Eleventy shows none either). A page excluded from collections
+(`eleventyExcludeFromCollections`) is rendered all the same, and gets its card. Eleventy
+publishes future-dated pages, so a date still to come keeps no card back.
+
+Cards go to OUTPUT/assets/quotecards/ (run after anything that empties the output); the build's
+state stays in SITE/.quotecards/. Pages learn of their cards from a global data file,
+DATA/quotecards.json (page.inputPath → card), which the include INCLUDES/quotecards.njk (written
+once; yours to edit) turns into og:image, twitter:image and the page's og:title, og:url and
+og:description: `{% include "quotecards.njk" %}` in the <head> of your base layout.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ..build.batch import BuildOptions, build
+from ..build.batch import BuildOptions, Summary, build, in_shard
 from ..records import CardRecord
 from .card_data import SiteResult, page_entries, shard_part, write_data, write_once
+from .eleventy_config import DataWarning, EleventySite, read_site
+from .eleventy_data import data_cascade, find_pages
 
-__all__ = ["eleventy_build"]
+__all__ = ["EleventyResult", "eleventy_build"]
 
 CARDS = "assets/quotecards"
-OWN_FOLDERS = ("_includes", "_data", "_site", "node_modules")
+DATA_FILE = "quotecards.json"
+INCLUDE_FILE = "quotecards.njk"
 
-INCLUDE = """{#- quotecards: og:image and twitter:image for this page, from _data/quotecards.json -#}
+INCLUDE = """{#- quotecards: this page's share card and tags, from the global data file quotecards.json -#}
 {%- set card = quotecards[page.inputPath] -%}
 {%- if card %}
+{%- if title %}
+<meta property="og:title" content="{{ title }}">
+{%- endif %}
+{%- if description %}
+<meta property="og:description" content="{{ description }}">
+{%- endif %}
+{%- if card.site_url %}
+<meta property="og:url" content="{{ card.site_url }}{{ page.url }}">
+{%- endif %}
 <meta property="og:image" content="{{ card.image }}">
 <meta property="og:image:type" content="{{ card.type }}">
 <meta property="og:image:width" content="{{ card.width }}">
@@ -38,24 +59,49 @@ INCLUDE = """{#- quotecards: og:image and twitter:image for this page, from _dat
 """
 
 
+@dataclass
+class EleventyResult(SiteResult):
+    """An Eleventy build: the site's result, and the site's JavaScript that could not be read."""
+
+    warnings: list[DataWarning] = field(default_factory=list)
+
+
 def eleventy_build(root: Path, options: BuildOptions, output: Path | None = None, base_url: str = "",
-                   progress: Callable[[int, int], None] | None = None) -> SiteResult:
+                   progress: Callable[[int, int], None] | None = None) -> EleventyResult:
     """Render the cards of the site's pages into the output, then write the data file and include.
     `base_url` makes the cards' URLs absolute, as og:image wants them; else they start at /."""
-    output = output or root / "_site"
-    skip = (*OWN_FOLDERS, output.name)
-    render = options.render.for_site(output / CARDS, root, root)
-    summary = build(root, replace(options, render=render, skip=skip), progress, state_dir=root / ".quotecards")
+    site = read_site(root, output)
+    scan = find_pages(site)
+    cascade = data_cascade(site, scan.pages)
+    publishing = replace(options.render.read.publishing, future=True, expired=True)  # Eleventy has neither
+    render = options.render.for_site(site.output / CARDS, site.input, site.input, inherited=cascade.inherited,
+                                     untitled="skip", publishing=publishing)
+    render = replace(render, fetch=replace(render.fetch, web_roots=site.web_roots))
+    summary = build(site.input, replace(options, render=render, pages=scan.pages), progress,
+                    state_dir=root / ".quotecards")
+    _count_bare(summary, site, scan.bare, options.shard)
+    warnings = [*site.warnings, *cascade.warnings]
+    data_file = site.data / DATA_FILE
     if options.shard != (1, 1):  # the pages are pointed at their cards once the shards are one
-        return shard_part(summary, root / "_data" / "quotecards.json", options.shard)
+        part = shard_part(summary, data_file, options.shard)
+        return EleventyResult(summary=summary, data_file=data_file, head=part.head, warnings=warnings)
     platform = render.platforms[0] if render.platforms[0] != "all" else "og"
-    pages = page_entries(summary.cards, platform, lambda post: "./" + post.relative_to(root).as_posix(),
-                         lambda card: _url(base_url, card))
-    data_file = root / "_data" / "quotecards.json"
+    pages = page_entries(summary.cards, platform, site.input_path, lambda card: _url(base_url, card))
+    for entry in pages.values():
+        entry["site_url"] = base_url.rstrip("/")  # og:url is the site's address and page.url
     write_data(data_file, pages)
-    write_once(root / "_includes" / "quotecards.njk", INCLUDE)
-    return SiteResult(summary=summary, data_file=data_file, pages=len(pages),
-                      head='include it in your <head>: {% include "quotecards.njk" %} (_includes/quotecards.njk)')
+    include = site.includes / INCLUDE_FILE
+    write_once(include, INCLUDE)
+    return EleventyResult(summary=summary, data_file=data_file, pages=len(pages), warnings=warnings,
+                          head=f'include it in your <head>: {{% include "{INCLUDE_FILE}" %}} ({include})')
+
+
+def _count_bare(summary: Summary, site: EleventySite, bare: tuple[Path, ...], shard: tuple[int, int]) -> None:
+    """Pages without front matter have no title to set: untitled, as the build says of titleless pages it reads."""
+    mine = sum(1 for page in bare if in_shard(page, site.input, shard))
+    if mine:
+        summary.posts += mine
+        summary.skipped["untitled"] += mine
 
 
 def _url(base_url: str, card: CardRecord) -> str:
