@@ -154,3 +154,29 @@ def test_a_data_file_that_is_code_is_left_out_with_a_warning(tmp_path):
     assert "an export that is not an object literal (a function) at line 1" in said["blog.11tydata.js", "data"]
     assert "taken as not drafts" in said["news.11tydata.js", "draft"]
     assert cascade.inherited.values[str(tmp_path / "content/news/post.md")] == {"layout": "x"}
+
+
+def test_pages_without_a_title_are_shown_with_the_sites_as_its_layout_shows_them(tmp_path):
+    """eleventy-base-blog titles its home, about and tags pages only in its menu, or not at all,
+    and its layout shows `title or metadata.title`: so do the cards, the home page with the site's."""
+    import json
+
+    from click.testing import CliRunner
+
+    from quotecards.cli import main
+
+    (tmp_path / "_data").mkdir()
+    (tmp_path / "_data/metadata.js").write_text(
+        'export default {\n\ttitle: "Harbour Times",\n\tdescription: "News from the harbour.",\n\tlanguage: "en",\n};\n')
+    (tmp_path / "index.njk").write_text("---\neleventyNavigation:\n  key: Home\n---\n<h1>Latest</h1>\n")
+    (tmp_path / "about.md").write_text("---\neleventyNavigation:\n  key: About\n---\n# About\n")
+    (tmp_path / "tags.njk").write_text("<h1>Tags</h1>\n")  # no front matter at all
+    (tmp_path / "post.md").write_text("---\ntitle: The ferry returns\ndescription: It sails again.\n---\n")
+    done = CliRunner().invoke(main, ["eleventy", str(tmp_path), "--base-url", "https://example.org/", "--no-store",
+                                     "--offline"])
+    assert done.exit_code == 0 and "4 posts: 4 cards made" in done.output, done.output
+    cards = {Path(c["post"]).name: c for c in json.loads((tmp_path / ".quotecards/manifest.json").read_text())["cards"]}
+    assert {name: card["lines"] for name, card in cards.items()} == {
+        "index.njk": ["Harbour Times"], "about.md": ["About"], "tags.njk": ["Harbour Times"],
+        "post.md": ["The ferry returns"]}
+    assert cards["about.md"]["alt"] == "About"

@@ -25,9 +25,10 @@ from pathlib import Path
 
 from ..build.batch import BuildOptions, Summary, build, in_shard
 from ..records import CardRecord
-from .card_data import SiteResult, page_entries, shard_part, write_data, write_once
+from ..sources.inherited import Inherited
+from .card_data import SiteResult, page_entries, shard_part, with_brand, write_data, write_once
 from .eleventy_config import DataWarning, EleventySite, read_site
-from .eleventy_data import data_cascade, find_pages
+from .eleventy_data import data_cascade, find_pages, site_metadata
 
 __all__ = ["EleventyResult", "eleventy_build"]
 
@@ -72,14 +73,20 @@ def eleventy_build(root: Path, options: BuildOptions, output: Path | None = None
     `base_url` makes the cards' URLs absolute, as og:image wants them; else they start at /."""
     site = read_site(root, output)
     scan = find_pages(site)
-    cascade = data_cascade(site, scan.pages)
+    cascade = data_cascade(site, (*scan.pages, *scan.bare))
+    metadata = site_metadata(site)
+    # With the site's title to show, a page without front matter is a page all the same.
+    found = (*scan.pages, *scan.bare) if metadata.get("title") else scan.pages
     publishing = replace(options.render.read.publishing, future=True, expired=True)  # Eleventy has neither
-    render = options.render.for_site(site.output / CARDS, site.input, site.input, inherited=cascade.inherited,
-                                     untitled="skip", publishing=publishing)
+    render = options.render.for_site(site.output / CARDS, site.input, site.input,
+                                     inherited=_with_site(cascade.inherited, found, site, metadata), untitled="skip",
+                                     publishing=publishing, bare_files=True)
+    render = with_brand(render, metadata.get("title", ""))
     render = replace(render, fetch=replace(render.fetch, web_roots=site.web_roots))
-    summary = build(site.input, replace(options, render=render, pages=scan.pages), progress,
+    summary = build(site.input, replace(options, render=render, pages=tuple(sorted(found))), progress,
                     state_dir=root / ".quotecards")
-    _count_bare(summary, site, scan.bare, options.shard)
+    if found == scan.pages:
+        _count_bare(summary, site, scan.bare, options.shard)
     warnings = [*site.warnings, *cascade.warnings]
     data_file = site.data / DATA_FILE
     if options.shard != (1, 1):  # the pages are pointed at their cards once the shards are one
@@ -94,6 +101,22 @@ def eleventy_build(root: Path, options: BuildOptions, output: Path | None = None
     write_once(include, INCLUDE)
     return EleventyResult(summary=summary, data_file=data_file, pages=len(pages), warnings=warnings,
                           head=f'include it in your <head>: {{% include "{INCLUDE_FILE}" %}} ({include})')
+
+
+def _with_site(inherited: Inherited, pages: tuple[Path, ...], site: EleventySite,
+               metadata: dict[str, str]) -> Inherited:
+    """Every page is shown with the site's title and description where it has none of its own,
+    as base-blog-like layouts show them (`{{ title or metadata.title }}`): a page without front
+    matter, a paginated template's pages. The home page (the input folder's index), named only
+    "Home" in the site's menu, is the site's own page: its title is the site's."""
+    if not metadata:
+        return inherited
+    values: dict[str, dict[str, object]] = {}
+    for page in pages:
+        values[str(page)] = {**inherited.values.get(str(page), {}), "_site": metadata}
+        if page.parent == site.input and page.name.split(".")[0] == "index":
+            values[str(page)] = {**metadata, **values[str(page)]}
+    return Inherited(values, deep=inherited.deep)
 
 
 def _count_bare(summary: Summary, site: EleventySite, bare: tuple[Path, ...], shard: tuple[int, int]) -> None:

@@ -34,7 +34,7 @@ from ..sources.js_literals import JsDataError, NotData, read_export
 from ..sources.publish import DRAFT_KEYS
 from .eleventy_config import DataWarning, EleventySite
 
-__all__ = ["Cascade", "PageScan", "data_cascade", "find_pages"]
+__all__ = ["Cascade", "PageScan", "data_cascade", "find_pages", "site_metadata"]
 
 # Each base name's data files, the later winning (Eleventy's order, .11tydata.js last).
 _SUFFIXES = (".json", ".11tydata.json", ".11tydata.mjs", ".11tydata.cjs", ".11tydata.js")
@@ -133,6 +133,20 @@ def _bases(site: EleventySite, page: Path) -> list[Path]:
 def _template_stem(name: str) -> str:
     """`post.md` → post; `sitemap.xml.njk` → sitemap.xml (only the template's own extension goes)."""
     return name.rsplit(".", 1)[0]
+
+
+METADATA = "metadata"  # the global data file eleventy-base-blog keeps the site's title and description in
+
+
+def site_metadata(site: EleventySite) -> dict[str, str]:
+    """The site's title and description from its global metadata data file, where it has one."""
+    reader = _DataFiles()
+    for suffix in (".json", ".js", ".mjs", ".cjs"):
+        found = reader.read(site.data / f"{METADATA}{suffix}")
+        if found:
+            return {key: " ".join(value.split()) for key in ("title", "description")
+                    if isinstance(value := found.get(key), str) and value.strip()}
+    return {}
 
 
 @dataclass

@@ -146,8 +146,7 @@ def _inherited(root: Path, path: Path, kind: str, defaults: list[dict[str, Any]]
         values.setdefault("date", named.group(1))
         values.setdefault("title", _titleize(named.group(2)))
     elif kind == "pages":  # shown with the site's title and description, as jekyll-seo-tag shows it
-        for key, value in site.items():
-            values.setdefault(key, " ".join(value.split()))
+        values["_site"] = {key: " ".join(value.split()) for key, value in site.items()}
     section = _category(root, path, values) if kind == "posts" else kind if kind != "pages" else ""
     if section:
         values.setdefault("section", section)

@@ -35,8 +35,10 @@ DEFAULT_FIELDS: dict[str, tuple[str, ...]] = {
               "featured_image_url", "thumbnail", "params.image"),
     "image_alt": ("featured_image.alt", "cover.alt", "image_alt", "cover.caption"),
     "focal_point": ("quotecard.focal_point", "featured_image.focal_point"),
-    "title": ("title", "params.title"),
-    "description": ("description", "summary", "excerpt", "params.description"),
+    # A page named only in the site's menu; then the site's own title and description, which a
+    # generator's site layer gives its pages as `_site` (a page without them is shown with those).
+    "title": ("title", "params.title", "eleventyNavigation.key", "_site.title"),
+    "description": ("description", "summary", "excerpt", "params.description", "_site.description"),
     # Hugo's own order (date, publishDate, pubDate, published), then other generators' and CMSs'
     # names; a value that is no date (WordPress's `published: true`) is passed over.
     "date": ("date", "publishDate", "publishdate", "pubDate", "pubdate", "published", "published_at",
