@@ -217,3 +217,27 @@ def test_a_changed_cascade_is_seen_though_the_pages_files_did_not_change(tmp_pat
     section.write_text("---\ntitle: News\n---\n")  # no cascade at all: the embargoed budget is public too
     back = CliRunner().invoke(main, ["hugo", str(root), "--no-store", "--offline"])
     assert "3 cards made, 4 reused, 0 failed, skipped: 1 draft, 5 not rendered" in back.output, back.output
+
+
+@pytest.mark.parametrize("params, field", [
+    ('background_color_class = "bg-dark-blue"', (0x00, 0x44, 0x9E)),  # Ananke's Tachyons class
+    ('themeColor = "#7a1f3d"', (0x7A, 0x1F, 0x3D)),
+])
+def test_the_themes_colour_is_the_cards_and_the_site_config_wins(tmp_path, params, field):
+    from PIL import Image
+
+    root = make_site(tmp_path, ANANKE_LIKE, "ananke-like")
+    config = root / "hugo.toml"
+    config.write_text(config.read_text().replace("[params]\n", f"[params]\n{params}\n"))
+    done = CliRunner().invoke(main, ["hugo", str(root), "--no-store", "--offline"])
+    assert done.exit_code == 0, done.output
+
+    def corner(page: str) -> tuple[int, ...]:
+        with Image.open(root / "static/og" / page) as card:  # a headline card without a photo: the field
+            return card.convert("RGB").getpixel((card.width - 4, card.height - 4))
+
+    assert all(abs(a - b) <= 40 for a, b in zip(corner("about.png"), field)), corner("about.png")
+    (root / "quotecards.toml").write_text('[colors]\nfield = "#1b5e20"\nfield2 = "#1b5e20"\n')
+    again = CliRunner().invoke(main, ["hugo", str(root), "--no-store", "--offline"])
+    assert "0 reused" in again.output, again.output  # new colours: every card drawn again
+    assert all(abs(a - b) <= 12 for a, b in zip(corner("about.png"), (0x1B, 0x5E, 0x20))), corner("about.png")

@@ -175,7 +175,9 @@ def settings_hash(options: RenderOptions, platforms: list[Platform]) -> str:
                          [list(map(str, b)) for b in options.fetch.image_bases], options.allow_missing_glyphs,
                          [publishing.drafts, publishing.future, publishing.expired], list(options.read.languages),
                          options.format, options.shortening_allowed,
-                         options.read.default_lang, options.config.site_name]).encode())
+                         options.read.default_lang, options.config.site_name,
+                         # set by a site's theme as well as by quotecards.toml: a new palette draws the cards again
+                         sorted(options.config.colors.items())]).encode())
     return h.hexdigest()
 
 

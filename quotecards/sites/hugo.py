@@ -25,6 +25,7 @@ from .card_data import Entry, SiteResult, edit_posts, page_entries, shard_part, 
 from .hugo_cascade import cascade_of
 from .hugo_config import HugoSite, read_site
 from .hugo_head import wire_head
+from .theme_colors import hugo_colors, with_colors
 
 __all__ = ["hugo_build"]
 
@@ -41,7 +42,7 @@ def hugo_build(root: Path, options: BuildOptions, front_matter: bool = False,
                                      default_lang=options.render.read.default_lang or site.default_lang,
                                      lang_dirs=site.lang_dirs, authors=(*site.authors, *options.render.read.authors),
                                      inherited=inherited)
-    render = with_brand(render, site.title)
+    render = with_colors(with_brand(render, site.title), hugo_colors(site.params))
     summary = build(site.content, replace(options, render=render, suffixes=SUFFIXES), progress,
                     state_dir=root / ".quotecards")
     if options.shard != (1, 1):  # the pages are pointed at their cards once the shards are one

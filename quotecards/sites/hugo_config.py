@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +42,7 @@ class HugoSite:
     authors: tuple[tuple[str, str], ...] = ()  # data/authors: an author's handle → display name
     cascade: tuple[dict[str, Any], ...] = ()  # the configuration's own cascade, for every page
     title: str = ""  # the site's title: the cards' brand unless quotecards.toml names one
+    params: dict[str, Any] = field(default_factory=dict)  # the site's [params], where themes keep their colours
 
 
 def read_site(root: Path) -> HugoSite:
@@ -69,7 +70,8 @@ def read_site(root: Path) -> HugoSite:
                     default_lang=default_lang, lang_dirs=lang_dirs,
                     themes=tuple(themes_dir / str(n) for n in names),
                     authors=author_names(root / str(data.get("dataDir") or "data")),
-                    cascade=_entries(data.get("cascade")), title=_title(data.get("title")))
+                    cascade=_entries(data.get("cascade")), title=_title(data.get("title")),
+                    params=data["params"] if isinstance(data.get("params"), dict) else {})
 
 
 def _title(value: object) -> str:

