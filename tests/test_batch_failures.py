@@ -131,8 +131,8 @@ def test_a_post_deleted_after_listing_is_one_error_line(tmp_path, monkeypatch):
     content = archive(tmp_path, n=3)
     real = batch.discover
 
-    def then_delete(folder, skip=(), refused=None):
-        paths = list(real(folder, skip, refused))
+    def then_delete(folder, skip=(), refused=None, suffixes=(".md",)):
+        paths = list(real(folder, skip, refused, suffixes))
         (content / "posts" / "p1.md").unlink()
         return paths
 
