@@ -54,6 +54,11 @@ _PUBLIC = {
     "jekyll_build": ("sites.jekyll", "jekyll_build"),
     "eleventy_build": ("sites.eleventy", "eleventy_build"),
     "SiteResult": ("sites.card_data", "SiteResult"),
+    # what a built site serves
+    "check_site": ("sites.check", "check_site"),
+    "CheckReport": ("sites.check", "Report"),
+    "CheckProblem": ("sites.check", "Problem"),
+    "ProblemKind": ("sites.check", "ProblemKind"),
 }
 
 __all__ = ["__version__", "render_posts", "RunResult", "render_post", "RunContext", "RenderOptions", "ReadOptions",
@@ -61,7 +66,7 @@ __all__ = ["__version__", "render_posts", "RunResult", "render_post", "RunContex
            "find_layout", "CardRecord", "ErrorRecord", "CardWarning", "WarningKind", "QuotecardsError", "PostError",
            "LayoutError", "ConfigError", "PlatformError", "OutputError", "build_archive", "BuildOptions",
            "BuildSummary", "StoreOptions", "merge_shards", "MergeResult", "hugo_build", "jekyll_build",
-           "eleventy_build", "SiteResult"]
+           "eleventy_build", "SiteResult", "check_site", "CheckReport", "CheckProblem", "ProblemKind"]
 
 if TYPE_CHECKING:
     from .build.batch import BuildOptions
@@ -81,6 +86,9 @@ if TYPE_CHECKING:
     from .options import RenderOptions
     from .records import CardRecord, ErrorRecord
     from .sites.card_data import SiteResult
+    from .sites.check import Problem as CheckProblem
+    from .sites.check import ProblemKind, check_site
+    from .sites.check import Report as CheckReport
     from .sites.eleventy import eleventy_build
     from .sites.hugo import hugo_build
     from .sites.jekyll import jekyll_build
