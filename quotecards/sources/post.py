@@ -258,7 +258,7 @@ def _post_from(path: Path, meta: dict[str, Any], options: ReadOptions) -> Post:
     focal = _focal_point(path, found.used.get("focal_point", "focal_point"), point)
     return Post(
         source=path,
-        slug=_slug(path, found.raw("aliases"), found.text("slug")),
+        slug=_slug(path, found.raw("aliases"), found.text("slug"), options.content_dir),
         quote=quote,
         attribution=attribution,
         citation=found.text("citation"),
@@ -429,7 +429,7 @@ def _date(path: Path, found: _Fields, notes: list[CardWarning]) -> str | None:
     return None
 
 
-def _slug(path: Path, aliases: object, slug: str = "") -> str:
+def _slug(path: Path, aliases: object, slug: str = "", content_dir: Path | None = None) -> str:
     if isinstance(aliases, str):
         aliases = [aliases]
     if aliases is not None and not isinstance(aliases, list):
@@ -442,4 +442,17 @@ def _slug(path: Path, aliases: object, slug: str = "") -> str:
             name = re.sub(r"\.(html?|php)$", "", segments[-1], flags=re.IGNORECASE)
             if safe_slug(name):
                 return safe_slug(name)
-    return safe_slug(slug) or safe_slug(path.stem) or "post"
+    return safe_slug(slug) or safe_slug(_page_name(path, content_dir)) or "post"
+
+
+_BUNDLE_INDEXES = ("index", "_index")  # a page named by its folder: a Hugo bundle or section, a folder's index
+
+
+def _page_name(path: Path, content_dir: Path | None) -> str:
+    """The page's name as its URL has it: a bundle's (`posts/harbour/index.md`) or section's
+    (`posts/_index.md`) is its folder's, so that each has a card of its own, stable whatever other
+    pages come and go; the site's home page stays `index`; a file's is its name."""
+    stem = path.stem.split(".")[0]
+    if stem not in _BUNDLE_INDEXES or not path.parent.name or path.parent == content_dir:
+        return path.stem if stem not in _BUNDLE_INDEXES else "index"
+    return path.parent.name
