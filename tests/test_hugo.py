@@ -194,7 +194,8 @@ def test_a_themed_multilingual_site_shows_a_card_on_every_page(tmp_path, mode):
     if mode == "partial":
         hook = root / "layouts" / "partials" / "extend_head.html"
         assert hook.read_text().strip() == '{{ partial "quotecards.html" . }}'
-        assert "the theme's head hook layouts/partials/extend_head.html now includes" in result.output
+        assert ("layouts/partials/extend_head.html, the site's fill of the theme's <head> hook, now includes "
+                "quotecards.html") in result.output
     hugo_build(root)
     pages = built_pages(root)
     assert set(pages) == {"posts/launch", "posts/about", "fr/posts/fete"}  # Hugo builds no draft
@@ -216,8 +217,8 @@ def test_a_site_with_its_own_head_hook_is_told_what_to_add(tmp_path):
     result = CliRunner().invoke(main, ["hugo", str(root), "--no-cache"])
     assert result.exit_code == 0, result.output
     assert hook.read_text() == "<!-- the site's own analytics -->\n"
-    assert ('add {{ partial "quotecards.html" . }} to layouts/partials/extend_head.html (the theme\'s head hook; '
-            "it is yours, so not edited)") in result.output
+    assert ('to do: add {{ partial "quotecards.html" . }} to layouts/partials/extend_head.html (the site\'s fill '
+            "of the theme's <head> hook; it is yours, so not edited)") in result.output
 
 
 def test_shards_of_a_hugo_site_run_at_once_and_the_whole_run_points_the_pages(tmp_path):

@@ -245,3 +245,18 @@ def test_the_themes_colour_is_the_cards_and_the_site_config_wins(tmp_path, param
     again = CliRunner().invoke(main, ["hugo", str(root), "--no-store", "--offline"])
     assert "0 reused" in again.output, again.output  # new colours: every card drawn again
     assert all(abs(a - b) <= 12 for a, b in zip(corner("about.png"), (0x1B, 0x5E, 0x20))), corner("about.png")
+
+
+def test_a_site_with_hugos_new_partials_folder_keeps_its_own_there(tmp_path):
+    """Hugo 0.146 reads layouts/_partials/ before layouts/partials/: a site's own partial there is
+    its own (said on a to-do line), and quotecards' partials go there too, where they are read."""
+    root = make_site(tmp_path, PAPERMOD_LIKE, "papermod-like")
+    own = root / "layouts/_partials/templates/opengraph.html"
+    own.parent.mkdir(parents=True)
+    own.write_text('<meta property="og:image" content="{{ site.BaseURL }}mine.png">\n')
+    result = CliRunner().invoke(main, ["hugo", str(root), "--no-store", "--offline"])
+    assert result.exit_code == 0, result.output
+    assert "to do: layouts/_partials/templates/opengraph.html is your own" in result.output
+    assert not (root / "layouts/partials").exists()
+    assert (root / "layouts/_partials/templates/twitter_cards.html").is_file()
+    assert (root / "layouts/_partials/extend_head.html").read_text().strip() == '{{ partial "quotecards.html" . }}'

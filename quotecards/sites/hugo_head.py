@@ -150,10 +150,9 @@ class HeadResult:
 def wire_head(site: HugoSite) -> HeadResult:
     """Write quotecards' partials, take over the theme's tag writers, include the head partial."""
     result = HeadResult()
-    partials = site.root / "layouts" / "partials"
     for name, text in (("card.html", CARD), ("image-tags.html", IMAGE_TAGS), ("text-tags.html", TEXT_TAGS)):
-        _write_ours(partials / "quotecards" / name, text)
-    _write_head(partials / "quotecards.html", result)
+        _write_ours(_site_partial(site, f"quotecards/{name}"), text)
+    _write_head(site, result)
     writers = sorted(set(_writers_called(site)))
     for name in writers:
         _take_over(site, name, result)
@@ -172,12 +171,28 @@ def _write_ours(path: Path, text: str) -> None:
         files.write_atomic(path, text.encode("utf-8"))
 
 
-def _write_head(path: Path, result: HeadResult) -> None:
+def _site_partial(site: HugoSite, name: str) -> Path:
+    """Where the site's own partial of this name is, or goes: Hugo 0.146 and later read
+    layouts/_partials/ (and still the older layouts/partials/); a site that has the new folder
+    gets its partials there, where a partial of the same name in the old one would lose to it."""
+    layouts = site.root / "layouts"
+    for folder in ("_partials", "partials"):
+        if (layouts / folder / name).is_file():
+            return layouts / folder / name
+    return layouts / ("_partials" if (layouts / "_partials").is_dir() else "partials") / name
+
+
+def _shown(site: HugoSite, path: Path) -> str:
+    return path.relative_to(site.root).as_posix()
+
+
+def _write_head(site: HugoSite, result: HeadResult) -> None:
+    path = _site_partial(site, "quotecards.html")
     if write_once(path, HEAD):
         return
     if path.read_text(encoding="utf-8", errors="replace").startswith(OLD_HEADS):
         files.write_atomic(path, HEAD.encode("utf-8"))
-        result.done.append("layouts/partials/quotecards.html: brought up to date (it writes each tag once)")
+        result.done.append(f"{_shown(site, path)}: brought up to date (it writes each tag once)")
 
 
 def _theme_layouts(site: HugoSite) -> Iterator[Path]:
@@ -196,14 +211,14 @@ def _writers_called(site: HugoSite) -> Iterator[str]:
 
 
 def _take_over(site: HugoSite, name: str, result: HeadResult) -> None:
-    path = site.root / "layouts" / "partials" / name
+    path = _site_partial(site, name)
     if path.is_file() and MARK not in _read(path):
-        result.todo.append(f"layouts/partials/{name} is your own: remove its og:image, twitter:image and "
+        result.todo.append(f"{_shown(site, path)} is your own: remove its og:image, twitter:image and "
                            f"twitter:card lines and add {{{{ partial \"quotecards/image-tags.html\" . }}}}")
         return
     text = WRITERS[Path(name).name].replace("IMAGES-WRITER", name).replace("IMAGES", _images_function(site, name))
     if not path.is_file():
-        result.done.append(f"layouts/partials/{name} takes over the theme's, with the card as its image")
+        result.done.append(f"{_shown(site, path)} now takes over the theme's {name}, with the card as its image")
     _write_ours(path, text)
 
 
@@ -241,16 +256,16 @@ def _include_in_hook(site: HugoSite, result: HeadResult, needed: bool) -> None:
     hook = head_hook(site)
     if hook is None:
         if needed:
-            result.todo.append(f"include {include} in your <head> (layouts/partials/quotecards.html)")
+            partial = _shown(site, _site_partial(site, "quotecards.html"))
+            result.todo.append(f"include {include} in your <head> (it is {partial})")
         return
-    path = site.root / "layouts" / "partials" / hook
-    written = write_once(path, include + "\n")
-    if written or "quotecards.html" in _read(path):
-        now = "now includes" if written else "includes"
-        result.done.append(f"the theme's head hook layouts/partials/{hook} {now} layouts/partials/quotecards.html")
-    else:
-        result.todo.append(f"add {include} to layouts/partials/{hook} (the theme's head hook; it is yours, so not "
-                           "edited)")
+    path = _site_partial(site, hook)
+    if write_once(path, include + "\n"):
+        result.done.append(f"{_shown(site, path)}, the site's fill of the theme's <head> hook, now includes "
+                           "quotecards.html")
+    elif "quotecards.html" not in _read(path):
+        result.todo.append(f"add {include} to {_shown(site, path)} (the site's fill of the theme's <head> hook; it is "
+                           "yours, so not edited)")
 
 
 def _read(path: Path) -> str:
