@@ -260,3 +260,27 @@ def test_a_site_with_hugos_new_partials_folder_keeps_its_own_there(tmp_path):
     assert not (root / "layouts/partials").exists()
     assert (root / "layouts/_partials/templates/twitter_cards.html").is_file()
     assert (root / "layouts/_partials/extend_head.html").read_text().strip() == '{{ partial "quotecards.html" . }}'
+
+
+def test_pages_no_file_stands_for_get_the_sites_card(tmp_path):
+    """Taxonomy and term pages, and a home page and section list without _index.md, are pages
+    Hugo writes and networks are shown: they get the site's own card."""
+    root = tmp_path / "site"
+    for path, text in PAPERMOD_LIKE.items():
+        (root / "themes/pm/layouts" / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / "themes/pm/layouts" / path).write_text(text)
+    (root / "hugo.toml").write_text(f'baseURL = "{BASE}"\ntitle = "Harbour Times"\ntheme = "pm"\n'
+                                    '[params]\ndescription = "News from the harbour."\n')
+    (root / "content/posts").mkdir(parents=True)
+    (root / "content/posts/ferry.md").write_text("---\ntitle: The ferry returns\ntags: [harbour]\n---\nBody.\n")
+    result = CliRunner().invoke(main, ["hugo", str(root), "--no-store", "--offline"])
+    assert result.exit_code == 0, result.output
+    build(root)
+    checked = CliRunner().invoke(main, ["check", str(root / "public")])
+    assert checked.exit_code == 0 and "; 0 problems" in checked.output, checked.output
+    for page in ("index.html", "posts/index.html", "tags/index.html", "tags/harbour/index.html"):
+        tags = share_tags((root / "public" / page).read_text())
+        assert tags["og:image"][0].startswith(BASE + "og/_site.png?v="), (page, tags)
+        assert tags["og:image:alt"] == ["Harbour Times"], page
+    ferry = share_tags((root / "public/posts/ferry/index.html").read_text())
+    assert ferry["og:image"][0].startswith(BASE + "og/ferry.png?v=")

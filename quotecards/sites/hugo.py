@@ -25,6 +25,7 @@ from .card_data import Entry, SiteResult, edit_posts, page_entries, shard_part, 
 from .hugo_cascade import cascade_of
 from .hugo_config import HugoSite, read_site
 from .hugo_head import wire_head
+from .site_card import SITE_KEY, site_card
 from .theme_colors import hugo_colors, with_colors
 
 __all__ = ["hugo_build"]
@@ -49,6 +50,10 @@ def hugo_build(root: Path, options: BuildOptions, front_matter: bool = False,
         return shard_part(summary, root / "assets" / "quotecards.json", options.shard)
     platform = render.platforms[0] if render.platforms[0] != "all" else "og"
     pages = page_entries(summary.cards, platform, lambda post: _page_key(site, post), lambda card: card.path)
+    if not front_matter:  # the pages no post stands for (taxonomies, sections without _index.md) get the site's
+        home = site_card(render, site.config or root, site.title, _text(site.params.get("description")),
+                         site.default_lang, platform)
+        pages.update(page_entries([home] if home else [], platform, lambda _post: SITE_KEY, lambda card: card.path))
     data_file = root / "assets" / "quotecards.json"
     write_data(data_file, pages)
     result = SiteResult(summary=summary, data_file=data_file, pages=len(pages))
@@ -61,6 +66,10 @@ def hugo_build(root: Path, options: BuildOptions, front_matter: bool = False,
         result.head = "\n".join(head.done + [f"to do: {line}" for line in head.todo]) or \
             "every page's share tags come from layouts/partials/quotecards.html"
     return result
+
+
+def _text(value: object) -> str:
+    return " ".join(value.split()) if isinstance(value, str) else ""
 
 
 def _page_key(site: HugoSite, post: Path) -> str:

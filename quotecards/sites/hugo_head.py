@@ -29,12 +29,15 @@ __all__ = ["HeadResult", "MARK", "wire_head"]
 
 MARK = "quotecards: generated"
 
-CARD = """{{- /* quotecards: generated. This page's card from assets/quotecards.json, or nothing. */ -}}
+CARD = """{{- /* quotecards: generated. This page's card from assets/quotecards.json (the site's own for
+     a page no file stands for), or nothing. */ -}}
 {{- $card := false -}}
 {{- with resources.Get "quotecards.json" -}}
   {{- $cards := . | transform.Unmarshal -}}
   {{- with $.File -}}
     {{- $card = or (index $cards (printf "%s/%s" $.Lang .Path)) (index $cards .Path) -}}
+  {{- else -}}
+    {{- $card = index $cards "_site" -}}{{- /* a page no file stands for: a taxonomy, a section list */ -}}
   {{- end -}}
 {{- end -}}
 {{- return $card -}}
@@ -100,14 +103,40 @@ OPENGRAPH = """{{- /* quotecards: generated, in place of the theme's IMAGES-WRIT
 {{- with .Lastmod }}
 <meta property="article:modified_time" content="{{ .Format "2006-01-02T15:04:05-07:00" }}">
 {{- end }}
+{{- range .GetTerms "tags" | first 6 }}
+<meta property="article:tag" content="{{ .Page.Title | plainify }}">
+{{- end }}
 {{- end }}
 {{- if partial "quotecards/card.html" . }}
 {{- partial "quotecards/image-tags.html" . -}}
 {{- else }}
+{{- with partial "quotecards/cover.html" . }}
+<meta property="og:image" content="{{ . }}">
+{{- else }}
 {{- range partial "IMAGES" . | first 6 }}
 <meta property="og:image" content="{{ .Permalink }}">
 {{- end }}
-{{- end -}}
+{{- end }}
+{{- end }}
+{{- with .Params.audio }}{{ range . | first 6 }}
+<meta property="og:audio" content="{{ . | absURL }}">
+{{- end }}{{ end }}
+{{- with .Params.videos }}{{ range . | first 6 }}
+<meta property="og:video" content="{{ . | absURL }}">
+{{- end }}{{ end }}
+{{- range .GetTerms "series" }}{{ range .Pages | first 7 }}{{ if ne $ . }}
+<meta property="og:see_also" content="{{ .Permalink }}">
+{{- end }}{{ end }}{{ end }}
+{{- with site.Params.social }}{{ if reflect.IsMap . }}
+{{- with .facebook_app_id }}
+<meta property="fb:app_id" content="{{ . }}">
+{{- else }}{{ with .facebook_admin }}
+<meta property="fb:admins" content="{{ . }}">
+{{- end }}{{ end }}
+{{- with .fediverse_creator }}
+<meta name="fediverse:creator" content="{{ . }}">
+{{- end }}
+{{- end }}{{ end -}}
 """
 
 TWITTER = """{{- /* quotecards: generated, in place of the theme's IMAGES-WRITER. Edit it (and remove this
@@ -115,9 +144,11 @@ TWITTER = """{{- /* quotecards: generated, in place of the theme's IMAGES-WRITER
 {{- if partial "quotecards/card.html" . }}
 {{- partial "quotecards/image-tags.html" . -}}
 {{- else }}
-{{- with index (partial "IMAGES" .) 0 }}
+{{- $image := partial "quotecards/cover.html" . }}
+{{- with index (partial "IMAGES" .) 0 }}{{ if not $image }}{{ $image = .Permalink }}{{ end }}{{ end }}
+{{- with $image }}
 <meta name="twitter:card" content="summary_large_image">
-<meta name="twitter:image" content="{{ .Permalink }}">
+<meta name="twitter:image" content="{{ . }}">
 {{- else }}
 <meta name="twitter:card" content="summary">
 {{- end }}
@@ -128,6 +159,21 @@ TWITTER = """{{- /* quotecards: generated, in place of the theme's IMAGES-WRITER
 {{- with or .Description .Summary site.Params.description | plainify | htmlUnescape }}
 <meta name="twitter:description" content="{{ trim . "\\n\\r\\t " }}">
 {{- end }}
+{{- with site.Params.social }}{{ if reflect.IsMap . }}{{ with .twitter }}
+<meta name="twitter:site" content="{{ if strings.HasPrefix . "@" }}{{ . }}{{ else }}@{{ . }}{{ end }}">
+{{- end }}{{ end }}{{ end -}}
+"""
+
+# A page's own cover image, as PaperMod (and themes after it) set one: `cover: {image: …,
+# relative: true}`, its URL; the theme shows it where the page has no card.
+COVER = """{{- /* quotecards: generated. The page's cover.image as a URL, or nothing. */ -}}
+{{- $url := "" -}}
+{{- with .Params.cover -}}
+  {{- if and (reflect.IsMap .) .image -}}
+    {{- $url = cond (eq .relative true) (path.Join $.RelPermalink .image | absURL) (.image | absURL) -}}
+  {{- end -}}
+{{- end -}}
+{{- return $url -}}
 """
 
 WRITERS = {"opengraph.html": OPENGRAPH, "twitter_cards.html": TWITTER}
@@ -150,7 +196,8 @@ class HeadResult:
 def wire_head(site: HugoSite) -> HeadResult:
     """Write quotecards' partials, take over the theme's tag writers, include the head partial."""
     result = HeadResult()
-    for name, text in (("card.html", CARD), ("image-tags.html", IMAGE_TAGS), ("text-tags.html", TEXT_TAGS)):
+    for name, text in (("card.html", CARD), ("image-tags.html", IMAGE_TAGS), ("text-tags.html", TEXT_TAGS),
+                       ("cover.html", COVER)):
         _write_ours(_site_partial(site, f"quotecards/{name}"), text)
     _write_head(site, result)
     writers = sorted(set(_writers_called(site)))
