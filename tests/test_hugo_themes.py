@@ -210,14 +210,15 @@ def test_a_changed_cascade_is_seen_though_the_pages_files_did_not_change(tmp_pat
     # A bundle's card and a section's are named by their folders, the home page's `index`: stable
     # names, whatever pages come and go.
     assert {p.name for p in (root / "static/og").iterdir()} == {"index.png", "posts.png", "launch.png", "ferry.png",
-                                                                "glossary.png", "about.png"}
+                                                                "glossary.png", "about.png", "_site.png"}
     section = root / "content/posts/_index.md"
     section.write_text("---\ntitle: News\ncascade:\n  - build: {render: never}\n    target: {path: '/posts/**'}\n---\n")
     again = CliRunner().invoke(main, ["hugo", str(root), "--no-store", "--offline"])
     assert again.exit_code == 0, again.output
     # launch and ferry, unchanged themselves, are now not rendered, and their cards are gone.
     assert "skipped: 1 draft, 8 not rendered" in again.output, again.output
-    assert {p.name for p in (root / "static/og").iterdir()} == {"index.png", "posts.png", "glossary.png", "about.png"}
+    assert {p.name for p in (root / "static/og").iterdir()} == {"index.png", "posts.png", "glossary.png", "about.png",
+                                                                "_site.png"}
     section.write_text("---\ntitle: News\n---\n")  # no cascade at all: the embargoed budget is public too
     back = CliRunner().invoke(main, ["hugo", str(root), "--no-store", "--offline"])
     assert "3 cards made, 4 reused, 0 failed, skipped: 1 draft, 5 not rendered" in back.output, back.output

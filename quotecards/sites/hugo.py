@@ -50,13 +50,14 @@ def hugo_build(root: Path, options: BuildOptions, front_matter: bool = False,
         return shard_part(summary, root / "assets" / "quotecards.json", options.shard)
     platform = render.platforms[0] if render.platforms[0] != "all" else "og"
     pages = page_entries(summary.cards, platform, lambda post: _page_key(site, post), lambda card: card.path)
+    count = len(pages)
     if not front_matter:  # the pages no post stands for (taxonomies, sections without _index.md) get the site's
         home = site_card(render, site.config or root, site.title, _text(site.params.get("description")),
                          site.default_lang, platform)
         pages.update(page_entries([home] if home else [], platform, lambda _post: SITE_KEY, lambda card: card.path))
     data_file = root / "assets" / "quotecards.json"
     write_data(data_file, pages)
-    result = SiteResult(summary=summary, data_file=data_file, pages=len(pages))
+    result = SiteResult(summary=summary, data_file=data_file, pages=count)
     if front_matter:
         _edit_front_matter(site, pages, result)
         result.head = ("front matter: Hugo's own opengraph and twitter_cards templates (and themes built on them) "
