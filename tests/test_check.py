@@ -247,7 +247,11 @@ def test_usage_errors_exit_2_with_one_line(tmp_path):
 
 
 def test_a_url_not_on_this_machine_is_refused_before_anything_is_fetched(tmp_path):
-    for url in ("http://example.invalid/", "https://10.0.0.1/", "http://127.0.0.1.example.invalid/"):
+    # A URL the standard library and the HTTP client would read two ways (the client connects to
+    # the host before a backslash) is none of this machine's either.
+    for url in ("http://example.invalid/", "https://10.0.0.1/", "http://127.0.0.1.example.invalid/",
+                "http://example.invalid:80\\@127.0.0.1:1/index.html", "http://user@127.0.0.1/",
+                "http://127.0.0.1 /"):
         done = CliRunner().invoke(main, ["check", url])
         assert done.exit_code == 2
         assert done.output == (f"error: {url}: SITE_OUTPUT: not on this machine: only URLs of 127.0.0.1, ::1 or "
@@ -255,6 +259,20 @@ def test_a_url_not_on_this_machine_is_refused_before_anything_is_fetched(tmp_pat
     # Refused even beside a folder that would pass: no page is read.
     done = CliRunner().invoke(main, ["check", str(output(tmp_path)), "http://example.invalid/"])
     assert done.exit_code == 2 and "checked" not in done.output
+
+
+def test_what_is_no_url_or_no_file_is_one_line_not_a_traceback_or_a_hang(tmp_path):
+    root = output(tmp_path)
+    page(root / "odd/index.html", '<meta property="og:image" content="https://[oops/x.png">'
+                                  '<meta property="og:url" content="http://[::1">')
+    os.symlink("/dev/zero", root / "zero.html")  # read, it would never end
+    (root / "huge.html").write_bytes(b"<html><head><meta content='" + b"x" * (6 * 1024 * 1024))
+    code, lines = check(root)
+    assert code == 1 and any(line.startswith("odd/index.html: image not found:") for line in lines), lines
+    for args, words in ((["--base-url", "https://[::1/"], "--base-url: expected the site's address"),
+                        ([], "SITE_OUTPUT: not a URL")):
+        done = CliRunner().invoke(main, ["check", *args, "http://[::1" if not args else str(root)])
+        assert done.exit_code == 2 and words in done.output and "Traceback" not in done.output, done.output
 
 
 class _Quiet(SimpleHTTPRequestHandler):

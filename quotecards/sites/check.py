@@ -244,7 +244,7 @@ class _Run:
     def check_folder(self, root: Path, names: list[str], prefix: str) -> None:
         for name in names:
             with (root / name).open("rb") as stream:
-                head = _read_head(iter(partial(stream.read, _CHUNK), b""))
+                head = _read_head(_bounded(iter(partial(stream.read, _CHUNK), b""), _PAGE_BYTES))
             page = _Page(prefix + name, name)
             self._check(page, head, partial(self._file_image, root, page))
 
@@ -273,7 +273,10 @@ class _Run:
             found += self._without_card(page, head)
         else:
             self.counts["with_card"] += 1
-            found += self._card(page, head, image, find)
+            try:
+                found += self._card(page, head, image, find)
+            except ValueError as exc:  # a URL the page gives that is none ("https://[oops/x.png")
+                found.append((ProblemKind.IMAGE_NOT_FOUND, f"{_short(image)} or the page's og:url is no URL ({exc})"))
         self.problems += [Problem(page.name, kind, detail) for kind, detail in found]
 
     def _without_card(self, page: _Page, head: _Head) -> list[tuple[ProblemKind, str]]:
@@ -335,7 +338,11 @@ class _Run:
 
 def _source(item: str) -> tuple[Path, list[str]] | str:
     """A URL on this machine, or a folder with the .html files below it; anything else stops the run."""
-    if urlsplit(item).scheme.lower() in ("http", "https"):
+    try:
+        scheme = urlsplit(item).scheme.lower()
+    except ValueError as exc:
+        raise CheckError(item, "SITE_OUTPUT", f"not a URL ({exc})") from None
+    if scheme in ("http", "https"):
         if not _is_loopback(item):
             raise CheckError(item, "SITE_OUTPUT", "not on this machine: only URLs of 127.0.0.1, ::1 or localhost "
                                                   "are fetched (check the built folder instead)")
@@ -351,7 +358,18 @@ def _source(item: str) -> tuple[Path, list[str]] | str:
 
 
 def _is_loopback(url: str) -> bool:
-    host = urlsplit(url).hostname or ""
+    """Whether `url` names this machine, as the HTTP client will read it too: a URL the standard
+    library and urllib3 would read two ways (a backslash, a space, user info) is not fetched."""
+    from urllib3.util import parse_url
+
+    if any(ch in url for ch in "\\@ \t\r\n") or not url.isprintable():
+        return False
+    try:
+        host = urlsplit(url).hostname or ""
+        if (parse_url(url).host or "").strip("[]").lower() != host.lower():
+            return False
+    except ValueError:  # also urllib3's LocationParseError
+        return False
     if host in _LOOPBACK_NAMES:
         return True
     try:
@@ -361,7 +379,10 @@ def _is_loopback(url: str) -> bool:
 
 
 def _parse_base(url: str) -> _Base:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        parts = urlsplit("")
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         raise CheckError("", "--base-url", f"expected the site's address, e.g. https://example.org/docs/, got {url!r}")
     return _Base(parts.netloc.lower(), unquote(parts.path).rstrip("/") + "/")
@@ -445,7 +466,7 @@ def _html_files(root: Path) -> list[str]:
     for folder, dirs, files in os.walk(root):
         dirs.sort()
         found += [Path(folder, name).relative_to(root).as_posix() for name in files
-                  if name.lower().endswith((".html", ".htm"))]
+                  if name.lower().endswith((".html", ".htm")) and Path(folder, name).is_file()]  # not a device
     return sorted(found)
 
 
