@@ -114,3 +114,20 @@ def test_a_site_setting_quotecards_cannot_use_is_mkdocs_one_error_line(tmp_path)
     assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
     errors = [line for line in done.stderr.splitlines() if line.startswith("ERROR")]
     assert len(errors) == 1 and f"quotecards: {root / 'fonts' / 'x.ttf'}: font_dirs: not a font" in errors[0], errors
+
+
+def test_each_page_has_a_card_of_its_own_name(tmp_path):
+    """Names that would be one (guide/install.md and guide-install.md; pages named in other
+    scripts) each get their own card, numbered the same way every build."""
+    root = site(tmp_path)
+    (root / "docs/guide/install.md").write_text("# Install\n")
+    (root / "docs/guide-install.md").write_text("# Install, the short way\n")
+    (root / "docs/日本.md").write_text("# 日本\n", "utf-8")
+    (root / "docs/страница.md").write_text("# Страница\n", "utf-8")
+    mkdocs_build(root)
+    cards = {p.name for p in (root / "site/assets/quotecards/og").iterdir()}
+    assert cards == {"index.png", "guide-writing.png", "ja.png", "guide-install.png", "guide-install-2.png",
+                     "日本.png", "страница.png"}, cards
+    first = {p.name: p.read_bytes() for p in (root / "site/assets/quotecards/og").iterdir()}
+    mkdocs_build(root)
+    assert {p.name: p.read_bytes() for p in (root / "site/assets/quotecards/og").iterdir()} == first

@@ -294,6 +294,9 @@ def test_a_head_without_an_end_or_with_a_script_writing_card_tags_is_a_head_erro
         with_card_tags("<p>a fragment</p>", CARD, FACTS)
     with pytest.raises(HeadError, match="from a script in <head>"):
         with_card_tags("<head><script>m.setAttribute('property', 'twitter:card')</script></head>", CARD, FACTS)
+    # A script that only reads a card tag (analytics, a share button) writes none: no matter.
+    reads = "<head><script>var i = document.querySelector('meta[property=\"og:image\"]');</script></head>"
+    assert metas(with_card_tags(reads, CARD, FACTS))["og:image"]
     # An omitted </head> ends at <body>: the tags go there.
     assert "og:image" in metas(with_card_tags("<html><head><title>x</title><body>b</body>", CARD, FACTS))
 

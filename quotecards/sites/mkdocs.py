@@ -37,6 +37,7 @@ from ..options import RenderOptions
 from ..resources import cache_dir
 from ..sources.fetch import FetchOptions
 from ..sources.post import Post, ReadOptions, post_from_meta
+from ..sources.slugs import safe_slug
 from .mkdocs_head import CardImage, HeadError, PageFacts, with_card_tags
 from .mkdocs_material import blog_authors, palette_colors
 
@@ -62,6 +63,7 @@ class QuotecardsPlugin(BasePlugin[QuotecardsConfig]):
         self.pool: ThreadPoolExecutor | None = None
         self.cards: dict[str, Future[tuple[dict[str, Any], bool]]] = {}  # page → its card, being made
         self.told: set[str] = set()  # what the theme's <head> stops, said once: it is the same on every page
+        self.slugs: dict[str, str] = {}  # card name → the page that has it, in this build
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         try:
@@ -87,6 +89,7 @@ class QuotecardsPlugin(BasePlugin[QuotecardsConfig]):
         self.store = CardStore(StoreOptions(folder)) if self.config.use_store else None
         self.made = self.restored = 0
         self.told = set()
+        self.slugs = {}
         # MkDocs reads every page before it writes any: the cards are made on threads meanwhile
         # (drawing and encoding release the GIL for most of a card).
         self.pool = ThreadPoolExecutor(os.cpu_count() or 1, "quotecards")
@@ -94,8 +97,20 @@ class QuotecardsPlugin(BasePlugin[QuotecardsConfig]):
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if self.pool is not None and page.file.abs_src_path is not None:
-            self.cards[page.file.src_uri] = self.pool.submit(self._card, page, Path(page.file.abs_src_path))
+            slug = self._free_slug(page)
+            self.cards[page.file.src_uri] = self.pool.submit(self._card, page, Path(page.file.abs_src_path), slug)
         return html
+
+    def _free_slug(self, page: Page) -> str:
+        """The page's card name, one no other page of this build has: pages come in the site's
+        order, one at a time, so a name two pages share (guide/install.md and guide-install.md)
+        is numbered the same way every build."""
+        base = _slug(page)
+        slug, n = base, 1
+        while self.slugs.setdefault(slug, page.file.src_uri) != page.file.src_uri:
+            n += 1
+            slug = f"{base}-{n}"
+        return slug
 
     # Late: the tags other plugins put in <head> (Material's social plugin) are there to take over.
     @event_priority(-50)
@@ -130,11 +145,10 @@ class QuotecardsPlugin(BasePlugin[QuotecardsConfig]):
         log.info(f"quotecards: {self.made} cards made, {self.restored} from the store, "
                  f"in {Path(config.site_dir) / CARDS}")
 
-    def _card(self, page: Page, path: Path) -> tuple[dict[str, Any], bool]:
+    def _card(self, page: Page, path: Path, slug: str) -> tuple[dict[str, Any], bool]:
         """The page's card record, and whether it came from the store."""
         assert self.ctx is not None
         post = _post(path, page, self.ctx)
-        slug = _slug(page)
         key = post_key(self.settings, post, slug, self.ctx.options.fetch) if self.store is not None else ""
         if self.store is not None:
             stored = self.store.restore(key, self.ctx.options.out_dir, str(path))
@@ -168,9 +182,9 @@ def _post(path: Path, page: Page, ctx: RunContext) -> Post:
 
 
 def _slug(page: Page) -> str:
-    """The card's file name from the page's place in the site: guide/install.md → guide-install."""
-    stem = re.sub(r"\.md$", "", page.file.src_uri)
-    return re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-") or "index"
+    """The card's file name from the page's place in the site: guide/install.md → guide-install,
+    日本.md → 日本 (letters of any script kept)."""
+    return safe_slug(re.sub(r"\.md$", "", page.file.src_uri).replace("/", "-")) or "index"
 
 
 def _with_meta(html: str, card: dict[str, Any], page: Page, config: MkDocsConfig) -> str:

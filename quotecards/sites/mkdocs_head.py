@@ -56,6 +56,9 @@ _HEAD_END = re.compile(r"</head\s*>|<body\b", re.IGNORECASE)
 _META = re.compile(r"(?:(?<=\n)[ \t]*)?(?P<tag><meta\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>)[ \t]*\n?", re.IGNORECASE)
 _ATTRIBUTE = re.compile(r"([^\s\"'>/=]+)(?:\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?")
 _IN_SCRIPT = re.compile(r"og:image|twitter:card|twitter:image", re.IGNORECASE)
+# What a script does to write a tag; one that only reads a card tag (an analytics snippet) is no matter.
+_WRITES = re.compile(r"createElement\(\s*[\"'`]meta|setAttribute\(|\.content\s*=(?!=)|document\.write|innerHTML\s*="
+                     r"|insertAdjacentHTML|\.append(?:Child)?\(", re.IGNORECASE)
 
 
 def with_card_tags(html: str, card: CardImage, page: PageFacts) -> str:
@@ -66,7 +69,8 @@ def with_card_tags(html: str, card: CardImage, page: PageFacts) -> str:
     if end is None:
         raise HeadError("", "<head>", "the page's HTML has no </head> or <body>: the theme's template must close "
                                       "its <head> for the card's tags to go in")
-    if any(_IN_SCRIPT.search(m.group()) for m in _OPAQUE.finditer(html, 0, end.start()) if m.group(1)):
+    scripts = (m.group() for m in _OPAQUE.finditer(html, 0, end.start()) if m.group(1))
+    if any(_IN_SCRIPT.search(script) and _WRITES.search(script) for script in scripts):
         raise HeadError("", "og:image", "the theme writes its own card tags from a script in <head>, which "
                                         "quotecards cannot take out: remove them from the theme's template (or its "
                                         "override) and quotecards writes the page's one og:image")
