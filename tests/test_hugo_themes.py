@@ -20,7 +20,7 @@ import pytest
 from click.testing import CliRunner
 
 from quotecards.cli import main
-from quotecards.sites.hugo_cascade import cascade_of
+from quotecards.sites.hugo_cascade import cascade_of, pages_of
 from quotecards.sites.hugo_config import read_site
 from quotecards.sources.publish import Publishing, unpublished
 
@@ -285,3 +285,63 @@ def test_pages_no_file_stands_for_get_the_sites_card(tmp_path):
         assert tags["og:image:alt"] == ["Harbour Times"], page
     ferry = share_tags((root / "public/posts/ferry/index.html").read_text())
     assert ferry["og:image"][0].startswith(BASE + "og/ferry.png?v=")
+
+
+def test_each_page_finds_its_own_card_by_its_language_and_path(tmp_path):
+    """A single-language site with a folder named like its language (content/en/x.md beside
+    content/x.md), and content mounted without a language: every page gets its own card."""
+    import json
+
+    root = tmp_path / "site"
+    for path, text in ANANKE_LIKE.items():
+        (root / "themes/an/layouts" / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / "themes/an/layouts" / path).write_text(text)
+    (root / "hugo.toml").write_text(f'baseURL = "{BASE}"\ntitle = "T"\ntheme = "an"\nlanguageCode = "fr-fr"\n'
+                                    'disableKinds = ["taxonomy", "term", "RSS", "sitemap"]\n'
+                                    '[[module.mounts]]\nsource = "content"\ntarget = "content"\n')
+    (root / "content/en").mkdir(parents=True)
+    (root / "content/x.md").write_text("---\ntitle: The top one\n---\n")
+    (root / "content/en/x.md").write_text("---\ntitle: The one in en\n---\n")
+    done = CliRunner().invoke(main, ["hugo", str(root), "--no-store", "--offline"])
+    assert done.exit_code == 0, done.output
+    data = json.loads((root / "assets/quotecards.json").read_text())
+    assert {"en/x.md", "en/en/x.md"} <= set(data)  # Hugo's .Lang is "en": languageCode is a locale, not a key
+    build(root)
+    for page, key in (("x/index.html", "en/x.md"), ("en/x/index.html", "en/en/x.md")):
+        image = share_tags((root / "public" / page).read_text())["og:image"]
+        assert image == [BASE + data[key]["image"]], (page, image)
+    checked = CliRunner().invoke(main, ["check", str(root / "public")])
+    assert checked.exit_code == 0, checked.output
+
+
+def test_hugos_finer_rules_language_cascades_bundles_classes_and_kinds(tmp_path):
+    """What a hostile reading of Hugo's rules turned up, each as Hugo 0.168 builds it: a section's
+    cascade is its language's; Markdown inside a leaf bundle is the bundle's resource, not a page;
+    a target's [ab] class; "true" as text; tags/_index.md is a taxonomy, not a section."""
+    from quotecards.sources.frontmatter import front_matter
+
+    root = tmp_path / "site"
+    root.mkdir()
+    (root / "hugo.toml").write_text('defaultContentLanguage = "en"\n[languages.en]\nweight = 1\n'
+                                    "[languages.fr]\nweight = 2\n"
+                                    "[[cascade]]\ndraft = true\n[cascade.target]\npath = '/notes/[ab]*'\n"
+                                    "[[cascade]]\n[cascade.build]\nrender = 'never'\n[cascade.target]\nkind = 'taxonomy'\n")
+    write = {
+        "blog/_index.fr.md": "---\ncascade: {draft: true}\n---\n", "blog/_index.md": "---\ntitle: Blog\n---\n",
+        "blog/p.md": "---\ntitle: P\n---\n", "blog/p.fr.md": "---\ntitle: P\n---\n",
+        "posts/bundle/index.md": "---\ntitle: B\n---\n", "posts/bundle/extra.md": "---\ntitle: E\n---\n",
+        "posts/bundle/sub/deep.md": "---\ntitle: D\n---\n",
+        "notes/alpha.md": "---\ntitle: A\n---\n", "notes/beta.md": "---\ntitle: B\n---\n",
+        "notes/gamma.md": "---\ntitle: G\n---\n", "notes/quoted.md": '---\ntitle: Q\ndraft: "true"\n---\n',
+        "tags/_index.md": "---\ntitle: Tags\n---\n", "tags/harbour/_index.md": "---\ntitle: Harbour\n---\n",
+    }
+    for path, text in write.items():
+        (root / "content" / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / "content" / path).write_text(text)
+    site = read_site(root)
+    pages = pages_of(site, sorted((root / "content").rglob("*.md")))
+    inherited = cascade_of(site, pages)
+    public = {p.relative_to(root / "content").as_posix() for p in pages
+              if unpublished(inherited.under(p, front_matter(p, p.read_text())), Publishing()) is None}
+    assert public == {"blog/_index.md", "blog/p.md", "posts/bundle/index.md", "notes/gamma.md",
+                      "tags/harbour/_index.md"}

@@ -22,10 +22,10 @@ from pathlib import Path
 from ..build.batch import BuildOptions, build, discover
 from ..sources.frontmatter_edit import EditError, set_image
 from .card_data import Entry, SiteResult, edit_posts, page_entries, shard_part, with_brand, write_data
-from .hugo_cascade import cascade_of
+from .hugo_cascade import cascade_of, pages_of
 from .hugo_config import HugoSite, read_site
 from .hugo_head import wire_head
-from .site_card import SITE_KEY, site_card
+from .site_card import SITE_KEY, clear_site_cards, site_card
 from .theme_colors import hugo_colors, with_colors
 
 __all__ = ["hugo_build"]
@@ -38,13 +38,15 @@ def hugo_build(root: Path, options: BuildOptions, front_matter: bool = False,
                progress: Callable[[int, int], None] | None = None) -> SiteResult:
     """Render the site's cards into its static folder, then point its pages at them."""
     site = read_site(root)
-    inherited = cascade_of(site, discover(site.content, suffixes=SUFFIXES))
+    pages_found = pages_of(site, discover(site.content, suffixes=SUFFIXES))
+    inherited = cascade_of(site, pages_found)
     render = options.render.for_site(site.static, site.content, site.static, languages=site.languages,
                                      default_lang=options.render.read.default_lang or site.default_lang,
-                                     lang_dirs=site.lang_dirs, authors=(*site.authors, *options.render.read.authors),
+                                     lang_dirs=tuple((d, lang) for d, lang in site.lang_dirs if lang),
+                                     authors=(*site.authors, *options.render.read.authors),
                                      inherited=inherited)
     render = with_colors(with_brand(render, site.title), hugo_colors(site.params))
-    summary = build(site.content, replace(options, render=render, suffixes=SUFFIXES), progress,
+    summary = build(site.content, replace(options, render=render, pages=tuple(pages_found)), progress,
                     state_dir=root / ".quotecards")
     if options.shard != (1, 1):  # the pages are pointed at their cards once the shards are one
         return shard_part(summary, root / "assets" / "quotecards.json", options.shard)
@@ -55,6 +57,8 @@ def hugo_build(root: Path, options: BuildOptions, front_matter: bool = False,
         home = site_card(render, site.config or root, site.title, _text(site.params.get("description")),
                          site.default_lang, platform)
         pages.update(page_entries([home] if home else [], platform, lambda _post: SITE_KEY, lambda card: card.path))
+    else:
+        clear_site_cards(render.out_dir)  # Hugo's templates read each post's images: no page reads it
     data_file = root / "assets" / "quotecards.json"
     write_data(data_file, pages)
     result = SiteResult(summary=summary, data_file=data_file, pages=count)
@@ -74,11 +78,16 @@ def _text(value: object) -> str:
 
 
 def _page_key(site: HugoSite, post: Path) -> str:
-    # The path as found below the content folder, not resolved: a linked post is a page where its link is.
+    """The page as the partial finds it: its .Lang and its .File.Path, the path below its language's
+    content folder as found there, not resolved (a linked post is a page where its link is). One
+    key for every page, so that content/x.md and content/en/x.md are never taken for each other."""
     for folder, lang in site.lang_dirs:
         if post.is_relative_to(folder):
-            return f"{lang}/{post.relative_to(folder).as_posix()}"
-    return post.relative_to(site.content).as_posix()
+            return f"{lang or site.default_key}/{post.relative_to(folder).as_posix()}"
+    parts = post.name.split(".")
+    named = parts[-2].lower() if len(parts) > 2 else ""
+    lang = named if named in site.languages else site.default_key
+    return f"{lang}/{post.relative_to(site.content).as_posix()}"
 
 
 def _edit_front_matter(site: HugoSite, pages: dict[str, Entry], result: SiteResult) -> None:

@@ -20,23 +20,36 @@ from ..sources.frontmatter import front_matter
 from ..sources.inherited import Inherited
 from .hugo_config import HugoSite
 
-__all__ = ["BRANCH_INDEX", "cascade_of"]
+__all__ = ["BRANCH_INDEX", "LEAF_INDEX", "cascade_of", "pages_of"]
 
 BRANCH_INDEX = "_index"  # a section's own page, whose cascade its descendants inherit
+LEAF_INDEX = "index"  # a leaf bundle's page: every other file in its folder, and below, is its resource
 ENVIRONMENT = "production"  # `hugo` builds for production; `hugo server` for development
+
+
+def pages_of(site: HugoSite, found: Iterable[Path]) -> list[Path]:
+    """The content files that are pages: not the Markdown inside a leaf bundle (a folder with an
+    index.md, below a content folder's root), which is the bundle's resource, not a page."""
+    found = list(found)
+    roots = {site.content, *(folder for folder, _lang in site.lang_dirs)}
+    leaves = {p.parent for p in found if p.stem.split(".")[0] == LEAF_INDEX and p.parent not in roots}
+    return [p for p in found if p.stem.split(".")[0] == LEAF_INDEX
+            or not any(folder in leaves for folder in (p.parent, *p.parent.parents))]
 
 
 def cascade_of(site: HugoSite, pages: Iterable[Path]) -> Inherited:
     """What each of `pages` inherits from the cascades above it (only pages that inherit something)."""
     pages = list(pages)
-    sections = {p.parent: _cascade(front_matter_of(p)) for p in pages if p.stem.split(".")[0] == BRANCH_INDEX}
+    # A section's cascade is its language's: _index.fr.md's passes to the French pages only.
+    sections = {(p.parent, _language(site, p)[0]): _cascade(front_matter_of(p)) for p in pages
+                if p.stem.split(".")[0] == BRANCH_INDEX}
     values: dict[str, Mapping[str, Any]] = {}
     for page in pages:
         lang, root = _language(site, page)
-        target = _Target(_hugo_path(page, root), _kind(page, root), lang)
+        target = _Target(_hugo_path(page, root), _kind(page, root, site.taxonomies), lang)
         merged: dict[str, Any] = {}
         chain: list[list[Mapping[str, Any]]] = [list(site.cascade)]
-        chain += [sections.get(folder, []) for folder in _ancestors(page, root)]
+        chain += [sections.get((folder, lang), []) for folder in _ancestors(page, root)]
         for entries in chain:
             for entry in entries:  # nearer sections come later and win
                 if target.matches(entry):
@@ -68,10 +81,10 @@ def _language(site: HugoSite, page: Path) -> tuple[str, Path]:
     """The page's language and the content folder its paths count from."""
     for folder, lang in site.lang_dirs:
         if page.is_relative_to(folder):
-            return lang, folder
+            return lang or site.default_key, folder
     parts = page.name.split(".")
     named = parts[-2].lower() if len(parts) > 2 else ""
-    return (named if named in site.languages else site.default_lang), site.content
+    return (named if named in site.languages else site.default_key), site.content
 
 
 def _ancestors(page: Path, root: Path) -> list[Path]:
@@ -96,10 +109,16 @@ def _hugo_path(page: Path, root: Path) -> str:
     return "/" + "/".join(p.lower().replace(" ", "-") for p in parts)
 
 
-def _kind(page: Path, root: Path) -> str:
+def _kind(page: Path, root: Path, taxonomies: tuple[str, ...]) -> str:
+    """Hugo's page kind: a taxonomy's own folder (tags/) is a taxonomy, a folder in it a term."""
     if page.stem.split(".")[0] != BRANCH_INDEX:
         return "page"
-    return "home" if page.parent == root else "section"
+    folders = page.parent.relative_to(root).parts
+    if not folders:
+        return "home"
+    if folders[0] in taxonomies:
+        return "taxonomy" if len(folders) == 1 else "term"
+    return "section"
 
 
 class _Target:
@@ -128,6 +147,12 @@ def _glob(pattern: str) -> re.Pattern[str]:
             continue
         depth += (ch == "{") - (ch == "}")
         special = {"*": "[^/]*", "?": "[^/]", "{": "(?:", "}": ")", **({",": "|"} if depth else {})}
+        if ch == "[" and "]" in pattern[i + 2:]:  # a class, [ab] or [!ab]: one character, any of them or none
+            end = pattern.index("]", i + 2)
+            inside = pattern[i + 1:end]
+            out.append("[" + ("^" + re.escape(inside[1:]) if inside.startswith("!") else re.escape(inside)) + "]")
+            i = end + 1
+            continue
         out.append(special.get(ch, re.escape(ch)))
         i += 1
     return re.compile("".join(out), re.IGNORECASE)

@@ -43,6 +43,10 @@ class HugoSite:
     cascade: tuple[dict[str, Any], ...] = ()  # the configuration's own cascade, for every page
     title: str = ""  # the site's title: the cards' brand unless quotecards.toml names one
     params: dict[str, Any] = field(default_factory=dict)  # the site's [params], where themes keep their colours
+    # Hugo's key for the default language, as a page's .Lang names it: defaultContentLanguage, else
+    # "en" (whatever languageCode says: that is the language's locale, not its key).
+    default_key: str = "en"
+    taxonomies: tuple[str, ...] = ("tags", "categories")  # their folders hold taxonomy and term pages
 
 
 def read_site(root: Path) -> HugoSite:
@@ -56,7 +60,7 @@ def read_site(root: Path) -> HugoSite:
     default_lang = default or (code.split("-")[0].lower() if code else "")
     lang_dirs = tuple((root / str(v["contentDir"]), str(k).lower()) for k, v in languages.items()
                       if isinstance(v, dict) and v.get("contentDir"))
-    lang_dirs += _content_mounts(root, data.get("module"), default_lang)
+    lang_dirs += _content_mounts(root, data.get("module"))
     content = root / str(data.get("contentDir") or "content")
     if lang_dirs:
         content = Path(os.path.commonpath([str(d) for d, _lang in lang_dirs]))
@@ -71,17 +75,19 @@ def read_site(root: Path) -> HugoSite:
                     themes=tuple(themes_dir / str(n) for n in names),
                     authors=author_names(root / str(data.get("dataDir") or "data")),
                     cascade=_entries(data.get("cascade")), title=_title(data.get("title")),
-                    params=data["params"] if isinstance(data.get("params"), dict) else {})
+                    params=data["params"] if isinstance(data.get("params"), dict) else {}, default_key=default or "en",
+                    taxonomies=_taxonomies(data.get("taxonomies")))
 
 
 def _title(value: object) -> str:
     return " ".join(value.split())[:MAX_TITLE_CHARS] if isinstance(value, str) else ""
 
 
-def _content_mounts(root: Path, module: object, default_lang: str) -> tuple[tuple[Path, str], ...]:
+def _content_mounts(root: Path, module: object) -> tuple[tuple[Path, str], ...]:
     """Folders mounted as content (`[[module.mounts]]` with target "content", as Hugo's own docs
-    mount content/en), each with its language: the mount's `lang`, its sites matrix's first
-    language, or the site's default."""
+    mount content/en), each with its language where the mount names one (its `lang`, or its
+    sites matrix's first language), else "": the default language's, whose code the site's
+    languageCode gives, not the mount."""
     mounts = module.get("mounts") if isinstance(module, dict) else None
     found = []
     for mount in mounts if isinstance(mounts, list) else []:
@@ -91,9 +97,16 @@ def _content_mounts(root: Path, module: object, default_lang: str) -> tuple[tupl
             continue
         matrix = mount["sites"].get("matrix") if isinstance(mount.get("sites"), dict) else None
         listed = matrix.get("languages") if isinstance(matrix, dict) else None
-        lang = mount.get("lang") or (listed[0] if isinstance(listed, list) and listed else default_lang)
+        lang = mount.get("lang") or (listed[0] if isinstance(listed, list) and listed else "")
         found.append((root / str(mount["source"]), str(lang).lower()))
     return tuple(found)
+
+
+def _taxonomies(found: object) -> tuple[str, ...]:
+    """The site's taxonomies' folder names (their plural), Hugo's tags and categories unless it says."""
+    if not isinstance(found, dict):
+        return ("tags", "categories")
+    return tuple(str(plural) for plural in found.values() if isinstance(plural, str))
 
 
 def _entries(cascade: object) -> tuple[dict[str, Any], ...]:

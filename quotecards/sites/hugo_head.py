@@ -35,7 +35,7 @@ CARD = """{{- /* quotecards: generated. This page's card from assets/quotecards.
 {{- with resources.Get "quotecards.json" -}}
   {{- $cards := . | transform.Unmarshal -}}
   {{- with $.File -}}
-    {{- $card = or (index $cards (printf "%s/%s" $.Lang .Path)) (index $cards .Path) -}}
+    {{- $card = index $cards (printf "%s/%s" $.Lang .Path) -}}
   {{- else -}}
     {{- $card = index $cards "_site" -}}{{- /* a page no file stands for: a taxonomy, a section list */ -}}
   {{- end -}}

@@ -17,15 +17,23 @@ from ..options import RenderOptions
 from ..records import CardRecord
 from ..sources.post import Post
 
-__all__ = ["SITE_KEY", "SITE_SLUG", "site_card"]
+__all__ = ["SITE_KEY", "SITE_SLUG", "clear_site_cards", "site_card"]
 
 SITE_KEY = "_site"  # the data file's entry for pages without one of their own (no page path starts so)
 SITE_SLUG = "_site"  # its card's file name: no post's slug starts with "_" where a generator names it
 
 
+def clear_site_cards(out_dir: Path) -> None:
+    """The site's cards of earlier runs (another format, another platform): made afresh each run,
+    and kept by no build state that would prune them."""
+    for card in out_dir.glob(f"*/{SITE_SLUG}.*"):
+        card.unlink(missing_ok=True)
+
+
 def site_card(options: RenderOptions, source: Path, title: str, description: str, lang: str,
               platform: str) -> CardRecord | None:
     """The site's headline card for `platform`, or None for a site without a title."""
+    clear_site_cards(options.out_dir)
     if not title:
         return None
     post = Post(source=source, slug=SITE_SLUG, quote="", attribution="", citation="", image=None, image_alt="",

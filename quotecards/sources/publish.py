@@ -41,7 +41,7 @@ class Publishing:
 def unpublished(meta: Mapping[str, Any], rules: Publishing) -> Unpublished | None:
     """Why the page has no public card, or None when it is public."""
     now = rules.now or dt.datetime.now(dt.UTC)
-    if not rules.drafts and (meta.get(DRAFT_KEYS[0]) is True or meta.get(DRAFT_KEYS[1]) is False):
+    if not rules.drafts and (_flag(meta.get(DRAFT_KEYS[0])) is True or _flag(meta.get(DRAFT_KEYS[1])) is False):
         return "draft"
     if _render_never(meta):
         return "not rendered"
@@ -62,8 +62,17 @@ def expiry(meta: Mapping[str, Any]) -> dt.datetime | None:
     return _when(meta.get("expiryDate") or meta.get("expirydate") or meta.get("unpublishdate"))
 
 
+def _flag(value: object) -> bool | None:
+    """A yes/no value as the generators read it: a boolean, or its text ("true", as Hugo casts it)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().casefold() in ("true", "false"):
+        return value.strip().casefold() == "true"
+    return None
+
+
 def _render_never(meta: Mapping[str, Any]) -> bool:
-    if meta.get("headless") is True or meta.get("permalink") is False:
+    if _flag(meta.get("headless")) is True or meta.get("permalink") is False:
         return True
     for key in ("_build.render", "build.render"):
         value = lookup(meta, key)
