@@ -146,3 +146,17 @@ def test_a_nested_images_key_before_ours_is_left_alone_and_ours_is_updated(tmp_p
     assert set_image(path, "og/p.png?v=2") == "updated"
     assert path.read_text() == text.replace("?v=1", "?v=2")
     assert set_image(path, "og/p.png?v=2") == "kept"
+
+
+@pytest.mark.parametrize("empty", ["images:", "images: []", "images: ~", "images: null", 'images: ""'])
+def test_a_key_without_a_value_is_filled_in_not_written_twice(tmp_path, empty):
+    """Hugo fails the build on a key given twice; a key with nothing in it is the post's
+    not having one, so the card goes into that line, and only that line changes."""
+    path = write(tmp_path, f"---\ntitle: A\n{empty}\n{QUOTE}---\nBody.\n")
+    assert set_image(path, "og/p.png?v=1") == "updated"
+    assert path.read_text() == f"---\ntitle: A\n{QUOTE}images: [\"og/p.png?v=1\"]\n---\nBody.\n"
+    from quotecards.sources.frontmatter_edit import set_jekyll_image
+
+    jekyll = write(tmp_path, "---\ntitle: A\nimage:\n---\nBody.\n", "j.md")
+    assert set_jekyll_image(jekyll, "/assets/quotecards/og/j.png?v=1") == "updated"
+    assert jekyll.read_text() == '---\ntitle: A\nimage: "/assets/quotecards/og/j.png?v=1"\n---\nBody.\n'

@@ -38,7 +38,8 @@ def hugo_build(root: Path, options: BuildOptions, front_matter: bool = False,
                progress: Callable[[int, int], None] | None = None) -> SiteResult:
     """Render the site's cards into its static folder, then point its pages at them."""
     site = read_site(root)
-    pages_found = pages_of(site, discover(site.content, suffixes=SUFFIXES))
+    links_out: list[Path] = []
+    pages_found = pages_of(site, discover(site.content, refused=links_out.append, suffixes=SUFFIXES))
     inherited = cascade_of(site, pages_found)
     render = options.render.for_site(site.static, site.content, site.static, languages=site.languages,
                                      default_lang=options.render.read.default_lang or site.default_lang,
@@ -48,6 +49,8 @@ def hugo_build(root: Path, options: BuildOptions, front_matter: bool = False,
     render = with_colors(with_brand(render, site.title), hugo_colors(site.params))
     summary = build(site.content, replace(options, render=render, pages=tuple(pages_found)), progress,
                     state_dir=root / ".quotecards")
+    if links_out:
+        summary.skipped["links out of the content folder"] += len(links_out)
     if options.shard != (1, 1):  # the pages are pointed at their cards once the shards are one
         return shard_part(summary, root / "assets" / "quotecards.json", options.shard)
     platform = render.platforms[0] if render.platforms[0] != "all" else "og"

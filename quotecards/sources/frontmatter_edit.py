@@ -90,10 +90,12 @@ def _set(path: Path, key: str, value: Any, ours: Callable[[Any], bool]) -> str:
     current = before.get(key)
     if current == value:
         return "kept"
-    replacing = current is not None
-    if replacing and not ours(current):
+    # `images:` with nothing after it (or [], "", ~) is a key without a value: filled in, not doubled.
+    empty = key in before and current in (None, [], "", {})
+    replacing = current is not None or empty
+    if replacing and not empty and not ours(current):
         return "own"
-    edited = _edit(path, work, key, value, replacing)
+    edited = _edit(path, work, key, value, replacing, empty)
     if edited is None:  # written by hand over several lines: not ours to rewrite
         return "own"
     _check(path, key, work, edited, {**{k: v for k, v in before.items() if k != key}, key: value})
@@ -103,13 +105,13 @@ def _set(path: Path, key: str, value: Any, ours: Callable[[Any], bool]) -> str:
     return "updated" if replacing else "added"
 
 
-def _edit(path: Path, text: str, key: str, value: Any, replacing: bool) -> str | None:
+def _edit(path: Path, text: str, key: str, value: Any, replacing: bool, empty: bool = False) -> str | None:
     """`text` with the entry set inside its front matter; None if the old entry is not one line."""
     start, end = _block(path, key, text)
     block = text[start:end]
     newline = "\r\n" if "\r\n" in block else "\n"
     if replacing:
-        line = _top_level_line(block, key)
+        line = _top_level_line(block, key, empty)
         if line is None:
             return None
         block = block[:line.start()] + block[line.end():]
@@ -129,19 +131,21 @@ def _block(path: Path, key: str, text: str) -> tuple[int, int]:
     return start, closing.end()
 
 
-def _top_level_line(block: str, key: str) -> re.Match[str] | None:
+def _top_level_line(block: str, key: str, empty: bool = False) -> re.Match[str] | None:
     """The one-line entry for `key` at the front matter's top level: the least indented one
     (YAML and TOML put it at the margin), never a same-named key inside another table, as a
     gallery's own `images:` is."""
-    lines = list(_line_of(key).finditer(block))
+    lines = list(_line_of(key, empty).finditer(block))
     if not lines:
         return None
     return min(lines, key=lambda line: len(line.group()) - len(line.group().lstrip(" \t")))
 
 
-def _line_of(key: str) -> re.Pattern[str]:
-    """A one-line entry for `key` in any of the three formats, with its line ending."""
-    return re.compile(rf'^[ \t]*"?{key}"?[ \t]*[:=][ \t]*[\[{{][^\r\n]*[\]}}],?[ \t]*\r?\n', re.MULTILINE)
+def _line_of(key: str, empty: bool = False) -> re.Pattern[str]:
+    """A one-line entry for `key` in any of the three formats, with its line ending: a list or
+    table on one line, or a quoted text; for a key without a value, nothing (`images:`, `~`)."""
+    value = r"""(?:[\[{][^\r\n]*[\]}]|"[^"\r\n]*"|'[^'\r\n]*'""" + (r"|~|null)?" if empty else ")")
+    return re.compile(rf'^[ \t]*"?{key}"?[ \t]*[:=][ \t]*{value},?[ \t]*\r?\n', re.MULTILINE)
 
 
 def _toml(value: Any) -> str:
