@@ -201,3 +201,54 @@ def test_every_page_jekyll_renders_gets_one_set_of_tags_with_our_card(tmp_path, 
                              text=True, timeout=300)
     assert checked.returncode == 0 and checked.stdout.endswith("; 0 problems\n"), checked.stdout + checked.stderr
     assert not any("future" in page or "held" in page or "draft" in page or "private" in page for page in built)
+
+
+def test_jekylls_finer_rules_collections_dir_exclude_defaults_and_dates(tmp_path):
+    """What a hostile reading of Jekyll's rules found, each as Jekyll 4.3 builds it."""
+    root = tmp_path / "finer"
+    write = {
+        "_config.yml": "title: T\nurl: https://example.org\ncollections_dir: my_coll\n"
+                       "collections:\n  recipes: {output: true}\nexclude: [old/archive, 'drafts*']\n"
+                       "defaults:\n  - scope: {path: '', type: posts}\n    values: {author: Type Author}\n"
+                       "  - scope: {path: ''}\n    values: {author: Plain Author}\n"
+                       "  - scope: {path: 'docs/*/index.md'}\n    values: {description: One level down}\n",
+        "_layouts/default.html": "<html><head>{% include quotecards.html %}</head><body>{{ content }}</body></html>\n",
+        "my_coll/_posts/2024-2-3-short-date.md": "---\nlayout: default\n---\nA post dated 2024-2-3.\n",
+        "my_coll/_recipes/soup.md": "---\nlayout: default\ntitle: Soup\n---\n",
+        "_posts/2024-05-01-ignored.md": "---\ntitle: Jekyll reads _posts from collections_dir only\n---\n",
+        "old/archive/_posts/2020-01-01-old.md": "---\ntitle: Old\n---\n",
+        "drafts-x/_posts/2020-01-02-x.md": "---\ntitle: X\n---\n",
+        "docs/a/index.md": "---\nlayout: default\ntitle: A\n---\n",
+        "docs/a/b/index.md": "---\nlayout: default\ntitle: B\n---\n",
+    }
+    for path, text in write.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text(text)
+    from quotecards.sites.jekyll_pages import read_jekyll
+
+    site = read_jekyll(root)
+    assert sorted(site.page_path(p) for p in site.pages) == ["_posts/2024-2-3-short-date.md", "_recipes/soup.md",
+                                                              "docs/a/b/index.md", "docs/a/index.md"]
+    post = root / "my_coll/_posts/2024-2-3-short-date.md"
+    assert site.inherited.under(post, {})["date"] == "2024-02-03"
+    assert site.inherited.under(post, {})["author"] == "Type Author"  # the typed scope wins at equal length
+    assert site.inherited.under(root / "docs/a/index.md", {})["description"] == "One level down"
+    assert "description" not in site.inherited.under(root / "docs/a/b/index.md", {})  # * stays in one folder
+    done = quotecards_jekyll(root)
+    assert "4 posts: 4 cards made" in done.stdout, done.stdout
+    subprocess.run([JEKYLL, "build", "--source", str(root), "--destination", str(root / "_site"), "--quiet"],
+                   check=True, capture_output=True, timeout=300)
+    checked = subprocess.run([sys.executable, "-m", "quotecards", "check", str(root / "_site")], capture_output=True,
+                             text=True, timeout=300)
+    assert checked.returncode == 0 and "4 with a card, 0 without" in checked.stdout, checked.stdout
+
+
+def test_a_site_without_url_or_seo_tag_is_told_what_to_set(tmp_path):
+    root = minima_like(tmp_path, head="{% include quotecards.html %}", plugins="")
+    config = root / "_config.yml"
+    config.write_text(config.read_text().replace("url: https://example.org\n", ""))
+    done = quotecards_jekyll(root)
+    assert "your layouts include _includes/quotecards.html" in done.stdout
+    assert "to do: set url: in _config.yml" in done.stdout
+    (root / "_layouts/default.html").write_text("<html><head></head><body>{{ content }}</body></html>\n")
+    assert "to do: include {% include quotecards.html %}" in quotecards_jekyll(root).stdout

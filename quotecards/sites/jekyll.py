@@ -16,6 +16,7 @@ pages; not drafts, future or unpublished posts). Pages learn of their cards in o
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -91,7 +92,7 @@ def jekyll_build(root: Path, options: BuildOptions, front_matter: bool = False,
     if options.shard != (1, 1):  # the pages are pointed at their cards once the shards are one
         return shard_part(summary, root / "_data" / "quotecards.json", options.shard)
     platform = render.platforms[0] if render.platforms[0] != "all" else "og"
-    pages = page_entries(summary.cards, platform, lambda post: _page_path(root, post),
+    pages = page_entries(summary.cards, platform, site.page_path,
                          lambda card: f"{OWN_CARDS}{card.path}")
     data_file = root / "_data" / "quotecards.json"
     write_data(data_file, pages)
@@ -102,6 +103,9 @@ def jekyll_build(root: Path, options: BuildOptions, front_matter: bool = False,
         result.head = "front matter: jekyll-seo-tag's {% seo %} reads image:"
     else:
         result.head = _wire(root)
+    if not site.has_url:
+        result.head += ("\nto do: set url: in _config.yml (https://your.site): without it og:image is a path, and "
+                        "networks need a full URL")
     return result
 
 
@@ -116,10 +120,32 @@ def _wire(root: Path) -> str:
     written = write_once(include, INCLUDE)
     if not written and include.read_text(encoding="utf-8", errors="replace").startswith(OLD_INCLUDES):
         files.write_atomic(include, INCLUDE.encode("utf-8"))
-    return ("with jekyll-seo-tag, {% seo %} now writes each page's card (_plugins/quotecards.rb); "
-            "without it, include {% include quotecards.html %} in your <head> (_includes/quotecards.html)")
+    if _uses_seo_tag(root):
+        return "jekyll-seo-tag's {% seo %} writes each page's card (given it by _plugins/quotecards.rb)"
+    if any("quotecards.html" in _read(path) for path in _templates(root)):
+        return "your layouts include _includes/quotecards.html, which writes each page's card"
+    return "to do: include {% include quotecards.html %} in your layout's <head> (it is _includes/quotecards.html)"
 
 
-def _page_path(root: Path, post: Path) -> str:
-    """Jekyll's page.path: the file below the site's source folder (a document's relative_path)."""
-    return post.relative_to(root).as_posix()
+# Themes that load jekyll-seo-tag and call {% seo %} in their head (minima, as `jekyll new` sets it up).
+SEO_THEMES = ("minima", "jekyll-theme-minimal", "jekyll-theme-cayman", "jekyll-theme-slate", "minimal-mistakes-jekyll")
+
+
+def _uses_seo_tag(root: Path) -> bool:
+    """Whether the site's pages are given their tags by jekyll-seo-tag: its theme, or its own layouts."""
+    config = _read(root / "_config.yml")
+    theme = re.search(r"^(?:remote_)?theme:\s*['\"]?([\w./-]+)", config, re.MULTILINE)
+    if theme and theme.group(1).split("/")[-1].split("@")[0] in SEO_THEMES:
+        return True
+    return any(re.search(r"\{%-?\s*seo\b", _read(path)) for path in _templates(root))
+
+
+def _templates(root: Path) -> list[Path]:
+    return [p for folder in ("_layouts", "_includes") for p in sorted((root / folder).rglob("*.html"))]
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
