@@ -45,6 +45,9 @@ def test_every_page_gets_its_card_through_the_data_file_and_include(tmp_path):
     data = json.loads((root / "_data/quotecards.json").read_text())
     assert set(data) == {"./posts/launch.md", "./posts/kyoto.md", "./index.md"}
     subprocess.run(["eleventy", "--quiet"], cwd=root, check=True, capture_output=True, timeout=300)
+    # The input folder is the site's root, which holds the state folder: no gallery page there for
+    # Eleventy to take for a template and publish.
+    assert not (root / ".quotecards/index.html").exists() and not (root / "_site/.quotecards").exists()
     for page in ("posts/launch/index.html", "posts/kyoto/index.html", "index.html"):
         html = (root / "_site" / page).read_text("utf-8")
         image = re.search(r'<meta property="og:image" content="([^"]+)"', html)

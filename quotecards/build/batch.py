@@ -70,6 +70,9 @@ class BuildOptions:
     # The posts, where a generator's own rules find them (Jekyll's _posts folders and collections);
     # None: every file below the content folder with one of `suffixes`.
     pages: tuple[Path, ...] | None = None
+    # The state folder's index.html, the build's gallery; off where a generator would take that
+    # page for one of its own templates (Eleventy, whose input folder holds the state folder).
+    state_page: bool = True
 
 
 @dataclass
@@ -300,10 +303,11 @@ def _build(content_dir: Path, options: BuildOptions, progress: Callable[[int, in
             scan.store.trim()
         summary = scan.finish()
         # A shard writes its part; the gallery is the whole build's (merge.py).
-        on_disk = [files.state, files.manifest, *(["index.html"] if files == BuildFiles() else [])]
+        on_disk = [files.state, files.manifest, *(["index.html"] if files == BuildFiles() and options.state_page
+                                                  else [])]
         written = state.outputs_written and all((state_dir / name).is_file() for name in on_disk)
         if scan.dirty or scan.errors != previous_errors or not written or parts:
-            _write_outputs(state_dir, state, scan.errors, options.shard, scan.out)
+            _write_outputs(state_dir, state, scan.errors, options.shard, scan.out, options.state_page)
             for part in parts:  # folded into the whole build's state and manifest, just written
                 for name in (part.state, part.manifest):
                     (state_dir / name).unlink(missing_ok=True)
@@ -588,11 +592,13 @@ def _checkpoint(folder: Path, state: BuildState, errors: dict[str, str], shard: 
 
 
 def _write_outputs(folder: Path, state: BuildState, errors: dict[str, str], shard: tuple[int, int],
-                   images: Path) -> None:
+                   images: Path, state_page: bool = True) -> None:
     """At the end: state, manifest and (for a whole build) the gallery, then the state says so."""
     _checkpoint(folder, state, errors, shard)
-    if BuildFiles.of(shard) == BuildFiles():
+    if BuildFiles.of(shard) == BuildFiles() and state_page:
         write_state_page(folder, state, _failed(errors), images)
+    elif BuildFiles.of(shard) == BuildFiles():
+        (folder / "index.html").unlink(missing_ok=True)
     state.outputs_written = True
     state.commit()
 

@@ -83,8 +83,11 @@ def eleventy_build(root: Path, options: BuildOptions, output: Path | None = None
                                      publishing=publishing, bare_files=True)
     render = with_brand(render, metadata.get("title", ""))
     render = replace(render, fetch=replace(render.fetch, web_roots=site.web_roots))
-    summary = build(site.input, replace(options, render=render, pages=tuple(sorted(found))), progress,
-                    state_dir=root / ".quotecards")
+    state_dir = root / ".quotecards"
+    # Eleventy would take the state folder's gallery page for a template of the site's own.
+    own_page = not state_dir.resolve().is_relative_to(site.input.resolve())
+    summary = build(site.input, replace(options, render=render, pages=tuple(sorted(found)), state_page=own_page),
+                    progress, state_dir=state_dir)
     if found == scan.pages:
         _count_bare(summary, site, scan.bare, options.shard)
     warnings = [*site.warnings, *cascade.warnings]
