@@ -190,3 +190,26 @@ def test_without_a_base_url_the_cards_start_at_the_root_and_the_command_says_so(
         "pass --base-url https://your.site/"]
     data = json.loads((root / "_data/quotecards.json").read_text())
     assert data["./index.md"]["image"].startswith("/assets/quotecards/og/") and data["./index.md"]["site_url"] == ""
+
+
+def test_a_liquid_layout_and_a_config_returning_dir_by_shorthand(tmp_path):
+    """`return { dir }` names the folders as `dir: {…}` does; a Liquid layout takes the Liquid include."""
+    root = tmp_path / "liquid"
+    (root / "src/_includes").mkdir(parents=True)
+    (root / ".eleventy.js").write_text('module.exports = function(eleventyConfig) {\n'
+                                       '  const dir = { input: "src", output: "dist" };\n  return { dir };\n};\n')
+    (root / "README.md").write_text("# Not a page: outside the input folder\n")
+    (root / "src/_includes/base.liquid").write_text(
+        '<!doctype html><html><head><title>{{ title }}</title>{% include "quotecards.liquid" %}</head>'
+        "<body>{{ content }}</body></html>\n")
+    (root / "src/ferry.md").write_text("---\nlayout: base.liquid\ntitle: The ferry returns\n---\nBody.\n")
+    done = subprocess.run([sys.executable, "-m", "quotecards", "eleventy", str(root), "--base-url", BASE,
+                           "--no-store", "--offline"], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0 and "1 posts: 1 cards made" in done.stdout, done.stdout + done.stderr
+    assert "your layouts include quotecards' tags" in done.stdout
+    subprocess.run(["eleventy", "--quiet"], cwd=root, check=True, capture_output=True, timeout=300)
+    html = (root / "dist/ferry/index.html").read_text()
+    assert html.count('property="og:image"') == 1 and 'content="The ferry returns"' in html
+    checked = subprocess.run([sys.executable, "-m", "quotecards", "check", str(root / "dist")], capture_output=True,
+                             text=True, timeout=300)
+    assert checked.returncode == 0, checked.stdout

@@ -51,7 +51,7 @@ def page_entries(cards: Iterable[CardRecord], platform: str, page_key: Callable[
             continue
         pages[page] = {"image": f"{url(card)}?v={card.sha256[:10]}", "width": card.width,
                                             "height": card.height, "alt": card.alt, "post": card.post,
-                                            "type": card.mime}
+                                            "type": card.mime, "title": card.title}
     return pages
 
 

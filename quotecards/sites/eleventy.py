@@ -35,12 +35,13 @@ __all__ = ["EleventyResult", "eleventy_build"]
 CARDS = "assets/quotecards"
 DATA_FILE = "quotecards.json"
 INCLUDE_FILE = "quotecards.njk"
+LIQUID_FILE = "quotecards.liquid"  # for Liquid layouts (and .html ones, which Eleventy renders with Liquid)
 
 INCLUDE = """{#- quotecards: this page's share card and tags, from the global data file quotecards.json -#}
 {%- set card = quotecards[page.inputPath] -%}
 {%- if card %}
-{%- if title %}
-<meta property="og:title" content="{{ title }}">
+{%- if title or card.title %}
+<meta property="og:title" content="{{ title or card.title }}">
 {%- endif %}
 {%- if description %}
 <meta property="og:description" content="{{ description }}">
@@ -56,6 +57,31 @@ INCLUDE = """{#- quotecards: this page's share card and tags, from the global da
 <meta name="twitter:card" content="summary_large_image">
 <meta name="twitter:image" content="{{ card.image }}">
 <meta name="twitter:image:alt" content="{{ card.alt }}">
+{%- endif %}
+"""
+
+LIQUID = """{%- comment -%} quotecards: this page's share card and tags, from the global data file
+quotecards.json {%- endcomment -%}
+{%- assign card = quotecards[page.inputPath] -%}
+{%- if card %}
+{%- assign shown_title = title | default: card.title %}
+{%- if shown_title %}
+<meta property="og:title" content="{{ shown_title | escape }}">
+{%- endif %}
+{%- if description %}
+<meta property="og:description" content="{{ description | escape }}">
+{%- endif %}
+{%- if card.site_url %}
+<meta property="og:url" content="{{ card.site_url }}{{ page.url }}">
+{%- endif %}
+<meta property="og:image" content="{{ card.image }}">
+<meta property="og:image:type" content="{{ card.type }}">
+<meta property="og:image:width" content="{{ card.width }}">
+<meta property="og:image:height" content="{{ card.height }}">
+<meta property="og:image:alt" content="{{ card.alt | escape }}">
+<meta name="twitter:card" content="summary_large_image">
+<meta name="twitter:image" content="{{ card.image }}">
+<meta name="twitter:image:alt" content="{{ card.alt | escape }}">
 {%- endif %}
 """
 
@@ -100,10 +126,10 @@ def eleventy_build(root: Path, options: BuildOptions, output: Path | None = None
     for entry in pages.values():
         entry["site_url"] = base_url.rstrip("/")  # og:url is the site's address and page.url
     write_data(data_file, pages)
-    include = site.includes / INCLUDE_FILE
-    write_once(include, INCLUDE)
+    write_once(site.includes / INCLUDE_FILE, INCLUDE)
+    write_once(site.includes / LIQUID_FILE, LIQUID)
     return EleventyResult(summary=summary, data_file=data_file, pages=len(pages), warnings=warnings,
-                          head=f'include it in your <head>: {{% include "{INCLUDE_FILE}" %}} ({include})')
+                          head=_head_step(site))
 
 
 def _with_site(inherited: Inherited, pages: tuple[Path, ...], site: EleventySite,
@@ -120,6 +146,22 @@ def _with_site(inherited: Inherited, pages: tuple[Path, ...], site: EleventySite
         if page.parent == site.input and page.name.split(".")[0] == "index":
             values[str(page)] = {**metadata, **values[str(page)]}
     return Inherited(values, deep=inherited.deep)
+
+
+def _head_step(site: EleventySite) -> str:
+    """What the site's layouts need: nothing where one includes ours already, else the include."""
+    layouts = [p for p in sorted(site.includes.rglob("*")) if p.is_file() and p.name not in (INCLUDE_FILE, LIQUID_FILE)]
+    if any(name in _read(p) for p in layouts for name in (INCLUDE_FILE, LIQUID_FILE)):
+        return "your layouts include quotecards' tags for each page's card"
+    return (f'to do: include {{% include "{INCLUDE_FILE}" %}} in your base layout\'s <head> (a Nunjucks one; '
+            f'in a Liquid or .html one, {{% include "{LIQUID_FILE}" %}}), from {site.includes}')
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
 
 
 def _count_bare(summary: Summary, site: EleventySite, bare: tuple[Path, ...], shard: tuple[int, int]) -> None:

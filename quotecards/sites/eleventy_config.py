@@ -144,6 +144,14 @@ def _read_config(config: Path) -> _Found:
 def _read_at(config: Path, toks: list[Token], i: int, found: _Found) -> None:
     """What the token at `i` says of the project, if it is a `dir:` key or a call that says something."""
     name, after = toks[i].text if toks[i].kind == "name" else toks[i].value, toks[i + 1].text
+    shorthand = name == "dir" and after in (",", "}") and i > 0 and toks[i - 1].text in ("{", ",")
+    if shorthand:  # `return { dir }`: the object a `const dir = {…}` above it declared
+        declared = next((j for j in range(i - 1, 0, -1) if toks[j].text == "dir" and toks[j + 1].text == "="
+                         and toks[j - 1].text in ("const", "let", "var")), None)
+        value = _value(config, toks, declared + 2, name, found) if declared is not None else None
+        if isinstance(value, dict):
+            found.dirs.update(_strings(config, value, found))
+        return
     if after == ":" and name in ("dir", "templateFormats"):
         value = _value(config, toks, i + 2, name, found)
         if name == "dir" and isinstance(value, dict):
