@@ -461,6 +461,8 @@ def _report_site(result: SiteResult, front_matter: bool) -> None:
     for line in [e.error for e in summary.failed] + result.problems:
         click.echo(f"error: {line}", err=True)
     click.echo(f"{_counts(summary, 'failed')}; {result.pages} pages point at a card via {result.data_file}")
+    for kind, n in summary.warnings.most_common():  # as `build` says them; each card's are in the manifest
+        click.echo(f"  {n} \u00d7 {kind}")
     if front_matter:
         edits = ", ".join(f"{n} {k}" for k, n in sorted(result.edits.items()))
         click.echo("front matter: " + (edits or "nothing to do"))
@@ -489,7 +491,7 @@ def hugo_command(site: Path, front_matter: bool, choice: SiteChoice) -> None:
               help="Also add an image: line to each post (only that line), which jekyll-seo-tag reads.")
 @site_options
 def jekyll_command(site: Path, front_matter: bool, choice: SiteChoice) -> None:
-    """Cards for a Jekyll SITE's _posts: written to assets/quotecards/, and every post pointed at its card."""
+    """Cards for a Jekyll SITE's posts and pages: written to assets/quotecards/, and every page pointed at its card."""
     from .sites.jekyll import jekyll_build
 
     with user_errors():

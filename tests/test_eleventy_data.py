@@ -180,3 +180,21 @@ def test_pages_without_a_title_are_shown_with_the_sites_as_its_layout_shows_them
         "index.njk": ["Harbour Times"], "about.md": ["About"], "tags.njk": ["Harbour Times"],
         "post.md": ["The ferry returns"]}
     assert cards["about.md"]["alt"] == "About"
+
+
+def test_a_draft_is_published_where_the_sites_config_does_not_leave_drafts_out(tmp_path):
+    """Eleventy publishes a `draft: true` page unless the site's own code drops it (the base
+    blog's preprocessor): the card follows what Eleventy will do."""
+    from click.testing import CliRunner
+
+    from quotecards.cli import main
+
+    (tmp_path / "draft.md").write_text("---\ntitle: Not yet\ndraft: true\n---\n")
+    run = ["eleventy", str(tmp_path), "--base-url", "https://example.org/", "--no-store", "--offline"]
+    done = CliRunner().invoke(main, run)
+    assert "1 posts: 1 cards made" in done.output, done.output
+    (tmp_path / "eleventy.config.js").write_text(
+        'export default function(eleventyConfig) {\n\televentyConfig.addPreprocessor("drafts", "*", (data) => {\n'
+        '\t\tif (data.draft && process.env.ELEVENTY_RUN_MODE === "build") return false;\n\t});\n};\n')
+    done = CliRunner().invoke(main, run)
+    assert "skipped: 1 draft" in done.output, done.output

@@ -103,7 +103,10 @@ def eleventy_build(root: Path, options: BuildOptions, output: Path | None = None
     metadata = site_metadata(site)
     # With the site's title to show, a page without front matter is a page all the same.
     found = (*scan.pages, *scan.bare) if metadata.get("title") else scan.pages
-    publishing = replace(options.render.read.publishing, future=True, expired=True)  # Eleventy has neither
+    # Eleventy has no future or expired pages; a draft is left out only by the site's own code
+    # (eleventy-base-blog's preprocessor), so where the config says nothing of drafts, it is published.
+    publishing = replace(options.render.read.publishing, future=True, expired=True,
+                         drafts=options.render.read.publishing.drafts or not _drops_drafts(site))
     render = options.render.for_site(site.output / CARDS, site.input, site.input,
                                      inherited=_with_site(cascade.inherited, found, site, metadata), untitled="skip",
                                      publishing=publishing, bare_files=True)
@@ -155,6 +158,12 @@ def _head_step(site: EleventySite) -> str:
         return "your layouts include quotecards' tags for each page's card"
     return (f'to do: include {{% include "{INCLUDE_FILE}" %}} in your base layout\'s <head> (a Nunjucks one; '
             f'in a Liquid or .html one, {{% include "{LIQUID_FILE}" %}}), from {site.includes}')
+
+
+def _drops_drafts(site: EleventySite) -> bool:
+    """Whether the site's config leaves drafts out, as the base blog's `addPreprocessor("drafts", …)`
+    does: its config speaks of them. Eleventy itself publishes a page whatever its `draft:` says."""
+    return site.config is not None and "draft" in _read(site.config).casefold()
 
 
 def _read(path: Path) -> str:
