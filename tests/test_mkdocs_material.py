@@ -179,10 +179,11 @@ def test_a_material_blog_gets_one_card_a_page_in_its_palette_with_its_dates_and_
     install = pages["guide/install/index.html"]
     assert install["og:type"] == ["website"] and install["og:description"] == ['How to "install" it & run it.']
     assert install["og:title"] == ["Install"]
-    # The palette's first (default) primary: the headline card's field is teal, to its dark shade.
+    # The palette's first (default) primary: the headline card's field is teal, darkened as far as
+    # white text needs to read on it, to a darker shade.
     with Image.open(root / "site/assets/quotecards/og/blog-posts-first.png") as card:
         corner, edge = card.convert("RGB").getpixel((1195, 625)), card.convert("RGB").getpixel((5, 625))
-    assert all(abs(a - b) <= 4 for a, b in zip(corner, (0x00, 0x7A, 0x6C))), corner
+    assert all(abs(a - b) <= 4 for a, b in zip(corner, (0x00, 0x57, 0x4E))), corner
     hue, _light, saturation = colorsys.rgb_to_hls(*(v / 255 for v in edge))
     assert abs(hue * 360 - 174) < 4 and saturation > 0.5, edge
 
@@ -304,12 +305,19 @@ def test_a_head_without_an_end_or_with_a_script_writing_card_tags_is_a_head_erro
 # -- the palette -------------------------------------------------------------------------------
 
 def test_materials_palette_gives_the_cards_colours_as_its_pages_show_them():
-    teal = PRIMARIES["teal"]
-    assert palette_colors("material", {"primary": "teal"}) == {"field": teal.color, "field2": teal.dark,
-                                                               "band": teal.color}
+    from quotecards.draw.contrast import luminance, ratio
+
+    indigo = PRIMARIES["indigo"]  # white text reads on it: its colour and its dark shade
+    assert palette_colors("material", {"primary": "indigo"}) == {"field": indigo.color, "field2": indigo.dark,
+                                                                 "band": indigo.color}
+    # Teal carries white text at 3.8:1 only: the field is teal darkened until it reads at 5.5:1
+    # (4.5 under the fallback's soft light), the band teal itself; no dark panel behind the lines.
+    teal = palette_colors("material", {"primary": "teal"})
+    field = tuple(int(teal["field"][i:i + 2], 16) for i in (1, 3, 5))
+    assert 5.5 <= ratio(luminance((255, 255, 255)), luminance(field)) < 6.0 and teal["band"] == "#009485"
     # A light/dark toggle: the first palette is the default; a name as Material writes it, with spaces.
     chosen = palette_colors("material", [{"primary": "deep orange"}, {"primary": "teal", "scheme": "slate"}])
-    assert chosen["field"] == PRIMARIES["deep-orange"].color
+    assert chosen["band"] == PRIMARIES["deep-orange"].color
     # No palette at all: Material's own indigo.
     assert palette_colors("material", None)["field"] == PRIMARIES["indigo"].color
     # An accent is the cards' only where it reads on the primary; Material's default indigo would not.

@@ -18,12 +18,12 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from .. import tables
-from ..draw.contrast import luminance, ratio
+from .theme_colors import card_colors
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
 
-__all__ = ["ACCENTS", "MIN_ACCENT_CONTRAST", "PRIMARIES", "Primary", "blog_authors", "palette_colors"]
+__all__ = ["ACCENTS", "PRIMARIES", "Primary", "blog_authors", "palette_colors"]
 
 
 @dataclass(frozen=True)
@@ -83,9 +83,6 @@ ACCENTS: dict[str, str] = {
 }
 # Material's own default, on a page whose mkdocs.yml names no palette (its stylesheet's :root).
 _DEFAULT = "indigo"
-# The layouts' text must read at 4.5:1 (background.min_contrast): an accent that does not reach
-# it on the primary would have the card veil its text panel dark to make it, so it is left out.
-MIN_ACCENT_CONTRAST = 4.5
 
 
 def palette_colors(theme: str | None, palette: object) -> dict[str, str]:
@@ -100,11 +97,7 @@ def palette_colors(theme: str | None, palette: object) -> dict[str, str]:
         return {}
     if primary.dark_text:
         return {"accent": primary.color}
-    colors = {"field": primary.color, "field2": primary.dark, "band": primary.color}
-    accent = ACCENTS.get(_name(chosen.get("accent")))
-    if accent is not None and ratio(luminance(_rgb(accent)), luminance(_rgb(primary.color))) >= MIN_ACCENT_CONTRAST:
-        colors["accent"] = accent
-    return colors
+    return card_colors(primary.color, primary.dark, ACCENTS.get(_name(chosen.get("accent"))))
 
 
 def _name(value: object) -> str:
@@ -113,10 +106,6 @@ def _name(value: object) -> str:
     if value is None or value == "":
         return _DEFAULT
     return str(value).strip().replace(" ", "-").casefold()
-
-
-def _rgb(color: str) -> tuple[int, int, int]:
-    return int(color[1:3], 16), int(color[3:5], 16), int(color[5:7], 16)
 
 
 def blog_authors(config: MkDocsConfig) -> tuple[tuple[str, str], ...]:

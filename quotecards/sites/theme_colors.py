@@ -20,11 +20,18 @@ from dataclasses import replace
 from ..draw.contrast import luminance, ratio
 from ..options import RenderOptions
 
-__all__ = ["MIN_TEXT_CONTRAST", "TACHYONS", "card_colors", "hugo_colors", "with_colors"]
+__all__ = ["FIELD_CONTRAST", "LIGHT_CONTRAST", "MIN_TEXT_CONTRAST", "TACHYONS", "card_colors", "hugo_colors",
+           "with_colors"]
 
 # The layouts' text must read at 4.5:1 (background.min_contrast) on a colour field.
 MIN_TEXT_CONTRAST = 4.5
+# What white on the field itself must reach: the fallback background lays a soft light over its
+# top left (draw/photo.py), which would otherwise bring the text there under 4.5:1, and a panel.
+FIELD_CONTRAST = 5.5
 WHITE = (255, 255, 255)
+# Below this, white on the colour barely shows (yellow 1.2, amber 1.6, orange 1.9): the colour is a
+# light one, which themes set dark text on; darkened far enough for white text it would be brown.
+LIGHT_CONTRAST = 2.0
 _HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 PRIMARY_PARAMS = ("themeColor", "theme_color", "primaryColor", "primary_color", "mainColor", "main_color",
                   "brandColor", "brand_color")
@@ -38,14 +45,28 @@ TACHYONS = {"bg-black": "#000000", "bg-near-black": "#111111", "bg-dark-gray": "
 
 
 def card_colors(primary: str, dark: str | None = None, accent: str | None = None) -> dict[str, str]:
-    """The cards' colours from a theme's primary colour (and its dark shade, and accent)."""
+    """The cards' colours from a theme's primary colour (and its dark shade, and accent): the
+    field is the primary where white text reads on it (FIELD_CONTRAST), else the primary darkened
+    until it does (Material's teal, cyan, green carry white text in a header, not a card's lines)."""
     rgb = _rgb(primary)
-    if ratio(luminance(rgb), luminance(WHITE)) < MIN_TEXT_CONTRAST:
+    if _white_on(rgb) < LIGHT_CONTRAST:  # yellow, amber: darkened, no longer the site's colour
         return {"accent": _full(primary)}
-    colors = {"field": _full(primary), "field2": dark and _full(dark) or _shade(rgb), "band": _full(primary)}
-    if accent is not None and ratio(luminance(_rgb(accent)), luminance(rgb)) >= MIN_TEXT_CONTRAST:
+    field = rgb
+    while _white_on(field) < FIELD_CONTRAST:
+        field = _rgb(_shade(field, 0.94))
+    darker = _rgb(dark) if dark and field == rgb else _rgb(_shade(field))
+    colors = {"field": _hex(field), "field2": _hex(darker), "band": _full(primary)}
+    if accent is not None and ratio(luminance(_rgb(accent)), luminance(field)) >= MIN_TEXT_CONTRAST:
         colors["accent"] = _full(accent)
     return colors
+
+
+def _white_on(rgb: tuple[int, int, int]) -> float:
+    return ratio(luminance(WHITE), luminance(rgb))
+
+
+def _hex(rgb: tuple[int, int, int]) -> str:
+    return "#" + "".join(f"{c:02x}" for c in rgb)
 
 
 def hugo_colors(params: Mapping[str, object]) -> dict[str, str]:
@@ -77,6 +98,6 @@ def _rgb(color: str) -> tuple[int, int, int]:
     return int(full[1:3], 16), int(full[3:5], 16), int(full[5:7], 16)
 
 
-def _shade(rgb: tuple[int, int, int]) -> str:
-    """The primary a quarter darker: the far end of the field's gradient."""
-    return "#" + "".join(f"{round(c * 0.75):02x}" for c in rgb)
+def _shade(rgb: tuple[int, int, int], factor: float = 0.75) -> str:
+    """The colour darker by `factor` (a quarter, by default: the far end of the field's gradient)."""
+    return "#" + "".join(f"{round(c * factor):02x}" for c in rgb)
