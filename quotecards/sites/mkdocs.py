@@ -144,6 +144,10 @@ class QuotecardsPlugin(BasePlugin[QuotecardsConfig]):
             self.store.trim()
         log.info(f"quotecards: {self.made} cards made, {self.restored} from the store, "
                  f"in {Path(config.site_dir) / CARDS}")
+        if not config.site_url and (self.made or self.restored):
+            # Not a warning: a site built for a preview, or under --strict in CI, builds on.
+            log.info("quotecards: no site_url in mkdocs.yml, so og:image is a path from the site's root, which "
+                     "networks cannot fetch: set site_url where the site is published")
 
     def _card(self, page: Page, path: Path, slug: str) -> tuple[dict[str, Any], bool]:
         """The page's card record, and whether it came from the store."""
