@@ -98,10 +98,10 @@ OPENGRAPH = """{{- /* quotecards: generated, in place of the theme's IMAGES-WRIT
 <meta property="article:section" content="{{ . }}">
 {{- end }}
 {{- with .PublishDate }}
-<meta property="article:published_time" content="{{ .Format "2006-01-02T15:04:05-07:00" }}">
+<meta property="article:published_time" {{ .Format "2006-01-02T15:04:05-07:00" | printf "content=%q" | safeHTMLAttr }}>
 {{- end }}
 {{- with .Lastmod }}
-<meta property="article:modified_time" content="{{ .Format "2006-01-02T15:04:05-07:00" }}">
+<meta property="article:modified_time" {{ .Format "2006-01-02T15:04:05-07:00" | printf "content=%q" | safeHTMLAttr }}>
 {{- end }}
 {{- range .GetTerms "tags" | first 6 }}
 <meta property="article:tag" content="{{ .Page.Title | plainify }}">
