@@ -94,7 +94,7 @@ CASES = {
     "two widths": (tags() + '<meta property="og:image:width" content="1200">\n', None,
                    ProblemKind.DUPLICATE_TAG, "og:image:width 2 times"),
     "root-relative og:image (Eleventy without --base-url)": (tags(url="/" + CARD + "?v=1"), None,
-                                                             ProblemKind.NOT_ABSOLUTE, "no scheme and host"),
+                                                             ProblemKind.NOT_ABSOLUTE, "no http(s) URL with a host"),
     "no such file": (tags(url=SITE + "assets/quotecards/og/gone.png?v=1"), None,
                      ProblemKind.IMAGE_NOT_FOUND, "no file assets/quotecards/og/gone.png in the output"),
     "another site's image": (tags(url="https://cdn.example.net/a.png"), None,
@@ -317,7 +317,7 @@ def test_pages_served_on_this_machine_and_their_images(served):
     urls = [local + "posts/a", local + "posts/b/", local + "posts/c/", local + "posts/d/"]  # posts/a redirects to posts/a/
     code, lines = check(*urls)
     assert lines == [
-        f"{local}posts/c/: not absolute: og:image '/assets/gone.png' has no scheme and host; networks need a full URL "
+        f"{local}posts/c/: not absolute: og:image '/assets/gone.png' is no http(s) URL with a host; networks need a full URL "
         "(https://…)",
         f"{local}posts/c/: image not found: {local}assets/gone.png: HTTP 404",
         f"{local}posts/d/: image not found: 'https://cdn.example.net/a.png' is not on 127.0.0.1:{local.split(':')[2][:-1]}; "

@@ -267,7 +267,7 @@ class _Run:
         if head.redirect or head.noindex or _is_404(page.local):  # never shared: what its tags say is no matter
             self.counts["needing_none"] += 1
             return
-        image = head.first("og:image")
+        image = next((value for value in head.tags.get("og:image", []) if value.strip()), "")  # "" is none
         found = _duplicates(head)
         if not image:
             found += self._without_card(page, head)
@@ -288,7 +288,7 @@ class _Run:
         found: list[tuple[ProblemKind, str]] = []
         parts = urlsplit(image)
         if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-            found.append((ProblemKind.NOT_ABSOLUTE, f"og:image {_short(image)} has no scheme and host; "
+            found.append((ProblemKind.NOT_ABSOLUTE, f"og:image {_short(image)} is no http(s) URL with a host; "
                                                     "networks need a full URL (https://…)"))
         facts = find(image, self.base or _page_base(page, head))
         if isinstance(facts, _Fault):
