@@ -166,6 +166,9 @@ def test_a_site_made_like_eleventy_base_blog_gets_one_card_per_page_and_none_for
         assert re.findall(r'<meta property="og:url" content="([^"]+)"', html) == [BASE + page.removesuffix("index.html")]
         images.append(og[0])
     assert sorted(images) == sorted(entry["image"] for entry in data.values())  # each page its own card
+    checked = subprocess.run([sys.executable, "-m", "quotecards", "check", str(site)], capture_output=True,
+                             text=True, timeout=300)
+    assert checked.returncode == 0 and checked.stdout.endswith("; 0 problems\n"), checked.stdout + checked.stderr
     first = (site / "blog/firstpost/index.html").read_text("utf-8")
     assert '<meta property="og:description" content="A post in JavaScript front matter.">' in first
     cards = json.loads((root / ".quotecards/manifest.json").read_text())["cards"]
