@@ -62,11 +62,15 @@ ANANKE_LIKE = {
 }
 
 
+def write_files(folder: Path, files: dict[str, str]) -> None:
+    for path, text in files.items():
+        (folder / path).parent.mkdir(parents=True, exist_ok=True)
+        (folder / path).write_text(text)
+
+
 def make_site(tmp_path: Path, theme: dict[str, str], name: str) -> Path:
     root = tmp_path / name
-    for path, text in theme.items():
-        (root / "themes" / name / "layouts" / path).parent.mkdir(parents=True, exist_ok=True)
-        (root / "themes" / name / "layouts" / path).write_text(text)
+    write_files(root / "themes" / name / "layouts", theme)
     (root / "hugo.toml").write_text(
         f'baseURL = "{BASE}"\ntitle = "Harbour Times"\ntheme = "{name}"\n'
         'disableKinds = ["taxonomy", "term", "RSS", "sitemap"]\n[params]\nimages = ["site-cover.png"]\n'
@@ -91,9 +95,7 @@ def make_site(tmp_path: Path, theme: dict[str, str], name: str) -> Path:
         "docs/setup.md": "---\ntitle: Setup\n---\n",
         "about.md": "---\ntitle: About us\n---\nWho we are.\n",
     }
-    for path, text in write.items():
-        (root / "content" / path).parent.mkdir(parents=True, exist_ok=True)
-        (root / "content" / path).write_text(text)
+    write_files(root / "content", write)
     shutil.copy(ROOT / "samples/images/rocket.jpg", root / "content/posts/launch/rocket.jpg")
     return root
 
@@ -267,9 +269,7 @@ def test_pages_no_file_stands_for_get_the_sites_card(tmp_path):
     """Taxonomy and term pages, and a home page and section list without _index.md, are pages
     Hugo writes and networks are shown: they get the site's own card."""
     root = tmp_path / "site"
-    for path, text in PAPERMOD_LIKE.items():
-        (root / "themes/pm/layouts" / path).parent.mkdir(parents=True, exist_ok=True)
-        (root / "themes/pm/layouts" / path).write_text(text)
+    write_files(root / "themes/pm/layouts", PAPERMOD_LIKE)
     (root / "hugo.toml").write_text(f'baseURL = "{BASE}"\ntitle = "Harbour Times"\ntheme = "pm"\n'
                                     '[params]\ndescription = "News from the harbour."\n')
     (root / "content/posts").mkdir(parents=True)
@@ -293,9 +293,7 @@ def test_each_page_finds_its_own_card_by_its_language_and_path(tmp_path):
     import json
 
     root = tmp_path / "site"
-    for path, text in ANANKE_LIKE.items():
-        (root / "themes/an/layouts" / path).parent.mkdir(parents=True, exist_ok=True)
-        (root / "themes/an/layouts" / path).write_text(text)
+    write_files(root / "themes/an/layouts", ANANKE_LIKE)
     (root / "hugo.toml").write_text(f'baseURL = "{BASE}"\ntitle = "T"\ntheme = "an"\nlanguageCode = "fr-fr"\n'
                                     'disableKinds = ["taxonomy", "term", "RSS", "sitemap"]\n'
                                     '[[module.mounts]]\nsource = "content"\ntarget = "content"\n')
@@ -335,9 +333,7 @@ def test_hugos_finer_rules_language_cascades_bundles_classes_and_kinds(tmp_path)
         "notes/gamma.md": "---\ntitle: G\n---\n", "notes/quoted.md": '---\ntitle: Q\ndraft: "true"\n---\n',
         "tags/_index.md": "---\ntitle: Tags\n---\n", "tags/harbour/_index.md": "---\ntitle: Harbour\n---\n",
     }
-    for path, text in write.items():
-        (root / "content" / path).parent.mkdir(parents=True, exist_ok=True)
-        (root / "content" / path).write_text(text)
+    write_files(root / "content", write)
     site = read_site(root)
     pages = pages_of(site, sorted((root / "content").rglob("*.md")))
     inherited = cascade_of(site, pages)

@@ -37,6 +37,19 @@ DATA_FILE = "quotecards.json"
 INCLUDE_FILE = "quotecards.njk"
 LIQUID_FILE = "quotecards.liquid"  # for Liquid layouts (and .html ones, which Eleventy renders with Liquid)
 
+# The card's own tags, the same in either template language but for the alt text's escaping
+# (Eleventy's Nunjucks escapes what it prints; its Liquid does not).
+CARD_TAGS = """<meta property="og:image" content="{{ card.image }}">
+<meta property="og:image:type" content="{{ card.type }}">
+<meta property="og:image:width" content="{{ card.width }}">
+<meta property="og:image:height" content="{{ card.height }}">
+<meta property="og:image:alt" content="{{ ALT }}">
+<meta name="twitter:card" content="summary_large_image">
+<meta name="twitter:image" content="{{ card.image }}">
+<meta name="twitter:image:alt" content="{{ ALT }}">
+{%- endif %}
+"""
+
 INCLUDE = """{#- quotecards: this page's share card and tags, from the global data file quotecards.json -#}
 {%- set card = quotecards[page.inputPath] -%}
 {%- if card %}
@@ -49,16 +62,7 @@ INCLUDE = """{#- quotecards: this page's share card and tags, from the global da
 {%- if card.site_url %}
 <meta property="og:url" content="{{ card.site_url }}{{ page.url }}">
 {%- endif %}
-<meta property="og:image" content="{{ card.image }}">
-<meta property="og:image:type" content="{{ card.type }}">
-<meta property="og:image:width" content="{{ card.width }}">
-<meta property="og:image:height" content="{{ card.height }}">
-<meta property="og:image:alt" content="{{ card.alt }}">
-<meta name="twitter:card" content="summary_large_image">
-<meta name="twitter:image" content="{{ card.image }}">
-<meta name="twitter:image:alt" content="{{ card.alt }}">
-{%- endif %}
-"""
+""" + CARD_TAGS.replace("ALT", "card.alt")
 
 LIQUID = """{%- comment -%} quotecards: this page's share card and tags, from the global data file
 quotecards.json {%- endcomment -%}
@@ -74,16 +78,7 @@ quotecards.json {%- endcomment -%}
 {%- if card.site_url %}
 <meta property="og:url" content="{{ card.site_url }}{{ page.url }}">
 {%- endif %}
-<meta property="og:image" content="{{ card.image }}">
-<meta property="og:image:type" content="{{ card.type }}">
-<meta property="og:image:width" content="{{ card.width }}">
-<meta property="og:image:height" content="{{ card.height }}">
-<meta property="og:image:alt" content="{{ card.alt | escape }}">
-<meta name="twitter:card" content="summary_large_image">
-<meta name="twitter:image" content="{{ card.image }}">
-<meta name="twitter:image:alt" content="{{ card.alt | escape }}">
-{%- endif %}
-"""
+""" + CARD_TAGS.replace("ALT", "card.alt | escape")
 
 
 @dataclass
