@@ -335,3 +335,9 @@ def test_a_redirect_off_this_machine_is_not_followed(served):
     assert done.exit_code == 2
     assert done.output == (f"error: {local}away: SITE_OUTPUT: redirected to http://example.invalid/page/, "
                            "not on this machine; not followed\n")
+
+
+def test_a_folder_named_twice_is_checked_once(tmp_path):
+    root = output(tmp_path)
+    once, twice = check(root), check(root, root)
+    assert once == twice and once[0] == 0

@@ -111,7 +111,8 @@ def check_site(inputs: Sequence[str | Path], base_url: str | None = None, platfo
     or canonical link tells it where they end in the page's own path."""
     base = _parse_base(base_url) if base_url else None
     run = _Run(get_platform(platform), base)
-    sources = [_source(str(item)) for item in inputs]  # every input is checked for use before any page is read
+    # Every input is checked for use before any page is read; one named twice is read once.
+    sources = [_source(item) for item in dict.fromkeys(str(item) for item in inputs)]
     try:
         for source in sources:
             if isinstance(source, str):
