@@ -59,6 +59,11 @@ _PUBLIC = {
     "CheckReport": ("sites.check", "Report"),
     "CheckProblem": ("sites.check", "Problem"),
     "ProblemKind": ("sites.check", "ProblemKind"),
+    # cards on demand
+    "signed_path": ("service.signing", "signed_path"),
+    "load_secret": ("service.signing", "load_secret"),
+    "create_service": ("service.app", "create_app"),
+    "ServiceConfig": ("service.app", "ServiceConfig"),
 }
 
 __all__ = ["__version__", "render_posts", "RunResult", "render_post", "RunContext", "RenderOptions", "ReadOptions",
@@ -66,7 +71,8 @@ __all__ = ["__version__", "render_posts", "RunResult", "render_post", "RunContex
            "find_layout", "CardRecord", "ErrorRecord", "CardWarning", "WarningKind", "QuotecardsError", "PostError",
            "LayoutError", "ConfigError", "PlatformError", "OutputError", "build_archive", "BuildOptions",
            "BuildSummary", "StoreOptions", "merge_shards", "MergeResult", "hugo_build", "jekyll_build",
-           "eleventy_build", "SiteResult", "check_site", "CheckReport", "CheckProblem", "ProblemKind"]
+           "eleventy_build", "SiteResult", "check_site", "CheckReport", "CheckProblem", "ProblemKind",
+           "signed_path", "load_secret", "create_service", "ServiceConfig"]
 
 if TYPE_CHECKING:
     from .build.batch import BuildOptions
@@ -85,6 +91,9 @@ if TYPE_CHECKING:
     from .errors import ConfigError, LayoutError, OutputError, PlatformError, PostError, QuotecardsError
     from .options import RenderOptions
     from .records import CardRecord, ErrorRecord
+    from .service.app import ServiceConfig
+    from .service.app import create_app as create_service
+    from .service.signing import load_secret, signed_path
     from .sites.card_data import SiteResult
     from .sites.check import Problem as CheckProblem
     from .sites.check import ProblemKind, check_site

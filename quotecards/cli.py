@@ -541,6 +541,71 @@ def check_command(site_output: tuple[str, ...], base_url: str | None, platform: 
     sys.exit(0 if report.ok else 1)
 
 
+@main.command("service")
+@click.option("--posts", "posts_dir", type=click.Path(path_type=Path, file_okay=False, exists=True), default=None,
+              help="The site's posts, for cards by page: /og/<slug>.png.")
+@click.option("--port", type=click.IntRange(min=0, max=65535), default=8080, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on (0.0.0.0: every one).")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Worker processes (one per core serves the most cards).")
+@click.option("--store", "store_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Where drawn cards are kept [default: the cache folder's service/].")
+@click.option("--site-root", type=click.Path(path_type=Path, file_okay=False, exists=True), default=Path("."),
+              help="The folder whose quotecards.toml sets the brand, colours and layouts.")
+@click.option("--max-pending", type=click.IntRange(min=1), default=64, show_default=True,
+              help="Cards being drawn or waiting, per worker; more is answered 503 with Retry-After.")
+@click.option("--render-threads", type=click.IntRange(min=1), default=2, show_default=True,
+              help="Cards drawn at once, per worker.")
+@click.option("--format", "card_format", type=click.Choice(["png", "jpeg", "webp", "avif"]), default="png",
+              show_default=True, help="A signed card's format where its URL names none.")
+@click.option("--allow-private-images", is_flag=True,
+              help="Fetch photos from this machine's and the local network's addresses too (never on a public host).")
+def service_command(posts_dir: Path | None, port: int, host: str, workers: int, store_dir: Path | None,
+                    site_root: Path, max_pending: int, render_threads: int, card_format: str,
+                    allow_private_images: bool) -> None:
+    """Serve cards on demand over HTTP, for dynamic sites: signed card URLs (QUOTECARDS_SECRET) and
+    cards by page from a posts folder."""
+    import json
+    import os
+
+    import uvicorn
+
+    from .resources import cache_dir
+    from .service.app import CONFIG_ENV
+    from .service.signing import SECRET_ENV, SECRET_FILE_ENV, load_secret
+
+    with user_errors():
+        if os.environ.get(SECRET_ENV) or os.environ.get(SECRET_FILE_ENV):
+            load_secret()  # a bad secret stops the start, with its one line, not each worker
+        elif posts_dir is None:
+            _fail(f"nothing to serve: set {SECRET_ENV} for signed cards, or give --posts for cards by page")
+    os.environ[CONFIG_ENV] = json.dumps({
+        "store": str((store_dir or cache_dir() / "service").resolve()), "posts": str(posts_dir.resolve()) if posts_dir
+        else "", "site_root": str(site_root.resolve()), "max_pending": max_pending, "render_threads": render_threads,
+        "default_format": card_format, "allow_private_images": allow_private_images, "cache_dir": str(cache_dir())})
+    uvicorn.run("quotecards.service.app:from_environment", factory=True, host=host, port=port, workers=workers,
+                timeout_graceful_shutdown=30, log_level="info", access_log=False)
+
+
+@main.command("sign")
+@click.argument("params", nargs=-1, required=True, metavar="KEY=VALUE...")
+def sign_command(params: tuple[str, ...]) -> None:
+    """Print the signed path of a card (QUOTECARDS_SECRET signs it): append it to the service's address."""
+    from .service.requests import CARD_PARAMS
+    from .service.signing import SIGNATURE, load_secret, signed_path
+
+    pairs: dict[str, str] = {}
+    for param in params:
+        name, equals, value = param.partition("=")
+        if not equals or name not in CARD_PARAMS or name == SIGNATURE:
+            _fail(f"{param[:40]!r}: expected KEY=VALUE with KEY one of " + ", ".join(k for k in CARD_PARAMS
+                                                                                      if k != SIGNATURE))
+        pairs[name] = value
+    with user_errors():
+        secret = load_secret()
+    click.echo(signed_path(secret, "/card", pairs))
+
+
 @main.command("serve")
 @click.argument("content_dir", required=False, type=click.Path(path_type=Path, file_okay=False, exists=True),
                 default=Path("."))

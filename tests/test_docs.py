@@ -54,6 +54,8 @@ COVERED_ELSEWHERE: dict[str, tuple[str, ...]] = {
         "tests/test_eleventy.py::test_every_page_gets_its_card_through_the_data_file_and_include",),
     "quotecards check _site": (
         "tests/test_jekyll.py::test_every_page_jekyll_renders_gets_one_set_of_tags_with_our_card",),
+    'QUOTECARDS_SECRET=… quotecards sign title="Harbour ferry returns" quote="We sail at dawn."': (
+        "tests/test_service.py::test_sign_prints_the_path_the_library_makes_and_the_service_takes",),
     "npx @11ty/eleventy": ("tests/test_eleventy.py::test_every_page_gets_its_card_through_the_data_file_and_include",),
 }
 # The commands run here, in a copy of samples/ (they name samples/posts/… as from a checkout's root).

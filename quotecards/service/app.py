@@ -1,0 +1,259 @@
+"""Cards on demand: the ASGI app a dynamic site's og:image points at (Starlette, run by uvicorn).
+
+`GET /card?…&sig=…` draws the card a signed URL asks for; `GET /{platform}/{slug}.{ext}` the card
+of a post in the site's folder. A card is drawn once: it is kept in the store under the key that
+names everything that changes it, and requests for the same card while it is being drawn wait
+for that one drawing. Every answer carries an ETag (an If-None-Match that matches gets a 304)
+and a Cache-Control a CDN can honour: a signed URL's card never changes (immutable); a page's
+may, when its post does. Too many cards waiting to be drawn is a 503 with Retry-After; a bad
+parameter a 400 naming it, a bad signature a 403, an unknown page a 404, each as JSON, and no
+answer carries a path or a stack trace.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import anyio
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from ..build.batch import settings_hash
+from ..cards import choose, compose_card
+from ..config import SiteConfig
+from ..context import RunContext
+from ..draw.platforms import get_platform
+from ..encode import export
+from ..errors import QuotecardsError
+from ..formats import FORMATS
+from ..options import RenderOptions
+from ..sources.fetched import FetchOptions
+from .pages import PageIndex
+from .requests import CardRequest, ParamError, by_params, card_key, format_of, platform_of
+from .signing import verify
+from .store import CardFiles
+
+__all__ = ["CONFIG_ENV", "ServiceConfig", "create_app", "from_environment"]
+
+log = logging.getLogger("quotecards.service")
+IMMUTABLE = "public, max-age=31536000, immutable"  # a signed URL's card: its parameters are its content
+PAGE_MAX_AGE = "public, max-age=300"  # a page's card changes when its post does
+EXTENSIONS = {fmt.extension: name for name, fmt in FORMATS.items()} | {"jpeg": "jpeg"}
+Handler = Callable[[Request], Awaitable[Response]]
+# How `quotecards service` hands its settings to uvicorn's worker processes, which each make the
+# app anew (from_environment): JSON of the settings; the secret stays in its own variable.
+CONFIG_ENV = "QUOTECARDS_SERVICE"
+
+
+@dataclass(frozen=True)
+class ServiceConfig:
+    store: Path  # where drawn cards are kept
+    posts: Path | None = None  # the site's posts, for cards by page
+    secret: bytes | None = None  # signs card URLs; None: no cards by parameters
+    site: SiteConfig = field(default_factory=SiteConfig)
+    max_pending: int = 64  # distinct cards being drawn or waiting to be; past this, 503
+    render_threads: int = 2  # cards drawn at once (drawing and encoding release the GIL for most of a card)
+    default_format: str = "png"
+    allow_private_images: bool = False  # fetch photos from this machine's or the LAN's addresses (tests, intranets)
+    cache_dir: Path | None = None  # downloaded photos
+    site_root: Path | None = None  # a post's local photo is found below it (and below the posts folder)
+
+
+class Overloaded(Exception):
+    """More cards waiting to be drawn than the service takes."""
+
+
+class _Service:
+    def __init__(self, config: ServiceConfig):
+        self.config = config
+        roots = tuple(folder for folder in (config.posts, config.site_root) if folder is not None)
+        fetch = FetchOptions(cache_dir=config.cache_dir, public_only=not config.allow_private_images, roots=roots,
+                             web_roots=roots)
+        options = RenderOptions(out_dir=config.store, platforms=("all",), config=config.site, fetch=fetch,
+                                format=config.default_format)
+        self.ctx = RunContext.open(options)
+        self.settings = settings_hash(options, self.ctx.platforms)
+        self.files = CardFiles(config.store)
+        self.pages = PageIndex(config.posts, self.ctx.reading) if config.posts else None
+        self.inflight: dict[str, asyncio.Future[bytes]] = {}
+        self.limiter = anyio.CapacityLimiter(config.render_threads)
+        self.registry = CollectorRegistry()
+        self.requests = Counter("quotecards_requests", "Requests answered", ["route", "status"], registry=self.registry)
+        self.renders = Counter("quotecards_renders", "Cards drawn", registry=self.registry)
+        self.hits = Counter("quotecards_cache_hits", "Cards answered from the store", registry=self.registry)
+        self.overloaded = Counter("quotecards_overloaded", "Requests turned away (503)", registry=self.registry)
+        self.render_time = Histogram("quotecards_render_seconds", "Time to draw and encode a card",
+                                     registry=self.registry)
+
+    # -- routes ------------------------------------------------------------------------------
+
+    async def card(self, request: Request) -> Response:
+        params = _single(request)
+        if self.config.secret is None:
+            return _error(404, "", "cards by parameters are not enabled here (no signing secret)")
+        if not verify(self.config.secret, request.url.path, params):
+            return _error(403, "sig", "missing or wrong signature")
+        wanted = by_params({k: v for k, v in params.items() if k != "sig"}, self.config.default_format)
+        return await self.answer(request, wanted, IMMUTABLE)
+
+    async def page(self, request: Request) -> Response:
+        if self.pages is None:
+            return _error(404, "", "no posts folder: only signed cards are served here")
+        platform = platform_of(request.path_params["platform"])
+        extension = request.path_params["ext"]
+        if extension not in EXTENSIONS:
+            raise ParamError("format", f"no format with the extension {extension[:8]!r}")
+        post = await anyio.to_thread.run_sync(self.pages.find, request.path_params["slug"])
+        if post is None:
+            return _error(404, "slug", "no public post with this slug")
+        wanted = CardRequest(post, platform, format_of(EXTENSIONS[extension], self.config.default_format))
+        return await self.answer(request, wanted, PAGE_MAX_AGE)
+
+    async def answer(self, request: Request, wanted: CardRequest, cache: str) -> Response:
+        key = card_key(self.settings, wanted)
+        fmt = FORMATS[wanted.format]
+        headers = {"ETag": f'"{key[:32]}"', "Cache-Control": cache, "X-Content-Type-Options": "nosniff"}
+        if _matches(request.headers.get("if-none-match", ""), headers["ETag"]):
+            return Response(status_code=304, headers=headers)
+        data = self.files.get(key, fmt.extension)
+        if data is not None:
+            self.hits.inc()
+        else:
+            data = await self.drawn_once(key, wanted)
+        return Response(data, media_type=fmt.mime, headers=headers)
+
+    async def drawn_once(self, key: str, wanted: CardRequest) -> bytes:
+        """The card's bytes, drawn by this request or by the one already drawing it."""
+        running = self.inflight.get(key)
+        if running is not None:
+            return await asyncio.shield(running)
+        if len(self.inflight) >= self.config.max_pending:
+            raise Overloaded
+        future: asyncio.Future[bytes] = asyncio.get_running_loop().create_future()
+        future.add_done_callback(lambda done: done.cancelled() or done.exception())  # read: never "unretrieved"
+        self.inflight[key] = future
+        try:
+            data = await anyio.to_thread.run_sync(self.draw, key, wanted, limiter=self.limiter)
+            future.set_result(data)
+            return data
+        except BaseException as exc:
+            future.set_exception(exc if isinstance(exc, Exception) else RuntimeError("cancelled"))
+            raise
+        finally:
+            del self.inflight[key]
+
+    def draw(self, key: str, wanted: CardRequest) -> bytes:
+        started = time.perf_counter()
+        platform = get_platform(wanted.platform)
+        _spec, card, _used = compose_card(wanted.post, self.ctx, choose(wanted.post, self.ctx), platform)
+        _fmt, budget = self.ctx.options.output_for(platform)
+        data = export.encode(card.image, budget, wanted.format, photographic=card.background == "photo").data
+        self.files.put(key, FORMATS[wanted.format].extension, data)
+        self.renders.inc()
+        self.render_time.observe(time.perf_counter() - started)
+        return data
+
+    async def metrics(self, _request: Request) -> Response:
+        return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)
+
+    # -- every answer ------------------------------------------------------------------------
+
+    def counted(self, route: str, handler: Handler) -> Handler:
+        """`handler` with its errors answered as JSON, and each answer counted and logged."""
+        async def endpoint(request: Request) -> Response:
+            started = time.perf_counter()
+            try:
+                response = await handler(request)
+            except ParamError as exc:
+                response = _error(400, exc.parameter, exc.message)
+            except QuotecardsError as exc:  # a layout or language the card cannot be made with
+                response = _error(400, exc.field, exc.message)
+            except Overloaded:
+                self.overloaded.inc()
+                response = _error(503, "", "too many cards being drawn; try again shortly", {"Retry-After": "1"})
+            except Exception:  # a bug: logged with its trace here, never sent  # noqa: BLE001
+                log.exception("quotecards service: %s %s", request.method, route)
+                response = _error(500, "", "the card could not be made")
+            self.requests.labels(route, str(response.status_code)).inc()
+            log.info(json.dumps({"method": request.method, "route": route, "status": response.status_code,
+                                 "ms": round((time.perf_counter() - started) * 1000, 1)}))
+            return response
+        return endpoint
+
+
+def create_app(config: ServiceConfig) -> Starlette:
+    service = _Service(config)
+
+    async def healthz(_request: Request) -> Response:
+        return PlainTextResponse("ok")
+
+    routes = [
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/readyz", healthz, methods=["GET"]),
+        Route("/metrics", service.metrics, methods=["GET"]),
+        Route("/card", service.counted("card", service.card), methods=["GET"]),
+        Route("/{platform}/{slug}.{ext}", service.counted("page", service.page), methods=["GET"]),
+    ]
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        yield
+        service.ctx.close()  # after the server has finished the requests in flight
+
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.state.service = service
+    return app
+
+
+def from_environment() -> Starlette:
+    """The app as `quotecards service` set it up, in a worker process uvicorn started."""
+    from ..config import find_config
+    from .signing import SECRET_ENV, SECRET_FILE_ENV, load_secret
+
+    settings = json.loads(os.environ[CONFIG_ENV])
+    if not log.handlers:  # uvicorn configures its own loggers only: the access lines go to stderr too
+        log.addHandler(logging.StreamHandler())
+        log.setLevel(logging.INFO)
+    secret = load_secret() if os.environ.get(SECRET_ENV) or os.environ.get(SECRET_FILE_ENV) else None
+    posts = Path(settings["posts"]) if settings.get("posts") else None
+    root = Path(settings["site_root"])
+    return create_app(ServiceConfig(store=Path(settings["store"]), posts=posts, secret=secret,
+                                    site=find_config(root), site_root=root,
+                                    max_pending=int(settings["max_pending"]),
+                                    render_threads=int(settings["render_threads"]),
+                                    default_format=str(settings["default_format"]),
+                                    allow_private_images=bool(settings["allow_private_images"]),
+                                    cache_dir=Path(settings["cache_dir"]) if settings.get("cache_dir") else None))
+
+
+def _single(request: Request) -> dict[str, str]:
+    """The query's parameters; one given twice is refused, as a signature covers one value each."""
+    pairs = request.query_params.multi_items()
+    params = dict(pairs)
+    if len(params) != len(pairs):
+        repeated = next(name for name, _value in pairs if sum(1 for n, _v in pairs if n == name) > 1)
+        raise ParamError(repeated, "given more than once")
+    return params
+
+
+def _matches(header: str, etag: str) -> bool:
+    tags = [tag.strip().removeprefix("W/") for tag in header.split(",")]
+    return etag in tags or "*" in tags
+
+
+def _error(status: int, parameter: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    body: dict[str, Any] = {"error": message}
+    if parameter:
+        body["parameter"] = parameter
+    return JSONResponse(body, status_code=status, headers=headers)

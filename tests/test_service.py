@@ -1,0 +1,266 @@
+"""The on-demand service, run as users run it: `quotecards service` under uvicorn on a free port,
+asked over HTTP. Photos come from a local server the test starts; one of its photos can be held
+back, which holds a card's drawing for as long as a test needs (no sleeps: events)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+import requests
+from click.testing import CliRunner
+from PIL import Image
+
+from quotecards import signed_path
+from quotecards.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+SECRET = "a test secret, only ever on this machine"
+READY = re.compile(r"Uvicorn running on http://127\.0\.0\.1:(\d+)")
+
+
+class _Photos(BaseHTTPRequestHandler):
+    """/rocket.jpg at once; /held-N.jpg once `release` is set, telling `asked` when it is asked for."""
+
+    photo = (ROOT / "samples/images/rocket.jpg").read_bytes()
+    asked = threading.Event()
+    release = threading.Event()
+
+    def do_GET(self) -> None:  # noqa: N802
+        if self.path.startswith("/held"):
+            type(self).asked.set()
+            type(self).release.wait(timeout=120)
+        self.send_response(200)
+        self.send_header("Content-Type", "image/jpeg")
+        self.send_header("Content-Length", str(len(self.photo)))
+        self.end_headers()
+        self.wfile.write(self.photo)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def photos() -> Iterator[str]:
+    _Photos.asked, _Photos.release = threading.Event(), threading.Event()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Photos)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        _Photos.release.set()
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+@dataclass
+class Running:
+    url: str
+    process: subprocess.Popen[str]
+    posts: Path
+
+    def get(self, path: str, **kwargs: object) -> requests.Response:
+        return requests.get(self.url + path, timeout=120, **kwargs)  # type: ignore[arg-type]
+
+    def signed(self, **params: str) -> str:
+        return signed_path(SECRET.encode(), "/card", params)
+
+    def metric(self, name: str) -> float:
+        text = self.get("/metrics").text
+        return sum(float(line.split()[-1]) for line in text.splitlines() if line.startswith(name + " ")
+                   or line.startswith(name + "{"))
+
+
+def start(tmp_path: Path, *more: str) -> Running:
+    posts = tmp_path / "posts"
+    if not posts.exists():
+        posts.mkdir()
+        (posts / "ferry.md").write_text("---\ntitle: The ferry returns\nfeatured_quote:\n  quote: We sail at dawn.\n"
+                                        "  attribution: The harbour master\n---\nBody.\n")
+        (posts / "draft.md").write_text("---\ntitle: Not yet\ndraft: true\n---\n")
+    env = {**os.environ, "QUOTECARDS_SECRET": SECRET, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    process = subprocess.Popen([sys.executable, "-m", "quotecards", "service", "--posts", str(posts), "--port", "0",
+                                "--store", str(tmp_path / "store"), "--site-root", str(tmp_path),
+                                "--allow-private-images", *more],
+                               stderr=subprocess.PIPE, text=True, env=env)
+    assert process.stderr is not None
+    for line in process.stderr:  # uvicorn says where it listens once it does: the event waited on
+        found = READY.search(line)
+        if found:
+            threading.Thread(target=process.stderr.read, daemon=True).start()  # keep the pipe drained
+            return Running(f"http://127.0.0.1:{found.group(1)}", process, posts)
+    process.wait(timeout=60)
+    pytest.fail(f"the service did not start (exit {process.returncode})")
+
+
+@pytest.fixture
+def service(tmp_path: Path) -> Iterator[Running]:
+    running = start(tmp_path)
+    try:
+        yield running
+    finally:
+        running.process.terminate()
+        running.process.wait(timeout=60)
+
+
+def test_a_signed_card_is_drawn_once_then_served_from_the_store_and_304(service):
+    path = service.signed(title="The ferry returns", quote="We sail at dawn.", attribution="The harbour master")
+    first = service.get(path)
+    assert first.status_code == 200 and first.headers["content-type"] == "image/png"
+    assert first.headers["cache-control"] == "public, max-age=31536000, immutable"
+    with Image.open(BytesIO(first.content)) as card:
+        assert card.size == (1200, 630)
+    again = service.get(path)
+    assert again.content == first.content and again.headers["etag"] == first.headers["etag"]
+    assert service.metric("quotecards_renders_total") == 1 and service.metric("quotecards_cache_hits_total") == 1
+    unchanged = service.get(path, headers={"If-None-Match": first.headers["etag"]})
+    assert unchanged.status_code == 304 and unchanged.content == b""
+    head = requests.head(service.url + path, timeout=60)
+    assert head.status_code == 200 and head.headers["etag"] == first.headers["etag"] and head.content == b""
+    webp = service.get(service.signed(title="The ferry returns", platform="x", format="webp"))
+    assert webp.headers["content-type"] == "image/webp"
+    with Image.open(BytesIO(webp.content)) as card:
+        assert card.size == (1200, 675)
+    assert service.get("/healthz").text == "ok"
+
+
+@pytest.mark.parametrize("change, status, parameter", [
+    (lambda p: p.replace("sig=", "sig=0"), 403, "sig"),  # a wrong signature
+    (lambda p: p.split("&sig=")[0], 403, "sig"),  # none
+    (lambda p: p.replace("dawn", "dusk"), 403, "sig"),  # a parameter changed after signing
+    (lambda p: p + "&quote=again", 400, "quote"),  # given twice
+])
+def test_a_card_url_not_signed_for_exactly_its_parameters_is_refused(service, change, status, parameter):
+    path = service.signed(title="The ferry returns", quote="We sail at dawn.")
+    answer = service.get(change(path))
+    assert answer.status_code == status and answer.headers["content-type"] == "application/json"
+    assert answer.json()["parameter"] == parameter
+
+
+@pytest.mark.parametrize("params, parameter", [
+    ({"title": "T", "colour": "red"}, "colour"),
+    ({"title": "T", "platform": "myspace"}, "platform"),
+    ({"title": "T", "format": "gif"}, "format"),
+    ({"title": "T" * 600}, "title"),
+    ({"title": "T", "image": "file:///etc/passwd"}, "image"),
+    ({"attribution": "nobody"}, "quote"),
+    ({"title": "T", "layout": "no-such-layout"}, "layout"),
+])
+def test_signed_but_unusable_parameters_are_a_400_naming_the_parameter(service, params, parameter):
+    answer = service.get(service.signed(**params))
+    assert answer.status_code == 400, answer.text
+    body = answer.json()
+    assert body["parameter"] == parameter and "Traceback" not in answer.text and "/" not in body["error"][:1]
+    assert str(service.posts) not in answer.text
+
+
+def test_cards_by_page_follow_the_post(service):
+    first = service.get("/og/ferry.png")
+    assert first.status_code == 200 and first.headers["cache-control"] == "public, max-age=300"
+    assert service.get("/og/draft.png").status_code == 404  # a draft is no page
+    missing = service.get("/og/no-such-page.png")
+    assert missing.status_code == 404 and missing.json()["parameter"] == "slug"
+    assert service.get("/myspace/ferry.png").json()["parameter"] == "platform"
+    (service.posts / "ferry.md").write_text("---\ntitle: The ferry returns\nfeatured_quote: We sail at noon.\n---\n")
+    edited = service.get("/og/ferry.png")
+    assert edited.status_code == 200 and edited.headers["etag"] != first.headers["etag"]
+    (service.posts / "new.md").write_text("---\ntitle: A page added while the service runs\n---\n")
+    assert service.get("/og/new.jpg").headers["content-type"] == "image/jpeg"
+
+
+def test_identical_requests_at_once_draw_the_card_once(service, photos):
+    path = service.signed(title="Held", quote="Drawn once.", image=photos + "/held-1.jpg")
+    with ThreadPoolExecutor(8) as pool:
+        answers = [pool.submit(service.get, path) for _ in range(8)]
+        assert _Photos.asked.wait(timeout=120)  # the first request is drawing, its photo held
+        _Photos.release.set()
+        results = [answer.result() for answer in answers]
+    assert {r.status_code for r in results} == {200} and len({r.content for r in results}) == 1
+    assert service.metric("quotecards_renders_total") == 1
+
+
+def test_past_its_limit_the_service_says_503_with_retry_after(tmp_path, photos):
+    running = start(tmp_path, "--max-pending", "1")
+    try:
+        with ThreadPoolExecutor(1) as pool:
+            held = pool.submit(running.get, running.signed(title="Held", image=photos + "/held-2.jpg"))
+            assert _Photos.asked.wait(timeout=120)
+            turned = running.get(running.signed(title="Another card"))
+            assert turned.status_code == 503 and turned.headers["retry-after"] == "1"
+            _Photos.release.set()
+            assert held.result().status_code == 200
+        assert running.get(running.signed(title="Another card")).status_code == 200  # room again
+        assert running.metric("quotecards_overloaded_total") == 1
+    finally:
+        running.process.terminate()
+        running.process.wait(timeout=60)
+
+
+def test_a_stopped_service_finishes_the_cards_it_is_drawing(tmp_path, photos):
+    running = start(tmp_path)
+    with ThreadPoolExecutor(1) as pool:
+        held = pool.submit(running.get, running.signed(title="Held", image=photos + "/held-3.jpg"))
+        assert _Photos.asked.wait(timeout=120)
+        running.process.send_signal(signal.SIGTERM)  # as systemd or a container runtime stops it
+        _Photos.release.set()
+        answer = held.result()
+    assert answer.status_code == 200 and answer.headers["content-type"] == "image/png"
+    # Uvicorn stops gracefully, then ends by the signal it was sent, as systemd expects of a service.
+    assert running.process.wait(timeout=120) in (0, -signal.SIGTERM)
+
+
+def test_sign_prints_the_path_the_library_makes_and_the_service_takes(tmp_path, monkeypatch):
+    monkeypatch.setenv("QUOTECARDS_SECRET", SECRET)
+    done = CliRunner().invoke(main, ["sign", "title=Café «x» & y", "quote=¿Sí?"])
+    assert done.exit_code == 0, done.output
+    assert done.output.strip() == signed_path(SECRET.encode(), "/card", {"title": "Café «x» & y", "quote": "¿Sí?"})
+    assert "%C3%A9" in done.output and "&sig=" in done.output
+    assert CliRunner().invoke(main, ["sign", "colour=red"]).exit_code == 2
+    monkeypatch.delenv("QUOTECARDS_SECRET")
+    refused = CliRunner().invoke(main, ["sign", "title=x"])
+    assert refused.exit_code == 2 and "QUOTECARDS_SECRET" in refused.output
+
+
+@pytest.mark.system("php")
+def test_php_signs_a_card_url_as_the_service_checks_it():
+    """The PHP a WordPress theme uses (docs/service.md) makes the same signature."""
+    docs = (ROOT / "docs/service.md").read_text("utf-8")
+    php = re.search(r"```php\n(.*?)```", docs, re.DOTALL)
+    assert php is not None
+    script = php.group(1).replace("<?php", "") + (
+        '\necho quotecards_card_path(["title" => "Café «x» & y", "quote" => "¿Sí?", "platform" => "og"]);\n')
+    env = {**os.environ, "QUOTECARDS_SECRET": SECRET}
+    done = subprocess.run([shutil.which("php") or "php", "-r", script], capture_output=True, text=True, env=env,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == signed_path(SECRET.encode(), "/card", {"title": "Café «x» & y", "quote": "¿Sí?",
+                                                                  "platform": "og"})
+
+
+@pytest.mark.system("node")
+def test_javascript_signs_a_card_url_as_the_service_checks_it(tmp_path):
+    docs = (ROOT / "docs/service.md").read_text("utf-8")
+    js = re.search(r"```js\n(.*?)```", docs, re.DOTALL)
+    assert js is not None
+    script = tmp_path / "sign.mjs"
+    script.write_text(js.group(1) + '\nprocess.stdout.write(quotecardsCardPath({title: "Café «x» & y", '
+                      'quote: "¿Sí?", platform: "og"}, process.env.QUOTECARDS_SECRET));\n')
+    done = subprocess.run(["node", str(script)], capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "QUOTECARDS_SECRET": SECRET})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == signed_path(SECRET.encode(), "/card", {"title": "Café «x» & y", "quote": "¿Sí?",
+                                                                  "platform": "og"})
