@@ -548,8 +548,9 @@ def check_command(site_output: tuple[str, ...], base_url: str | None, platform: 
 @click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on (0.0.0.0: every one).")
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
               help="Worker processes (one per core serves the most cards).")
-@click.option("--store", "store_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
-              help="Where drawn cards are kept [default: the cache folder's service/].")
+@click.option("--store", "store", default=None, metavar="DIR|URL",
+              help="Where drawn cards are kept: a folder, or object storage through fsspec (s3://bucket/cards), "
+                   "which several instances share [default: the cache folder's service/].")
 @click.option("--site-root", type=click.Path(path_type=Path, file_okay=False, exists=True), default=Path("."),
               help="The folder whose quotecards.toml sets the brand, colours and layouts.")
 @click.option("--max-pending", type=click.IntRange(min=1), default=64, show_default=True,
@@ -560,7 +561,7 @@ def check_command(site_output: tuple[str, ...], base_url: str | None, platform: 
               show_default=True, help="A signed card's format where its URL names none.")
 @click.option("--allow-private-images", is_flag=True,
               help="Fetch photos from this machine's and the local network's addresses too (never on a public host).")
-def service_command(posts_dir: Path | None, port: int, host: str, workers: int, store_dir: Path | None,
+def service_command(posts_dir: Path | None, port: int, host: str, workers: int, store: str | None,
                     site_root: Path, max_pending: int, render_threads: int, card_format: str,
                     allow_private_images: bool) -> None:
     """Serve cards on demand over HTTP, for dynamic sites: signed card URLs (QUOTECARDS_SECRET) and
@@ -580,7 +581,8 @@ def service_command(posts_dir: Path | None, port: int, host: str, workers: int, 
         elif posts_dir is None:
             _fail(f"nothing to serve: set {SECRET_ENV} for signed cards, or give --posts for cards by page")
     os.environ[CONFIG_ENV] = json.dumps({
-        "store": str((store_dir or cache_dir() / "service").resolve()), "posts": str(posts_dir.resolve()) if posts_dir
+        "store": store if store and "://" in store else str(Path(store or cache_dir() / "service").resolve()),
+        "posts": str(posts_dir.resolve()) if posts_dir
         else "", "site_root": str(site_root.resolve()), "max_pending": max_pending, "render_threads": render_threads,
         "default_format": card_format, "allow_private_images": allow_private_images, "cache_dir": str(cache_dir())})
     uvicorn.run("quotecards.service.app:from_environment", factory=True, host=host, port=port, workers=workers,

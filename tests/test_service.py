@@ -85,14 +85,14 @@ class Running:
                    or line.startswith(name + "{"))
 
 
-def start(tmp_path: Path, *more: str) -> Running:
+def start(tmp_path: Path, *more: str, env: dict[str, str] | None = None) -> Running:
     posts = tmp_path / "posts"
     if not posts.exists():
-        posts.mkdir()
+        posts.mkdir(parents=True)
         (posts / "ferry.md").write_text("---\ntitle: The ferry returns\nfeatured_quote:\n  quote: We sail at dawn.\n"
                                         "  attribution: The harbour master\n---\nBody.\n")
         (posts / "draft.md").write_text("---\ntitle: Not yet\ndraft: true\n---\n")
-    env = {**os.environ, "QUOTECARDS_SECRET": SECRET, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    env = {**os.environ, "QUOTECARDS_SECRET": SECRET, "XDG_CACHE_HOME": str(tmp_path / "cache"), **(env or {})}
     process = subprocess.Popen([sys.executable, "-m", "quotecards", "service", "--posts", str(posts), "--port", "0",
                                 "--store", str(tmp_path / "store"), "--site-root", str(tmp_path),
                                 "--allow-private-images", *more],
@@ -233,6 +233,43 @@ def test_sign_prints_the_path_the_library_makes_and_the_service_takes(tmp_path, 
     monkeypatch.delenv("QUOTECARDS_SECRET")
     refused = CliRunner().invoke(main, ["sign", "title=x"])
     assert refused.exit_code == 2 and "QUOTECARDS_SECRET" in refused.output
+
+
+@pytest.fixture
+def s3() -> Iterator[dict[str, str]]:
+    """An S3-protocol server on this machine (moto's), with a bucket, and the environment that points
+    an S3 client at it."""
+    import boto3
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    try:
+        env = {"AWS_ENDPOINT_URL": f"http://127.0.0.1:{server._server.server_port}", "AWS_ACCESS_KEY_ID": "test",
+               "AWS_SECRET_ACCESS_KEY": "test", "AWS_DEFAULT_REGION": "us-east-1"}
+        boto3.client("s3", endpoint_url=env["AWS_ENDPOINT_URL"], aws_access_key_id="test",
+                     aws_secret_access_key="test", region_name="us-east-1").create_bucket(Bucket="cards")
+        yield env
+    finally:
+        server.stop()
+
+
+def test_two_instances_share_one_object_store(tmp_path, s3):
+    """Behind a load balancer: a card one instance drew is the other's from the store, not drawn again."""
+    first = start(tmp_path / "a", "--store", "s3://cards/site", env=s3)
+    second = start(tmp_path / "b", "--store", "s3://cards/site", env=s3)
+    try:
+        path = first.signed(title="The ferry returns", quote="We sail at dawn.")
+        drawn = first.get(path)
+        served = second.get(path)
+        assert drawn.status_code == served.status_code == 200 and drawn.content == served.content
+        assert drawn.headers["etag"] == served.headers["etag"]
+        assert first.metric("quotecards_renders_total") == 1
+        assert second.metric("quotecards_renders_total") == 0 and second.metric("quotecards_cache_hits_total") == 1
+    finally:
+        for running in (first, second):
+            running.process.terminate()
+            running.process.wait(timeout=60)
 
 
 @pytest.mark.system("php")

@@ -43,7 +43,7 @@ from ..sources.fetched import FetchOptions
 from .pages import PageIndex
 from .requests import CardRequest, ParamError, by_params, card_key, format_of, platform_of
 from .signing import verify
-from .store import CardFiles
+from .store import open_store
 
 __all__ = ["CONFIG_ENV", "ServiceConfig", "create_app", "from_environment"]
 
@@ -59,7 +59,7 @@ CONFIG_ENV = "QUOTECARDS_SERVICE"
 
 @dataclass(frozen=True)
 class ServiceConfig:
-    store: Path  # where drawn cards are kept
+    store: str  # where drawn cards are kept: a folder, or an fsspec URL (s3://bucket/cards)
     posts: Path | None = None  # the site's posts, for cards by page
     secret: bytes | None = None  # signs card URLs; None: no cards by parameters
     site: SiteConfig = field(default_factory=SiteConfig)
@@ -81,11 +81,11 @@ class _Service:
         roots = tuple(folder for folder in (config.posts, config.site_root) if folder is not None)
         fetch = FetchOptions(cache_dir=config.cache_dir, public_only=not config.allow_private_images, roots=roots,
                              web_roots=roots)
-        options = RenderOptions(out_dir=config.store, platforms=("all",), config=config.site, fetch=fetch,
+        options = RenderOptions(out_dir=Path("."), platforms=("all",), config=config.site, fetch=fetch,
                                 format=config.default_format)
         self.ctx = RunContext.open(options)
         self.settings = settings_hash(options, self.ctx.platforms)
-        self.files = CardFiles(config.store)
+        self.files = open_store(config.store)
         self.pages = PageIndex(config.posts, self.ctx.reading) if config.posts else None
         self.inflight: dict[str, asyncio.Future[bytes]] = {}
         self.limiter = anyio.CapacityLimiter(config.render_threads)
@@ -228,7 +228,7 @@ def from_environment() -> Starlette:
     secret = load_secret() if os.environ.get(SECRET_ENV) or os.environ.get(SECRET_FILE_ENV) else None
     posts = Path(settings["posts"]) if settings.get("posts") else None
     root = Path(settings["site_root"])
-    return create_app(ServiceConfig(store=Path(settings["store"]), posts=posts, secret=secret,
+    return create_app(ServiceConfig(store=str(settings["store"]), posts=posts, secret=secret,
                                     site=find_config(root), site_root=root,
                                     max_pending=int(settings["max_pending"]),
                                     render_threads=int(settings["render_threads"]),
