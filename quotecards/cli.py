@@ -544,6 +544,8 @@ def check_command(site_output: tuple[str, ...], base_url: str | None, platform: 
 @main.command("service")
 @click.option("--posts", "posts_dir", type=click.Path(path_type=Path, file_okay=False, exists=True), default=None,
               help="The site's posts, for cards by page: /og/<slug>.png.")
+@click.option("--wordpress", default=None, metavar="URL",
+              help="A WordPress site whose REST API gives the posts, for cards by page: /og/<slug>.png.")
 @click.option("--port", type=click.IntRange(min=0, max=65535), default=8080, show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on (0.0.0.0: every one).")
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
@@ -561,8 +563,8 @@ def check_command(site_output: tuple[str, ...], base_url: str | None, platform: 
               show_default=True, help="A signed card's format where its URL names none.")
 @click.option("--allow-private-images", is_flag=True,
               help="Fetch photos from this machine's and the local network's addresses too (never on a public host).")
-def service_command(posts_dir: Path | None, port: int, host: str, workers: int, store: str | None,
-                    site_root: Path, max_pending: int, render_threads: int, card_format: str,
+def service_command(posts_dir: Path | None, wordpress: str | None, port: int, host: str, workers: int,
+                    store: str | None, site_root: Path, max_pending: int, render_threads: int, card_format: str,
                     allow_private_images: bool) -> None:
     """Serve cards on demand over HTTP, for dynamic sites: signed card URLs (QUOTECARDS_SECRET) and
     cards by page from a posts folder."""
@@ -578,12 +580,15 @@ def service_command(posts_dir: Path | None, port: int, host: str, workers: int, 
     with user_errors():
         if os.environ.get(SECRET_ENV) or os.environ.get(SECRET_FILE_ENV):
             load_secret()  # a bad secret stops the start, with its one line, not each worker
-        elif posts_dir is None:
-            _fail(f"nothing to serve: set {SECRET_ENV} for signed cards, or give --posts for cards by page")
+        elif posts_dir is None and not wordpress:
+            _fail(f"nothing to serve: set {SECRET_ENV} for signed cards, or give --posts or --wordpress for cards "
+                  "by page")
+    if wordpress and not wordpress.startswith(("https://", "http://")):
+        _fail(f"--wordpress: expected the site's address, https://…, got {wordpress[:60]!r}")
     os.environ[CONFIG_ENV] = json.dumps({
         "store": store if store and "://" in store else str(Path(store or cache_dir() / "service").resolve()),
-        "posts": str(posts_dir.resolve()) if posts_dir
-        else "", "site_root": str(site_root.resolve()), "max_pending": max_pending, "render_threads": render_threads,
+        "posts": str(posts_dir.resolve()) if posts_dir else "", "wordpress": wordpress or "",
+        "site_root": str(site_root.resolve()), "max_pending": max_pending, "render_threads": render_threads,
         "default_format": card_format, "allow_private_images": allow_private_images, "cache_dir": str(cache_dir())})
     uvicorn.run("quotecards.service.app:from_environment", factory=True, host=host, port=port, workers=workers,
                 timeout_graceful_shutdown=30, log_level="info", access_log=False)

@@ -4,6 +4,7 @@ back, which holds a card's drawing for as long as a test needs (no sleeps: event
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -85,7 +86,7 @@ class Running:
                    or line.startswith(name + "{"))
 
 
-def start(tmp_path: Path, *more: str, env: dict[str, str] | None = None) -> Running:
+def start(tmp_path: Path, *more: str, env: dict[str, str] | None = None, wordpress: str = "") -> Running:
     posts = tmp_path / "posts"
     if not posts.exists():
         posts.mkdir(parents=True)
@@ -93,7 +94,8 @@ def start(tmp_path: Path, *more: str, env: dict[str, str] | None = None) -> Runn
                                         "  attribution: The harbour master\n---\nBody.\n")
         (posts / "draft.md").write_text("---\ntitle: Not yet\ndraft: true\n---\n")
     env = {**os.environ, "QUOTECARDS_SECRET": SECRET, "XDG_CACHE_HOME": str(tmp_path / "cache"), **(env or {})}
-    process = subprocess.Popen([sys.executable, "-m", "quotecards", "service", "--posts", str(posts), "--port", "0",
+    pages = ["--wordpress", wordpress] if wordpress else ["--posts", str(posts)]
+    process = subprocess.Popen([sys.executable, "-m", "quotecards", "service", *pages, "--port", "0",
                                 "--store", str(tmp_path / "store"), "--site-root", str(tmp_path),
                                 "--allow-private-images", *more],
                                stderr=subprocess.PIPE, text=True, env=env)
@@ -272,13 +274,80 @@ def test_two_instances_share_one_object_store(tmp_path, s3):
             running.process.wait(timeout=60)
 
 
+class _WordPress(BaseHTTPRequestHandler):
+    """A WordPress site's REST API as its documentation shapes it (/wp-json/wp/v2/posts?slug=…&_embed):
+    one published post with a pull quote in its ACF fields and a featured image."""
+
+    photos = ""
+
+    def do_GET(self) -> None:  # noqa: N802
+        from urllib.parse import parse_qs, urlsplit
+
+        url = urlsplit(self.path)
+        query = parse_qs(url.query)
+        if url.path != "/wp-json/wp/v2/posts":
+            self.send_error(404)
+            return
+        posts = [] if query.get("slug") != ["harbour-ferry"] else [{
+            "id": 7, "date": "2024-05-01T09:00:00", "date_gmt": "2024-05-01T07:00:00", "slug": "harbour-ferry",
+            "status": "publish", "type": "post", "link": "https://news.example.org/2024/05/harbour-ferry/",
+            "title": {"rendered": "Harbour &#8220;ferry&#8221; returns"},
+            "excerpt": {"rendered": "<p>After two years the ferry sails again&hellip;</p>\n", "protected": False},
+            "featured_media": 12, "acf": {"pull_quote": "We sail at dawn.", "pull_quote_by": "The harbour master"},
+            "_embedded": {"wp:featuredmedia": [{"id": 12, "source_url": self.photos + "/rocket.jpg",
+                                                "alt_text": "The ferry at the pier", "media_type": "image"}]}}]
+        body = json.dumps(posts).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json; charset=UTF-8")
+        self.send_header("X-WP-Total", str(len(posts)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_cards_by_page_from_a_wordpress_sites_rest_api(tmp_path, photos):
+    _WordPress.photos = photos
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _WordPress)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    (tmp_path / "quotecards.toml").write_text('site_name = "Harbour Times"\n[fields]\nquote = "acf.pull_quote"\n'
+                                              'attribution = "acf.pull_quote_by"\n')
+    running = start(tmp_path, wordpress=f"http://127.0.0.1:{server.server_address[1]}/")
+    try:
+        card = running.get("/og/harbour-ferry.png")
+        assert card.status_code == 200 and card.headers["content-type"] == "image/png", card.text
+        with Image.open(BytesIO(card.content)) as image:
+            assert image.size == (1200, 630)
+        assert running.get("/og/no-such-post.png").status_code == 404
+        store = tmp_path / "store"
+        assert len(list(store.rglob("*.png"))) == 1
+    finally:
+        running.process.terminate()
+        running.process.wait(timeout=60)
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_wordpress_post_reads_as_front_matter():
+    from quotecards.service.wordpress import front_matter_of
+
+    meta = front_matter_of({"title": {"rendered": "It&#8217;s <em>here</em>"}, "excerpt": {"rendered": "<p>A&amp;B</p>"},
+                            "date_gmt": "2024-05-01T07:00:00", "slug": "x", "acf": {"pull_quote": "Q"},
+                            "_embedded": {"wp:featuredmedia": [{"source_url": "https://example.org/a.jpg",
+                                                                "alt_text": "Alt"}]}})
+    assert meta == {"title": "It\u2019s here", "description": "A&B", "date": "2024-05-01T07:00:00", "slug": "x",
+                    "featured_image": "https://example.org/a.jpg", "image_alt": "Alt", "acf": {"pull_quote": "Q"}}
+
+
 @pytest.mark.system("php")
 def test_php_signs_a_card_url_as_the_service_checks_it():
     """The PHP a WordPress theme uses (docs/service.md) makes the same signature."""
     docs = (ROOT / "docs/service.md").read_text("utf-8")
-    php = re.search(r"```php\n(.*?)```", docs, re.DOTALL)
+    php = next((block for block in re.findall(r"```php\n(.*?)```", docs, re.DOTALL)
+                if "function quotecards_card_path" in block), None)
     assert php is not None
-    script = php.group(1).replace("<?php", "") + (
+    script = php.replace("<?php", "") + (
         '\necho quotecards_card_path(["title" => "Café «x» & y", "quote" => "¿Sí?", "platform" => "og"]);\n')
     env = {**os.environ, "QUOTECARDS_SECRET": SECRET}
     done = subprocess.run([shutil.which("php") or "php", "-r", script], capture_output=True, text=True, env=env,

@@ -44,6 +44,7 @@ from .pages import PageIndex
 from .requests import CardRequest, ParamError, by_params, card_key, format_of, platform_of
 from .signing import verify
 from .store import open_store
+from .wordpress import WordPressPages
 
 __all__ = ["CONFIG_ENV", "ServiceConfig", "create_app", "from_environment"]
 
@@ -61,6 +62,7 @@ CONFIG_ENV = "QUOTECARDS_SERVICE"
 class ServiceConfig:
     store: str  # where drawn cards are kept: a folder, or an fsspec URL (s3://bucket/cards)
     posts: Path | None = None  # the site's posts, for cards by page
+    wordpress: str | None = None  # or a WordPress site's address, whose REST API gives them
     secret: bytes | None = None  # signs card URLs; None: no cards by parameters
     site: SiteConfig = field(default_factory=SiteConfig)
     max_pending: int = 64  # distinct cards being drawn or waiting to be; past this, 503
@@ -86,7 +88,11 @@ class _Service:
         self.ctx = RunContext.open(options)
         self.settings = settings_hash(options, self.ctx.platforms)
         self.files = open_store(config.store)
-        self.pages = PageIndex(config.posts, self.ctx.reading) if config.posts else None
+        self.pages: PageIndex | WordPressPages | None = None
+        if config.posts:
+            self.pages = PageIndex(config.posts, self.ctx.reading)
+        elif config.wordpress:
+            self.pages = WordPressPages(config.wordpress, self.ctx.reading)
         self.inflight: dict[str, asyncio.Future[bytes]] = {}
         self.limiter = anyio.CapacityLimiter(config.render_threads)
         self.registry = CollectorRegistry()
@@ -110,7 +116,7 @@ class _Service:
 
     async def page(self, request: Request) -> Response:
         if self.pages is None:
-            return _error(404, "", "no posts folder: only signed cards are served here")
+            return _error(404, "", "no posts folder or WordPress site: only signed cards are served here")
         platform = platform_of(request.path_params["platform"])
         extension = request.path_params["ext"]
         if extension not in EXTENSIONS:
@@ -229,6 +235,7 @@ def from_environment() -> Starlette:
     posts = Path(settings["posts"]) if settings.get("posts") else None
     root = Path(settings["site_root"])
     return create_app(ServiceConfig(store=str(settings["store"]), posts=posts, secret=secret,
+                                    wordpress=settings.get("wordpress") or None,
                                     site=find_config(root), site_root=root,
                                     max_pending=int(settings["max_pending"]),
                                     render_threads=int(settings["render_threads"]),
