@@ -370,3 +370,20 @@ def test_javascript_signs_a_card_url_as_the_service_checks_it(tmp_path):
     assert done.returncode == 0, done.stderr
     assert done.stdout == signed_path(SECRET.encode(), "/card", {"title": "Café «x» & y", "quote": "¿Sí?",
                                                                   "platform": "og"})
+
+
+def test_many_distinct_cards_at_once_all_come_back(tmp_path):
+    """A bounded load on loopback: 40 cards, 8 at a time, every one drawn once and answered 200
+    (benchmarks/service.py measures speed and memory)."""
+    running = start(tmp_path, "--render-threads", "2")
+    try:
+        paths = [running.signed(title=f"Card {n}", quote=f"Line number {n} of the load.") for n in range(40)]
+        with ThreadPoolExecutor(8) as pool:
+            answers = list(pool.map(running.get, paths))
+        assert [a.status_code for a in answers] == [200] * 40
+        assert len({a.content for a in answers}) == 40
+        assert running.metric("quotecards_renders_total") == 40
+        assert running.metric('quotecards_requests_total') == 40 + 0  # /metrics itself is not counted
+    finally:
+        running.process.terminate()
+        running.process.wait(timeout=60)
