@@ -563,9 +563,12 @@ def check_command(site_output: tuple[str, ...], base_url: str | None, platform: 
               show_default=True, help="A signed card's format where its URL names none.")
 @click.option("--allow-private-images", is_flag=True,
               help="Fetch photos from this machine's and the local network's addresses too (never on a public host).")
+@click.option("--fill", multiple=True, metavar="PLATFORM",
+              help="Draw every post's card for PLATFORM into the store, then exit, as a build or CI job fills the "
+                   "store ahead of traffic; repeatable.")
 def service_command(posts_dir: Path | None, wordpress: str | None, port: int, host: str, workers: int,
                     store: str | None, site_root: Path, max_pending: int, render_threads: int, card_format: str,
-                    allow_private_images: bool) -> None:
+                    allow_private_images: bool, fill: tuple[str, ...]) -> None:
     """Serve cards on demand over HTTP, for dynamic sites: signed card URLs (QUOTECARDS_SECRET) and
     cards by page from a posts folder."""
     import json
@@ -577,6 +580,10 @@ def service_command(posts_dir: Path | None, wordpress: str | None, port: int, ho
     from .service.app import CONFIG_ENV
     from .service.signing import SECRET_ENV, SECRET_FILE_ENV, load_secret
 
+    where = store if store and "://" in store else str(Path(store or cache_dir() / "service").resolve())
+    if fill:
+        _fill(posts_dir, where, site_root, card_format, allow_private_images, fill)
+        return
     with user_errors():
         if os.environ.get(SECRET_ENV) or os.environ.get(SECRET_FILE_ENV):
             load_secret()  # a bad secret stops the start, with its one line, not each worker
@@ -586,12 +593,32 @@ def service_command(posts_dir: Path | None, wordpress: str | None, port: int, ho
     if wordpress and not wordpress.startswith(("https://", "http://")):
         _fail(f"--wordpress: expected the site's address, https://…, got {wordpress[:60]!r}")
     os.environ[CONFIG_ENV] = json.dumps({
-        "store": store if store and "://" in store else str(Path(store or cache_dir() / "service").resolve()),
+        "store": where,
         "posts": str(posts_dir.resolve()) if posts_dir else "", "wordpress": wordpress or "",
         "site_root": str(site_root.resolve()), "max_pending": max_pending, "render_threads": render_threads,
         "default_format": card_format, "allow_private_images": allow_private_images, "cache_dir": str(cache_dir())})
     uvicorn.run("quotecards.service.app:from_environment", factory=True, host=host, port=port, workers=workers,
                 timeout_graceful_shutdown=30, log_level="info", access_log=False)
+
+
+def _fill(posts_dir: Path | None, store: str, site_root: Path, card_format: str, allow_private_images: bool,
+          platforms: tuple[str, ...]) -> None:
+    from .config import find_config
+    from .resources import cache_dir
+    from .service.app import ServiceConfig, fill_store
+    from .service.requests import ParamError
+
+    if posts_dir is None:
+        _fail("--fill: give --posts, the folder whose posts' cards go into the store")
+    config = ServiceConfig(store=store, posts=posts_dir, site=find_config(site_root), site_root=site_root,
+                           default_format=card_format, allow_private_images=allow_private_images,
+                           cache_dir=cache_dir())
+    with user_errors():
+        try:
+            drawn = fill_store(config, platforms, terminal_progress())
+        except ParamError as exc:
+            _fail(f"--fill: {exc.message}")
+    click.echo(f"{drawn} cards drawn into {store}")
 
 
 @main.command("sign")

@@ -387,3 +387,24 @@ def test_many_distinct_cards_at_once_all_come_back(tmp_path):
     finally:
         running.process.terminate()
         running.process.wait(timeout=60)
+
+
+def test_a_build_fills_the_store_ahead_of_traffic(tmp_path):
+    """`--fill og` draws every page's card into the store and exits; the service then answers them
+    without drawing."""
+    posts = tmp_path / "posts"
+    posts.mkdir()
+    (posts / "ferry.md").write_text("---\ntitle: The ferry returns\n---\n")
+    (posts / "draft.md").write_text("---\ntitle: Not yet\ndraft: true\n---\n")
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    done = subprocess.run([sys.executable, "-m", "quotecards", "service", "--posts", str(posts), "--store",
+                           str(tmp_path / "store"), "--site-root", str(tmp_path), "--fill", "og", "--fill", "x"],
+                          capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 0 and done.stdout.startswith("2 cards drawn"), done.stdout + done.stderr
+    running = start(tmp_path)
+    try:
+        assert running.get("/og/ferry.png").status_code == 200 and running.get("/x/ferry.png").status_code == 200
+        assert running.metric("quotecards_renders_total") == 0 and running.metric("quotecards_cache_hits_total") == 2
+    finally:
+        running.process.terminate()
+        running.process.wait(timeout=60)

@@ -46,7 +46,7 @@ from .signing import verify
 from .store import open_store
 from .wordpress import WordPressPages
 
-__all__ = ["CONFIG_ENV", "ServiceConfig", "create_app", "from_environment"]
+__all__ = ["CONFIG_ENV", "ServiceConfig", "create_app", "fill_store", "from_environment"]
 
 log = logging.getLogger("quotecards.service")
 IMMUTABLE = "public, max-age=31536000, immutable"  # a signed URL's card: its parameters are its content
@@ -197,6 +197,31 @@ class _Service:
                                  "ms": round((time.perf_counter() - started) * 1000, 1)}))
             return response
         return endpoint
+
+
+def fill_store(config: ServiceConfig, platforms: tuple[str, ...], progress: Callable[[int, int], None]) -> int:
+    """Draw every public post's cards (of `platforms`, in the default format) into the store that
+    a service will answer from, as a build or CI job does ahead of traffic; those already there
+    are left. Returns how many were drawn."""
+    service = _Service(config)
+    try:
+        if not isinstance(service.pages, PageIndex):
+            raise ParamError("posts", "filling the store needs a posts folder")
+        slugs, drawn = service.pages.slugs_now(), 0
+        for done, slug in enumerate(slugs, 1):
+            post = service.pages.find(slug)
+            for platform in platforms:
+                if post is None:
+                    break
+                wanted = CardRequest(post, platform_of(platform), config.default_format)
+                key = card_key(service.settings, wanted)
+                if service.files.get(key, FORMATS[wanted.format].extension) is None:
+                    service.draw(key, wanted)
+                    drawn += 1
+            progress(done, len(slugs))
+        return drawn
+    finally:
+        service.ctx.close()
 
 
 def create_app(config: ServiceConfig) -> Starlette:

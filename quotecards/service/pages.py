@@ -42,6 +42,12 @@ class PageIndex:
             return None
         return post if post.slug == slug and not post.unpublished else None
 
+    def slugs_now(self) -> list[str]:
+        """Every public post's slug, the folder walked afresh."""
+        with self.lock:
+            self.slugs, self.scanned, self.seen = self._scan(), time.monotonic(), self._mtime()
+            return sorted(self.slugs)
+
     def _rescanned(self, slug: str) -> Path | None:
         with self.lock:
             changed = self._mtime() != self.seen
