@@ -606,7 +606,7 @@ def _fill(posts_dir: Path | None, store: str, site_root: Path, card_format: str,
     from .config import find_config
     from .resources import cache_dir
     from .service.app import ServiceConfig, fill_store
-    from .service.requests import ParamError
+    from .service.card_requests import ParamError
 
     if posts_dir is None:
         _fail("--fill: give --posts, the folder whose posts' cards go into the store")
@@ -625,7 +625,7 @@ def _fill(posts_dir: Path | None, store: str, site_root: Path, card_format: str,
 @click.argument("params", nargs=-1, required=True, metavar="KEY=VALUE...")
 def sign_command(params: tuple[str, ...]) -> None:
     """Print the signed path of a card (QUOTECARDS_SECRET signs it): append it to the service's address."""
-    from .service.requests import CARD_PARAMS
+    from .service.card_requests import CARD_PARAMS
     from .service.signing import SIGNATURE, load_secret, signed_path
 
     pairs: dict[str, str] = {}

@@ -1,5 +1,5 @@
 """Cards on demand for dynamic sites: an ASGI service (app.py), signed card URLs (signing.py),
-the requests it takes (requests.py), the posts it serves by slug (pages.py) and its store (store.py)."""
+the requests it takes (card_requests.py), the posts it serves by slug (pages.py) and its store (store.py)."""
 
 from .app import ServiceConfig, create_app
 from .signing import load_secret, sign, signed_path, verify

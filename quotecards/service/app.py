@@ -40,8 +40,8 @@ from ..errors import QuotecardsError
 from ..formats import FORMATS
 from ..options import RenderOptions
 from ..sources.fetched import FetchOptions
+from .card_requests import CardRequest, ParamError, by_params, card_key, format_of, platform_of
 from .pages import PageIndex
-from .requests import CardRequest, ParamError, by_params, card_key, format_of, platform_of
 from .signing import verify
 from .store import open_store
 from .wordpress import WordPressPages
