@@ -43,7 +43,7 @@ from ..sources.fetched import FetchOptions
 from .card_requests import CardRequest, ParamError, by_params, card_key, format_of, platform_of
 from .pages import PageIndex
 from .signing import verify
-from .store import open_store
+from .store import CardFiles, open_store
 from .wordpress import WordPressPages
 
 __all__ = ["CONFIG_ENV", "ServiceConfig", "create_app", "fill_store", "from_environment"]
@@ -133,12 +133,19 @@ class _Service:
         headers = {"ETag": f'"{key[:32]}"', "Cache-Control": cache, "X-Content-Type-Options": "nosniff"}
         if _matches(request.headers.get("if-none-match", ""), headers["ETag"]):
             return Response(status_code=304, headers=headers)
-        data = self.files.get(key, fmt.extension)
+        data = await self.stored(key, fmt.extension)
         if data is not None:
             self.hits.inc()
         else:
             data = await self.drawn_once(key, wanted)
         return Response(data, media_type=fmt.mime, headers=headers)
+
+    async def stored(self, key: str, extension: str) -> bytes | None:
+        """The card's bytes from the store: a local file read here, an object store's GET on a
+        thread, so that a slow bucket holds up no other request."""
+        if isinstance(self.files, CardFiles):
+            return self.files.get(key, extension)
+        return await anyio.to_thread.run_sync(self.files.get, key, extension)
 
     async def drawn_once(self, key: str, wanted: CardRequest) -> bytes:
         """The card's bytes, drawn by this request or by the one already drawing it."""
