@@ -199,14 +199,14 @@ def main() -> None:
 
 
 def memory(port: int, pid: int, photo: str, n: int) -> None:
+    """The service's resident memory as N distinct cards are drawn: after each tenth."""
     paths = quotecards_paths(photo, "memory", n)
     tenth = max(1, n // 10)
-    asyncio.run(load(port, paths[:tenth], 8))
-    after_warm = rss_kb(pid)
-    asyncio.run(load(port, paths[tenth:], 8))
-    print(f"memory over {n} distinct cards: {after_warm / 1024:.0f} MB after {tenth}, {rss_kb(pid) / 1024:.0f} MB "
-          "at the end (the service and its workers)")
-
+    seen = []
+    for start in range(0, n, tenth):
+        asyncio.run(load(port, paths[start:start + tenth], 8))
+        seen.append(f"{rss_kb(pid) / 1024:.0f}")
+    print(f"memory over {n} distinct cards, MB after each tenth (the service and its workers): {' '.join(seen)}")
 
 if __name__ == "__main__":
     main()
