@@ -541,6 +541,9 @@ def check_command(site_output: tuple[str, ...], base_url: str | None, platform: 
     sys.exit(0 if report.ok else 1)
 
 
+STOP_SECONDS = 120  # the service's graceful stop: past a photo's download deadline and a card's drawing
+
+
 @main.command("service")
 @click.option("--posts", "posts_dir", type=click.Path(path_type=Path, file_okay=False, exists=True), default=None,
               help="The site's posts, for cards by page: /og/<slug>.png.")
@@ -597,8 +600,9 @@ def service_command(posts_dir: Path | None, wordpress: str | None, port: int, ho
         "posts": str(posts_dir.resolve()) if posts_dir else "", "wordpress": wordpress or "",
         "site_root": str(site_root.resolve()), "max_pending": max_pending, "render_threads": render_threads,
         "default_format": card_format, "allow_private_images": allow_private_images, "cache_dir": str(cache_dir())})
+    # A stop waits for the cards being drawn: longer than a photo's download may take.
     uvicorn.run("quotecards.service.app:from_environment", factory=True, host=host, port=port, workers=workers,
-                timeout_graceful_shutdown=30, log_level="info", access_log=False)
+                timeout_graceful_shutdown=STOP_SECONDS, log_level="info", access_log=False)
 
 
 def _fill(posts_dir: Path | None, store: str, site_root: Path, card_format: str, allow_private_images: bool,
@@ -613,28 +617,37 @@ def _fill(posts_dir: Path | None, store: str, site_root: Path, card_format: str,
     config = ServiceConfig(store=store, posts=posts_dir, site=find_config(site_root), site_root=site_root,
                            default_format=card_format, allow_private_images=allow_private_images,
                            cache_dir=cache_dir())
+    failures: list[str] = []
     with user_errors():
         try:
-            drawn = fill_store(config, platforms, terminal_progress())
+            drawn = fill_store(config, platforms, terminal_progress(),
+                               lambda slug, why: failures.append(f"{slug}: {why}"))
         except ParamError as exc:
             _fail(f"--fill: {exc.message}")
-    click.echo(f"{drawn} cards drawn into {store}")
+    for failure in failures:
+        click.echo(f"error: {failure}", err=True)
+    click.echo(f"{drawn} cards drawn into {store}" + (f", {len(failures)} failed" if failures else ""))
+    sys.exit(1 if failures else 0)
 
 
 @main.command("sign")
 @click.argument("params", nargs=-1, required=True, metavar="KEY=VALUE...")
 def sign_command(params: tuple[str, ...]) -> None:
     """Print the signed path of a card (QUOTECARDS_SECRET signs it): append it to the service's address."""
-    from .service.card_requests import CARD_PARAMS
+    from .service.card_requests import CARD_PARAMS, ParamError, by_params
     from .service.signing import SIGNATURE, load_secret, signed_path
 
     pairs: dict[str, str] = {}
     for param in params:
         name, equals, value = param.partition("=")
-        if not equals or name not in CARD_PARAMS or name == SIGNATURE:
-            _fail(f"{param[:40]!r}: expected KEY=VALUE with KEY one of " + ", ".join(k for k in CARD_PARAMS
-                                                                                      if k != SIGNATURE))
+        if not equals or name not in CARD_PARAMS or name == SIGNATURE or name in pairs:
+            _fail(f"{param[:40]!r}: expected KEY=VALUE once each, KEY one of " + ", ".join(k for k in CARD_PARAMS
+                                                                                            if k != SIGNATURE))
         pairs[name] = value
+    try:  # the URL the service would refuse is not signed
+        by_params(pairs, "png")
+    except ParamError as exc:
+        _fail(f"{exc.parameter}: {exc.message}")
     with user_errors():
         secret = load_secret()
     click.echo(signed_path(secret, "/card", pairs))

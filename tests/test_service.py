@@ -288,7 +288,17 @@ class _WordPress(BaseHTTPRequestHandler):
         if url.path != "/wp-json/wp/v2/posts":
             self.send_error(404)
             return
-        posts = [] if query.get("slug") != ["harbour-ferry"] else [{
+        slug = query.get("slug", [""])[0]
+        if slug in ("local-photo", "asked-for-another"):  # a photo path on the server's disk; another post's answer
+            posts = [{"slug": "someone-else" if slug == "asked-for-another" else slug, "title": {"rendered": "T"},
+                      "_embedded": {"wp:featuredmedia": [{"source_url": "/secret.jpg"}]}}]
+            body = json.dumps(posts).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        posts = [] if slug != "harbour-ferry" else [{
             "id": 7, "date": "2024-05-01T09:00:00", "date_gmt": "2024-05-01T07:00:00", "slug": "harbour-ferry",
             "status": "publish", "type": "post", "link": "https://news.example.org/2024/05/harbour-ferry/",
             "title": {"rendered": "Harbour &#8220;ferry&#8221; returns"},
@@ -320,6 +330,12 @@ def test_cards_by_page_from_a_wordpress_sites_rest_api(tmp_path, photos):
         with Image.open(BytesIO(card.content)) as image:
             assert image.size == (1200, 630)
         assert running.get("/og/no-such-post.png").status_code == 404
+        assert running.get("/og/asked-for-another.png").status_code == 404  # an answer for another post
+        from quotecards.service.wordpress import WordPressPages
+        from quotecards.sources.post import ReadOptions
+
+        found = WordPressPages(f"http://127.0.0.1:{server.server_address[1]}/", ReadOptions()).find("local-photo")
+        assert found is not None and found.image is None  # a path would be read from this machine's disk
         store = tmp_path / "store"
         assert len(list(store.rglob("*.png"))) == 1
     finally:
@@ -408,3 +424,73 @@ def test_a_build_fills_the_store_ahead_of_traffic(tmp_path):
     finally:
         running.process.terminate()
         running.process.wait(timeout=60)
+
+
+def test_what_a_hostile_reading_found_is_answered_as_it_should_be(service, photos):
+    # A query of thousands of names is refused at once (it froze the worker, checked pair by pair).
+    crowd = "&".join(f"p{n}=1" for n in range(5000))
+    refused = service.get("/card?" + crowd)
+    assert refused.status_code == 400 and "parameters" in refused.json()["error"]
+    # A URL that is no URL is the image parameter's 400, not a 500.
+    for image in ("http://a..b/x.jpg", "http://[::1", "http://example.invalid:99999/x.jpg", "HTTP:"):
+        bad = service.get(service.signed(title="T", image=image))
+        assert bad.status_code == 400 and bad.json()["parameter"] == "image", (image, bad.text)
+    # No redirect built from the Host header, JSON for every refusal, no 304 for a card not there.
+    slash = requests.get(service.url + "/card/?title=x", timeout=60, allow_redirects=False,
+                         headers={"Host": "evil.invalid"})
+    assert slash.status_code == 404 and "location" not in slash.headers and slash.json()["error"]
+    posted = requests.post(service.url + "/card", timeout=60)
+    assert posted.status_code == 405 and posted.json()["error"]
+    assert service.get(service.signed(title="Not drawn yet"), headers={"If-None-Match": "*"}).status_code == 200
+
+
+def test_a_card_whose_photo_could_not_be_had_is_not_kept(tmp_path, photos):
+    running = start(tmp_path)
+    try:
+        with socket_on_loopback() as port:  # a photo host that is down: nothing listens
+            down = running.signed(title="Photo later", image=f"http://127.0.0.1:{port}/rocket.jpg")
+        first = running.get(down)
+        assert first.status_code == 200 and first.headers["cache-control"] == "no-store"
+        assert not list((tmp_path / "store").rglob("*.png"))  # drawn, answered, not kept
+        kept = running.get(running.signed(title="Photo now", image=photos + "/rocket.jpg"))
+        assert kept.headers["cache-control"].endswith("immutable")
+    finally:
+        running.process.terminate()
+        running.process.wait(timeout=60)
+
+
+def test_fill_goes_on_past_a_post_it_cannot_draw(tmp_path):
+    posts = tmp_path / "posts"
+    posts.mkdir()
+    (posts / "a.md").write_text("---\ntitle: A\n---\n")
+    (posts / "b.md").write_text("---\ntitle: B\nquotecard: {layout: no-such-layout}\n---\n")
+    (posts / "c.md").write_text("---\ntitle: C\n---\n")
+    done = subprocess.run([sys.executable, "-m", "quotecards", "service", "--posts", str(posts), "--store",
+                           str(tmp_path / "store"), "--site-root", str(tmp_path), "--fill", "og"],
+                          capture_output=True, text=True, env={**os.environ, "XDG_CACHE_HOME": str(tmp_path / "c")},
+                          timeout=300)
+    assert done.returncode == 1 and "2 cards drawn" in done.stdout and "1 failed" in done.stdout, done.stdout
+    assert "error: b: " in done.stderr and "Traceback" not in done.stderr
+
+
+class socket_on_loopback:
+    """A loopback port that nothing listens on once the block ends."""
+
+    def __enter__(self) -> int:
+        import socket
+
+        self.probe = socket.socket()
+        self.probe.bind(("127.0.0.1", 0))
+        return int(self.probe.getsockname()[1])
+
+    def __exit__(self, *exc: object) -> None:
+        self.probe.close()
+
+
+def test_a_post_whose_photo_is_replaced_gets_a_new_card(service):
+    shutil.copy(ROOT / "samples/images/rocket.jpg", service.posts / "photo.jpg")
+    (service.posts / "photo.md").write_text("---\ntitle: The pad\nfeatured_image: photo.jpg\n---\n")
+    first = service.get("/og/photo.png")
+    shutil.copy(ROOT / "samples/images/coffee.jpg", service.posts / "photo.jpg")
+    second = service.get("/og/photo.png")
+    assert first.status_code == second.status_code == 200 and first.headers["etag"] != second.headers["etag"]

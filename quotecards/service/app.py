@@ -13,6 +13,7 @@ answer carries a path or a stack trace.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import json
 import logging
@@ -26,11 +27,13 @@ from typing import Any
 import anyio
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from ..build.batch import settings_hash
+from ..card_warnings import Kind
 from ..cards import choose, compose_card
 from ..config import SiteConfig
 from ..context import RunContext
@@ -40,6 +43,7 @@ from ..errors import QuotecardsError
 from ..formats import FORMATS
 from ..options import RenderOptions
 from ..sources.fetched import FetchOptions
+from ..sources.post import Post
 from .card_requests import CardRequest, ParamError, by_params, card_key, format_of, platform_of
 from .pages import PageIndex
 from .signing import verify
@@ -77,10 +81,21 @@ class Overloaded(Exception):
     """More cards waiting to be drawn than the service takes."""
 
 
+@dataclass(frozen=True)
+class Drawn:
+    data: bytes
+    kept: bool  # in the store; a card whose photo could not be had is not, and is not cached either
+
+
+UNREACHABLE_SECONDS = 60.0
+LOOKUP_THREADS = 8  # posts looked up at once (a WordPress site's REST API answering)
+
+
 class _Service:
     def __init__(self, config: ServiceConfig):
         self.config = config
         roots = tuple(folder for folder in (config.posts, config.site_root) if folder is not None)
+        self.roots = roots
         fetch = FetchOptions(cache_dir=config.cache_dir, public_only=not config.allow_private_images, roots=roots,
                              web_roots=roots)
         options = RenderOptions(out_dir=Path("."), platforms=("all",), config=config.site, fetch=fetch,
@@ -93,8 +108,11 @@ class _Service:
             self.pages = PageIndex(config.posts, self.ctx.reading)
         elif config.wordpress:
             self.pages = WordPressPages(config.wordpress, self.ctx.reading)
-        self.inflight: dict[str, asyncio.Future[bytes]] = {}
+        self.inflight: dict[str, asyncio.Future[Drawn]] = {}
+        self.looking: dict[str, asyncio.Future[Any]] = {}  # page lookups under way, by slug
+        self.forgot = time.monotonic()
         self.limiter = anyio.CapacityLimiter(config.render_threads)
+        self.lookups = anyio.CapacityLimiter(LOOKUP_THREADS)
         self.registry = CollectorRegistry()
         self.requests = Counter("quotecards_requests", "Requests answered", ["route", "status"], registry=self.registry)
         self.renders = Counter("quotecards_renders", "Cards drawn", registry=self.registry)
@@ -121,14 +139,14 @@ class _Service:
         extension = request.path_params["ext"]
         if extension not in EXTENSIONS:
             raise ParamError("format", f"no format with the extension {extension[:8]!r}")
-        post = await anyio.to_thread.run_sync(self.pages.find, request.path_params["slug"])
+        post = await self.found(request.path_params["slug"])
         if post is None:
             return _error(404, "slug", "no public post with this slug")
         wanted = CardRequest(post, platform, format_of(EXTENSIONS[extension], self.config.default_format))
         return await self.answer(request, wanted, PAGE_MAX_AGE)
 
     async def answer(self, request: Request, wanted: CardRequest, cache: str) -> Response:
-        key = card_key(self.settings, wanted)
+        key = card_key(self.settings, wanted, self.roots)
         fmt = FORMATS[wanted.format]
         headers = {"ETag": f'"{key[:32]}"', "Cache-Control": cache, "X-Content-Type-Options": "nosniff"}
         if _matches(request.headers.get("if-none-match", ""), headers["ETag"]):
@@ -136,47 +154,67 @@ class _Service:
         data = await self.stored(key, fmt.extension)
         if data is not None:
             self.hits.inc()
-        else:
-            data = await self.drawn_once(key, wanted)
-        return Response(data, media_type=fmt.mime, headers=headers)
+            return Response(data, media_type=fmt.mime, headers=headers)
+        drawn = await self.drawn_once(key, wanted)
+        if not drawn.kept:  # drawn without its photo: not to be cached anywhere
+            headers = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
+        return Response(drawn.data, media_type=fmt.mime, headers=headers)
 
     async def stored(self, key: str, extension: str) -> bytes | None:
         """The card's bytes from the store: a local file read here, an object store's GET on a
         thread, so that a slow bucket holds up no other request."""
-        if isinstance(self.files, CardFiles):
-            return self.files.get(key, extension)
-        return await anyio.to_thread.run_sync(self.files.get, key, extension)
-
-    async def drawn_once(self, key: str, wanted: CardRequest) -> bytes:
-        """The card's bytes, drawn by this request or by the one already drawing it."""
-        running = self.inflight.get(key)
-        if running is not None:
-            return await asyncio.shield(running)
-        if len(self.inflight) >= self.config.max_pending:
-            raise Overloaded
-        future: asyncio.Future[bytes] = asyncio.get_running_loop().create_future()
-        future.add_done_callback(lambda done: done.cancelled() or done.exception())  # read: never "unretrieved"
-        self.inflight[key] = future
         try:
-            data = await anyio.to_thread.run_sync(self.draw, key, wanted, limiter=self.limiter)
-            future.set_result(data)
-            return data
-        except BaseException as exc:
-            future.set_exception(exc if isinstance(exc, Exception) else RuntimeError("cancelled"))
-            raise
-        finally:
-            del self.inflight[key]
+            if isinstance(self.files, CardFiles):
+                return self.files.get(key, extension)
+            return await anyio.to_thread.run_sync(self.files.get, key, extension)
+        except Exception:  # the store down: the card is drawn instead  # noqa: BLE001
+            log.exception("quotecards service: the store could not be read")
+            return None
 
-    def draw(self, key: str, wanted: CardRequest) -> bytes:
+    async def drawn_once(self, key: str, wanted: CardRequest) -> Drawn:
+        """The card, drawn by this request or by the one already drawing it."""
+        return await _once(self.inflight, key, self.config.max_pending,
+                           lambda: anyio.to_thread.run_sync(self.draw, key, wanted, limiter=self.limiter))
+
+    async def found(self, slug: str) -> Post | None:
+        """The page's post, looked up once however many requests ask for it at once, and no more
+        lookups at once than cards (a slow WordPress holds up no card already in the store)."""
+        assert self.pages is not None
+        pages = self.pages
+        return await _once(self.looking, slug, self.config.max_pending,
+                           lambda: anyio.to_thread.run_sync(pages.find, slug, limiter=self.lookups))
+
+    def draw(self, key: str, wanted: CardRequest) -> Drawn:
+        """The card drawn and encoded, and kept in the store unless its photo could not be had
+        (a host down for a moment): that card is drawn again on the next request, not kept."""
         started = time.perf_counter()
+        self._forget_unreachable()
         platform = get_platform(wanted.platform)
-        _spec, card, _used = compose_card(wanted.post, self.ctx, choose(wanted.post, self.ctx), platform)
+        chosen = choose(wanted.post, self.ctx)
+        _spec, card, _used = compose_card(wanted.post, self.ctx, chosen, platform)
         _fmt, budget = self.ctx.options.output_for(platform)
         data = export.encode(card.image, budget, wanted.format, photographic=card.background == "photo").data
-        self.files.put(key, FORMATS[wanted.format].extension, data)
+        whole = chosen.warning is None or chosen.warning.kind is not Kind.IMAGE_UNAVAILABLE
+        if whole:
+            self._put(key, FORMATS[wanted.format].extension, data)
         self.renders.inc()
         self.render_time.observe(time.perf_counter() - started)
-        return data
+        return Drawn(data, whole)
+
+    def _forget_unreachable(self) -> None:
+        """A host the session could not reach is not tried again for a minute, not for the
+        process's life: the service outlives a photo host's hiccup."""
+        now = time.monotonic()
+        session = self.ctx.session.opened
+        if session is not None and now - self.forgot >= UNREACHABLE_SECONDS:
+            session.unreachable.clear()
+            self.forgot = now
+
+    def _put(self, key: str, extension: str, data: bytes) -> None:
+        try:
+            self.files.put(key, extension, data)
+        except Exception:  # the store down: the card is answered all the same, drawn again next time  # noqa: BLE001
+            log.exception("quotecards service: the store could not keep a card")
 
     async def metrics(self, _request: Request) -> Response:
         return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)
@@ -206,29 +244,38 @@ class _Service:
         return endpoint
 
 
-def fill_store(config: ServiceConfig, platforms: tuple[str, ...], progress: Callable[[int, int], None]) -> int:
+def fill_store(config: ServiceConfig, platforms: tuple[str, ...], progress: Callable[[int, int], None],
+               failed: Callable[[str, str], None]) -> int:
     """Draw every public post's cards (of `platforms`, in the default format) into the store that
     a service will answer from, as a build or CI job does ahead of traffic; those already there
-    are left. Returns how many were drawn."""
+    are left, and a card that cannot be made is `failed` (slug, why) and the rest go on. Returns
+    how many were drawn."""
     service = _Service(config)
     try:
         if not isinstance(service.pages, PageIndex):
             raise ParamError("posts", "filling the store needs a posts folder")
         slugs, drawn = service.pages.slugs_now(), 0
+        wanted_platforms = [platform_of(platform) for platform in platforms]
         for done, slug in enumerate(slugs, 1):
             post = service.pages.find(slug)
-            for platform in platforms:
-                if post is None:
-                    break
-                wanted = CardRequest(post, platform_of(platform), config.default_format)
-                key = card_key(service.settings, wanted)
-                if service.files.get(key, FORMATS[wanted.format].extension) is None:
-                    service.draw(key, wanted)
-                    drawn += 1
+            for platform in wanted_platforms if post is not None else []:
+                assert post is not None
+                drawn += _filled(service, CardRequest(post, platform, config.default_format), failed)
             progress(done, len(slugs))
         return drawn
     finally:
         service.ctx.close()
+
+
+def _filled(service: _Service, wanted: CardRequest, failed: Callable[[str, str], None]) -> int:
+    key = card_key(service.settings, wanted, service.roots)
+    if service.files.get(key, FORMATS[wanted.format].extension) is not None:
+        return 0
+    try:
+        return int(service.draw(key, wanted).kept)
+    except (QuotecardsError, ValueError, OSError) as exc:
+        failed(wanted.post.slug, str(exc))
+        return 0
 
 
 def create_app(config: ServiceConfig) -> Starlette:
@@ -249,7 +296,13 @@ def create_app(config: ServiceConfig) -> Starlette:
         yield
         service.ctx.close()  # after the server has finished the requests in flight
 
-    app = Starlette(routes=routes, lifespan=lifespan)
+    async def not_here(_request: Request, exc: Exception) -> Response:
+        status = exc.status_code if isinstance(exc, HTTPException) else 404
+        return _error(status, "", "no such card URL" if status == 404 else "only GET and HEAD are answered")
+
+    app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={HTTPException: not_here})
+    # `/card/` is no card URL: no redirect built from the request's Host header.
+    app.router.redirect_slashes = False
     app.state.service = service
     return app
 
@@ -276,19 +329,48 @@ def from_environment() -> Starlette:
                                     cache_dir=Path(settings["cache_dir"]) if settings.get("cache_dir") else None))
 
 
+MAX_PARAMS = 16  # every card parameter once, and some room: more is no card URL
+
+
 def _single(request: Request) -> dict[str, str]:
     """The query's parameters; one given twice is refused, as a signature covers one value each."""
     pairs = request.query_params.multi_items()
-    params = dict(pairs)
-    if len(params) != len(pairs):
-        repeated = next(name for name, _value in pairs if sum(1 for n, _v in pairs if n == name) > 1)
-        raise ParamError(repeated, "given more than once")
-    return params
+    if len(pairs) > MAX_PARAMS:
+        raise ParamError("", f"{len(pairs)} parameters; a card URL has at most {MAX_PARAMS}")
+    counts = collections.Counter(name for name, _value in pairs)
+    repeated = next((name for name, n in counts.items() if n > 1), None)
+    if repeated is not None:
+        raise ParamError(repeated[:32], "given more than once")
+    return dict(pairs)
+
+
+async def _once(running: dict[str, asyncio.Future[Any]], key: str, most: int,
+                start: Callable[[], Awaitable[Any]]) -> Any:
+    """What `start` gives for `key`, started by this request or awaited from the one already
+    running it; Overloaded where `most` are running."""
+    under_way = running.get(key)
+    if under_way is not None:
+        return await asyncio.shield(under_way)
+    if len(running) >= most:
+        raise Overloaded
+    future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+    future.add_done_callback(lambda done: done.cancelled() or done.exception())  # read: never "unretrieved"
+    running[key] = future
+    try:
+        result = await start()
+        future.set_result(result)
+        return result
+    except BaseException as exc:
+        future.set_exception(exc if isinstance(exc, Exception) else RuntimeError("cancelled"))
+        raise
+    finally:
+        del running[key]
 
 
 def _matches(header: str, etag: str) -> bool:
-    tags = [tag.strip().removeprefix("W/") for tag in header.split(",")]
-    return etag in tags or "*" in tags
+    """Whether If-None-Match names this card (`*` is not taken: it would answer 304 for a card
+    that is not there)."""
+    return etag in (tag.strip().removeprefix("W/") for tag in header.split(","))
 
 
 def _error(status: int, parameter: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:

@@ -14,6 +14,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from ..draw.platforms import PLATFORMS
 from ..formats import FORMATS
@@ -60,8 +61,8 @@ def by_params(params: Mapping[str, str], default_format: str) -> CardRequest:
     if not quote and not title:
         raise ParamError("quote", "a card needs a quote or a title")
     image = params.get("image", "").strip()
-    if image and not image.startswith(("https://", "http://")):
-        raise ParamError("image", "expected an http(s) URL of a photo")
+    if image:
+        _check_url(image)
     post = Post(source=Path("card.md"), slug=safe_slug(title or quote)[:60] or "card", quote=quote,
                 attribution=params.get("attribution", "").strip(), citation=params.get("citation", "").strip(),
                 image=image or None, image_alt="", title=title, description=params.get("description", "").strip(),
@@ -69,6 +70,20 @@ def by_params(params: Mapping[str, str], default_format: str) -> CardRequest:
                 kind="quote" if quote else "headline")
     return CardRequest(post, platform_of(params.get("platform", "og")), format_of(params.get("format"),
                                                                                   default_format))
+
+
+def _check_url(image: str) -> None:
+    """An http(s) URL with a host that can be named and a port that can be: else a 400, not a
+    card drawn without its photo (or a failure deep in the HTTP stack)."""
+    try:
+        parts = urlsplit(image)
+        port = parts.port  # raises for a port past 65535 or no number
+        host = parts.hostname or ""
+        host.encode("idna")  # raises for an empty label ("a..b") or one past 63 characters
+    except (ValueError, UnicodeError):
+        raise ParamError("image", "not a URL that can be fetched") from None
+    if parts.scheme.lower() not in ("http", "https") or not host or port == 0:
+        raise ParamError("image", "expected an http(s) URL of a photo")
 
 
 def platform_of(name: str) -> str:
@@ -84,9 +99,24 @@ def format_of(name: str | None, default: str) -> str:
     return chosen
 
 
-def card_key(settings: str, request: CardRequest) -> str:
+def card_key(settings: str, request: CardRequest, roots: tuple[Path, ...] = ()) -> str:
     """The name of the card's bytes in the store: the service's settings (tool, layouts, fonts,
-    config), the post's fields, the platform and the format."""
+    config), the post's fields, the platform and the format; and a local photo's size and time,
+    so that a photo replaced under the same name is a new card."""
     fields = card_fields(request.post, request.post.slug)
-    text = json.dumps([settings, fields, request.platform, request.format], sort_keys=True, default=str)
+    photo = _local_photo(request.post, roots)
+    text = json.dumps([settings, fields, request.platform, request.format, photo], sort_keys=True, default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _local_photo(post: Post, roots: tuple[Path, ...]) -> list[int] | None:
+    ref = post.image or ""
+    if not ref or "://" in ref:
+        return None
+    for folder in (post.source.parent, *roots):
+        try:
+            stat = (folder / ref.lstrip("/")).stat()
+        except OSError:
+            continue
+        return [stat.st_size, stat.st_mtime_ns]
+    return None

@@ -15,6 +15,7 @@ import json
 import threading
 import time
 from collections import OrderedDict
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -63,14 +64,21 @@ class WordPressPages:
                     return None
                 body = answer.raw.read(MAX_ANSWER_BYTES + 1, decode_content=True)
             found = json.loads(body) if len(body) <= MAX_ANSWER_BYTES else None
-        except (requests.RequestException, ValueError):
+        except (requests.RequestException, ValueError, RecursionError):  # RecursionError: JSON nested too deep
             return None
         if not isinstance(found, list) or not found or not isinstance(found[0], dict):
             return None
+        if found[0].get("slug") != slug:  # an answer for another post is no answer
+            return None
         try:
-            return post_from_meta(Path("wordpress") / f"{slug}.md", front_matter_of(found[0]), self.reading)
+            post = post_from_meta(Path("wordpress") / f"{slug}.md", front_matter_of(found[0]), self.reading)
         except PostError:
             return None
+        # A photo is a URL on the web: a path (from the media or a field an author fills in) would
+        # be read from this machine's disk into a public card.
+        if post.image and not post.image.lower().startswith(("https://", "http://")):
+            post = replace(post, image=None)
+        return post
 
 
 def front_matter_of(post: dict[str, Any]) -> dict[str, Any]:

@@ -63,12 +63,15 @@ def forget(url: str, session: LazySession | RunSession) -> None:
 
 def fetch_image(ref: str, post_dir: Path, options: FetchOptions, session: LazySession | RunSession) -> Fetched:
     """The bytes behind `ref`: a URL (or its local mirror), or a path inside the site."""
-    local = read_local_image(ref, post_dir, options)
-    if local is not None:
-        return local
-    from .download import download
+    try:
+        local = read_local_image(ref, post_dir, options)
+        if local is not None:
+            return local
+        from .download import download
 
-    return download(ref, options, session.get() if isinstance(session, LazySession) else session)
+        return download(ref, options, session.get() if isinstance(session, LazySession) else session)
+    except (ValueError, UnicodeError) as exc:  # "http://a..b/", a port past 65535: no URL to fetch
+        raise FetchError(f"{ref[:200]}: not a URL that can be fetched ({exc.__class__.__name__})") from None
 
 
 def read_local_image(ref: str, post_dir: Path, options: FetchOptions) -> Fetched | None:
