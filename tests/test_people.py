@@ -252,3 +252,19 @@ def test_a_face_is_not_dimmed_by_the_design_s_veil(design):
     shown = card.backdrop.crop(core).convert("L")
     mean = lambda im: sum(im.get_flattened_data()) / (im.width * im.height)  # noqa: E731
     assert mean(shown) >= 0.7 * mean(bare)
+
+
+def test_the_face_detector_loads_safely_from_many_threads_at_once():
+    """A service's or preview's first photo cards are drawn together: each thread's first look for
+    faces imports OpenCV, which, imported from two threads at once, was met half loaded."""
+    import subprocess
+    import sys
+
+    code = ("import threading\nfrom quotecards.draw import subjects\nerrors = []\n"
+            "def load():\n    try:\n        subjects._detector()\n    except Exception as exc:\n"
+            "        errors.append(repr(exc))\n"
+            "threads = [threading.Thread(target=load) for _ in range(8)]\n"
+            "[t.start() for t in threads]\n[t.join() for t in threads]\nprint(errors)\n")
+    for _ in range(3):  # a fresh process each time: OpenCV not yet imported
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0 and done.stdout.strip() == "[]", done.stdout + done.stderr

@@ -107,8 +107,18 @@ def _detect(grey: numpy.ndarray) -> list[tuple[int, int, int, int]]:
     return [tuple(int(v) for v in hit) for hit in hits]  # type: ignore[misc]
 
 
-@functools.lru_cache(maxsize=1)  # the cascade is parsed once per process (some 10 ms); it never changes
+# OpenCV's package replaces itself in sys.modules as it loads: two threads importing it at once
+# (the first photo cards of a service or preview, drawn together) can meet it half loaded.
+_LOADING = threading.Lock()
+
+
 def _detector() -> tuple[Any, threading.Lock]:
+    with _LOADING:
+        return _loaded_detector()
+
+
+@functools.lru_cache(maxsize=1)  # the cascade is parsed once per process (some 10 ms); it never changes
+def _loaded_detector() -> tuple[Any, threading.Lock]:
     import cv2  # here: OpenCV's import costs a run that draws no photo card nothing
 
     cascades: str = cv2.data.haarcascades  # type: ignore[attr-defined]  # the wheel's own data folder
