@@ -88,10 +88,6 @@ class Drawn:
 
 
 UNREACHABLE_SECONDS = 60.0
-# The cards answered most lately, kept in memory as well as in the store: a card a network's
-# crawlers and a CDN's edges ask for again and again is answered without a read. Bounded by
-# bytes (a photo card in PNG is 0.5–1 MB), per worker.
-HOT_CARD_BYTES = 48 * 1024 * 1024
 LOOKUP_THREADS = 8  # posts looked up at once (a WordPress site's REST API answering)
 
 
@@ -115,8 +111,6 @@ class _Service:
         self.inflight: dict[str, asyncio.Future[Drawn]] = {}
         self.looking: dict[str, asyncio.Future[Any]] = {}  # page lookups under way, by slug
         self.forgot = time.monotonic()
-        self.hot: collections.OrderedDict[str, bytes] = collections.OrderedDict()
-        self.hot_bytes = 0
         self.limiter = anyio.CapacityLimiter(config.render_threads)
         self.lookups = anyio.CapacityLimiter(LOOKUP_THREADS)
         self.registry = CollectorRegistry()
@@ -162,34 +156,13 @@ class _Service:
             self.hits.inc()
             return Response(data, media_type=fmt.mime, headers=headers)
         drawn = await self.drawn_once(key, wanted)
-        if drawn.kept:
-            self.keep_hot(key, drawn.data)
-        else:  # drawn without its photo: not to be cached anywhere
+        if not drawn.kept:  # drawn without its photo: not to be cached anywhere
             headers = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
         return Response(drawn.data, media_type=fmt.mime, headers=headers)
 
     async def stored(self, key: str, extension: str) -> bytes | None:
-        """The card's bytes from memory, else from the store: a local file read here, an object
-        store's GET on a thread, so that a slow bucket holds up no other request."""
-        hot = self.hot.get(key)
-        if hot is not None:
-            self.hot.move_to_end(key)
-            return hot
-        data = await self._from_store(key, extension)
-        if data is not None:
-            self.keep_hot(key, data)
-        return data
-
-    def keep_hot(self, key: str, data: bytes) -> None:
-        if key in self.hot or len(data) > HOT_CARD_BYTES // 4:
-            return
-        self.hot[key] = data
-        self.hot_bytes += len(data)
-        while self.hot_bytes > HOT_CARD_BYTES:
-            _key, old = self.hot.popitem(last=False)
-            self.hot_bytes -= len(old)
-
-    async def _from_store(self, key: str, extension: str) -> bytes | None:
+        """The card's bytes from the store: a local file read here, an object store's GET on a
+        thread, so that a slow bucket holds up no other request."""
         try:
             if isinstance(self.files, CardFiles):
                 return self.files.get(key, extension)
