@@ -517,7 +517,7 @@ def eleventy_command(site: Path, output: Path | None, base_url: str, choice: Sit
         click.echo(f"warning: {warning}", err=True)
     if not base_url:
         click.echo("warning: no --base-url: the cards' URLs start at / and og:image wants an absolute URL; "
-                   "pass --base-url https://your.site/", err=True)
+                   "pass --base-url with the site's own address", err=True)
     _report_site(result, False)
 
 

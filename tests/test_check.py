@@ -249,8 +249,8 @@ def test_usage_errors_exit_2_with_one_line(tmp_path):
 def test_a_url_not_on_this_machine_is_refused_before_anything_is_fetched(tmp_path):
     # A URL the standard library and the HTTP client would read two ways (the client connects to
     # the host before a backslash) is none of this machine's either.
-    for url in ("http://example.invalid/", "https://10.0.0.1/", "http://127.0.0.1.example.invalid/",
-                "http://example.invalid:80\\@127.0.0.1:1/index.html", "http://user@127.0.0.1/",
+    for url in ("http://example.invalid/", "https://private-net.invalid/", "http://127.0.0.1.example.invalid/",
+                "http://example.invalid:80\\@127.0.0.1:1/index.html", "http://guest@127.0.0.1:1/",
                 "http://127.0.0.1 /"):
         done = CliRunner().invoke(main, ["check", url])
         assert done.exit_code == 2

@@ -190,7 +190,7 @@ def test_without_a_base_url_the_cards_start_at_the_root_and_the_command_says_so(
     assert done.returncode == 0, done.stdout + done.stderr
     assert [line for line in done.stderr.splitlines() if line.startswith("warning:")] == [
         "warning: no --base-url: the cards' URLs start at / and og:image wants an absolute URL; "
-        "pass --base-url https://your.site/"]
+        "pass --base-url with the site's own address"]
     data = json.loads((root / "_data/quotecards.json").read_text())
     assert data["./index.md"]["image"].startswith("/assets/quotecards/og/") and data["./index.md"]["site_url"] == ""
 

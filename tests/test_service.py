@@ -432,7 +432,7 @@ def test_what_a_hostile_reading_found_is_answered_as_it_should_be(service, photo
     refused = service.get("/card?" + crowd)
     assert refused.status_code == 400 and "parameters" in refused.json()["error"]
     # A URL that is no URL is the image parameter's 400, not a 500.
-    for image in ("http://a..b/x.jpg", "http://[::1", "http://example.invalid:99999/x.jpg", "HTTP:"):
+    for image in ("http://a..b.invalid/x.jpg", "http://[::1", "http://example.invalid:99999/x.jpg", "HTTP:"):
         bad = service.get(service.signed(title="T", image=image))
         assert bad.status_code == 400 and bad.json()["parameter"] == "image", (image, bad.text)
     # No redirect built from the Host header, JSON for every refusal, no 304 for a card not there.

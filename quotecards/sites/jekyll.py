@@ -104,7 +104,7 @@ def jekyll_build(root: Path, options: BuildOptions, front_matter: bool = False,
     else:
         result.head = _wire(root)
     if not site.has_url:
-        result.head += ("\nto do: set url: in _config.yml (https://your.site): without it og:image is a path, and "
+        result.head += ("\nto do: set url: in _config.yml to the site's address: without it og:image is a path, and "
                         "networks need a full URL")
     return result
 
