@@ -173,11 +173,11 @@ def test_every_page_jekyll_renders_gets_one_set_of_tags_with_our_card(tmp_path, 
     assert cards["index.markdown"]["lines"] == ["Harbour Times"]
     # The kicker is the post's first category as Jekyll counts them (a folder above _posts, else
     # its own, words in a string), never the _posts folder.
-    from quotecards.sites.jekyll_pages import read_jekyll
+    from quotecards.sites.jekyll_pages import WORD_LISTS, read_jekyll
     from quotecards.sources.post import ReadOptions, read_post
 
     site = read_jekyll(root)
-    reading = ReadOptions(inherited=site.inherited, bare_files=True, content_dir=root)
+    reading = ReadOptions(inherited=site.inherited, bare_files=True, content_dir=root, word_lists=WORD_LISTS)
     sections = {page: read_post(root / page, reading).section for page in cards}
     assert sections["_posts/2024-05-01-welcome-to-jekyll.markdown"] == "jekyll"
     assert sections["news/_posts/2024-05-07-council-budget.markdown"] == "news"

@@ -27,7 +27,7 @@ from ..sources.fields import OWN_CARDS
 from ..sources.frontmatter_edit import set_jekyll_image
 from ..sources.publish import Publishing
 from .card_data import SiteResult, edit_posts, page_entries, shard_part, with_brand, write_data, write_once
-from .jekyll_pages import read_jekyll
+from .jekyll_pages import WORD_LISTS, read_jekyll
 
 __all__ = ["jekyll_build"]
 
@@ -86,7 +86,7 @@ def jekyll_build(root: Path, options: BuildOptions, front_matter: bool = False,
     publishing = Publishing(drafts=rules.drafts or site.unpublished, future=rules.future or site.future,
                             expired=rules.expired, now=rules.now)
     render = options.render.for_site(out, root, root, inherited=site.inherited, publishing=publishing,
-                                     bare_files=True)
+                                     bare_files=True, word_lists=WORD_LISTS)
     render = with_brand(render, site.title)
     summary = build(root, replace(options, render=render, pages=site.pages), progress, state_dir=root / ".quotecards")
     if options.shard != (1, 1):  # the pages are pointed at their cards once the shards are one

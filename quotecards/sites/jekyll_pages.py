@@ -16,8 +16,8 @@ Read from `_config.yml` (and `_config.toml`), the keys Jekyll itself reads: `mar
   jekyll-seo-tag does;
 - front-matter `defaults` apply by scope (path prefix, type), the more specific path winning;
 - a post's section is its first category, as Jekyll counts them: the folders above its `_posts`,
-  then its `category` or `categories` (a list, or words in one string); a collection's
-  document's is the collection's name.
+  then its `category` or `categories` (a list, or words in one string: WORD_LISTS, split by the
+  reader, so the site layer reads no post); a collection's document's is the collection's name.
 """
 
 from __future__ import annotations
@@ -32,10 +32,11 @@ from typing import Any
 import yaml
 
 from ..errors import ConfigError
-from ..sources.frontmatter import front_matter
 from ..sources.inherited import Inherited, deep_merge
 
-__all__ = ["JekyllSite", "read_jekyll"]
+__all__ = ["WORD_LISTS", "JekyllSite", "read_jekyll"]
+
+WORD_LISTS = ("categories", "tags")  # Jekyll reads `categories: jekyll update` as two
 
 MARKDOWN = ("markdown", "mkdown", "mkdn", "mkd", "md")  # Jekyll's default markdown_ext
 POST_NAME = re.compile(r"^(\d{2,4}-\d{1,2}-\d{1,2})-(.+)$")  # Jekyll's DATE_FILENAME_MATCHER
@@ -191,7 +192,7 @@ def _inherited(site: JekyllSite, path: Path, kind: str, defaults: list[dict[str,
         values.setdefault("title", _titleize(named.group(2)))
     elif kind == "pages":  # shown with the site's title and description, as jekyll-seo-tag shows it
         values["_site"] = {key: " ".join(value.split()) for key, value in shown.items()}
-    section = _category(site.root, path, values) if kind == "posts" else kind if kind != "pages" else ""
+    section = _category(site.root, path) if kind == "posts" else kind if kind != "pages" else ""
     if section:
         values.setdefault("section", section)
     return values
@@ -232,23 +233,12 @@ def _day(text: str) -> str:
         return text
 
 
-def _category(root: Path, post: Path, defaults: Mapping[str, Any]) -> str:
-    """Jekyll's first category of a post: a folder above its _posts, else its own (or its
-    defaults') `category` or `categories`, whose string form is words."""
+def _category(root: Path, post: Path) -> str:
+    """Jekyll's first category of a post where a folder above its _posts gives it (news/_posts/);
+    else its own `category` or `categories`, which the reader takes (they are word lists)."""
     folders = post.relative_to(root).parts
     above = folders[:folders.index("_posts")] if "_posts" in folders else ()
-    if above:
-        return above[0]
-    try:
-        own = front_matter(post, post.read_text(encoding="utf-8-sig"))
-    except Exception:  # noqa: BLE001 - the post's own error, said where it is read
-        own = {}
-    for key in ("category", "categories"):
-        value = own.get(key, defaults.get(key))
-        words = value.split() if isinstance(value, str) else value if isinstance(value, list) else []
-        if words and isinstance(words[0], (str, int)):
-            return str(words[0])
-    return ""
+    return above[0] if above else ""
 
 
 def _in_scope(scope: dict[str, Any], relative: str, kind: str) -> bool:

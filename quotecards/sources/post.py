@@ -93,6 +93,8 @@ class ReadOptions:
     # A file without front matter is a page whose fields are all inherited (a Jekyll post: its
     # title and date from its name), not an error.
     bare_files: bool = False
+    # Front-matter keys whose text is a list of words (Jekyll's `categories: jekyll update` is two).
+    word_lists: tuple[str, ...] = ()
 
 
 def card_fields(post: Post, slug: str) -> dict[str, Any]:
@@ -117,6 +119,9 @@ def post_from_meta(path: Path, meta: dict[str, Any], options: ReadOptions | None
     """A Post from front matter a generator has already read (MkDocs' page.meta)."""
     options = options or ReadOptions()
     meta = options.inherited.under(path, meta)
+    for key in options.word_lists:
+        if isinstance(meta.get(key), str):
+            meta[key] = meta[key].split()
     try:
         why = unpublished(meta, options.publishing) if options.public_only else None
         return _not_public(path, why) if why else _post_from(path, meta, options)
