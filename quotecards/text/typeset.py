@@ -172,6 +172,7 @@ class _Paragraph:
                 self.break_weights[k] = self.break_weights.get(k, 0.0) + weight
         # Breaks the line count keeps away from while a line can hold what they would split.
         self.avoided = frozenset(k for k, weight in self.break_weights.items() if weight >= AVOIDED)
+        self.widths: dict[int, tuple[list[float], list[float]]] = {}  # by size: a few dozen sizes at most
 
     @property
     def count(self) -> int:
@@ -183,7 +184,14 @@ class _Paragraph:
             if start < end else 0.0
 
     def segment_widths(self, size: int) -> tuple[list[float], list[float]]:
-        """Each segment's width with its trailing spaces, and without (as a line's last)."""
+        """Each segment's width with its trailing spaces, and without (as a line's last); kept
+        per size, as every box the text is tried in asks again (shared: read, never changed)."""
+        known = self.widths.get(size)
+        if known is None:
+            known = self.widths[size] = self._segment_widths(size)
+        return known
+
+    def _segment_widths(self, size: int) -> tuple[list[float], list[float]]:
         full, bare = [], []
         for i in range(self.count):
             start, end, stop = self.bounds[i], self.ends[i], self.bounds[i + 1]
@@ -282,6 +290,14 @@ class _Paragraph:
         return out
 
 
+# A card tries each text in a dozen candidate boxes or more, and the cards drawn at once are a
+# few: their texts analysed once each (faces, bidi, breaks), not once per box.
+@functools.lru_cache(maxsize=64)
+def _paragraph(text: str, stack: tuple[Face, ...], lang: str, opens_with_name: bool = False,
+               styles: textruns.Styles = ()) -> _Paragraph:
+    return _Paragraph(text, stack, lang, opens_with_name, styles)
+
+
 def set_text(
     text: str,
     stack: tuple[Face, ...],
@@ -318,7 +334,7 @@ def set_text(
         raise ShapingUnavailable(
             "right-to-left or complex script needs Pillow's raqm layout with libfribidi "
             "(Debian: apt install libfribidi0); refusing to draw it wrong")
-    para = _Paragraph(text + tail, stack, lang, opens_with_name, styles)
+    para = _paragraph(text + tail, stack, lang, opens_with_name, styles)
     fit = _Fit(stack, box_width, box_height, line_height, hang, max_lines)
     best = fit.largest(para, min_size, max_size)
     shortened = False
@@ -327,7 +343,7 @@ def set_text(
         # if the text still does not fit, it is shortened.
         broken = _break_wide(text, stack, lang, min_size, box_width)
         # Break points inside words move the offsets: the text is set in one stack then.
-        para = _Paragraph(broken + tail, stack, lang, opens_with_name, styles if broken == text else ())
+        para = _paragraph(broken + tail, stack, lang, opens_with_name, styles if broken == text else ())
         if fit.fits(para, min_size):
             best = min_size
         elif not shorten:
