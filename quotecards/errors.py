@@ -35,6 +35,11 @@ class QuotecardsError(Exception):
     def __str__(self) -> str:
         return f"{self.path}: {self.field}: {self.message}" if self.path else f"{self.field}: {self.message}"
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Raised in a worker process and re-raised in its parent (the service's drawing
+        # processes): pickled by its parts, whatever arguments a subclass's __init__ takes.
+        return _rebuilt, (type(self), self.args, self.__dict__)
+
     def in_file(self, path: Path | str) -> str:
         """The one line, naming `path` when the error itself names no file (a layout asked for by name)."""
         return str(self) if self.path else f"{path}: {self}"
@@ -58,3 +63,10 @@ class PlatformError(QuotecardsError, ValueError):
 
 class OutputError(QuotecardsError):
     """The output folder cannot take the run's files (read-only, under a regular file, …)."""
+
+
+def _rebuilt(cls: type[QuotecardsError], args: tuple[object, ...], state: dict[str, object]) -> QuotecardsError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
