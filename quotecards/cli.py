@@ -551,17 +551,17 @@ STOP_SECONDS = 120  # the service's graceful stop: past a photo's download deadl
               help="A WordPress site whose REST API gives the posts, for cards by page: /og/<slug>.png.")
 @click.option("--port", type=click.IntRange(min=0, max=65535), default=8080, show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on (0.0.0.0: every one).")
-@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Worker processes (one per core serves the most cards).")
+@click.option("--workers", type=click.IntRange(min=0), default=0,
+              help="Processes drawing cards, each on a core of its own [default: one per core].")
 @click.option("--store", "store", default=None, metavar="DIR|URL",
               help="Where drawn cards are kept: a folder, or object storage through fsspec (s3://bucket/cards), "
                    "which several instances share [default: the cache folder's service/].")
 @click.option("--site-root", type=click.Path(path_type=Path, file_okay=False, exists=True), default=Path("."),
               help="The folder whose quotecards.toml sets the brand, colours and layouts.")
 @click.option("--max-pending", type=click.IntRange(min=1), default=64, show_default=True,
-              help="Cards being drawn or waiting, per worker; more is answered 503 with Retry-After.")
-@click.option("--render-threads", type=click.IntRange(min=1), default=2, show_default=True,
-              help="Cards drawn at once, per worker.")
+              help="Cards being drawn or waiting to be; more is answered 503 with Retry-After.")
+@click.option("--timeout", type=click.FloatRange(min=1), default=30.0, show_default=True,
+              help="Seconds a request waits for its card; then 503 with Retry-After (the card is still kept).")
 @click.option("--format", "card_format", type=click.Choice(["png", "jpeg", "webp", "avif"]), default="png",
               show_default=True, help="A signed card's format where its URL names none.")
 @click.option("--allow-private-images", is_flag=True,
@@ -570,39 +570,45 @@ STOP_SECONDS = 120  # the service's graceful stop: past a photo's download deadl
               help="Draw every post's card for PLATFORM into the store, then exit, as a build or CI job fills the "
                    "store ahead of traffic; repeatable.")
 def service_command(posts_dir: Path | None, wordpress: str | None, port: int, host: str, workers: int,
-                    store: str | None, site_root: Path, max_pending: int, render_threads: int, card_format: str,
+                    store: str | None, site_root: Path, max_pending: int, timeout: float, card_format: str,
                     allow_private_images: bool, fill: tuple[str, ...]) -> None:
     """Serve cards on demand over HTTP, for dynamic sites: signed card URLs (QUOTECARDS_SECRET) and
     cards by page from a posts folder."""
-    import json
+    import logging
     import os
 
     import uvicorn
 
+    from .config import find_config
     from .resources import cache_dir
-    from .service.app import CONFIG_ENV
+    from .service.app import ServiceConfig, create_app
     from .service.signing import SECRET_ENV, SECRET_FILE_ENV, load_secret
 
     where = store if store and "://" in store else str(Path(store or cache_dir() / "service").resolve())
     if fill:
         _fill(posts_dir, where, site_root, card_format, allow_private_images, fill)
         return
+    secret = None
     with user_errors():
         if os.environ.get(SECRET_ENV) or os.environ.get(SECRET_FILE_ENV):
-            load_secret()  # a bad secret stops the start, with its one line, not each worker
+            secret = load_secret()
         elif posts_dir is None and not wordpress:
             _fail(f"nothing to serve: set {SECRET_ENV} for signed cards, or give --posts or --wordpress for cards "
                   "by page")
-    if wordpress and not wordpress.startswith(("https://", "http://")):
-        _fail(f"--wordpress: expected the site's address, https://…, got {wordpress[:60]!r}")
-    os.environ[CONFIG_ENV] = json.dumps({
-        "store": where,
-        "posts": str(posts_dir.resolve()) if posts_dir else "", "wordpress": wordpress or "",
-        "site_root": str(site_root.resolve()), "max_pending": max_pending, "render_threads": render_threads,
-        "default_format": card_format, "allow_private_images": allow_private_images, "cache_dir": str(cache_dir())})
+        if wordpress and not wordpress.startswith(("https://", "http://")):
+            _fail(f"--wordpress: expected the site's address, https://…, got {wordpress[:60]!r}")
+        config = ServiceConfig(store=where, posts=posts_dir.resolve() if posts_dir else None, wordpress=wordpress,
+                               secret=secret, site=find_config(site_root), site_root=site_root.resolve(),
+                               max_pending=max_pending, workers=workers, timeout=timeout,
+                               default_format=card_format, allow_private_images=allow_private_images,
+                               cache_dir=cache_dir())
+        app = create_app(config)
+    access = logging.getLogger("quotecards.service")  # uvicorn configures its own loggers only
+    access.addHandler(logging.StreamHandler())
+    access.setLevel(logging.INFO)
     # A stop waits for the cards being drawn: longer than a photo's download may take.
-    uvicorn.run("quotecards.service.app:from_environment", factory=True, host=host, port=port, workers=workers,
-                timeout_graceful_shutdown=STOP_SECONDS, log_level="info", access_log=False)
+    uvicorn.run(app, host=host, port=port, timeout_graceful_shutdown=STOP_SECONDS, log_level="info",
+                access_log=False)
 
 
 def _fill(posts_dir: Path | None, store: str, site_root: Path, card_format: str, allow_private_images: bool,

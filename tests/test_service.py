@@ -86,7 +86,8 @@ class Running:
                    or line.startswith(name + "{"))
 
 
-def start(tmp_path: Path, *more: str, env: dict[str, str] | None = None, wordpress: str = "") -> Running:
+def start(tmp_path: Path, *more: str, env: dict[str, str] | None = None, wordpress: str = "",
+          own_group: bool = False) -> Running:
     posts = tmp_path / "posts"
     if not posts.exists():
         posts.mkdir(parents=True)
@@ -98,7 +99,7 @@ def start(tmp_path: Path, *more: str, env: dict[str, str] | None = None, wordpre
     process = subprocess.Popen([sys.executable, "-m", "quotecards", "service", *pages, "--port", "0",
                                 "--store", str(tmp_path / "store"), "--site-root", str(tmp_path),
                                 "--allow-private-images", *more],
-                               stderr=subprocess.PIPE, text=True, env=env)
+                               stderr=subprocess.PIPE, text=True, env=env, start_new_session=own_group)
     assert process.stderr is not None
     for line in process.stderr:  # uvicorn says where it listens once it does: the event waited on
         found = READY.search(line)
@@ -213,16 +214,64 @@ def test_past_its_limit_the_service_says_503_with_retry_after(tmp_path, photos):
 
 
 def test_a_stopped_service_finishes_the_cards_it_is_drawing(tmp_path, photos):
-    running = start(tmp_path)
+    running = start(tmp_path, own_group=True)
     with ThreadPoolExecutor(1) as pool:
         held = pool.submit(running.get, running.signed(title="Held", image=photos + "/held-3.jpg"))
         assert _Photos.asked.wait(timeout=120)
-        running.process.send_signal(signal.SIGTERM)  # as systemd or a container runtime stops it
+        # As systemd stops a service (its whole group; a terminal's Ctrl-C too): the drawing
+        # processes get the signal as well, and finish their cards all the same.
+        os.killpg(running.process.pid, signal.SIGTERM)
         _Photos.release.set()
         answer = held.result()
     assert answer.status_code == 200 and answer.headers["content-type"] == "image/png"
     # Uvicorn stops gracefully, then ends by the signal it was sent, as systemd expects of a service.
     assert running.process.wait(timeout=120) in (0, -signal.SIGTERM)
+
+
+def _drawers(running: Running) -> list[int]:
+    """The service's drawing processes (spawned by multiprocessing; not its resource tracker)."""
+    pid = running.process.pid
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return [int(child) for child in children if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes()]
+
+
+def test_a_drawing_process_that_dies_fails_its_card_only(tmp_path, photos):
+    running = start(tmp_path, "--workers", "1")
+    try:
+        with ThreadPoolExecutor(1) as pool:
+            held = pool.submit(running.get, running.signed(title="Held", image=photos + "/held-4.jpg"))
+            assert _Photos.asked.wait(timeout=120)
+            [drawer] = _drawers(running)
+            os.kill(drawer, signal.SIGKILL)  # as the OOM killer would
+            answer = held.result()
+        assert answer.status_code == 500 and answer.json() == {"error": "the card could not be made"}
+        after = running.get(running.signed(title="The next card"))  # drawn by a fresh process
+        assert after.status_code == 200 and after.headers["content-type"] == "image/png"
+        assert _drawers(running) != [drawer]
+    finally:
+        _Photos.release.set()
+        running.process.terminate()
+        running.process.wait(timeout=60)
+
+
+def test_a_card_past_the_requests_deadline_is_a_503_and_is_still_kept(tmp_path, photos):
+    running = start(tmp_path, "--timeout", "1")
+    try:
+        path = running.signed(title="Slow photo", image=photos + "/held-5.jpg")
+        late = running.get(path)  # the photo is held past the deadline, however fast the machine
+        assert late.status_code == 503 and late.headers["retry-after"] == "5"
+        assert late.json()["error"] == "the card is still being drawn; ask again shortly"
+        _Photos.release.set()
+        for _ in range(600):  # each 503 is the service's own deadline passing: on a slow machine, ask again
+            again = running.get(path)  # joins the drawing under way, or finds the card kept
+            if again.status_code != 503:
+                break
+        assert again.status_code == 200 and again.headers["content-type"] == "image/png"
+        assert running.metric("quotecards_renders_total") == 1
+    finally:
+        _Photos.release.set()
+        running.process.terminate()
+        running.process.wait(timeout=60)
 
 
 def test_sign_prints_the_path_the_library_makes_and_the_service_takes(tmp_path, monkeypatch):
@@ -391,7 +440,7 @@ def test_javascript_signs_a_card_url_as_the_service_checks_it(tmp_path):
 def test_many_distinct_cards_at_once_all_come_back(tmp_path):
     """A bounded load on loopback: 40 cards, 8 at a time, every one drawn once and answered 200
     (benchmarks/service.py measures speed and memory)."""
-    running = start(tmp_path, "--render-threads", "2")
+    running = start(tmp_path, "--workers", "2")
     try:
         paths = [running.signed(title=f"Card {n}", quote=f"Line number {n} of the load.") for n in range(40)]
         with ThreadPoolExecutor(8) as pool:

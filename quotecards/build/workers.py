@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Job", "Pool", "QUEUED_PER_WORKER", "Result", "WORKER_DIED", "run_jobs"]
+__all__ = ["Job", "Pool", "QUEUED_PER_WORKER", "Result", "WORKER_DIED", "die_with_parent", "run_jobs"]
 
 # What a worker does with one job, and what it sends back; set up once per worker.
 Job = tuple[str, str]  # post path, slug
@@ -133,7 +133,7 @@ _note: list[Path] = []  # this worker's "rendering now" file; one per process by
 
 
 def _start_worker(folder: str, parent: int, initializer: Callable[..., None], initargs: Iterable[Any]) -> None:
-    _die_with_parent(parent)
+    die_with_parent(parent)
     _note.append(Path(folder) / str(os.getpid()))
     initializer(*initargs)
 
@@ -147,8 +147,8 @@ def _work(work: Callable[[str, str], Result], path: str, slug: str) -> Result:
         note.write_text("", encoding="utf-8")
 
 
-def _die_with_parent(parent: int) -> None:
-    """End this worker when the build that started it is gone, even by kill -9."""
+def die_with_parent(parent: int) -> None:
+    """End this process when the one that started it (a build, a service) is gone, even by kill -9."""
     if sys.platform.startswith("linux"):
         try:
             libc = ctypes.CDLL(None, use_errno=True)

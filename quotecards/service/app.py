@@ -22,7 +22,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import anyio
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
@@ -33,33 +33,27 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from ..build.batch import settings_hash
-from ..card_warnings import Kind
-from ..cards import choose, compose_card
 from ..config import SiteConfig
 from ..context import RunContext
-from ..draw.platforms import get_platform
-from ..encode import export
 from ..errors import QuotecardsError
 from ..formats import FORMATS
-from ..options import RenderOptions
-from ..sources.fetched import FetchOptions
 from ..sources.post import Post
 from .card_requests import CardRequest, ParamError, by_params, card_key, format_of, platform_of
+from .drawing import CardDrawer, DrawerDied, DrawingPool, Drawn, roots_of, run_options
 from .pages import PageIndex
 from .signing import verify
 from .store import CardFiles, open_store
 from .wordpress import WordPressPages
 
-__all__ = ["CONFIG_ENV", "ServiceConfig", "create_app", "fill_store", "from_environment"]
+__all__ = ["ServiceConfig", "create_app", "fill_store"]
 
 log = logging.getLogger("quotecards.service")
 IMMUTABLE = "public, max-age=31536000, immutable"  # a signed URL's card: its parameters are its content
 PAGE_MAX_AGE = "public, max-age=300"  # a page's card changes when its post does
 EXTENSIONS = {fmt.extension: name for name, fmt in FORMATS.items()} | {"jpeg": "jpeg"}
 Handler = Callable[[Request], Awaitable[Response]]
-# How `quotecards service` hands its settings to uvicorn's worker processes, which each make the
-# app anew (from_environment): JSON of the settings; the secret stays in its own variable.
-CONFIG_ENV = "QUOTECARDS_SERVICE"
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 @dataclass(frozen=True)
@@ -70,7 +64,8 @@ class ServiceConfig:
     secret: bytes | None = None  # signs card URLs; None: no cards by parameters
     site: SiteConfig = field(default_factory=SiteConfig)
     max_pending: int = 64  # distinct cards being drawn or waiting to be; past this, 503
-    render_threads: int = 2  # cards drawn at once (drawing and encoding release the GIL for most of a card)
+    workers: int = 0  # processes drawing cards; 0: one per core
+    timeout: float = 30.0  # seconds a request waits for its card; then 503 (the card is still kept)
     default_format: str = "png"
     allow_private_images: bool = False  # fetch photos from this machine's or the LAN's addresses (tests, intranets)
     cache_dir: Path | None = None  # downloaded photos
@@ -81,37 +76,50 @@ class Overloaded(Exception):
     """More cards waiting to be drawn than the service takes."""
 
 
-@dataclass(frozen=True)
-class Drawn:
-    data: bytes
-    kept: bool  # in the store; a card whose photo could not be had is not, and is not cached either
-
-
-UNREACHABLE_SECONDS = 60.0
 LOOKUP_THREADS = 8  # posts looked up at once (a WordPress site's REST API answering)
+DRAWING_RETRY_SECONDS = 5  # a card past the request's deadline: about when to ask again
+SIGNED_URLS_KEPT = 4096  # a site's cards asked for most, a few KB each
+
+
+class Recent(Generic[K, V]):
+    """The last `size` entries put, the least recently used going first."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self.entries: collections.OrderedDict[K, V] = collections.OrderedDict()
+
+    def get(self, key: K) -> V | None:
+        value = self.entries.get(key)
+        if value is not None:
+            self.entries.move_to_end(key)
+        return value
+
+    def put(self, key: K, value: V) -> V:
+        self.entries[key] = value
+        self.entries.move_to_end(key)
+        if len(self.entries) > self.size:
+            self.entries.popitem(last=False)
+        return value
 
 
 class _Service:
     def __init__(self, config: ServiceConfig):
         self.config = config
-        roots = tuple(folder for folder in (config.posts, config.site_root) if folder is not None)
-        self.roots = roots
-        fetch = FetchOptions(cache_dir=config.cache_dir, public_only=not config.allow_private_images, roots=roots,
-                             web_roots=roots)
-        options = RenderOptions(out_dir=Path("."), platforms=("all",), config=config.site, fetch=fetch,
-                                format=config.default_format)
-        self.ctx = RunContext.open(options)
-        self.settings = settings_hash(options, self.ctx.platforms)
+        self.roots = roots_of(config)
+        self.ctx = RunContext.open(run_options(config))  # reads posts and keys cards; the drawers draw them
+        self.settings = settings_hash(self.ctx.options, self.ctx.platforms)
         self.files = open_store(config.store)
+        self.drawers = DrawingPool(config, config.workers or os.cpu_count() or 1)
         self.pages: PageIndex | WordPressPages | None = None
         if config.posts:
             self.pages = PageIndex(config.posts, self.ctx.reading)
         elif config.wordpress:
             self.pages = WordPressPages(config.wordpress, self.ctx.reading)
-        self.inflight: dict[str, asyncio.Future[Drawn]] = {}
+        # A signed URL's card and key are its query's alone (its photo is a URL, not a local file):
+        # asked again, it is answered without its signature checked and its parameters read anew.
+        self.signed: Recent[bytes, tuple[CardRequest, str]] = Recent(SIGNED_URLS_KEPT)
+        self.inflight: dict[str, asyncio.Future[Any]] = {}
         self.looking: dict[str, asyncio.Future[Any]] = {}  # page lookups under way, by slug
-        self.forgot = time.monotonic()
-        self.limiter = anyio.CapacityLimiter(config.render_threads)
         self.lookups = anyio.CapacityLimiter(LOOKUP_THREADS)
         self.registry = CollectorRegistry()
         self.requests = Counter("quotecards_requests", "Requests answered", ["route", "status"], registry=self.registry)
@@ -124,13 +132,17 @@ class _Service:
     # -- routes ------------------------------------------------------------------------------
 
     async def card(self, request: Request) -> Response:
-        params = _single(request)
         if self.config.secret is None:
             return _error(404, "", "cards by parameters are not enabled here (no signing secret)")
-        if not verify(self.config.secret, request.url.path, params):
-            return _error(403, "sig", "missing or wrong signature")
-        wanted = by_params({k: v for k, v in params.items() if k != "sig"}, self.config.default_format)
-        return await self.answer(request, wanted, IMMUTABLE)
+        query = request.scope["query_string"]
+        known = self.signed.get(query)
+        if known is None:
+            params = _single(request)
+            if not verify(self.config.secret, request.url.path, params):
+                return _error(403, "sig", "missing or wrong signature")
+            wanted = by_params({k: v for k, v in params.items() if k != "sig"}, self.config.default_format)
+            known = self.signed.put(query, (wanted, card_key(self.settings, wanted, self.roots)))
+        return await self.answer(request, *known, IMMUTABLE)
 
     async def page(self, request: Request) -> Response:
         if self.pages is None:
@@ -143,10 +155,9 @@ class _Service:
         if post is None:
             return _error(404, "slug", "no public post with this slug")
         wanted = CardRequest(post, platform, format_of(EXTENSIONS[extension], self.config.default_format))
-        return await self.answer(request, wanted, PAGE_MAX_AGE)
+        return await self.answer(request, wanted, card_key(self.settings, wanted, self.roots), PAGE_MAX_AGE)
 
-    async def answer(self, request: Request, wanted: CardRequest, cache: str) -> Response:
-        key = card_key(self.settings, wanted, self.roots)
+    async def answer(self, request: Request, wanted: CardRequest, key: str, cache: str) -> Response:
         fmt = FORMATS[wanted.format]
         headers = {"ETag": f'"{key[:32]}"', "Cache-Control": cache, "X-Content-Type-Options": "nosniff"}
         if _matches(request.headers.get("if-none-match", ""), headers["ETag"]):
@@ -155,7 +166,11 @@ class _Service:
         if data is not None:
             self.hits.inc()
             return Response(data, media_type=fmt.mime, headers=headers)
-        drawn = await self.drawn_once(key, wanted)
+        try:
+            drawn = await asyncio.wait_for(self.drawn_once(key, wanted), self.config.timeout)
+        except TimeoutError:
+            return _error(503, "", "the card is still being drawn; ask again shortly",
+                          {"Retry-After": str(DRAWING_RETRY_SECONDS)})
         if not drawn.kept:  # drawn without its photo: not to be cached anywhere
             headers = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
         return Response(drawn.data, media_type=fmt.mime, headers=headers)
@@ -172,9 +187,14 @@ class _Service:
             return None
 
     async def drawn_once(self, key: str, wanted: CardRequest) -> Drawn:
-        """The card, drawn by this request or by the one already drawing it."""
-        return await _once(self.inflight, key, self.config.max_pending,
-                           lambda: anyio.to_thread.run_sync(self.draw, key, wanted, limiter=self.limiter))
+        """The card, drawn for this request or for the one that asked first."""
+        return await _once(self.inflight, key, self.config.max_pending, lambda: self.draw(key, wanted))
+
+    async def draw(self, key: str, wanted: CardRequest) -> Drawn:
+        drawn = await self.drawers.draw(key, wanted)
+        self.renders.inc()
+        self.render_time.observe(drawn.seconds)
+        return drawn
 
     async def found(self, slug: str) -> Post | None:
         """The page's post, looked up once however many requests ask for it at once, and no more
@@ -183,38 +203,6 @@ class _Service:
         pages = self.pages
         return await _once(self.looking, slug, self.config.max_pending,
                            lambda: anyio.to_thread.run_sync(pages.find, slug, limiter=self.lookups))
-
-    def draw(self, key: str, wanted: CardRequest) -> Drawn:
-        """The card drawn and encoded, and kept in the store unless its photo could not be had
-        (a host down for a moment): that card is drawn again on the next request, not kept."""
-        started = time.perf_counter()
-        self._forget_unreachable()
-        platform = get_platform(wanted.platform)
-        chosen = choose(wanted.post, self.ctx)
-        _spec, card, _used = compose_card(wanted.post, self.ctx, chosen, platform)
-        _fmt, budget = self.ctx.options.output_for(platform)
-        data = export.encode(card.image, budget, wanted.format, photographic=card.background == "photo").data
-        whole = chosen.warning is None or chosen.warning.kind is not Kind.IMAGE_UNAVAILABLE
-        if whole:
-            self._put(key, FORMATS[wanted.format].extension, data)
-        self.renders.inc()
-        self.render_time.observe(time.perf_counter() - started)
-        return Drawn(data, whole)
-
-    def _forget_unreachable(self) -> None:
-        """A host the session could not reach is not tried again for a minute, not for the
-        process's life: the service outlives a photo host's hiccup."""
-        now = time.monotonic()
-        session = self.ctx.session.opened
-        if session is not None and now - self.forgot >= UNREACHABLE_SECONDS:
-            session.unreachable.clear()
-            self.forgot = now
-
-    def _put(self, key: str, extension: str, data: bytes) -> None:
-        try:
-            self.files.put(key, extension, data)
-        except Exception:  # the store down: the card is answered all the same, drawn again next time  # noqa: BLE001
-            log.exception("quotecards service: the store could not keep a card")
 
     async def metrics(self, _request: Request) -> Response:
         return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)
@@ -231,6 +219,8 @@ class _Service:
                 response = _error(400, exc.parameter, exc.message)
             except QuotecardsError as exc:  # a layout or language the card cannot be made with
                 response = _error(400, exc.field, exc.message)
+            except DrawerDied:
+                response = _error(500, "", "the card could not be made")
             except Overloaded:
                 self.overloaded.inc()
                 response = _error(503, "", "too many cards being drawn; try again shortly", {"Retry-After": "1"})
@@ -250,29 +240,30 @@ def fill_store(config: ServiceConfig, platforms: tuple[str, ...], progress: Call
     a service will answer from, as a build or CI job does ahead of traffic; those already there
     are left, and a card that cannot be made is `failed` (slug, why) and the rest go on. Returns
     how many were drawn."""
-    service = _Service(config)
+    if config.posts is None:
+        raise ParamError("posts", "filling the store needs a posts folder")
+    drawer = CardDrawer(config)
     try:
-        if not isinstance(service.pages, PageIndex):
-            raise ParamError("posts", "filling the store needs a posts folder")
-        slugs, drawn = service.pages.slugs_now(), 0
+        pages, drawn = PageIndex(config.posts, drawer.ctx.reading), 0
+        slugs = pages.slugs_now()
         wanted_platforms = [platform_of(platform) for platform in platforms]
         for done, slug in enumerate(slugs, 1):
-            post = service.pages.find(slug)
+            post = pages.find(slug)
             for platform in wanted_platforms if post is not None else []:
                 assert post is not None
-                drawn += _filled(service, CardRequest(post, platform, config.default_format), failed)
+                drawn += _filled(drawer, CardRequest(post, platform, config.default_format), failed)
             progress(done, len(slugs))
         return drawn
     finally:
-        service.ctx.close()
+        drawer.close()
 
 
-def _filled(service: _Service, wanted: CardRequest, failed: Callable[[str, str], None]) -> int:
-    key = card_key(service.settings, wanted, service.roots)
-    if service.files.get(key, FORMATS[wanted.format].extension) is not None:
+def _filled(drawer: CardDrawer, wanted: CardRequest, failed: Callable[[str, str], None]) -> int:
+    key = card_key(drawer.settings, wanted, roots_of(drawer.config))
+    if drawer.files.get(key, FORMATS[wanted.format].extension) is not None:
         return 0
     try:
-        return int(service.draw(key, wanted).kept)
+        return int(drawer.draw(key, wanted).kept)
     except (QuotecardsError, ValueError, OSError) as exc:
         failed(wanted.post.slug, str(exc))
         return 0
@@ -293,8 +284,12 @@ def create_app(config: ServiceConfig) -> Starlette:
     ]
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        await service.drawers.start()  # before the first request: the drawing processes ready
         yield
-        service.ctx.close()  # after the server has finished the requests in flight
+        # After the server has answered the requests in flight: a card still being drawn for a
+        # request past its deadline is finished and kept.
+        await anyio.to_thread.run_sync(service.drawers.close)
+        service.ctx.close()
 
     async def not_here(_request: Request, exc: Exception) -> Response:
         status = exc.status_code if isinstance(exc, HTTPException) else 404
@@ -305,28 +300,6 @@ def create_app(config: ServiceConfig) -> Starlette:
     app.router.redirect_slashes = False
     app.state.service = service
     return app
-
-
-def from_environment() -> Starlette:
-    """The app as `quotecards service` set it up, in a worker process uvicorn started."""
-    from ..config import find_config
-    from .signing import SECRET_ENV, SECRET_FILE_ENV, load_secret
-
-    settings = json.loads(os.environ[CONFIG_ENV])
-    if not log.handlers:  # uvicorn configures its own loggers only: the access lines go to stderr too
-        log.addHandler(logging.StreamHandler())
-        log.setLevel(logging.INFO)
-    secret = load_secret() if os.environ.get(SECRET_ENV) or os.environ.get(SECRET_FILE_ENV) else None
-    posts = Path(settings["posts"]) if settings.get("posts") else None
-    root = Path(settings["site_root"])
-    return create_app(ServiceConfig(store=str(settings["store"]), posts=posts, secret=secret,
-                                    wordpress=settings.get("wordpress") or None,
-                                    site=find_config(root), site_root=root,
-                                    max_pending=int(settings["max_pending"]),
-                                    render_threads=int(settings["render_threads"]),
-                                    default_format=str(settings["default_format"]),
-                                    allow_private_images=bool(settings["allow_private_images"]),
-                                    cache_dir=Path(settings["cache_dir"]) if settings.get("cache_dir") else None))
 
 
 MAX_PARAMS = 16  # every card parameter once, and some room: more is no card URL
@@ -346,25 +319,24 @@ def _single(request: Request) -> dict[str, str]:
 
 async def _once(running: dict[str, asyncio.Future[Any]], key: str, most: int,
                 start: Callable[[], Awaitable[Any]]) -> Any:
-    """What `start` gives for `key`, started by this request or awaited from the one already
-    running it; Overloaded where `most` are running."""
+    """What `start` gives for `key`, started for this request or awaited from the one already
+    under way; Overloaded where `most` are under way. The work is a task of its own: a request
+    that gives up waiting (its deadline, its client gone) leaves it to finish for the others."""
     under_way = running.get(key)
-    if under_way is not None:
-        return await asyncio.shield(under_way)
-    if len(running) >= most:
-        raise Overloaded
-    future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-    future.add_done_callback(lambda done: done.cancelled() or done.exception())  # read: never "unretrieved"
-    running[key] = future
-    try:
-        result = await start()
-        future.set_result(result)
-        return result
-    except BaseException as exc:
-        future.set_exception(exc if isinstance(exc, Exception) else RuntimeError("cancelled"))
-        raise
-    finally:
+    if under_way is None:
+        if len(running) >= most:
+            raise Overloaded
+        under_way = asyncio.ensure_future(start())
+        running[key] = under_way
+        under_way.add_done_callback(lambda done: _finished(running, key, done))
+    return await asyncio.shield(under_way)
+
+
+def _finished(running: dict[str, asyncio.Future[Any]], key: str, done: asyncio.Future[Any]) -> None:
+    if running.get(key) is done:
         del running[key]
+    if not done.cancelled():
+        done.exception()  # read: never "exception was never retrieved" when no request waits any more
 
 
 def _matches(header: str, etag: str) -> bool:
