@@ -541,7 +541,18 @@ def check_command(site_output: tuple[str, ...], base_url: str | None, platform: 
     sys.exit(0 if report.ok else 1)
 
 
-STOP_SECONDS = 120  # the service's graceful stop: past a photo's download deadline and a card's drawing
+SITE_CONFIG = "quotecards.site_config"  # the service's config, as its --site-root callback read it
+
+
+def _service_settings(ctx: click.Context, site_root: Path) -> Path:
+    """The site's config, read before the other flags: its [service] table is their defaults."""
+    from .config import find_config
+
+    with user_errors():
+        ctx.meta[SITE_CONFIG] = config = find_config(site_root)
+    flag_names = {"posts": "posts_dir", "format": "card_format"}
+    ctx.default_map = {**(ctx.default_map or {}), **{flag_names.get(k, k): v for k, v in config.service.items()}}
+    return site_root
 
 
 @main.command("service")
@@ -557,7 +568,9 @@ STOP_SECONDS = 120  # the service's graceful stop: past a photo's download deadl
               help="Where drawn cards are kept: a folder, or object storage through fsspec (s3://bucket/cards), "
                    "which several instances share [default: the cache folder's service/].")
 @click.option("--site-root", type=click.Path(path_type=Path, file_okay=False, exists=True), default=Path("."),
-              help="The folder whose quotecards.toml sets the brand, colours and layouts.")
+              is_eager=True, callback=lambda ctx, _param, value: _service_settings(ctx, value),
+              help="The folder whose quotecards.toml sets the brand, colours and layouts, and, in its [service] "
+                   "table, the flags not given here.")
 @click.option("--max-pending", type=click.IntRange(min=1), default=64, show_default=True,
               help="Cards being drawn or waiting to be; more is answered 503 with Retry-After.")
 @click.option("--timeout", type=click.FloatRange(min=1), default=30.0, show_default=True,
@@ -574,14 +587,10 @@ def service_command(posts_dir: Path | None, wordpress: str | None, port: int, ho
                     allow_private_images: bool, fill: tuple[str, ...]) -> None:
     """Serve cards on demand over HTTP, for dynamic sites: signed card URLs (QUOTECARDS_SECRET) and
     cards by page from a posts folder."""
-    import logging
     import os
 
-    import uvicorn
-
-    from .config import find_config
     from .resources import cache_dir
-    from .service.app import ServiceConfig, create_app
+    from .service.app import ServiceConfig, create_app, serve
     from .service.signing import SECRET_ENV, SECRET_FILE_ENV, load_secret
 
     where = store if store and "://" in store else str(Path(store or cache_dir() / "service").resolve())
@@ -598,29 +607,25 @@ def service_command(posts_dir: Path | None, wordpress: str | None, port: int, ho
         if wordpress and not wordpress.startswith(("https://", "http://")):
             _fail(f"--wordpress: expected the site's address, https://…, got {wordpress[:60]!r}")
         config = ServiceConfig(store=where, posts=posts_dir.resolve() if posts_dir else None, wordpress=wordpress,
-                               secret=secret, site=find_config(site_root), site_root=site_root.resolve(),
+                               secret=secret, site=click.get_current_context().meta[SITE_CONFIG],
+                               site_root=site_root.resolve(),
                                max_pending=max_pending, workers=workers, timeout=timeout,
                                default_format=card_format, allow_private_images=allow_private_images,
                                cache_dir=cache_dir())
         app = create_app(config)
-    access = logging.getLogger("quotecards.service")  # uvicorn configures its own loggers only
-    access.addHandler(logging.StreamHandler())
-    access.setLevel(logging.INFO)
-    # A stop waits for the cards being drawn: longer than a photo's download may take.
-    uvicorn.run(app, host=host, port=port, timeout_graceful_shutdown=STOP_SECONDS, log_level="info",
-                access_log=False)
+    serve(app, host, port)
 
 
 def _fill(posts_dir: Path | None, store: str, site_root: Path, card_format: str, allow_private_images: bool,
           platforms: tuple[str, ...]) -> None:
-    from .config import find_config
     from .resources import cache_dir
     from .service.app import ServiceConfig, fill_store
     from .service.card_requests import ParamError
 
     if posts_dir is None:
         _fail("--fill: give --posts, the folder whose posts' cards go into the store")
-    config = ServiceConfig(store=store, posts=posts_dir, site=find_config(site_root), site_root=site_root,
+    config = ServiceConfig(store=store, posts=posts_dir, site=click.get_current_context().meta[SITE_CONFIG],
+                           site_root=site_root,
                            default_format=card_format, allow_private_images=allow_private_images,
                            cache_dir=cache_dir())
     failures: list[str] = []

@@ -18,9 +18,11 @@ default (which `--layout` replaces), else "photo".
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, NoReturn
@@ -39,8 +41,8 @@ from .text.cleanup import LONG_QUOTE_WORDS
 if TYPE_CHECKING:
     from PIL import Image
 
-__all__ = ["KEYS", "MAX_SITE_NAME_CHARS", "PLATFORM_KEYS", "SiteConfig", "TABLES", "find_config", "json_schema",
-           "load_config"]
+__all__ = ["KEYS", "MAX_SITE_NAME_CHARS", "PLATFORM_KEYS", "SERVICE_KEYS", "SiteConfig", "TABLES", "card_settings",
+           "find_config", "json_schema", "load_config"]
 
 CONFIG_FILE = "quotecards.toml"
 DEFAULT_LAYOUT = "photo"
@@ -83,6 +85,7 @@ class SiteConfig:
     long_quote_words: int = LONG_QUOTE_WORDS  # a longer quote gets the page's headline card; 0: no limit
     unattributed: Unattributed = "none"  # a quote without attribution: signed by no one, or by the post's author
     authors: dict[str, str] = field(default_factory=dict)  # author handle → display name
+    service: dict[str, Any] = field(default_factory=dict)  # [service]: `quotecards service` settings, checked
 
     def layout_for(self, post: Post, default: str | None = None) -> tuple[str, Literal["post", "section", "site"]]:
         """The layout name for `post`, and why: "post", "section" or "site"; a page without a quote
@@ -171,6 +174,25 @@ PLATFORM_KEYS: tuple[Key, ...] = (
     Key("max_bytes", _BUDGET, "this platform's byte budget, under its own limit and the site's max_bytes"),
 )
 
+SERVICE_FORMATS = ("png", "jpeg", "webp", "avif")
+SERVICE_KEYS: tuple[Key, ...] = (
+    Key("posts", {"title": "folder", "type": "string"}, "the site's posts, for cards by page (relative to the config "
+        "file)"),
+    Key("wordpress", {"title": "http(s) URL", "type": "string", "pattern": "^https?://"},
+        "or a WordPress site whose REST API gives the posts"),
+    Key("store", {"title": "folder or URL", "type": "string"}, "where drawn cards are kept: a folder (relative to "
+        "the config file), or object storage (s3://bucket/cards)"),
+    Key("host", {"type": "string"}, "the address to listen on", "127.0.0.1"),
+    Key("port", {"type": "integer", "minimum": 0, "maximum": 65535}, "the port to listen on", 8080),
+    Key("workers", {"type": "integer", "minimum": 0}, "processes drawing cards; 0: one per core", 0),
+    Key("max_pending", {"type": "integer", "minimum": 1}, "cards being drawn or waiting to be; more is answered 503",
+        64),
+    Key("timeout", {"type": "number", "minimum": 1}, "seconds a request waits for its card; then 503", 30),
+    Key("format", {"enum": list(SERVICE_FORMATS)}, "a signed card's format where its URL names none", "png"),
+    Key("allow_private_images", {"type": "boolean"}, "fetch photos from this machine's and the local network's "
+        "addresses too", False),
+)
+
 KEYS: tuple[Key, ...] = (
     Key("site_name", tables.plain_text(MAX_SITE_NAME_CHARS), "the site's name, drawn by a layout's brand layer when "
         "there is no logo", ""),
@@ -220,9 +242,11 @@ KEYS: tuple[Key, ...] = (
     Key("platforms", {"title": "table of [platforms.<name>] tables", "type": "object", "additionalProperties": False,
                       "properties": {name: {"$ref": "#/$defs/platform"} for name in PLATFORMS}},
         f"a platform's own format and byte budget, for any of {', '.join(PLATFORMS)}", {}),
+    Key("service", {"$ref": "#/$defs/service"}, "the settings of `quotecards service`, named as its flags are (a flag "
+        "given wins); changing them draws no card again", {}),
 )
 # Each table a config holds, as the docs name it, with its keys: what the reference tables show.
-TABLES: dict[str, tuple[Key, ...]] = {"": KEYS, "[platforms.<name>]": PLATFORM_KEYS}
+TABLES: dict[str, tuple[Key, ...]] = {"": KEYS, "[platforms.<name>]": PLATFORM_KEYS, "[service]": SERVICE_KEYS}
 _KEY_NAMES = tables.names(KEYS)
 _DEFAULTS = {key.name: key.default for key in KEYS}
 _DEFINITIONS = {
@@ -233,6 +257,7 @@ _DEFINITIONS = {
     "paths": {"title": "path or list of paths",
               "anyOf": [{"$ref": "#/$defs/path"}, {"type": "array", "items": {"$ref": "#/$defs/path"}, "minItems": 1}]},
     "platform": tables.table_schema(PLATFORM_KEYS, "one platform's own format and byte budget"),
+    "service": tables.table_schema(SERVICE_KEYS, "the settings of quotecards service"),
 }
 
 
@@ -274,6 +299,7 @@ def load_config(path: Path, data: dict[str, Any], prefix: str = "",
         else "none",
         authors=read.names("authors"),
         sections={k.casefold(): v for k, v in read.mapping("sections").items()},
+        service=_service(path, f"{prefix}service", read.value("service")),
     )
     _check_layouts(path, prefix, _named_layouts(config, data), (*layout_dirs, *config.layout_dirs))
     return config
@@ -421,6 +447,54 @@ def _fields(path: Path, key: str, table: object) -> dict[str, tuple[str, ...]]:
                                         "of them", value)
         out[name] = tuple(paths)
     return out
+
+
+def _service(path: Path, key: str, table: object) -> dict[str, Any]:
+    """[service]: each value as its key's schema has it; folders made the config file's."""
+    if not isinstance(table, dict):
+        raise ConfigError.expecting(path, key, "a table of quotecards service settings", table)
+    tables.check_keys(table, tables.names(SERVICE_KEYS), ConfigError, path, f"{key}.")
+    schemas = {k.name: k.schema for k in SERVICE_KEYS}
+    for name, value in table.items():
+        expected = _unlike(schemas[name], value)
+        if expected:
+            raise ConfigError.expecting(path, f"{key}.{name}", expected, value)
+    settings = dict(table)
+    for name in ("posts", "store"):
+        if name in settings and "://" not in settings[name]:
+            settings[name] = path.parent / settings[name]
+    if "posts" in settings and not settings["posts"].is_dir():
+        raise ConfigError(path, f"{key}.posts", f"no folder {settings['posts']}")
+    return settings
+
+
+def _unlike(schema: Mapping[str, Any], value: object) -> str:
+    """What `value` was expected to be, where the (simple) JSON Schema refuses it; "" where it fits."""
+    kind, low, high = schema.get("type"), schema.get("minimum"), schema.get("maximum")
+    if "enum" in schema:
+        return "" if value in schema["enum"] else " or ".join(schema["enum"])
+    if kind == "boolean":
+        return "" if isinstance(value, bool) else "true or false"
+    if kind == "string":
+        pattern = schema.get("pattern")
+        fits = isinstance(value, str) and (pattern is None or re.match(pattern, value))
+        return "" if fits else f"{schema.get('title', 'a string')}".removeprefix("a ")
+    whole = kind == "integer"
+    number = isinstance(value, int | float) and not isinstance(value, bool) and (not whole or isinstance(value, int))
+    if number and (low is None or value >= low) and (high is None or value <= high):
+        return ""
+    return (f"a {'whole ' if whole else ''}number" + (f" from {low}" if low is not None else "")
+            + (f" to {high}" if high is not None else ""))
+
+
+def card_settings(config: SiteConfig) -> bytes:
+    """The config as it reaches the cards: its table without [service], whose settings draw no card
+    differently (a new port must not draw a store's cards again); b"" for no config."""
+    if config.path is None:
+        return b""
+    data = _read(config.path)
+    table = (_tool_table(config.path, data) or {}) if config.path.name == "pyproject.toml" else data
+    return json.dumps({k: v for k, v in table.items() if k != "service"}, sort_keys=True, default=str).encode()
 
 
 def _platforms(path: Path, key: str, table: object) -> dict[str, tuple[str | None, int | None]]:

@@ -56,6 +56,9 @@ COVERED_ELSEWHERE: dict[str, tuple[str, ...]] = {
         "tests/test_jekyll.py::test_every_page_jekyll_renders_gets_one_set_of_tags_with_our_card",),
     'QUOTECARDS_SECRET=… quotecards sign title="Harbour ferry returns" quote="We sail at dawn."': (
         "tests/test_service.py::test_sign_prints_the_path_the_library_makes_and_the_service_takes",),
+    'QUOTECARDS_SECRET=… quotecards sign title="Harbour ferry returns" quote="We sail at dawn." '
+    'attribution="The harbour master" image=https://news.example.org/img/ferry.jpg': (
+        "tests/test_service.py::test_the_plain_html_example_is_what_sign_prints",),
     "npx @11ty/eleventy": ("tests/test_eleventy.py::test_every_page_gets_its_card_through_the_data_file_and_include",),
 }
 # The commands run here, in a copy of samples/ (they name samples/posts/… as from a checkout's root).

@@ -4,9 +4,11 @@ back, which holds a card's drawing for as long as a test needs (no sleeps: event
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
+import shlex
 import shutil
 import signal
 import subprocess
@@ -274,6 +276,54 @@ def test_a_card_past_the_requests_deadline_is_a_503_and_is_still_kept(tmp_path, 
         running.process.wait(timeout=60)
 
 
+def test_the_site_config_sets_what_no_flag_does(tmp_path):
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content/ferry.md").write_text("---\ntitle: The ferry returns\n---\n")
+    (tmp_path / "quotecards.toml").write_text('site_name = "Harbour Times"\n[service]\nposts = "content"\n'
+                                              'format = "webp"\nmax_pending = 8\n')
+    env = {**os.environ, "QUOTECARDS_SECRET": SECRET, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    process = subprocess.Popen([sys.executable, "-m", "quotecards", "service", "--site-root", str(tmp_path),
+                                "--port", "0", "--store", str(tmp_path / "store")],
+                               stderr=subprocess.PIPE, text=True, env=env)
+    assert process.stderr is not None
+    url = next(f"http://127.0.0.1:{found.group(1)}" for line in process.stderr if (found := READY.search(line)))
+    threading.Thread(target=process.stderr.read, daemon=True).start()
+    running = Running(url, process, tmp_path / "content")
+    try:
+        assert running.get("/og/ferry.png").status_code == 200  # the posts folder the config names
+        signed = running.get(running.signed(title="No format asked"))
+        assert signed.headers["content-type"] == "image/webp"  # the config's format
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
+
+
+def test_a_flag_wins_over_the_config_and_a_bad_setting_is_one_line(tmp_path):
+    (tmp_path / "quotecards.toml").write_text('[service]\nport = 99999\n')
+    done = subprocess.run([sys.executable, "-m", "quotecards", "service", "--site-root", str(tmp_path), "--fill", "og"],
+                          capture_output=True, text=True, env={**os.environ, "XDG_CACHE_HOME": str(tmp_path)})
+    assert done.returncode == 2
+    assert done.stderr == f"error: {tmp_path / 'quotecards.toml'}: service.port: expected a whole number from 0 to " \
+                          "65535, got 99999\n"
+    (tmp_path / "quotecards.toml").write_text('[service]\nposts = "nowhere"\n')
+    done = subprocess.run([sys.executable, "-m", "quotecards", "service", "--site-root", str(tmp_path), "--posts",
+                           str(tmp_path), "--fill", "og"], capture_output=True, text=True,
+                          env={**os.environ, "XDG_CACHE_HOME": str(tmp_path)})
+    assert "service.posts: no folder" in done.stderr  # the file is read whole, a flag or not
+
+
+def test_the_service_settings_draw_no_card_again(tmp_path):
+    from quotecards.config import card_settings, find_config
+
+    def settings(text: str) -> bytes:
+        (tmp_path / "quotecards.toml").write_text(text)
+        return card_settings(find_config(tmp_path))
+
+    base = settings('site_name = "Harbour Times"\n')
+    assert settings('site_name = "Harbour Times"\n[service]\nport = 9000\nworkers = 4\n') == base
+    assert settings('site_name = "Harbour Post"\n') != base
+
+
 def test_sign_prints_the_path_the_library_makes_and_the_service_takes(tmp_path, monkeypatch):
     monkeypatch.setenv("QUOTECARDS_SECRET", SECRET)
     done = CliRunner().invoke(main, ["sign", "title=Café «x» & y", "quote=¿Sí?"])
@@ -284,6 +334,18 @@ def test_sign_prints_the_path_the_library_makes_and_the_service_takes(tmp_path, 
     monkeypatch.delenv("QUOTECARDS_SECRET")
     refused = CliRunner().invoke(main, ["sign", "title=x"])
     assert refused.exit_code == 2 and "QUOTECARDS_SECRET" in refused.output
+
+
+def test_the_plain_html_example_is_what_sign_prints(monkeypatch):
+    """docs/service.md's plain HTML page pastes what its `quotecards sign` command prints."""
+    docs = (ROOT / "docs/service.md").read_text("utf-8")
+    command = next(line for line in docs.splitlines() if "quotecards sign" in line and "image=" in line)
+    monkeypatch.setenv("QUOTECARDS_SECRET", SECRET)
+    done = CliRunner().invoke(main, shlex.split(command.split("quotecards ", 1)[1]))
+    assert done.exit_code == 0, done.output
+    printed = done.output.strip()
+    shown = re.search(r'og:image" content="https://cards\.example\.org(/card\?[^"]*)&amp;sig=…"', docs)
+    assert shown is not None and printed.split("&sig=")[0] == html.unescape(shown.group(1))
 
 
 @pytest.fixture
@@ -420,6 +482,18 @@ def test_php_signs_a_card_url_as_the_service_checks_it():
     assert done.returncode == 0, done.stderr
     assert done.stdout == signed_path(SECRET.encode(), "/card", {"title": "Café «x» & y", "quote": "¿Sí?",
                                                                   "platform": "og"})
+
+
+def test_the_standard_library_python_signs_as_the_service_checks_it():
+    """The function docs/service.md gives a Django site, without quotecards installed."""
+    docs = (ROOT / "docs/service.md").read_text("utf-8")
+    code = next(block for block in re.findall(r"```python\n(.*?)```", docs, re.DOTALL)
+                if "def quotecards_card_path" in block)
+    assert "quotecards" not in code.replace("quotecards_card_path", "")  # the standard library alone
+    scope: dict[str, object] = {}
+    exec(code, scope)  # noqa: S102 - the docs' own example
+    params = {"title": "Café «x» & y", "quote": "¿Sí? (it's ~50% *done*)", "platform": "og"}
+    assert scope["quotecards_card_path"](params, SECRET) == signed_path(SECRET.encode(), "/card", params)
 
 
 @pytest.mark.system("node")

@@ -45,7 +45,7 @@ from .signing import verify
 from .store import CardFiles, open_store
 from .wordpress import WordPressPages
 
-__all__ = ["ServiceConfig", "create_app", "fill_store"]
+__all__ = ["ServiceConfig", "create_app", "fill_store", "serve"]
 
 log = logging.getLogger("quotecards.service")
 IMMUTABLE = "public, max-age=31536000, immutable"  # a signed URL's card: its parameters are its content
@@ -300,6 +300,20 @@ def create_app(config: ServiceConfig) -> Starlette:
     app.router.redirect_slashes = False
     app.state.service = service
     return app
+
+
+STOP_SECONDS = 120  # a graceful stop's wait: past a photo's download deadline and a card's drawing
+
+
+def serve(app: Starlette, host: str, port: int) -> None:
+    """Run the app until stopped: a stop (SIGTERM, Ctrl-C) finishes the cards in flight first.
+    The access lines go to stderr (uvicorn configures its own loggers only)."""
+    import uvicorn
+
+    log.addHandler(logging.StreamHandler())
+    log.setLevel(logging.INFO)
+    uvicorn.run(app, host=host, port=port, timeout_graceful_shutdown=STOP_SECONDS, log_level="info",
+                access_log=False)
 
 
 MAX_PARAMS = 16  # every card parameter once, and some room: more is no card URL
