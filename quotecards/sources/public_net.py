@@ -38,7 +38,13 @@ def is_public(address: str) -> bool:
     embedded = _embedded_ipv4(ip) if isinstance(ip, ipaddress.IPv6Address) else None
     if embedded is not None:
         return is_public(str(embedded))
-    return ip.is_global and not ip.is_multicast
+    return ip.is_global and not ip.is_multicast and not any(ip in network for network in _RESERVED)
+
+
+# Reserved ranges that Python's own tables (3.11) still call global: site-local IPv6, which some
+# routers still keep inside a site (RFC 3879 deprecated it, nothing reassigned it), and two ranges
+# set aside since then: IPv6 documentation (RFC 9637) and segment routing's SIDs (RFC 9602).
+_RESERVED = tuple(ipaddress.ip_network(n) for n in ("fec0::/10", "3fff::/20", "5f00::/16"))
 
 
 # IPv6 forms that carry an IPv4 address a router or the host's own stack may deliver to: the
