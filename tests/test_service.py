@@ -348,6 +348,37 @@ def test_the_plain_html_example_is_what_sign_prints(monkeypatch):
     assert shown is not None and printed.split("&sig=")[0] == html.unescape(shown.group(1))
 
 
+@pytest.fixture(params=["s3", "gs"])
+def object_store(request: pytest.FixtureRequest) -> Iterator[tuple[str, dict[str, str]]]:
+    """A bucket on this machine, S3's protocol (moto's server) or Google Cloud Storage's (an
+    emulator's): its store URL, and the environment that points the service's client at it."""
+    if request.param == "s3":
+        yield "s3://cards/site", request.getfixturevalue("s3")
+        return
+    yield "gs://cards/site", request.getfixturevalue("gcs")
+
+
+@pytest.fixture
+def gcs() -> Iterator[dict[str, str]]:
+    """Google Cloud Storage's JSON API on this machine (gcp-storage-emulator), with a bucket."""
+    import socket
+
+    from gcp_storage_emulator.server import create_server
+
+    with socket.socket() as probe:  # the emulator takes a port number, not 0
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = create_server("127.0.0.1", port, in_memory=True, default_bucket="cards")
+    server.start()
+    try:
+        # Anonymous credentials: no lookup of a cloud's metadata server; gcsfs's experimental
+        # bucket-type probe (gRPC, which the emulator does not speak) off.
+        yield {"STORAGE_EMULATOR_HOST": f"http://127.0.0.1:{port}", "FSSPEC_GS_TOKEN": "anon",
+               "FSSPEC_GS_PROJECT": "test", "GCSFS_EXPERIMENTAL_ZB_HNS_SUPPORT": "false"}
+    finally:
+        server.stop()
+
+
 @pytest.fixture
 def s3() -> Iterator[dict[str, str]]:
     """An S3-protocol server on this machine (moto's), with a bucket, and the environment that points
@@ -367,10 +398,11 @@ def s3() -> Iterator[dict[str, str]]:
         server.stop()
 
 
-def test_two_instances_share_one_object_store(tmp_path, s3):
+def test_two_instances_share_one_object_store(tmp_path, object_store):
     """Behind a load balancer: a card one instance drew is the other's from the store, not drawn again."""
-    first = start(tmp_path / "a", "--store", "s3://cards/site", env=s3)
-    second = start(tmp_path / "b", "--store", "s3://cards/site", env=s3)
+    url, env = object_store
+    first = start(tmp_path / "a", "--store", url, env=env)
+    second = start(tmp_path / "b", "--store", url, env=env)
     try:
         path = first.signed(title="The ferry returns", quote="We sail at dawn.")
         drawn = first.get(path)
