@@ -63,7 +63,7 @@ _PUBLIC = {
     "signed_path": ("service.signing", "signed_path"),
     "load_secret": ("service.signing", "load_secret"),
     "create_service": ("service.app", "create_app"),
-    "ServiceConfig": ("service.app", "ServiceConfig"),
+    "ServiceConfig": ("service.settings", "ServiceConfig"),
 }
 
 __all__ = ["__version__", "render_posts", "RunResult", "render_post", "RunContext", "RenderOptions", "ReadOptions",
@@ -91,8 +91,8 @@ if TYPE_CHECKING:
     from .errors import ConfigError, LayoutError, OutputError, PlatformError, PostError, QuotecardsError
     from .options import RenderOptions
     from .records import CardRecord, ErrorRecord
-    from .service.app import ServiceConfig
     from .service.app import create_app as create_service
+    from .service.settings import ServiceConfig
     from .service.signing import load_secret, signed_path
     from .sites.card_data import SiteResult
     from .sites.check import Problem as CheckProblem

@@ -20,8 +20,6 @@ import logging
 import os
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 import anyio
@@ -33,7 +31,6 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from ..build.batch import settings_hash
-from ..config import SiteConfig
 from ..context import RunContext
 from ..errors import QuotecardsError
 from ..formats import FORMATS
@@ -41,6 +38,7 @@ from ..sources.post import Post
 from .card_requests import CardRequest, ParamError, by_params, card_key, format_of, platform_of
 from .drawing import CardDrawer, DrawerDied, DrawingPool, Drawn, roots_of, run_options
 from .pages import PageIndex
+from .settings import ServiceConfig
 from .signing import verify
 from .store import CardFiles, open_store
 from .wordpress import WordPressPages
@@ -54,22 +52,6 @@ EXTENSIONS = {fmt.extension: name for name, fmt in FORMATS.items()} | {"jpeg": "
 Handler = Callable[[Request], Awaitable[Response]]
 K = TypeVar("K")
 V = TypeVar("V")
-
-
-@dataclass(frozen=True)
-class ServiceConfig:
-    store: str  # where drawn cards are kept: a folder, or an fsspec URL (s3://bucket/cards)
-    posts: Path | None = None  # the site's posts, for cards by page
-    wordpress: str | None = None  # or a WordPress site's address, whose REST API gives them
-    secret: bytes | None = None  # signs card URLs; None: no cards by parameters
-    site: SiteConfig = field(default_factory=SiteConfig)
-    max_pending: int = 64  # distinct cards being drawn or waiting to be; past this, 503
-    workers: int = 0  # processes drawing cards; 0: one per core
-    timeout: float = 30.0  # seconds a request waits for its card; then 503 (the card is still kept)
-    default_format: str = "png"
-    allow_private_images: bool = False  # fetch photos from this machine's or the LAN's addresses (tests, intranets)
-    cache_dir: Path | None = None  # downloaded photos
-    site_root: Path | None = None  # a post's local photo is found below it (and below the posts folder)
 
 
 class Overloaded(Exception):

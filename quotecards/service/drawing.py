@@ -24,7 +24,6 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..build.batch import settings_hash
 from ..build.workers import die_with_parent
@@ -37,10 +36,8 @@ from ..formats import FORMATS
 from ..options import RenderOptions
 from ..sources.fetched import FetchOptions
 from .card_requests import CardRequest
+from .settings import ServiceConfig
 from .store import CardFiles, ObjectCards, open_store
-
-if TYPE_CHECKING:
-    from .app import ServiceConfig
 
 __all__ = ["CardDrawer", "DrawerDied", "Drawn", "DrawingPool", "run_options"]
 
