@@ -124,7 +124,9 @@ def shaping_options(rtl: bool, lang: str, half: bool = False) -> Shaping:
     return options
 
 
-@functools.lru_cache(maxsize=65536)  # the words being set, at the sizes tried: a few MB
+# The words of the last few cards at the sizes tried, and those every card repeats: some 4 MB. A
+# long-running service draws new words for ever; a larger bound only keeps more that never recur.
+@functools.lru_cache(maxsize=16384)
 def measure(text: str, face: Face, size: int, rtl: bool = False, lang: str = "", half: bool = False) -> float:
     """Advance width of `text` in `face` at `size`, px; colour bitmap faces are scaled."""
     font = fonts.load(face, size)
