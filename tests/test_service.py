@@ -237,19 +237,46 @@ def _drawers(running: Running) -> list[int]:
     return [int(child) for child in children if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes()]
 
 
-def test_a_drawing_process_that_dies_fails_its_card_only(tmp_path, photos):
+def test_a_drawing_process_that_dies_costs_no_card_unless_its_card_kills_the_next_too(tmp_path, photos):
+    running = start(tmp_path, "--workers", "1")
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            # Killed once (as the OOM killer would): the card is drawn again by a fresh process.
+            held = pool.submit(running.get, running.signed(title="Held", image=photos + "/held-4.jpg"))
+            assert _Photos.asked.wait(timeout=120)
+            [first] = _drawers(running)
+            _Photos.asked.clear()
+            os.kill(first, signal.SIGKILL)
+            assert _Photos.asked.wait(timeout=120)  # the fresh process asks for the photo again
+            # Killed again while drawing the same card: that card fails, the service goes on.
+            [second] = _drawers(running)
+            assert second != first
+            os.kill(second, signal.SIGKILL)
+            answer = held.result()
+        assert answer.status_code == 500 and answer.json() == {"error": "the card could not be made"}
+        _Photos.release.set()
+        after = running.get(running.signed(title="The next card", image=photos + "/held-4.jpg"))
+        assert after.status_code == 200 and after.headers["content-type"] == "image/png"
+        assert _drawers(running) not in ([first], [second])
+    finally:
+        _Photos.release.set()
+        running.process.terminate()
+        running.process.wait(timeout=60)
+
+
+def test_a_card_whose_drawing_process_is_killed_once_is_drawn_again(tmp_path, photos):
     running = start(tmp_path, "--workers", "1")
     try:
         with ThreadPoolExecutor(1) as pool:
-            held = pool.submit(running.get, running.signed(title="Held", image=photos + "/held-4.jpg"))
+            held = pool.submit(running.get, running.signed(title="Held", image=photos + "/held-6.jpg"))
             assert _Photos.asked.wait(timeout=120)
-            [drawer] = _drawers(running)
-            os.kill(drawer, signal.SIGKILL)  # as the OOM killer would
+            _Photos.asked.clear()
+            os.kill(_drawers(running)[0], signal.SIGKILL)
+            assert _Photos.asked.wait(timeout=120)
+            _Photos.release.set()
             answer = held.result()
-        assert answer.status_code == 500 and answer.json() == {"error": "the card could not be made"}
-        after = running.get(running.signed(title="The next card"))  # drawn by a fresh process
-        assert after.status_code == 200 and after.headers["content-type"] == "image/png"
-        assert _drawers(running) != [drawer]
+        assert answer.status_code == 200 and answer.headers["content-type"] == "image/png"
+        assert running.metric("quotecards_renders_total") == 1
     finally:
         _Photos.release.set()
         running.process.terminate()

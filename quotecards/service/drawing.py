@@ -8,8 +8,9 @@ they happened to accept, and kept-alive connections pile onto one of them.
 
 A drawing process ignores the stop signals a terminal or a service manager sends its whole
 group: the service stops it once the cards in flight are answered. It ends with the service,
-even one killed outright. One that dies (out of memory, a crash in a C library) fails the card
-it was drawing; the pool is started afresh for the next.
+even one killed outright. One that dies (out of memory, a crash in a C library) breaks the pool:
+the pool is started afresh, and the cards that were in it are drawn again there, once; a card
+whose drawing kills that pool too is a failure (a 500), and the service goes on.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import multiprocessing
 import signal
 import threading
 import time
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
@@ -157,13 +158,17 @@ class DrawingPool:
         await asyncio.gather(*(asyncio.wrap_future(pool.submit(_ready)) for _ in range(self.workers)))
 
     async def draw(self, key: str, wanted: CardRequest) -> Drawn:
-        pool = self._pool()
-        try:
-            future: Future[Drawn] = pool.submit(_draw, key, wanted)
-            return await asyncio.wrap_future(future)
-        except BrokenProcessPool:
-            self._replace(pool)
-            raise DrawerDied from None
+        """The card, drawn in the pool; drawn again in a fresh pool once if the pool broke (a
+        drawing process died, perhaps drawing another card); DrawerDied if that one breaks too."""
+        for last in (False, True):
+            pool = self._pool()
+            try:
+                return await asyncio.wrap_future(pool.submit(_draw, key, wanted))
+            except BrokenProcessPool:
+                self._replace(pool)
+                if last:
+                    raise DrawerDied from None
+        raise AssertionError("the second try returns or raises")
 
     def _replace(self, broken: ProcessPoolExecutor) -> None:
         with self.lock:
