@@ -4,6 +4,7 @@ back, which holds a card's drawing for as long as a test needs (no sleeps: event
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import os
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -112,14 +114,22 @@ def start(tmp_path: Path, *more: str, env: dict[str, str] | None = None, wordpre
     pytest.fail(f"the service did not start (exit {process.returncode})")
 
 
-@pytest.fixture
-def service(tmp_path: Path) -> Iterator[Running]:
-    running = start(tmp_path)
+@contextlib.contextmanager
+def started(tmp_path: Path, *more: str, **kwargs: Any) -> Iterator[Running]:
+    """The service, started as `start` starts it, and stopped (any photo held let go) after."""
+    running = start(tmp_path, *more, **kwargs)
     try:
         yield running
     finally:
+        _Photos.release.set()
         running.process.terminate()
         running.process.wait(timeout=60)
+
+
+@pytest.fixture
+def service(tmp_path: Path) -> Iterator[Running]:
+    with started(tmp_path) as running:
+        yield running
 
 
 def test_a_signed_card_is_drawn_once_then_served_from_the_store_and_304(service):
@@ -199,8 +209,7 @@ def test_identical_requests_at_once_draw_the_card_once(service, photos):
 
 
 def test_past_its_limit_the_service_says_503_with_retry_after(tmp_path, photos):
-    running = start(tmp_path, "--max-pending", "1")
-    try:
+    with started(tmp_path, "--max-pending", "1") as running:
         with ThreadPoolExecutor(1) as pool:
             held = pool.submit(running.get, running.signed(title="Held", image=photos + "/held-2.jpg"))
             assert _Photos.asked.wait(timeout=120)
@@ -210,9 +219,6 @@ def test_past_its_limit_the_service_says_503_with_retry_after(tmp_path, photos):
             assert held.result().status_code == 200
         assert running.get(running.signed(title="Another card")).status_code == 200  # room again
         assert running.metric("quotecards_overloaded_total") == 1
-    finally:
-        running.process.terminate()
-        running.process.wait(timeout=60)
 
 
 def test_a_stopped_service_finishes_the_cards_it_is_drawing(tmp_path, photos):
@@ -238,8 +244,7 @@ def _drawers(running: Running) -> list[int]:
 
 
 def test_a_drawing_process_that_dies_costs_no_card_unless_its_card_kills_the_next_too(tmp_path, photos):
-    running = start(tmp_path, "--workers", "1")
-    try:
+    with started(tmp_path, "--workers", "1") as running:
         with ThreadPoolExecutor(2) as pool:
             # Killed once (as the OOM killer would): the card is drawn again by a fresh process.
             held = pool.submit(running.get, running.signed(title="Held", image=photos + "/held-4.jpg"))
@@ -258,15 +263,10 @@ def test_a_drawing_process_that_dies_costs_no_card_unless_its_card_kills_the_nex
         after = running.get(running.signed(title="The next card", image=photos + "/held-4.jpg"))
         assert after.status_code == 200 and after.headers["content-type"] == "image/png"
         assert _drawers(running) not in ([first], [second])
-    finally:
-        _Photos.release.set()
-        running.process.terminate()
-        running.process.wait(timeout=60)
 
 
 def test_a_card_whose_drawing_process_is_killed_once_is_drawn_again(tmp_path, photos):
-    running = start(tmp_path, "--workers", "1")
-    try:
+    with started(tmp_path, "--workers", "1") as running:
         with ThreadPoolExecutor(1) as pool:
             held = pool.submit(running.get, running.signed(title="Held", image=photos + "/held-6.jpg"))
             assert _Photos.asked.wait(timeout=120)
@@ -277,15 +277,10 @@ def test_a_card_whose_drawing_process_is_killed_once_is_drawn_again(tmp_path, ph
             answer = held.result()
         assert answer.status_code == 200 and answer.headers["content-type"] == "image/png"
         assert running.metric("quotecards_renders_total") == 1
-    finally:
-        _Photos.release.set()
-        running.process.terminate()
-        running.process.wait(timeout=60)
 
 
 def test_a_card_past_the_requests_deadline_is_a_503_and_is_still_kept(tmp_path, photos):
-    running = start(tmp_path, "--timeout", "1")
-    try:
+    with started(tmp_path, "--timeout", "1") as running:
         path = running.signed(title="Slow photo", image=photos + "/held-5.jpg")
         late = running.get(path)  # the photo is held past the deadline, however fast the machine
         assert late.status_code == 503 and late.headers["retry-after"] == "5"
@@ -297,10 +292,6 @@ def test_a_card_past_the_requests_deadline_is_a_503_and_is_still_kept(tmp_path, 
                 break
         assert again.status_code == 200 and again.headers["content-type"] == "image/png"
         assert running.metric("quotecards_renders_total") == 1
-    finally:
-        _Photos.release.set()
-        running.process.terminate()
-        running.process.wait(timeout=60)
 
 
 def test_the_site_config_sets_what_no_flag_does(tmp_path):
@@ -493,8 +484,7 @@ def test_cards_by_page_from_a_wordpress_sites_rest_api(tmp_path, photos):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     (tmp_path / "quotecards.toml").write_text('site_name = "Harbour Times"\n[fields]\nquote = "acf.pull_quote"\n'
                                               'attribution = "acf.pull_quote_by"\n')
-    running = start(tmp_path, wordpress=f"http://127.0.0.1:{server.server_address[1]}/")
-    try:
+    with started(tmp_path, wordpress=f"http://127.0.0.1:{server.server_address[1]}/") as running:
         card = running.get("/og/harbour-ferry.png")
         assert card.status_code == 200 and card.headers["content-type"] == "image/png", card.text
         with Image.open(BytesIO(card.content)) as image:
@@ -508,9 +498,6 @@ def test_cards_by_page_from_a_wordpress_sites_rest_api(tmp_path, photos):
         assert found is not None and found.image is None  # a path would be read from this machine's disk
         store = tmp_path / "store"
         assert len(list(store.rglob("*.png"))) == 1
-    finally:
-        running.process.terminate()
-        running.process.wait(timeout=60)
         server.shutdown()
         server.server_close()
 
@@ -573,8 +560,7 @@ def test_javascript_signs_a_card_url_as_the_service_checks_it(tmp_path):
 def test_many_distinct_cards_at_once_all_come_back(tmp_path):
     """A bounded load on loopback: 40 cards, 8 at a time, every one drawn once and answered 200
     (benchmarks/service.py measures speed and memory)."""
-    running = start(tmp_path, "--workers", "2")
-    try:
+    with started(tmp_path, "--workers", "2") as running:
         paths = [running.signed(title=f"Card {n}", quote=f"Line number {n} of the load.") for n in range(40)]
         with ThreadPoolExecutor(8) as pool:
             answers = list(pool.map(running.get, paths))
@@ -582,9 +568,6 @@ def test_many_distinct_cards_at_once_all_come_back(tmp_path):
         assert len({a.content for a in answers}) == 40
         assert running.metric("quotecards_renders_total") == 40
         assert running.metric('quotecards_requests_total') == 40 + 0  # /metrics itself is not counted
-    finally:
-        running.process.terminate()
-        running.process.wait(timeout=60)
 
 
 def test_a_build_fills_the_store_ahead_of_traffic(tmp_path):
@@ -599,13 +582,9 @@ def test_a_build_fills_the_store_ahead_of_traffic(tmp_path):
                            str(tmp_path / "store"), "--site-root", str(tmp_path), "--fill", "og", "--fill", "x"],
                           capture_output=True, text=True, env=env, timeout=300)
     assert done.returncode == 0 and done.stdout.startswith("2 cards drawn"), done.stdout + done.stderr
-    running = start(tmp_path)
-    try:
+    with started(tmp_path) as running:
         assert running.get("/og/ferry.png").status_code == 200 and running.get("/x/ferry.png").status_code == 200
         assert running.metric("quotecards_renders_total") == 0 and running.metric("quotecards_cache_hits_total") == 2
-    finally:
-        running.process.terminate()
-        running.process.wait(timeout=60)
 
 
 def test_what_a_hostile_reading_found_is_answered_as_it_should_be(service, photos):
@@ -627,8 +606,7 @@ def test_what_a_hostile_reading_found_is_answered_as_it_should_be(service, photo
 
 
 def test_a_card_whose_photo_could_not_be_had_is_not_kept(tmp_path, photos):
-    running = start(tmp_path)
-    try:
+    with started(tmp_path) as running:
         with socket_on_loopback() as port:  # a photo host that is down: nothing listens
             down = running.signed(title="Photo later", image=f"http://127.0.0.1:{port}/rocket.jpg")
         first = running.get(down)
@@ -636,9 +614,6 @@ def test_a_card_whose_photo_could_not_be_had_is_not_kept(tmp_path, photos):
         assert not list((tmp_path / "store").rglob("*.png"))  # drawn, answered, not kept
         kept = running.get(running.signed(title="Photo now", image=photos + "/rocket.jpg"))
         assert kept.headers["cache-control"].endswith("immutable")
-    finally:
-        running.process.terminate()
-        running.process.wait(timeout=60)
 
 
 def test_fill_goes_on_past_a_post_it_cannot_draw(tmp_path):
