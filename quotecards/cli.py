@@ -544,6 +544,13 @@ def check_command(site_output: tuple[str, ...], base_url: str | None, platform: 
 SITE_CONFIG = "quotecards.site_config"  # the service's config, as its --site-root callback read it
 
 
+def _address(host: str) -> str:
+    """An empty address would make uvicorn listen on every one: said, not taken."""
+    if not host.strip():
+        raise click.BadParameter("empty; give the address to listen on (0.0.0.0 for every one)")
+    return host
+
+
 def _service_settings(ctx: click.Context, site_root: Path) -> Path:
     """The site's config, read before the other flags: its [service] table is their defaults."""
     from .config import find_config
@@ -561,7 +568,8 @@ def _service_settings(ctx: click.Context, site_root: Path) -> Path:
 @click.option("--wordpress", default=None, metavar="URL",
               help="A WordPress site whose REST API gives the posts, for cards by page: /og/<slug>.png.")
 @click.option("--port", type=click.IntRange(min=0, max=65535), default=8080, show_default=True)
-@click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on (0.0.0.0: every one).")
+@click.option("--host", default="127.0.0.1", show_default=True, callback=lambda _ctx, _param, value: _address(value),
+              help="The address to listen on (0.0.0.0: every one).")
 @click.option("--workers", type=click.IntRange(min=0), default=0,
               help="Processes drawing cards, each on a core of its own [default: one per core].")
 @click.option("--store", "store", default=None, metavar="DIR|URL",
@@ -573,7 +581,7 @@ def _service_settings(ctx: click.Context, site_root: Path) -> Path:
                    "table, the flags not given here.")
 @click.option("--max-pending", type=click.IntRange(min=1), default=64, show_default=True,
               help="Cards being drawn or waiting to be; more is answered 503 with Retry-After.")
-@click.option("--timeout", type=click.FloatRange(min=1), default=30.0, show_default=True,
+@click.option("--timeout", type=click.FloatRange(min=1, max=3600), default=30.0, show_default=True,
               help="Seconds a request waits for its card; then 503 with Retry-After (the card is still kept).")
 @click.option("--format", "card_format", type=click.Choice(["png", "jpeg", "webp", "avif"]), default="png",
               show_default=True, help="A signed card's format where its URL names none.")

@@ -182,12 +182,14 @@ SERVICE_KEYS: tuple[Key, ...] = (
         "or a WordPress site whose REST API gives the posts"),
     Key("store", {"title": "folder or URL", "type": "string"}, "where drawn cards are kept: a folder (relative to "
         "the config file), or object storage (s3://bucket/cards)"),
-    Key("host", {"type": "string"}, "the address to listen on", "127.0.0.1"),
+    Key("host", {"title": "an address", "type": "string", "minLength": 1}, "the address to listen on (0.0.0.0: every "
+        "one)", "127.0.0.1"),
     Key("port", {"type": "integer", "minimum": 0, "maximum": 65535}, "the port to listen on", 8080),
     Key("workers", {"type": "integer", "minimum": 0}, "processes drawing cards; 0: one per core", 0),
     Key("max_pending", {"type": "integer", "minimum": 1}, "cards being drawn or waiting to be; more is answered 503",
         64),
-    Key("timeout", {"type": "number", "minimum": 1}, "seconds a request waits for its card; then 503", 30),
+    Key("timeout", {"type": "number", "minimum": 1, "maximum": 3600}, "seconds a request waits for its card; then "
+        "503", 30),
     Key("format", {"enum": list(SERVICE_FORMATS)}, "a signed card's format where its URL names none", "png"),
     Key("allow_private_images", {"type": "boolean"}, "fetch photos from this machine's and the local network's "
         "addresses too", False),
@@ -477,7 +479,8 @@ def _unlike(schema: Mapping[str, Any], value: object) -> str:
         return "" if isinstance(value, bool) else "true or false"
     if kind == "string":
         pattern = schema.get("pattern")
-        fits = isinstance(value, str) and (pattern is None or re.match(pattern, value))
+        fits = isinstance(value, str) and len(value.strip()) >= schema.get("minLength", 0) and (
+            pattern is None or re.match(pattern, value))
         return "" if fits else f"{schema.get('title', 'a string')}".removeprefix("a ")
     whole = kind == "integer"
     number = isinstance(value, int | float) and not isinstance(value, bool) and (not whole or isinstance(value, int))

@@ -266,17 +266,20 @@ def test_a_drawing_process_that_dies_costs_no_card_unless_its_card_kills_the_nex
 
 
 def test_a_card_whose_drawing_process_is_killed_once_is_drawn_again(tmp_path, photos):
-    with started(tmp_path, "--workers", "1") as running:
+    with started(tmp_path, "--workers", "2") as running:
         with ThreadPoolExecutor(1) as pool:
             held = pool.submit(running.get, running.signed(title="Held", image=photos + "/held-6.jpg"))
             assert _Photos.asked.wait(timeout=120)
             _Photos.asked.clear()
-            os.kill(_drawers(running)[0], signal.SIGKILL)
+            before = _drawers(running)
+            os.kill(before[0], signal.SIGKILL)
             assert _Photos.asked.wait(timeout=120)
             _Photos.release.set()
             answer = held.result()
         assert answer.status_code == 200 and answer.headers["content-type"] == "image/png"
         assert running.metric("quotecards_renders_total") == 1
+        # The broken pool's other process is gone too, not left behind: every drawing process is new.
+        assert len(before) == 2 and not set(_drawers(running)) & set(before)
 
 
 def test_a_card_past_the_requests_deadline_is_a_503_and_is_still_kept(tmp_path, photos):
@@ -328,6 +331,19 @@ def test_a_flag_wins_over_the_config_and_a_bad_setting_is_one_line(tmp_path):
                            str(tmp_path), "--fill", "og"], capture_output=True, text=True,
                           env={**os.environ, "XDG_CACHE_HOME": str(tmp_path)})
     assert "service.posts: no folder" in done.stderr  # the file is read whole, a flag or not
+
+
+@pytest.mark.parametrize("setting, told", [
+    ('host = ""', "service.host: expected an address, got ''"),  # uvicorn would listen on every address
+    ("timeout = inf", "service.timeout: expected a number from 1 to 3600, got inf"),
+    ('store = "/proc/nope"', "/proc/nope: store: cannot keep cards here"),
+])
+def test_what_a_hostile_reading_of_the_settings_found_is_refused_at_the_start(tmp_path, setting, told):
+    (tmp_path / "quotecards.toml").write_text(f"[service]\n{setting}\n")
+    done = subprocess.run([sys.executable, "-m", "quotecards", "service", "--site-root", str(tmp_path), "--posts",
+                           str(tmp_path)], capture_output=True, text=True,
+                          env={**os.environ, "XDG_CACHE_HOME": str(tmp_path)}, timeout=120)
+    assert done.returncode == 2 and told in done.stderr and len(done.stderr.splitlines()) == 1, done.stderr
 
 
 def test_the_service_settings_draw_no_card_again(tmp_path):
@@ -601,7 +617,7 @@ def test_what_a_hostile_reading_found_is_answered_as_it_should_be(service, photo
                          headers={"Host": "evil.invalid"})
     assert slash.status_code == 404 and "location" not in slash.headers and slash.json()["error"]
     posted = requests.post(service.url + "/card", timeout=60)
-    assert posted.status_code == 405 and posted.json()["error"]
+    assert posted.status_code == 405 and posted.json()["error"] and set(posted.headers["allow"].split(", ")) == {"GET", "HEAD"}
     assert service.get(service.signed(title="Not drawn yet"), headers={"If-None-Match": "*"}).status_code == 200
 
 

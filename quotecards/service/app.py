@@ -275,7 +275,8 @@ def create_app(config: ServiceConfig) -> Starlette:
 
     async def not_here(_request: Request, exc: Exception) -> Response:
         status = exc.status_code if isinstance(exc, HTTPException) else 404
-        return _error(status, "", "no such card URL" if status == 404 else "only GET and HEAD are answered")
+        headers = dict(exc.headers or {}) if isinstance(exc, HTTPException) else None  # a 405's Allow
+        return _error(status, "", "no such card URL" if status == 404 else "only GET and HEAD are answered", headers)
 
     app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={HTTPException: not_here})
     # `/card/` is no card URL: no redirect built from the request's Host header.

@@ -175,6 +175,11 @@ class DrawingPool:
             if self.executor is broken:
                 log.error("quotecards service: a drawing process died; starting them afresh")
                 self.executor = None
+        # The broken pool's survivors ignore the SIGTERM it ends them with (see the module's doc),
+        # and its manager thread waits for them to end: killed here, or each death would leave
+        # the other drawing processes, and that thread, behind.
+        for process in list((getattr(broken, "_processes", None) or {}).values()):
+            process.kill()
         broken.shutdown(wait=False, cancel_futures=True)
 
     def close(self) -> None:

@@ -12,10 +12,12 @@ AWS_* environment variables, AWS_ENDPOINT_URL for an S3-compatible server).
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
 from .. import files
+from ..errors import OutputError
 
 __all__ = ["CardFiles", "ObjectCards", "open_store"]
 
@@ -25,6 +27,13 @@ class CardFiles:
 
     def __init__(self, folder: Path):
         self.folder = folder
+        try:  # said at the start, not found out card by card
+            folder.mkdir(parents=True, exist_ok=True)
+            writable = os.access(folder, os.W_OK | os.X_OK)
+        except OSError:
+            writable = False
+        if not writable:
+            raise OutputError(folder, "store", "cannot keep cards here (not a folder this user can write)")
 
     def path(self, key: str, extension: str) -> Path:
         return self.folder / key[:2] / f"{key}.{extension}"
