@@ -21,7 +21,7 @@ from .build import manifest
 from .build.gallery import gallery_from_manifest
 from .build.runlock import run_lock
 from .card_warnings import CardWarning, Kind
-from .context import RunContext
+from .context import RunContext, Unavailable
 from .draw.compose import Problem
 from .draw.layout import Layout
 from .draw.place import NEVER_CUT
@@ -182,6 +182,7 @@ class Chosen:
     picture: Image.Image | None
     warning: CardWarning | None  # about the photo: none named, or unavailable, and what was done
     detours: tuple[Detour, ...] = ()  # other layouts taken on one canvas, and why
+    unavailable: Unavailable | None = None  # why the photo the post names could not be had
 
     def warnings_on(self, platform: Platform) -> list[CardWarning]:
         """What this choice says on `platform`'s card: about the photo, then each detour."""
@@ -230,17 +231,19 @@ def choose(post: Post, ctx: RunContext, platforms: list[Platform] | None = None)
     if picture is not None:
         return Chosen(layout, why, picture, None)
     kind = Kind.NO_IMAGE if not post.image else Kind.IMAGE_UNAVAILABLE
+    lost = problem if post.image else None
     if post.kind == "headline":
         # A headline set on the site's colours is the design working as meant: said only when a
         # photo the page names could not be had.
         warning = CardWarning(kind, f"{problem}: used the layout's fallback background") if post.image else None
-        return Chosen(layout, why, None, warning)
+        return Chosen(layout, why, None, warning, unavailable=lost)
     if options.config.no_image_layout != name:
         # Without its photo a photo design is half empty: the brand card is made for this.
         fallback = ctx.layouts.get(options.config.no_image_layout)
         return Chosen(fallback, "no image", None,
-                      CardWarning(kind, f"{problem}: used the fallback layout {fallback.name!r}"))
-    return Chosen(layout, why, None, CardWarning(kind, f"{problem}: used the layout's fallback background"))
+                      CardWarning(kind, f"{problem}: used the fallback layout {fallback.name!r}"), unavailable=lost)
+    return Chosen(layout, why, None, CardWarning(kind, f"{problem}: used the layout's fallback background"),
+                  unavailable=lost)
 
 
 class SomeCardsFailed(PostError):

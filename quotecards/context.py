@@ -54,7 +54,18 @@ class Layouts:
             return self.loaded[name]
 
 
-Picture = tuple[Image.Image | None, str | None]  # the decoded photo, or None and why not
+@dataclass(frozen=True)
+class Unavailable:
+    """Why a post's photo could not be had."""
+
+    reason: str  # one line, fit for a card's warning
+    transient: bool = False  # its host unreachable, slow or failing for now: worth asking again later
+
+    def __str__(self) -> str:
+        return self.reason
+
+
+Picture = tuple[Image.Image | None, Unavailable | None]  # the decoded photo, or None and why not
 
 
 class PhotoCache:
@@ -81,6 +92,8 @@ class PhotoCache:
                 self.entries.move_to_end(key)
                 return self.entries[key]
         result = load_picture(post, ctx.options, ctx.session, platforms)
+        if result[1] is not None and result[1].transient:
+            return result  # not kept: the next card asks again (a service outlives a host's hiccup)
         with self.lock:
             if key not in self.entries:
                 self.entries[key] = result
@@ -184,7 +197,7 @@ def load_picture(post: Post, options: RenderOptions, session: fetch.LazySession 
                  platforms: list[Platform]) -> Picture:
     """The decoded photo and None, or None and why not; with --strict a failure is the post's error."""
     if not post.image:
-        return None, "no featured image"
+        return None, Unavailable("no featured image")
     largest = (max(p.width for p in platforms), max(p.height for p in platforms))
     try:
         try:
@@ -200,7 +213,8 @@ def load_picture(post: Post, options: RenderOptions, session: fetch.LazySession 
     except (fetch.FetchError, photo.ImageError) as exc:
         if options.strict:
             raise PostError(post.source, "featured_image.image", _reason(post.image, exc)) from None
-        return None, f"featured image unavailable: {_reason(post.image, exc)}"
+        return None, Unavailable(f"featured image unavailable: {_reason(post.image, exc)}",
+                                 isinstance(exc, fetch.FetchError) and exc.transient)
 
 
 def _reason(ref: str, exc: Exception) -> str:
@@ -208,4 +222,5 @@ def _reason(ref: str, exc: Exception) -> str:
     return text if text.startswith(ref) else f"{ref}: {text}"
 
 
-__all__ = ["Layouts", "PhotoCache", "Picture", "RenderOptions", "RunContext", "Sightings", "load_picture"]
+__all__ = ["Layouts", "PhotoCache", "Picture", "RenderOptions", "RunContext", "Sightings", "Unavailable",
+           "load_picture"]

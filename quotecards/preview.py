@@ -164,7 +164,7 @@ class Preview:
         post = self.post_for({**params, "quote": params.get("quote") or "x"})
         picture, warning = self.ctx.picture(post)
         if picture is None:
-            raise ValueError(warning or "no photo")
+            raise ValueError(str(warning or "no photo"))
         small = picture.copy()
         small.thumbnail((640, 640))
         buffer = io.BytesIO()

@@ -42,11 +42,23 @@ class _Photos(BaseHTTPRequestHandler):
     photo = (ROOT / "samples/images/rocket.jpg").read_bytes()
     asked = threading.Event()
     release = threading.Event()
+    failing = threading.Event()
 
     def do_GET(self) -> None:  # noqa: N802
         if self.path.startswith("/held"):
             type(self).asked.set()
             type(self).release.wait(timeout=120)
+        if self.path.startswith("/failing") and type(self).failing.is_set():
+            self.send_error(503)  # the photo host failing for now
+            return
+        if self.path.startswith("/page"):  # never a photo: a web page where one was named
+            body = b"<!doctype html><title>Not here</title>"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
         self.send_response(200)
         self.send_header("Content-Type", "image/jpeg")
         self.send_header("Content-Length", str(len(self.photo)))
@@ -59,7 +71,7 @@ class _Photos(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def photos() -> Iterator[str]:
-    _Photos.asked, _Photos.release = threading.Event(), threading.Event()
+    _Photos.asked, _Photos.release, _Photos.failing = threading.Event(), threading.Event(), threading.Event()
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Photos)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -621,7 +633,7 @@ def test_what_a_hostile_reading_found_is_answered_as_it_should_be(service, photo
     assert service.get(service.signed(title="Not drawn yet"), headers={"If-None-Match": "*"}).status_code == 200
 
 
-def test_a_card_whose_photo_could_not_be_had_is_not_kept(tmp_path, photos):
+def test_a_card_whose_photo_host_is_down_is_not_kept(tmp_path, photos):
     with started(tmp_path) as running:
         with socket_on_loopback() as port:  # a photo host that is down: nothing listens
             down = running.signed(title="Photo later", image=f"http://127.0.0.1:{port}/rocket.jpg")
@@ -630,6 +642,22 @@ def test_a_card_whose_photo_could_not_be_had_is_not_kept(tmp_path, photos):
         assert not list((tmp_path / "store").rglob("*.png"))  # drawn, answered, not kept
         kept = running.get(running.signed(title="Photo now", image=photos + "/rocket.jpg"))
         assert kept.headers["cache-control"].endswith("immutable")
+
+
+def test_a_photo_failing_for_now_is_asked_for_again_and_one_that_never_can_be_had_is_kept(tmp_path, photos):
+    with started(tmp_path, "--workers", "1") as running:
+        _Photos.failing.set()
+        path = running.signed(title="Host failing", image=photos + "/failing.jpg")
+        first = running.get(path)
+        assert first.status_code == 200 and first.headers["cache-control"] == "no-store"
+        _Photos.failing.clear()  # the host answers again: the same process asks it again
+        second = running.get(path)
+        assert second.headers["cache-control"].endswith("immutable") and second.content != first.content
+        # A web page where a photo was named never becomes one: its card is kept, not drawn per request.
+        page = running.signed(title="Not a photo", image=photos + "/page.jpg")
+        answers = [running.get(page) for _ in range(3)]
+        assert {a.headers["cache-control"] for a in answers} == {"public, max-age=31536000, immutable"}
+        assert running.metric("quotecards_renders_total") == 3  # failing, back, the page's card once
 
 
 def test_fill_goes_on_past_a_post_it_cannot_draw(tmp_path):

@@ -28,7 +28,6 @@ from pathlib import Path
 
 from ..build.batch import settings_hash
 from ..build.workers import die_with_parent
-from ..card_warnings import Kind
 from ..cards import choose, compose_card
 from ..context import RunContext
 from ..draw.platforms import get_platform
@@ -49,7 +48,7 @@ UNREACHABLE_SECONDS = 60.0
 @dataclass(frozen=True)
 class Drawn:
     data: bytes
-    kept: bool  # in the store; a card whose photo could not be had is not, and is not cached either
+    kept: bool  # in the store; a card whose photo's host failed for now is not, and is not cached either
     seconds: float  # drawing and encoding
 
 
@@ -91,7 +90,9 @@ class CardDrawer:
         _fmt, budget = self.ctx.options.output_for(platform)
         data = export.encode(card.image, budget, wanted.format, photographic=card.background == "photo",
                              png_filters=self.ctx.png_filters).data
-        whole = chosen.warning is None or chosen.warning.kind is not Kind.IMAGE_UNAVAILABLE
+        # A photo its host could not give for now: not kept, drawn again next time. One that can
+        # never be had (not found, not an image) is the card's for good, kept like any other.
+        whole = chosen.unavailable is None or not chosen.unavailable.transient
         if whole:
             self._put(key, FORMATS[wanted.format].extension, data)
         return Drawn(data, whole, time.perf_counter() - started)

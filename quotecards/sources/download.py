@@ -138,16 +138,20 @@ def forget(url: str, session: requests.Session) -> None:
         adapter.cache.delete(adapter.controller.cache_url(url))
 
 
+# A server's answers that say "not now" rather than "not here": timeouts, rate limits, its own failures.
+TRANSIENT_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
+
+
 def download(url: str, options: FetchOptions, session: requests.Session) -> Fetched:
     host = _host(url)
     unreachable = getattr(session, "unreachable", {})
     if host in unreachable and not options.offline:
-        raise FetchError(f"{url}: cannot connect ({unreachable[host]}; not tried again this run)")
+        raise FetchError(f"{url}: cannot connect ({unreachable[host]}; not tried again this run)", transient=True)
     try:
         return _get(url, options, session)
     except _Unreachable as exc:
         unreachable[host] = exc.reason
-        raise FetchError(f"{url}: cannot connect ({exc.reason})") from None
+        raise FetchError(f"{url}: cannot connect ({exc.reason})", transient=True) from None
 
 
 class _Unreachable(Exception):
@@ -165,7 +169,8 @@ def _get(url: str, options: FetchOptions, session: requests.Session) -> Fetched:
     try:
         with session.get(url, timeout=options.timeout, stream=True) as response:
             if response.status_code != 200:
-                raise FetchError(f"{url}: HTTP {response.status_code} {response.reason or ''}".rstrip())
+                raise FetchError(f"{url}: HTTP {response.status_code} {response.reason or ''}".rstrip(),
+                                 transient=response.status_code in TRANSIENT_STATUSES)
             length = response.headers.get("Content-Length", "")
             if length.isdigit() and int(length) > options.max_bytes:
                 raise FetchError(f"{url}: larger than {options.max_bytes // (1024 * 1024)} MB")
@@ -185,13 +190,13 @@ def _get(url: str, options: FetchOptions, session: requests.Session) -> Fetched:
             finally:
                 watchdog.cancel()
             if cut.is_set():
-                raise FetchError(f"{url}: too slow (no complete image in {options.deadline:g} s)")
+                raise FetchError(f"{url}: too slow (no complete image in {options.deadline:g} s)", transient=True)
             return Fetched(b"".join(chunks), "cache" if getattr(response, "from_cache", False) else "network")
     except requests.TooManyRedirects:
         raise FetchError(f"{url}: too many redirects (more than {options.max_redirects})") from None
     except requests.RequestException as exc:
         if cut.is_set():
-            raise FetchError(f"{url}: too slow (no complete image in {options.deadline:g} s)") from None
+            raise FetchError(f"{url}: too slow (no complete image in {options.deadline:g} s)", transient=True) from None
         refused = _find(exc, NotPublicError)
         if refused is not None:
             raise FetchError(f"{url}: not fetched: {getattr(refused, 'why', 'not a public address')}; "
@@ -201,12 +206,12 @@ def _get(url: str, options: FetchOptions, session: requests.Session) -> Fetched:
         if isinstance(exc, requests.ConnectTimeout):
             raise _Unreachable("timed out connecting") from None
         if isinstance(exc, requests.Timeout):
-            raise FetchError(f"{url}: timed out") from None
+            raise FetchError(f"{url}: timed out", transient=True) from None
         if isinstance(exc, requests.ConnectionError) and _never_connected(exc):
             raise _Unreachable(_root_cause(exc)) from None
         if isinstance(exc, requests.ConnectionError):  # connected, then lost: the host may answer next time
-            raise FetchError(f"{url}: connection lost ({_root_cause(exc)})") from None
-        raise FetchError(f"{url}: {exc.__class__.__name__}") from None
+            raise FetchError(f"{url}: connection lost ({_root_cause(exc)})", transient=True) from None
+        raise FetchError(f"{url}: {exc.__class__.__name__}", transient=True) from None
 
 
 def _cut_off(response: requests.Response, cut: threading.Event) -> None:

@@ -18,7 +18,12 @@ USER_AGENT = f"quotecards/{__version__} (+social share cards)"
 
 
 class FetchError(Exception):
-    """Why the image could not be had; one line, fit for a card's warning."""
+    """Why the image could not be had; one line, fit for a card's warning. `transient`: the host
+    could not be reached, or was too slow or failing, for now; asked again later, it may answer."""
+
+    def __init__(self, message: str, transient: bool = False):
+        super().__init__(message)
+        self.transient = transient
 
 
 def default_cache_dir() -> Path:
