@@ -250,7 +250,7 @@ def test_a_url_not_on_this_machine_is_refused_before_anything_is_fetched(tmp_pat
     # A URL the standard library and the HTTP client would read two ways (the client connects to
     # the host before a backslash) is none of this machine's either.
     for url in ("http://example.invalid/", "https://private-net.invalid/", "http://127.0.0.1.example.invalid/",
-                "http://example.invalid:80\\@127.0.0.1:1/index.html", "http://guest@127.0.0.1:1/",
+                "http://example.invalid:80\\@127.0.0.1:1/index.html", "http://127.0.0.1:1@127.0.0.1:2/",
                 "http://127.0.0.1 /"):
         done = CliRunner().invoke(main, ["check", url])
         assert done.exit_code == 2
