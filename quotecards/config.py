@@ -41,7 +41,7 @@ from .text.cleanup import LONG_QUOTE_WORDS
 if TYPE_CHECKING:
     from PIL import Image
 
-__all__ = ["KEYS", "MAX_SITE_NAME_CHARS", "PLATFORM_KEYS", "SERVICE_KEYS", "SiteConfig", "TABLES", "card_settings",
+__all__ = ["KEYS", "MAX_SITE_NAME_CHARS", "PLATFORM_KEYS", "SERVICE_KEYS", "SiteConfig", "TABLES",
            "find_config", "json_schema", "load_config"]
 
 CONFIG_FILE = "quotecards.toml"
@@ -86,6 +86,9 @@ class SiteConfig:
     unattributed: Unattributed = "none"  # a quote without attribution: signed by no one, or by the post's author
     authors: dict[str, str] = field(default_factory=dict)  # author handle → display name
     service: dict[str, Any] = field(default_factory=dict)  # [service]: `quotecards service` settings, checked
+    # The table as it reaches the cards (for the settings hash): all but [service], whose settings
+    # draw no card differently (a new port must not draw a store's cards again); "": no config.
+    card_settings: str = field(default="", compare=False)
 
     def layout_for(self, post: Post, default: str | None = None) -> tuple[str, Literal["post", "section", "site"]]:
         """The layout name for `post`, and why: "post", "section" or "site"; a page without a quote
@@ -302,6 +305,7 @@ def load_config(path: Path, data: dict[str, Any], prefix: str = "",
         authors=read.names("authors"),
         sections={k.casefold(): v for k, v in read.mapping("sections").items()},
         service=_service(path, f"{prefix}service", read.value("service")),
+        card_settings=json.dumps({k: v for k, v in data.items() if k != "service"}, sort_keys=True, default=str),
     )
     _check_layouts(path, prefix, _named_layouts(config, data), (*layout_dirs, *config.layout_dirs))
     return config
@@ -488,16 +492,6 @@ def _unlike(schema: Mapping[str, Any], value: object) -> str:
         return ""
     return (f"a {'whole ' if whole else ''}number" + (f" from {low}" if low is not None else "")
             + (f" to {high}" if high is not None else ""))
-
-
-def card_settings(config: SiteConfig) -> bytes:
-    """The config as it reaches the cards: its table without [service], whose settings draw no card
-    differently (a new port must not draw a store's cards again); b"" for no config."""
-    if config.path is None:
-        return b""
-    data = _read(config.path)
-    table = (_tool_table(config.path, data) or {}) if config.path.name == "pyproject.toml" else data
-    return json.dumps({k: v for k, v in table.items() if k != "service"}, sort_keys=True, default=str).encode()
 
 
 def _platforms(path: Path, key: str, table: object) -> dict[str, tuple[str | None, int | None]]:

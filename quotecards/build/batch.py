@@ -29,7 +29,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import __version__, files, heap
-from ..config import card_settings
 from ..draw.platforms import Platform, expand
 from ..errors import OutputError
 from ..options import RenderOptions
@@ -170,7 +169,7 @@ def settings_hash(options: RenderOptions, platforms: list[Platform]) -> str:
         # Read in pieces: the emoji face alone is larger than the rest of a build's own memory.
         with path.open("rb") as font:
             h.update(path.name.encode() + hashlib.file_digest(font, "sha256").digest())
-    h.update(card_settings(options.config))
+    h.update(options.config.card_settings.encode())
     if options.config.logo is not None:
         h.update(options.config.logo.read_bytes())
     publishing = options.read.publishing

@@ -226,6 +226,8 @@ def fill_store(config: ServiceConfig, platforms: tuple[str, ...], progress: Call
         raise ParamError("posts", "filling the store needs a posts folder")
     drawer = CardDrawer(config)
     try:
+        # The keys the service will look the cards up by (a drawing process itself needs none).
+        settings = settings_hash(drawer.ctx.options, drawer.ctx.platforms)
         pages, drawn = PageIndex(config.posts, drawer.ctx.reading), 0
         slugs = pages.slugs_now()
         wanted_platforms = [platform_of(platform) for platform in platforms]
@@ -233,15 +235,15 @@ def fill_store(config: ServiceConfig, platforms: tuple[str, ...], progress: Call
             post = pages.find(slug)
             for platform in wanted_platforms if post is not None else []:
                 assert post is not None
-                drawn += _filled(drawer, CardRequest(post, platform, config.default_format), failed)
+                drawn += _filled(drawer, settings, CardRequest(post, platform, config.default_format), failed)
             progress(done, len(slugs))
         return drawn
     finally:
         drawer.close()
 
 
-def _filled(drawer: CardDrawer, wanted: CardRequest, failed: Callable[[str, str], None]) -> int:
-    key = card_key(drawer.settings, wanted, roots_of(drawer.config))
+def _filled(drawer: CardDrawer, settings: str, wanted: CardRequest, failed: Callable[[str, str], None]) -> int:
+    key = card_key(settings, wanted, roots_of(drawer.config))
     if drawer.files.get(key, FORMATS[wanted.format].extension) is not None:
         return 0
     try:

@@ -26,7 +26,6 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..build.batch import settings_hash
 from ..build.workers import die_with_parent
 from ..cards import choose, compose_card
 from ..context import RunContext
@@ -75,7 +74,6 @@ class CardDrawer:
     def __init__(self, config: ServiceConfig):
         self.config = config
         self.ctx = RunContext.open(run_options(config))
-        self.settings = settings_hash(self.ctx.options, self.ctx.platforms)
         self.files: CardFiles | ObjectCards = open_store(config.store)
         self.forgot = time.monotonic()
 
